@@ -1,0 +1,78 @@
+/**
+ * The contract between the hub and a channel. Only `src/bots/<channel>/` imports a channel SDK
+ * or reads a raw payload; everything past an adapter sees normalised messages.
+ */
+import type { ChannelId, InboundMessage, OutboundMessage, Recipient } from '../core/message.js';
+
+/** What a channel can show; `degrade()` turns richer content into what fits. */
+export interface ChannelCapabilities {
+  /** `false`: no buttons; a number: at most that many buttons. */
+  readonly choices: boolean | number;
+  readonly attachments: boolean;
+  /** Longest text the platform accepts in one message (longer text is split at sentences). */
+  readonly maxTextLength: number;
+  /** Markup dialect the adapter sends; plain text from the hub is escaped into it. */
+  readonly markup: 'none' | 'markdown-v2' | 'whatsapp' | 'html';
+  /** Prefer the short answer variant (X public replies, SMS-like channels). */
+  readonly preferShort?: boolean;
+}
+
+export interface RawRequest {
+  readonly rawBody: Buffer;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * A channel adapter. `decode` verifies the signature on the raw bytes before reading them and
+ * throws `HUB_ERR_WEBHOOK_AUTH` (401) or `HUB_ERR_BAD_PAYLOAD` (400). `send` receives only messages
+ * already degraded to `capabilities`; it throws a retryable HubError on 429/5xx/timeouts (with
+ * `retryAfterMs` when the platform says how long to wait) and a permanent one otherwise.
+ */
+export interface ChannelAdapter {
+  readonly channel: ChannelId;
+  readonly capabilities: ChannelCapabilities;
+  send(to: Recipient, message: OutboundMessage): Promise<{ readonly id: string }>;
+}
+
+/** Where adapters hand what they decoded: stores it durably, then schedules the turn. */
+export interface InboundSink {
+  /**
+   * Stores the message (deduplicated on channel + message id) and resolves once it is durable;
+   * only then may the adapter acknowledge the platform. Resolves `duplicate: true` for a retry.
+   */
+  accept(message: InboundMessage): Promise<{ readonly duplicate: boolean; readonly conversationId: string }>;
+}
+
+/** Services a channel module may use; nothing here knows NLP or the handoff queue. */
+export interface ChannelDeps {
+  readonly sink: InboundSink;
+  readonly logger: ChannelLogger;
+  /** Durable cursors for polling intake (e.g. X `since_id`). */
+  readonly cursors: { get(name: string): Promise<string | undefined>; set(name: string, value: string): Promise<void> };
+  /** Marks a conversation unreachable (the citizen blocked the bot): the outbox stops retrying it. */
+  readonly markUnreachable?: (conversationKey: string) => Promise<void>;
+  /** Records a platform delivery status (sent/delivered/read/failed) on an outbound message. */
+  readonly recordDeliveryStatus?: (channelMessageId: string, status: string) => Promise<void>;
+}
+
+/** The subset of pino's logger channels use. Never log message text at info level. */
+export interface ChannelLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+/**
+ * One channel as the app wires it: an adapter for sending, an optional encapsulated fastify plugin
+ * for its webhooks (registered under `prefix`), and optional start/stop for polling intake.
+ */
+export interface ChannelModule {
+  readonly adapter: ChannelAdapter;
+  /** Encapsulated fastify plugin with the channel's routes (type-erased to keep fastify out of the contract). */
+  readonly routes?: { readonly prefix: string; readonly plugin: (app: import('fastify').FastifyInstance) => Promise<void> };
+  /** Starts polling intake or a client session; resolves once started. */
+  start?(): Promise<void>;
+  /** Stops intake and releases resources (browser, sockets). Always safe to call. */
+  stop?(): Promise<void>;
+}

@@ -1,0 +1,11 @@
+/** Bot Framework channel: the only folder that imports botbuilder. */
+export { BOTFRAMEWORK_ANONYMOUS_WARNING, loadBotFrameworkConfig, type BotFrameworkConfig, type MicrosoftAppType } from './config.js';
+export {
+  BOTFRAMEWORK_CAPABILITIES,
+  BOTFRAMEWORK_WELCOME_PAYLOAD,
+  buildBotFrameworkActivity,
+  createBotFrameworkChannel,
+  decodeBotFrameworkActivity,
+  type BotFrameworkChannelModule,
+  type HandoffEventName,
+} from './channel.js';

@@ -1,0 +1,104 @@
+/**
+ * The one place that fits a reply to what a channel can show: picks the short variant, turns
+ * choices into a numbered list where there are no (or too few) buttons, attachments into links,
+ * renders the hub's minimal markup (`**bold**`) in the channel's dialect, and splits long text at
+ * sentence boundaries. Adapters receive only its output.
+ */
+import type { OutboundMessage } from '../core/message.js';
+import type { ChannelCapabilities } from './adapter.js';
+
+const BOLD = /\*\*(.+?)\*\*/g;
+
+/** Characters Telegram MarkdownV2 requires escaped (https://core.telegram.org/bots/api#markdownv2-style). */
+const MARKDOWN_V2_SPECIALS = /[_*[\]()~`>#+\-=|{}.!\\]/g;
+
+/** Renders plain text with optional `**bold**` into a channel's markup dialect, escaping the rest. */
+export function renderMarkup(text: string, markup: ChannelCapabilities['markup']): string {
+  switch (markup) {
+    case 'none':
+      return text.replace(BOLD, '$1');
+    case 'whatsapp':
+      return text.replace(BOLD, '*$1*');
+    case 'html':
+      return text
+        .split(BOLD)
+        .map((part, index) => {
+          const escaped = part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+          return index % 2 === 1 ? `<b>${escaped}</b>` : escaped;
+        })
+        .join('');
+    case 'markdown-v2':
+      return text
+        .split(BOLD)
+        .map((part, index) => {
+          const escaped = part.replace(MARKDOWN_V2_SPECIALS, '\\$&');
+          return index % 2 === 1 ? `*${escaped}*` : escaped;
+        })
+        .join('');
+  }
+}
+
+/**
+ * Splits text into chunks of at most `max` characters, preferring paragraph, then sentence,
+ * then word boundaries; a single word longer than `max` is cut.
+ */
+export function splitText(text: string, max: number): string[] {
+  if (max <= 0) throw new RangeError('max must be positive');
+  const chunks: string[] = [];
+  let rest = text.trim();
+  while (rest.length > max) {
+    const window = rest.slice(0, max + 1);
+    const cut =
+      lastBoundary(window, /\n\s*\n/g, max) ??
+      lastBoundary(window, /[.!?…](?=\s)/g, max, 1) ??
+      lastBoundary(window, /\n/g, max) ??
+      lastBoundary(window, /\s/g, max) ??
+      max;
+    chunks.push(rest.slice(0, cut).trim());
+    rest = rest.slice(cut).trim();
+  }
+  if (rest.length > 0) chunks.push(rest);
+  return chunks;
+}
+
+function lastBoundary(window: string, pattern: RegExp, max: number, keep = 0): number | undefined {
+  let best: number | undefined;
+  for (const match of window.matchAll(pattern)) {
+    const end = match.index + keep;
+    // A boundary in the first fifth would leave a tiny chunk: only sentence-level cuts beyond it count.
+    if (end > 0 && end <= max && end >= max / 5) best = end;
+  }
+  return best;
+}
+
+/** A numbered list a citizen can answer by typing the number. */
+export function numberedChoices(text: string, choices: readonly { title: string }[]): string {
+  return [text, '', ...choices.map((choice, index) => `${index + 1}. ${choice.title}`)].join('\n');
+}
+
+/** Fits one outbound message to a channel; returns the messages to send in order. */
+export function degrade(message: OutboundMessage, capabilities: ChannelCapabilities): OutboundMessage[] {
+  const markup = capabilities.markup;
+  // Leave room for escapes the markup adds: escape first, then split on the escaped length.
+  const max = capabilities.maxTextLength;
+  const pick = (text: string, short: string | undefined): string =>
+    short !== undefined && (capabilities.preferShort === true || text.length > max) ? short : text;
+
+  if (message.kind === 'attachment') {
+    if (capabilities.attachments) return [message];
+    const text = [message.caption, message.url].filter((part) => part !== undefined && part !== '').join('\n');
+    return splitText(renderMarkup(text, markup), max).map((chunk) => ({ kind: 'text', text: chunk }));
+  }
+  if (message.kind === 'text') {
+    return splitText(renderMarkup(pick(message.text, message.short), markup), max).map((chunk) => ({ kind: 'text', text: chunk }));
+  }
+  const buttons = capabilities.choices;
+  const fits = buttons === true || (typeof buttons === 'number' && message.choices.length <= buttons);
+  if (!fits) {
+    const text = numberedChoices(pick(message.text, message.short), message.choices);
+    return splitText(renderMarkup(text, markup), max).map((chunk) => ({ kind: 'text', text: chunk }));
+  }
+  const chunks = splitText(renderMarkup(pick(message.text, message.short), markup), max);
+  const last = chunks.pop() ?? '';
+  return [...chunks.map((chunk): OutboundMessage => ({ kind: 'text', text: chunk })), { kind: 'choices', text: last, choices: message.choices }];
+}

@@ -1,0 +1,138 @@
+/**
+ * The official WhatsApp Cloud API channel: webhook routes (verify challenge, signed POSTs) and
+ * sending through the Graph API. https://developers.facebook.com/docs/whatsapp/cloud-api
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
+import { HubError, isHubError } from '../../core/errors.js';
+import type { OutboundMessage, Recipient } from '../../core/message.js';
+import type { WhatsAppCloudConfig } from './cloud-config.js';
+import { buildGraphPayload, postGraphMessage } from './cloud-send.js';
+import { decodeWhatsAppWebhook, verifyWhatsAppSignature } from './cloud-webhook.js';
+import { WHATSAPP_WINDOW_CLOSED_REASON, whatsappWindowOpen } from './window.js';
+
+/** What the Cloud API can show: up to 10 choices (3 as buttons, 10 as a list), 4,096 characters. */
+export const WHATSAPP_CLOUD_CAPABILITIES: ChannelCapabilities = {
+  choices: 10,
+  attachments: true,
+  maxTextLength: 4096,
+  markup: 'whatsapp',
+};
+
+export interface WhatsAppCloudOptions {
+  /** The turn's clock for the 24-hour window (VENTANILLA_NOW in demos and tests). */
+  readonly now?: () => Date;
+  /** Label of the button that opens a list of choices. Default "Ver opciones". */
+  readonly listButtonLabel?: string;
+  /** Graph API request timeout. Default 15 s. */
+  readonly timeoutMs?: number;
+}
+
+function sendError(reply: FastifyReply, error: HubError): FastifyReply {
+  return reply.code(error.statusCode).send({ code: error.code, message: error.message });
+}
+
+/**
+ * Creates the WhatsApp Cloud API channel.
+ *
+ * Routes (prefix `/webhooks/whatsapp`): `GET /` answers Meta's subscription challenge (200 with
+ * `hub.challenge` as text/plain, 403 otherwise); `POST /` verifies `X-Hub-Signature-256` over the
+ * raw bytes (401 before anything is stored), decodes every entry/change (400 when malformed),
+ * hands each message to `deps.sink` in order and answers 200 only after all were stored. Statuses
+ * go to `deps.recordDeliveryStatus` (unknown message ids are ignored).
+ *
+ * Inbound: conversationKey `whatsapp:<wa_id>`; replyContext `{ transport: 'cloud', phoneNumberId,
+ * lastInboundAt }` (ISO time of the citizen's latest message, for the 24-hour window).
+ *
+ * `adapter.send` refuses (permanent `HUB_ERR_CHANNEL_PERMANENT`) when the recipient's
+ * `replyContext.lastInboundAt` is missing or older than 24 h.
+ */
+export function createWhatsAppCloudChannel(
+  config: WhatsAppCloudConfig,
+  deps: ChannelDeps,
+  options: WhatsAppCloudOptions = {},
+): ChannelModule {
+  const now = options.now ?? (() => new Date());
+  const listButtonLabel = options.listButtonLabel ?? 'Ver opciones';
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const log = deps.logger;
+
+  const adapter: ChannelAdapter = {
+    channel: 'whatsapp',
+    capabilities: WHATSAPP_CLOUD_CAPABILITIES,
+    async send(to: Recipient, message: OutboundMessage) {
+      const lastInbound = to.replyContext?.lastInboundAt;
+      const lastInboundAt = lastInbound === undefined ? null : new Date(lastInbound);
+      if (!whatsappWindowOpen(lastInboundAt, now())) {
+        throw new HubError('HUB_ERR_CHANNEL_PERMANENT', `WhatsApp message not sent: ${WHATSAPP_WINDOW_CLOSED_REASON}`, {
+          details: { reason: 'whatsapp-window-closed', lastInboundAt: lastInbound ?? null },
+        });
+      }
+      const phoneNumberId = to.replyContext?.phoneNumberId ?? config.phoneNumberId;
+      const url = `${config.graphBaseUrl}/${encodeURIComponent(phoneNumberId)}/messages`;
+      return postGraphMessage(url, config.token, buildGraphPayload(to.participant.id, message, { listButtonLabel }), timeoutMs);
+    },
+  };
+
+  async function plugin(app: FastifyInstance): Promise<void> {
+    // The signature covers the exact bytes Meta sent: keep them instead of parsed JSON. Scoped to
+    // this encapsulated plugin, so other routes keep fastify's JSON parser.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_request, body, done) => {
+      done(null, body);
+    });
+
+    app.get('/', async (request, reply) => {
+      const query = request.query as Record<string, string | undefined>;
+      if (query['hub.mode'] === 'subscribe' && typeof query['hub.challenge'] === 'string' && query['hub.verify_token'] === config.verifyToken) {
+        return reply.code(200).type('text/plain').send(query['hub.challenge']);
+      }
+      log.warn({ channel: 'whatsapp', mode: query['hub.mode'] ?? null }, 'whatsapp webhook verification refused (wrong hub.verify_token?)');
+      return reply.code(403).type('text/plain').send('Forbidden');
+    });
+
+    app.post('/', async (request, reply) => {
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const signature = request.headers['x-hub-signature-256'];
+      try {
+        verifyWhatsAppSignature(config.appSecret, rawBody, Array.isArray(signature) ? signature[0] : signature);
+      } catch (error) {
+        if (isHubError(error)) {
+          log.warn({ channel: 'whatsapp', code: error.code, ip: request.ip }, 'whatsapp webhook refused');
+          return sendError(reply, error);
+        }
+        throw error;
+      }
+      let decoded;
+      try {
+        decoded = decodeWhatsAppWebhook(rawBody, now());
+      } catch (error) {
+        if (isHubError(error)) {
+          log.warn({ channel: 'whatsapp', code: error.code, reason: error.message }, 'whatsapp webhook malformed');
+          return sendError(reply, error);
+        }
+        throw error;
+      }
+      // In order: turns of one conversation must be stored in the order the citizen wrote them.
+      for (const message of decoded.messages) {
+        const { duplicate } = await deps.sink.accept(message);
+        log.debug({ channel: 'whatsapp', messageId: message.id, kind: message.kind, duplicate }, 'whatsapp message accepted');
+      }
+      for (const status of decoded.statuses) {
+        if (status.errorCodes.length > 0) {
+          log.warn({ channel: 'whatsapp', messageId: status.messageId, status: status.status, errorCodes: status.errorCodes }, 'whatsapp delivery failed');
+        }
+        if (deps.recordDeliveryStatus === undefined) continue;
+        try {
+          await deps.recordDeliveryStatus(status.messageId, status.status);
+        } catch (error) {
+          // A status for a message this hub did not send (or already purged) is not worth a retry.
+          if (!isHubError(error, 'HUB_ERR_NOT_FOUND')) throw error;
+        }
+      }
+      return reply.code(200).send({ ok: true });
+    });
+  }
+
+  return { adapter, routes: { prefix: '/webhooks/whatsapp', plugin } };
+}

@@ -1,0 +1,60 @@
+/**
+ * Configuration of the official WhatsApp Cloud API channel, read from the environment.
+ */
+import { HubError } from '../../core/errors.js';
+
+export interface WhatsAppCloudConfig {
+  /** Permanent (system user) access token for the Graph API. */
+  readonly token: string;
+  /** App secret: the key of the `X-Hub-Signature-256` HMAC on every webhook POST. */
+  readonly appSecret: string;
+  /** The string Meta echoes in `hub.verify_token` when the webhook is subscribed. */
+  readonly verifyToken: string;
+  /** The business phone number id replies are sent from (`/{phone-number-id}/messages`). */
+  readonly phoneNumberId: string;
+  /** Graph API base URL including the version, without trailing slash. */
+  readonly graphBaseUrl: string;
+}
+
+export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com/v21.0';
+
+const REQUIRED = [
+  ['WHATSAPP_CLOUD_APP_SECRET', 'the app secret from Meta for Developers → App settings → Basic'],
+  ['WHATSAPP_CLOUD_VERIFY_TOKEN', 'any random string, also typed into the webhook configuration in Meta for Developers'],
+  ['WHATSAPP_CLOUD_PHONE_NUMBER_ID', 'the phone number id from WhatsApp → API setup'],
+] as const;
+
+/**
+ * Reads the Cloud API channel configuration. Returns `undefined` when `WHATSAPP_CLOUD_TOKEN` is
+ * unset (channel disabled). Throws `HUB_ERR_CONFIG` naming the missing variable when the token is
+ * set but the configuration is partial: a half-configured channel would accept unsigned webhooks
+ * or fail every send.
+ */
+export function loadWhatsAppCloudConfig(env: Readonly<Record<string, string | undefined>>): WhatsAppCloudConfig | undefined {
+  const token = env.WHATSAPP_CLOUD_TOKEN?.trim();
+  if (token === undefined || token === '') return undefined;
+  const values: Record<string, string> = {};
+  for (const [name, hint] of REQUIRED) {
+    const value = env[name]?.trim();
+    if (value === undefined || value === '') {
+      throw new HubError(
+        'HUB_ERR_CONFIG',
+        `WHATSAPP_CLOUD_TOKEN is set but ${name} is missing: set ${name} (${hint}), or unset WHATSAPP_CLOUD_TOKEN to disable the WhatsApp Cloud API channel`,
+      );
+    }
+    values[name] = value;
+  }
+  const base = (env.WHATSAPP_GRAPH_BASE_URL?.trim() || DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, '');
+  try {
+    new URL(base);
+  } catch (cause) {
+    throw new HubError('HUB_ERR_CONFIG', `WHATSAPP_GRAPH_BASE_URL is not a URL: set it like ${DEFAULT_GRAPH_BASE_URL}`, { cause });
+  }
+  return {
+    token,
+    appSecret: values.WHATSAPP_CLOUD_APP_SECRET ?? '',
+    verifyToken: values.WHATSAPP_CLOUD_VERIFY_TOKEN ?? '',
+    phoneNumberId: values.WHATSAPP_CLOUD_PHONE_NUMBER_ID ?? '',
+    graphBaseUrl: base,
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * Start-up configuration: `config/default.yaml` validated by a TypeBox schema, then environment
+ * variables on top. Any bad value stops start-up with a HUB_ERR_CONFIG that names the key and the fix.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { parse as parseYaml } from 'yaml';
+import { HubError } from './core/errors.js';
+import { LANGUAGES } from './core/message.js';
+
+/** The project root (where `config/` and `src/` live). */
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+const LogLevel = Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)));
+
+export const ConfigSchema = Type.Object(
+  {
+    server: Type.Object({
+      port: Type.Integer({ minimum: 0, maximum: 65535 }),
+      host: Type.String({ minLength: 1 }),
+      bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024 }),
+      publicUrl: Type.Union([Type.String({ pattern: '^https?://' }), Type.Null()]),
+    }),
+    storage: Type.Object({
+      dataDir: Type.String({ minLength: 1 }),
+      databaseUrl: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
+    }),
+    logLevel: LogLevel,
+    defaultLanguage: Type.Union(LANGUAGES.map((l) => Type.Literal(l))),
+    outbox: Type.Object({
+      maxAttempts: Type.Integer({ minimum: 1, maximum: 100 }),
+      baseDelayMs: Type.Integer({ minimum: 1 }),
+      maxDelayMs: Type.Integer({ minimum: 1 }),
+      leaseMs: Type.Integer({ minimum: 1000 }),
+    }),
+    shutdown: Type.Object({ graceMs: Type.Integer({ minimum: 0 }) }),
+  },
+  { additionalProperties: false },
+);
+
+/** The validated configuration, with paths resolved. */
+export type HubConfig = Static<typeof ConfigSchema> & {
+  readonly configDir: string;
+  /** `storage.databaseUrl` resolved: a postgres:// URL or an absolute SQLite path. */
+  readonly databaseUrl: string;
+  readonly dataDir: string;
+};
+
+interface EnvBinding {
+  readonly env: string;
+  readonly path: readonly string[];
+  readonly type: 'string' | 'integer' | 'nullable-string';
+  readonly fix: string;
+}
+
+/** Every environment variable the core reads (channels read their own; see the README). */
+export const ENV_BINDINGS: readonly EnvBinding[] = [
+  { env: 'PORT', path: ['server', 'port'], type: 'integer', fix: 'set PORT to a free TCP port such as 3000' },
+  { env: 'HOST', path: ['server', 'host'], type: 'string', fix: 'set HOST to an interface address such as 127.0.0.1 or 0.0.0.0' },
+  { env: 'VENTANILLA_BODY_LIMIT', path: ['server', 'bodyLimitBytes'], type: 'integer', fix: 'set VENTANILLA_BODY_LIMIT to a size in bytes between 1024 and 104857600' },
+  { env: 'VENTANILLA_PUBLIC_URL', path: ['server', 'publicUrl'], type: 'nullable-string', fix: 'set VENTANILLA_PUBLIC_URL to an http(s):// URL such as https://ventanilla.example.org' },
+  { env: 'VENTANILLA_DATA_DIR', path: ['storage', 'dataDir'], type: 'string', fix: 'set VENTANILLA_DATA_DIR to a writable directory' },
+  { env: 'VENTANILLA_DATABASE_URL', path: ['storage', 'databaseUrl'], type: 'nullable-string', fix: 'set VENTANILLA_DATABASE_URL to a SQLite file path (data/ventanilla.db) or a postgres:// URL' },
+  { env: 'LOG_LEVEL', path: ['logLevel'], type: 'string', fix: 'set LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent' },
+  { env: 'VENTANILLA_DEFAULT_LANGUAGE', path: ['defaultLanguage'], type: 'string', fix: 'set VENTANILLA_DEFAULT_LANGUAGE to one of es, ca, gl, eu, en' },
+  { env: 'VENTANILLA_OUTBOX_MAX_ATTEMPTS', path: ['outbox', 'maxAttempts'], type: 'integer', fix: 'set VENTANILLA_OUTBOX_MAX_ATTEMPTS to a whole number between 1 and 100' },
+  { env: 'VENTANILLA_SHUTDOWN_GRACE_MS', path: ['shutdown', 'graceMs'], type: 'integer', fix: 'set VENTANILLA_SHUTDOWN_GRACE_MS to milliseconds, e.g. 10000' },
+];
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const child = node[key];
+    if (typeof child !== 'object' || child === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  const last = path[path.length - 1];
+  if (last !== undefined) node[last] = value;
+}
+
+function envValue(binding: EnvBinding, raw: string): unknown {
+  if (binding.type === 'integer') {
+    if (!/^-?\d+$/.test(raw.trim())) throw new HubError('HUB_ERR_CONFIG', `${binding.env}="${raw}" is not a whole number: ${binding.fix}.`);
+    return Number(raw.trim());
+  }
+  if (binding.type === 'nullable-string' && raw.trim() === '') return null;
+  return raw.trim();
+}
+
+function validate<T extends TSchema>(schema: T, value: unknown, source: string, envByPath: Map<string, EnvBinding>): Static<T> {
+  const first = Value.Errors(schema, value).First();
+  if (first === undefined) return value as Static<T>;
+  const key = first.path.replace(/^\//, '').replace(/\//g, '.') || '(root)';
+  const binding = envByPath.get(key);
+  const fix = binding === undefined ? `fix "${key}" in ${source}` : `${binding.fix} (or fix "${key}" in ${source})`;
+  throw new HubError('HUB_ERR_CONFIG', `invalid configuration "${key}"${binding === undefined ? '' : ` (${binding.env})`}: ${first.message} (got ${JSON.stringify(first.value)}). To fix it: ${fix}.`);
+}
+
+/**
+ * Loads and validates the configuration. `configDir` defaults to `VENTANILLA_CONFIG_DIR` or the
+ * project's `config/`. Throws HUB_ERR_CONFIG naming the key and the fix.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = env.VENTANILLA_CONFIG_DIR ?? join(PROJECT_ROOT, 'config')): HubConfig {
+  const file = join(configDir, 'default.yaml');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new HubError('HUB_ERR_CONFIG', `cannot read ${file}: ${String(error)}. Set VENTANILLA_CONFIG_DIR to the folder that holds default.yaml.`, { cause: error });
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new HubError('HUB_ERR_CONFIG', `${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  if (typeof raw !== 'object' || raw === null) throw new HubError('HUB_ERR_CONFIG', `${file} must be a YAML mapping of settings`);
+  const merged = structuredClone(raw) as Record<string, unknown>;
+  const envByPath = new Map<string, EnvBinding>();
+  for (const binding of ENV_BINDINGS) {
+    envByPath.set(binding.path.join('.'), binding);
+    const value = env[binding.env];
+    if (value !== undefined && value !== '') setPath(merged, binding.path, envValue(binding, value));
+  }
+  const config = validate(ConfigSchema, merged, file, envByPath);
+  const dataDir = resolve(config.storage.dataDir);
+  const url = config.storage.databaseUrl;
+  const databaseUrl =
+    url === null ? join(dataDir, 'ventanilla.db') : /^postgres(ql)?:\/\//i.test(url) || url === ':memory:' ? url : resolve(url);
+  return { ...config, configDir, dataDir, databaseUrl };
+}

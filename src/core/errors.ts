@@ -1,0 +1,67 @@
+/**
+ * The one error catalogue of the hub. Every error a caller may act on is a {@link HubError}
+ * with a stable `code`; its message says what happened and what to do next.
+ */
+
+export const HUB_ERRORS = {
+  HUB_ERR_CONFIG: { statusCode: 500, retryable: false },
+  HUB_ERR_WEBHOOK_AUTH: { statusCode: 401, retryable: false },
+  HUB_ERR_BAD_PAYLOAD: { statusCode: 400, retryable: false },
+  HUB_ERR_NOT_FOUND: { statusCode: 404, retryable: false },
+  HUB_ERR_CONFLICT: { statusCode: 409, retryable: false },
+  HUB_ERR_FORBIDDEN: { statusCode: 403, retryable: false },
+  HUB_ERR_UNAUTHENTICATED: { statusCode: 401, retryable: false },
+  /** A channel API answered 429 or 5xx, or timed out: the outbox retries. */
+  HUB_ERR_CHANNEL_RETRYABLE: { statusCode: 502, retryable: true },
+  /** A channel API refused for good (400, 403 blocked bot, unknown chat): no retry. */
+  HUB_ERR_CHANNEL_PERMANENT: { statusCode: 502, retryable: false },
+  HUB_ERR_CHANNEL_UNAVAILABLE: { statusCode: 500, retryable: false },
+  HUB_ERR_CONTENT: { statusCode: 500, retryable: false },
+  HUB_ERR_NEXT_CALLED_TWICE: { statusCode: 500, retryable: false },
+  HUB_ERR_STORE: { statusCode: 500, retryable: true },
+} as const;
+
+export type HubErrorCode = keyof typeof HUB_ERRORS;
+
+export interface HubErrorOptions {
+  readonly cause?: unknown;
+  /** For retryable channel errors: how long the platform asked us to wait. */
+  readonly retryAfterMs?: number;
+  /** Extra context for logs (never message text or personal data). */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export class HubError extends Error {
+  readonly code: HubErrorCode;
+  readonly statusCode: number;
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
+  readonly details?: Readonly<Record<string, unknown>>;
+
+  constructor(code: HubErrorCode, message: string, options: HubErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HubError';
+    this.code = code;
+    this.statusCode = HUB_ERRORS[code].statusCode;
+    this.retryable = HUB_ERRORS[code].retryable;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.details !== undefined) this.details = options.details;
+  }
+}
+
+export function isHubError(error: unknown, code?: HubErrorCode): error is HubError {
+  return error instanceof HubError && (code === undefined || error.code === code);
+}
+
+/**
+ * Classifies an HTTP status from a channel API into the outbox's retry policy:
+ * 429 and 5xx are retryable (honouring `retryAfterMs`), everything else is permanent.
+ */
+export function channelHttpError(channel: string, status: number, detail: string, retryAfterMs?: number): HubError {
+  const retryable = status === 429 || status >= 500 || status === 0;
+  return new HubError(
+    retryable ? 'HUB_ERR_CHANNEL_RETRYABLE' : 'HUB_ERR_CHANNEL_PERMANENT',
+    `${channel} API answered ${status === 0 ? 'nothing (network error or timeout)' : status}: ${detail}`,
+    retryAfterMs === undefined ? { details: { status } } : { details: { status }, retryAfterMs },
+  );
+}

@@ -1,0 +1,26 @@
+/**
+ * The hub's in-process event feed: what the agent console and analytics listen to. Events are
+ * emitted only after the data they describe is committed.
+ */
+import { EventEmitter } from 'node:events';
+import type { Conversation, OutboxItem, TranscriptEntry } from './store/types.js';
+
+export interface HubEventMap {
+  /** A transcript entry was committed (citizen message, bot/agent reply, system event). */
+  transcript: [{ readonly conversationId: string; readonly entry: TranscriptEntry }];
+  /** A conversation changed (mode, language, urgent…). */
+  conversation: [{ readonly conversation: Conversation }];
+  /** An outbox item was delivered, retried or dead-lettered. */
+  delivery: [{ readonly item: OutboxItem; readonly outcome: 'sent' | 'retry' | 'dead' }];
+  /** Any module-specific event (handoff transitions, publishes); `type` namespaces it. */
+  custom: [{ readonly type: string; readonly conversationId?: string; readonly data: Readonly<Record<string, unknown>> }];
+}
+
+/** Typed event emitter for {@link HubEventMap}. */
+export class HubEvents extends EventEmitter<HubEventMap> {
+  constructor() {
+    super();
+    // Every open console tab is a listener; the default cap of 10 would warn on a busy contact center.
+    this.setMaxListeners(0);
+  }
+}

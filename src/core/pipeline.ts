@@ -1,0 +1,109 @@
+/**
+ * The turn pipeline: a typed `(ctx, next)` middleware chain (as in grammY and botbuilder) that
+ * turns one stored inbound message into replies, transcript annotations and a conversation patch.
+ * The pipeline itself writes nothing: the runner commits what it collected in one transaction.
+ */
+import { HubError } from './errors.js';
+import type { InboundMessage, Language, OutboundMessage } from './message.js';
+import type { Conversation, ConversationPatch, ConversationState, ReplyDraft, TranscriptDraft } from './store/types.js';
+
+export type HandoffReason = 'citizen' | 'low-confidence' | 'emergency' | 'intent' | 'unsupported';
+
+/** A request to pass the conversation to a person; the handoff queue decides what follows. */
+export interface HandoffRequest {
+  readonly reason: HandoffReason;
+  readonly priority: 'urgent' | 'vulnerable' | 'normal';
+  /** Intent domain or queue id that should take it (`renta`, `transporte`, …). */
+  readonly queue?: string;
+  readonly intent?: string;
+}
+
+/** What the NLU step found; the answer step and the transcript read it. */
+export interface NluAnnotation {
+  readonly intent: string;
+  readonly score: number;
+  readonly language: Language;
+}
+
+/** The mutable context of one turn. Middlewares read the inbound and conversation, and add output. */
+export interface TurnContext {
+  readonly inbound: InboundMessage;
+  /** The conversation as it was when the turn started. */
+  readonly conversation: Conversation;
+  /** The turn's clock (VENTANILLA_NOW in demos and tests). */
+  readonly now: Date;
+  /** Replies, in order. */
+  readonly replies: ReplyDraft[];
+  /** Extra transcript entries (system events). */
+  readonly events: TranscriptDraft[];
+  /** The language the turn answers in, once known. */
+  language: Language | undefined;
+  /** The detected intent, once known (annotates the citizen's transcript entry). */
+  nlu: NluAnnotation | undefined;
+  /** Conversation changes to commit with the turn. */
+  patch: { -readonly [K in keyof ConversationPatch]: ConversationPatch[K] };
+  /** Set when the turn escalates to a person. */
+  handoff: HandoffRequest | undefined;
+  /** Adds a bot reply annotated with the turn's intent and language. */
+  reply(message: OutboundMessage, data?: Readonly<Record<string, unknown>>): void;
+  /** The conversation state as the turn leaves it (patched state or the stored one). */
+  readonly state: ConversationState;
+}
+
+export type Next = () => Promise<void>;
+export type Middleware = (ctx: TurnContext, next: Next) => Promise<void>;
+
+/**
+ * Composes middlewares into one. Each `next` may be called at most once: a second call throws
+ * `HUB_ERR_NEXT_CALLED_TWICE`, which catches the classic double-answer bug at its source.
+ */
+export function compose(middlewares: readonly Middleware[]): Middleware {
+  return async (ctx, last) => {
+    const dispatch = async (index: number): Promise<void> => {
+      if (index === middlewares.length) {
+        await last();
+        return;
+      }
+      const middleware = middlewares[index];
+      if (middleware === undefined) return;
+      let called = false;
+      await middleware(ctx, async () => {
+        if (called) {
+          throw new HubError('HUB_ERR_NEXT_CALLED_TWICE', `middleware #${index} called next() twice`);
+        }
+        called = true;
+        await dispatch(index + 1);
+      });
+    };
+    await dispatch(0);
+  };
+}
+
+/** Creates a fresh context for one turn. */
+export function createTurnContext(inbound: InboundMessage, conversation: Conversation, now: Date): TurnContext {
+  const ctx: TurnContext = {
+    inbound,
+    conversation,
+    now,
+    replies: [],
+    events: [],
+    language: undefined,
+    nlu: undefined,
+    patch: {},
+    handoff: undefined,
+    reply(message, data) {
+      ctx.replies.push({
+        message,
+        author: 'bot',
+        intent: ctx.nlu?.intent ?? null,
+        score: ctx.nlu?.score ?? null,
+        language: ctx.language ?? null,
+        data: data ?? null,
+      });
+    },
+    get state(): ConversationState {
+      return ctx.patch.state ?? conversation.state;
+    },
+  };
+  return ctx;
+}

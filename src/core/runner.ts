@@ -1,0 +1,180 @@
+/**
+ * The conversation runner: the inbound sink every channel feeds, and the loop that runs one turn
+ * at a time per conversation. Order of a turn: store (before the channel's 200) → pipeline →
+ * one transaction with the replies (outbox), the transcript and the "processed" mark → events.
+ */
+import type { Logger } from 'pino';
+import type { HubEvents } from './events.js';
+import type { HandoffPort } from './handoff-port.js';
+import { isHubError } from './errors.js';
+import type { InboundMessage, Language } from './message.js';
+import { compose, createTurnContext, type Middleware, type TurnContext } from './pipeline.js';
+import type { KyselyStore } from './store/index.js';
+import type { StoredInbound } from './store/types.js';
+
+/** What a turn may say when something broke: an apology beats silence. */
+const APOLOGY: Readonly<Record<Language, string>> = {
+  es: 'Lo siento, he tenido un problema técnico y no he podido responderte. Vuelve a intentarlo en unos minutos o llama al 060.',
+  ca: 'Ho sento, he tingut un problema tècnic i no t’he pogut respondre. Torna-ho a provar d’aquí a uns minuts o truca al 060.',
+  gl: 'Síntoo, tiven un problema técnico e non puiden responderte. Téntao de novo nuns minutos ou chama ao 060.',
+  eu: 'Barkatu, arazo tekniko bat izan dut eta ezin izan dizut erantzun. Saiatu berriro minutu batzuk barru edo deitu 060ra.',
+  en: 'Sorry, I had a technical problem and could not answer. Please try again in a few minutes or call 060.',
+};
+
+export interface TurnRunnerOptions {
+  readonly store: KyselyStore;
+  /** Steps after the safety net and the handoff `mode` step: language, NLU, answer. */
+  readonly safety: Middleware;
+  readonly understand: readonly Middleware[];
+  readonly handoff: HandoffPort;
+  readonly events: HubEvents;
+  readonly clock: () => Date;
+  readonly logger: Logger;
+  /** Called after each committed turn that produced replies (wakes the delivery worker). */
+  readonly onReplies?: () => void;
+}
+
+export interface AcceptResult {
+  readonly duplicate: boolean;
+  readonly conversationId: string;
+  readonly inboundId: string;
+}
+
+/**
+ * Turns stored inbound messages into committed replies. Implements the channels' `InboundSink`.
+ * Guarantees: a message is stored before `accept` resolves; each stored message gets exactly one
+ * committed turn (a resumed or duplicated turn is a no-op); turns of one conversation run in order.
+ */
+export class TurnRunner {
+  private readonly options: TurnRunnerOptions;
+  private readonly pipeline: Middleware;
+  private readonly running = new Set<Promise<void>>();
+  private readonly turnPromises = new Map<string, Promise<void>>();
+  private accepting = true;
+
+  constructor(options: TurnRunnerOptions) {
+    this.options = options;
+    this.pipeline = compose([options.safety, options.handoff.mode, ...options.understand]);
+  }
+
+  /** Stores the message; resolves once it is durable and schedules its turn. */
+  async accept(message: InboundMessage): Promise<AcceptResult> {
+    const { inbound, conversation, duplicate } = await this.options.store.ingest(message);
+    if (!duplicate) {
+      this.emitLatestCitizenEntry(conversation.id);
+      if (this.accepting) this.schedule(inbound);
+    }
+    return { duplicate, conversationId: conversation.id, inboundId: inbound.id };
+  }
+
+  /** Like `accept`, but resolves after the turn is committed (terminal channel, tests). */
+  async acceptAndWait(message: InboundMessage): Promise<AcceptResult> {
+    const result = await this.accept(message);
+    await this.turnPromises.get(result.inboundId);
+    return result;
+  }
+
+  /** Schedules every stored but unprocessed message (after a crash or restart), oldest first. */
+  async resumePending(): Promise<number> {
+    let resumed = 0;
+    for (;;) {
+      const pending = (await this.options.store.listPendingInbound(500)).filter((p) => !this.turnPromises.has(p.id));
+      if (pending.length === 0) return resumed;
+      for (const inbound of pending) this.schedule(inbound);
+      resumed += pending.length;
+      await Promise.all(pending.map((p) => this.turnPromises.get(p.id)));
+    }
+  }
+
+  /** Stops scheduling new turns and waits for the running ones (graceful shutdown). */
+  async drain(): Promise<void> {
+    this.accepting = false;
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private schedule(inbound: StoredInbound): void {
+    const existing = this.turnPromises.get(inbound.id);
+    if (existing !== undefined) return;
+    const turn = this.options.store
+      .withConversationLock(inbound.conversationId, () => this.runTurn(inbound))
+      .catch((error: unknown) => {
+        // The turn stays pending in the store and is resumed at the next start.
+        this.options.logger.error({ err: error, inboundId: inbound.id }, 'turn could not be committed');
+      })
+      .finally(() => {
+        this.running.delete(turn);
+        this.turnPromises.delete(inbound.id);
+      });
+    this.running.add(turn);
+    this.turnPromises.set(inbound.id, turn);
+  }
+
+  private async runTurn(inbound: StoredInbound): Promise<void> {
+    const { store, logger, events, handoff } = this.options;
+    const conversation = await store.getConversation(inbound.conversationId);
+    if (conversation === undefined) return;
+    // Re-read under the lock: another instance may have processed it already.
+    const fresh = await store.getInbound(inbound.id);
+    if (fresh === undefined || fresh.status !== 'pending') return;
+    const ctx = createTurnContext(inbound.message, conversation, this.options.clock());
+    try {
+      await this.pipeline(ctx, async () => undefined);
+      if (ctx.handoff !== undefined) await handoff.escalate(ctx, async () => undefined);
+    } catch (error) {
+      this.failTurn(ctx, error);
+    }
+    const result = await store.completeTurn({
+      inboundId: inbound.id,
+      conversationId: conversation.id,
+      inboundAnnotation: {
+        intent: ctx.nlu?.intent ?? null,
+        score: ctx.nlu?.score ?? null,
+        language: ctx.nlu?.language ?? ctx.language ?? null,
+      },
+      replies: ctx.replies,
+      events: ctx.events,
+      ...(Object.keys(ctx.patch).length === 0 ? {} : { patch: ctx.patch }),
+    });
+    if (!result.applied) return;
+    logger.debug({ conversationId: conversation.id, intent: ctx.nlu?.intent, replies: ctx.replies.length }, 'turn committed');
+    if (result.outbox.length > 0) this.options.onReplies?.();
+    await this.emitCommitted(conversation.id, ctx, result.outbox.length + ctx.events.length);
+    if (handoff.afterTurn !== undefined) {
+      try {
+        await handoff.afterTurn(ctx, conversation.id);
+      } catch (error) {
+        logger.error({ err: error, conversationId: conversation.id }, 'handoff afterTurn failed');
+      }
+    }
+  }
+
+  private failTurn(ctx: TurnContext, error: unknown): void {
+    const code = isHubError(error) ? error.code : 'UNEXPECTED';
+    this.options.logger.error({ err: error, conversationKey: ctx.inbound.conversationKey, code }, 'turn failed: apologising to the citizen');
+    ctx.replies.length = 0;
+    ctx.events.length = 0;
+    ctx.handoff = undefined;
+    const language = ctx.language ?? ctx.conversation.language ?? 'es';
+    ctx.replies.push({ message: { kind: 'text', text: APOLOGY[language] }, author: 'bot', language, data: { error: code } });
+    ctx.events.push({ author: 'system', kind: 'turn.error', data: { code } });
+    this.options.events.emit('custom', { type: 'alert.turn_error', conversationId: ctx.conversation.id, data: { code } });
+  }
+
+  private emitLatestCitizenEntry(conversationId: string): void {
+    if (this.options.events.listenerCount('transcript') === 0) return;
+    void this.options.store.getTranscript(conversationId, { limit: 1 }).then((entries) => {
+      for (const entry of entries) this.options.events.emit('transcript', { conversationId, entry });
+    });
+  }
+
+  private async emitCommitted(conversationId: string, ctx: TurnContext, count: number): Promise<void> {
+    const { events, store } = this.options;
+    if (events.listenerCount('transcript') > 0 && count > 0) {
+      for (const entry of await store.getTranscript(conversationId, { limit: count })) events.emit('transcript', { conversationId, entry });
+    }
+    if (Object.keys(ctx.patch).length > 0 && events.listenerCount('conversation') > 0) {
+      const conversation = await store.getConversation(conversationId);
+      if (conversation !== undefined) events.emit('conversation', { conversation });
+    }
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Opens the store the URL names: a `postgres://` (or `postgresql://`) URL → PostgreSQL through
+ * `pg`; anything else is a SQLite file path (`:memory:` for a throw-away store) through
+ * better-sqlite3 in WAL mode.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { HubError } from '../errors.js';
+import { KyselyStore } from './kysely-store.js';
+import type { Database } from './schema.js';
+
+export { KyselyStore } from './kysely-store.js';
+export { registerMigrations, type DialectMigration } from './migrations.js';
+export type * from './types.js';
+export type { Database } from './schema.js';
+
+export interface CreateStoreOptions {
+  /** PostgreSQL only: a schema to create and use (tests isolate themselves this way). */
+  readonly schema?: string;
+  /** PostgreSQL only: connections in the main pool. */
+  readonly poolSize?: number;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** Opens (but does not migrate) the store for `url`. */
+export async function createStore(url: string, options: CreateStoreOptions = {}): Promise<KyselyStore> {
+  return isPostgresUrl(url) ? openPostgres(url, options) : openSqlite(url);
+}
+
+function openSqlite(path: string): KyselyStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let database: BetterSqlite3.Database;
+  try {
+    database = new BetterSqlite3(path);
+  } catch (error) {
+    throw new HubError('HUB_ERR_CONFIG', `cannot open the SQLite database at ${path}: ${String(error)}. Set VENTANILLA_DATABASE_URL to a writable file path.`, { cause: error });
+  }
+  // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes
+  // (only an OS crash can lose the last transactions), which is the failure the outbox guards.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new KyselyStore({ db, dialect: 'sqlite', destroy: () => db.destroy() });
+}
+
+function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
+    throw new HubError('HUB_ERR_CONFIG', `invalid PostgreSQL schema name "${name}": use lower-case letters, digits and _`);
+  }
+  return `"${name}"`;
+}
+
+async function openPostgres(url: string, options: CreateStoreOptions): Promise<KyselyStore> {
+  const schema = options.schema === undefined ? undefined : quoteIdent(options.schema);
+  if (schema !== undefined) {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      await admin.end();
+    }
+  }
+  // The search_path goes in the startup packet so every pooled connection is in the schema from its first query.
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }) });
+  // Advisory locks hold a connection for a whole turn: a separate pool keeps them from starving queries.
+  const lockPool = new pg.Pool({ connectionString: url, max: 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const advisoryLock = async <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+    const client = await lockPool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+      try {
+        return await fn();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+      }
+    } finally {
+      client.release();
+    }
+  };
+  return new KyselyStore({
+    db,
+    dialect: 'postgres',
+    advisoryLock,
+    ...(options.schema === undefined ? {} : { schema: options.schema }),
+    destroy: async () => {
+      await db.destroy();
+      await lockPool.end();
+    },
+  });
+}
+
+/** Drops a test schema (PostgreSQL test isolation). */
+export async function dropPostgresSchema(url: string, schemaName: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schemaName)} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,622 @@
+/**
+ * The Store on Kysely: one query path for SQLite and PostgreSQL. Dialect differences are kept to
+ * row locking (PostgreSQL `FOR UPDATE SKIP LOCKED`, advisory locks) and connection setup.
+ */
+import { randomUUID } from 'node:crypto';
+import { Migrator, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { HubError } from '../errors.js';
+import { isLanguage, type ChannelId, type InboundMessage, type Language, type OutboundMessage, type Recipient } from '../message.js';
+import { KeyedMutex } from '../keyed-mutex.js';
+import { migrationProvider, type Dialect } from './migrations.js';
+import type { ConversationsTable, Database, InboundTable, OutboxTable, TranscriptTable } from './schema.js';
+import type {
+  CompleteTurnInput,
+  CompleteTurnResult,
+  Conversation,
+  ConversationPatch,
+  ConversationState,
+  IngestResult,
+  ListConversationsQuery,
+  OutboxItem,
+  OutboxStatus,
+  ReplyDraft,
+  Store,
+  StoredInbound,
+  TranscriptDraft,
+  TranscriptEntry,
+} from './types.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+function toConversation(row: Selectable<ConversationsTable>, contact: { external_id: string; display_name: string | null; locale: string | null }): Conversation {
+  const participant = {
+    channel: row.channel as ChannelId,
+    id: contact.external_id,
+    ...(contact.display_name === null ? {} : { displayName: contact.display_name }),
+    ...(contact.locale === null ? {} : { locale: contact.locale }),
+  };
+  return {
+    id: row.id,
+    channel: row.channel as ChannelId,
+    conversationKey: row.conversation_key,
+    contactId: row.contact_id,
+    participant,
+    mode: row.mode as Conversation['mode'],
+    language: isLanguage(row.language) ? row.language : null,
+    urgent: Number(row.urgent) === 1,
+    unreachable: Number(row.unreachable) === 1,
+    replyContext: parseJson<Record<string, string>>(row.reply_context),
+    state: parseJson<ConversationState>(row.state) ?? {},
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    lastInboundAt: row.last_inbound_at === null ? null : new Date(row.last_inbound_at),
+  };
+}
+
+function reviveInbound(json: string): InboundMessage {
+  const raw = JSON.parse(json) as InboundMessage & { receivedAt: string };
+  return { ...raw, receivedAt: new Date(raw.receivedAt) };
+}
+
+function toStoredInbound(row: Selectable<InboundTable>): StoredInbound {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    channel: row.channel as ChannelId,
+    channelMessageId: row.channel_message_id,
+    message: reviveInbound(row.message),
+    status: row.status as StoredInbound['status'],
+    receivedAt: new Date(row.received_at),
+  };
+}
+
+function toOutboxItem(row: Selectable<OutboxTable>): OutboxItem {
+  return {
+    id: String(row.seq),
+    conversationId: row.conversation_id,
+    channel: row.channel as ChannelId,
+    recipient: JSON.parse(row.recipient) as Recipient,
+    message: JSON.parse(row.message) as OutboundMessage,
+    status: row.status as OutboxStatus,
+    attempts: Number(row.attempts),
+    nextAttemptAt: new Date(row.next_attempt_at),
+    lastError: row.last_error,
+    channelMessageId: row.channel_message_id,
+    deliveryStatus: row.delivery_status,
+    createdAt: new Date(row.created_at),
+    sentAt: row.sent_at === null ? null : new Date(row.sent_at),
+  };
+}
+
+function toTranscriptEntry(row: Selectable<TranscriptTable>): TranscriptEntry {
+  return {
+    id: String(row.seq),
+    conversationId: row.conversation_id,
+    author: row.author as TranscriptEntry['author'],
+    kind: row.kind,
+    text: row.text,
+    data: parseJson<Record<string, unknown>>(row.data),
+    intent: row.intent,
+    score: row.score === null ? null : Number(row.score),
+    language: isLanguage(row.language) ? row.language : null,
+    outboxId: row.outbox_id === null ? null : String(row.outbox_id),
+    createdAt: new Date(row.created_at),
+  };
+}
+
+function patchColumns(patch: ConversationPatch, now: string): Partial<ConversationsTable> {
+  const columns: Partial<ConversationsTable> = { updated_at: now };
+  if (patch.mode !== undefined) columns.mode = patch.mode;
+  if (patch.language !== undefined) columns.language = patch.language;
+  if (patch.urgent !== undefined) columns.urgent = patch.urgent ? 1 : 0;
+  if (patch.unreachable !== undefined) columns.unreachable = patch.unreachable ? 1 : 0;
+  if (patch.state !== undefined) columns.state = JSON.stringify(patch.state);
+  return columns;
+}
+
+/** Text of an outbound message for the transcript. */
+function outboundText(message: OutboundMessage): string | null {
+  return message.kind === 'attachment' ? (message.caption ?? null) : message.text;
+}
+
+export interface KyselyStoreOptions {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** Releases the underlying pool / file handle. */
+  readonly destroy: () => Promise<void>;
+  /** PostgreSQL only: runs `fn` holding a session advisory lock on `key`. */
+  readonly advisoryLock?: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
+  /** PostgreSQL only: the schema the store lives in (Kysely's migration tables go there too). */
+  readonly schema?: string;
+}
+
+/** The Store implementation shared by both dialects. */
+export class KyselyStore implements Store {
+  readonly dialect: Dialect;
+  private readonly db: Kysely<Database>;
+  private readonly destroyDb: () => Promise<void>;
+  private readonly advisoryLock: KyselyStoreOptions['advisoryLock'];
+  private readonly locks = new KeyedMutex();
+  private readonly schema: string | undefined;
+  private closed = false;
+
+  constructor(options: KyselyStoreOptions) {
+    this.db = options.db;
+    this.dialect = options.dialect;
+    this.destroyDb = options.destroy;
+    this.advisoryLock = options.advisoryLock;
+    this.schema = options.schema;
+  }
+
+  /** The Kysely instance, for modules that own extra tables (handoff, editor). */
+  get kysely(): Kysely<Database> {
+    return this.db;
+  }
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({
+      db: this.db,
+      provider: migrationProvider(this.dialect),
+      ...(this.schema === undefined ? {} : { migrationTableSchema: this.schema }),
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error !== undefined) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+      throw new HubError('HUB_ERR_STORE', `migration ${failed} failed: ${String(error)}`, { cause: error });
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.destroyDb();
+  }
+
+  private async conversationById(db: Db, conversationId: string): Promise<Conversation | undefined> {
+    const row = await db
+      .selectFrom('conversations')
+      .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+      .selectAll('conversations')
+      .select(['contacts.external_id', 'contacts.display_name', 'contacts.locale'])
+      .where('conversations.id', '=', conversationId)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toConversation(row, row);
+  }
+
+  async ingest(message: InboundMessage): Promise<IngestResult> {
+    const channel = message.from.channel;
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx
+        .selectFrom('inbound')
+        .selectAll()
+        .where('channel', '=', channel)
+        .where('channel_message_id', '=', message.id)
+        .executeTakeFirst();
+      if (existing !== undefined) {
+        const conversation = await this.conversationById(trx, existing.conversation_id);
+        if (conversation === undefined) throw new HubError('HUB_ERR_STORE', `conversation ${existing.conversation_id} vanished`);
+        return { inbound: toStoredInbound(existing), conversation, duplicate: true };
+      }
+      const now = new Date().toISOString();
+      let contact = await trx
+        .selectFrom('contacts')
+        .select(['id', 'display_name', 'locale'])
+        .where('channel', '=', channel)
+        .where('external_id', '=', message.from.id)
+        .executeTakeFirst();
+      if (contact === undefined) {
+        contact = { id: randomUUID(), display_name: message.from.displayName ?? null, locale: message.from.locale ?? null };
+        await trx
+          .insertInto('contacts')
+          .values({ ...contact, channel, external_id: message.from.id, created_at: now })
+          .execute();
+      } else if (
+        (message.from.displayName !== undefined && message.from.displayName !== contact.display_name) ||
+        (message.from.locale !== undefined && message.from.locale !== contact.locale)
+      ) {
+        await trx
+          .updateTable('contacts')
+          .set({ display_name: message.from.displayName ?? contact.display_name, locale: message.from.locale ?? contact.locale })
+          .where('id', '=', contact.id)
+          .execute();
+      }
+      const replyContext = message.replyContext === undefined ? null : JSON.stringify(message.replyContext);
+      let conversationRow = await trx
+        .selectFrom('conversations')
+        .selectAll()
+        .where('conversation_key', '=', message.conversationKey)
+        .executeTakeFirst();
+      if (conversationRow === undefined) {
+        conversationRow = {
+          id: randomUUID(),
+          channel,
+          conversation_key: message.conversationKey,
+          contact_id: contact.id,
+          mode: 'bot',
+          language: null,
+          urgent: 0,
+          unreachable: 0,
+          reply_context: replyContext,
+          state: '{}',
+          created_at: now,
+          updated_at: now,
+          last_inbound_at: now,
+        };
+        await trx.insertInto('conversations').values(conversationRow).execute();
+      } else {
+        // A citizen writing again is reachable again, and the latest routing data wins.
+        conversationRow = { ...conversationRow, reply_context: replyContext ?? conversationRow.reply_context, unreachable: 0, last_inbound_at: now, updated_at: now };
+        await trx
+          .updateTable('conversations')
+          .set({ reply_context: conversationRow.reply_context, unreachable: 0, last_inbound_at: now, updated_at: now })
+          .where('id', '=', conversationRow.id)
+          .execute();
+      }
+      const inboundRow: Selectable<InboundTable> = {
+        id: randomUUID(),
+        conversation_id: conversationRow.id,
+        channel,
+        channel_message_id: message.id,
+        message: JSON.stringify(message),
+        status: 'pending',
+        received_at: now,
+        processed_at: null,
+      };
+      await trx.insertInto('inbound').values(inboundRow).execute();
+      await trx
+        .insertInto('transcript')
+        .values({
+          conversation_id: conversationRow.id,
+          author: 'citizen',
+          kind: message.kind,
+          text: message.text ?? null,
+          data: citizenData(message),
+          intent: null,
+          score: null,
+          language: null,
+          outbox_id: null,
+          inbound_id: inboundRow.id,
+          created_at: now,
+        })
+        .execute();
+      const conversation = toConversation(conversationRow, {
+        external_id: message.from.id,
+        display_name: contact.display_name,
+        locale: contact.locale,
+      });
+      return { inbound: toStoredInbound(inboundRow), conversation, duplicate: false };
+    });
+  }
+
+  async listPendingInbound(limit: number): Promise<StoredInbound[]> {
+    const rows = await this.db
+      .selectFrom('inbound')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .orderBy('received_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toStoredInbound);
+  }
+
+  async getInbound(inboundId: string): Promise<StoredInbound | undefined> {
+    const row = await this.db.selectFrom('inbound').selectAll().where('id', '=', inboundId).executeTakeFirst();
+    return row === undefined ? undefined : toStoredInbound(row);
+  }
+
+  async completeTurn(input: CompleteTurnInput): Promise<CompleteTurnResult> {
+    return this.db.transaction().execute(async (trx) => {
+      const now = new Date().toISOString();
+      // The status guard makes a resumed or concurrent duplicate turn a no-op.
+      const updated = await trx
+        .updateTable('inbound')
+        .set({ status: 'processed', processed_at: now })
+        .where('id', '=', input.inboundId)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) return { applied: false, outbox: [] };
+      if (input.inboundAnnotation !== undefined) {
+        await trx
+          .updateTable('transcript')
+          .set({
+            intent: input.inboundAnnotation.intent ?? null,
+            score: input.inboundAnnotation.score ?? null,
+            language: input.inboundAnnotation.language ?? null,
+          })
+          .where('inbound_id', '=', input.inboundId)
+          .execute();
+      }
+      if (input.events !== undefined && input.events.length > 0) await this.insertTranscript(trx, input.conversationId, input.events, now);
+      const outbox = await this.insertReplies(trx, input.conversationId, input.replies, now);
+      if (input.patch !== undefined) {
+        await trx.updateTable('conversations').set(patchColumns(input.patch, now)).where('id', '=', input.conversationId).execute();
+      }
+      return { applied: true, outbox };
+    });
+  }
+
+  private async insertTranscript(db: Db, conversationId: string, entries: readonly TranscriptDraft[], now: string): Promise<TranscriptEntry[]> {
+    const result: TranscriptEntry[] = [];
+    for (const entry of entries) {
+      const row = await db
+        .insertInto('transcript')
+        .values({
+          conversation_id: conversationId,
+          author: entry.author,
+          kind: entry.kind,
+          text: entry.text ?? null,
+          data: entry.data === undefined || entry.data === null ? null : JSON.stringify(entry.data),
+          intent: entry.intent ?? null,
+          score: entry.score ?? null,
+          language: entry.language ?? null,
+          outbox_id: null,
+          inbound_id: null,
+          created_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      result.push(toTranscriptEntry(row));
+    }
+    return result;
+  }
+
+  private async insertReplies(db: Db, conversationId: string, replies: readonly ReplyDraft[], now: string): Promise<OutboxItem[]> {
+    if (replies.length === 0) return [];
+    const conversation = await this.conversationById(db, conversationId);
+    if (conversation === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `conversation ${conversationId} does not exist`);
+    const recipient: Recipient = {
+      participant: conversation.participant,
+      conversationKey: conversation.conversationKey,
+      ...(conversation.replyContext === null ? {} : { replyContext: conversation.replyContext }),
+    };
+    const items: OutboxItem[] = [];
+    for (const reply of replies) {
+      const row = await db
+        .insertInto('outbox')
+        .values({
+          conversation_id: conversationId,
+          channel: conversation.channel,
+          recipient: JSON.stringify(recipient),
+          message: JSON.stringify(reply.message),
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: now,
+          last_error: null,
+          channel_message_id: null,
+          delivery_status: null,
+          created_at: now,
+          sent_at: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('transcript')
+        .values({
+          conversation_id: conversationId,
+          author: reply.author,
+          kind: reply.message.kind,
+          text: outboundText(reply.message),
+          data: JSON.stringify({ ...(reply.data ?? {}), message: reply.message }),
+          intent: reply.intent ?? null,
+          score: reply.score ?? null,
+          language: reply.language ?? null,
+          outbox_id: row.seq,
+          inbound_id: null,
+          created_at: now,
+        })
+        .execute();
+      items.push(toOutboxItem(row));
+    }
+    return items;
+  }
+
+  async enqueueReplies(conversationId: string, replies: readonly ReplyDraft[], patch?: ConversationPatch): Promise<OutboxItem[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const now = new Date().toISOString();
+      const items = await this.insertReplies(trx, conversationId, replies, now);
+      if (patch !== undefined) await trx.updateTable('conversations').set(patchColumns(patch, now)).where('id', '=', conversationId).execute();
+      return items;
+    });
+  }
+
+  async appendTranscript(conversationId: string, entries: readonly TranscriptDraft[]): Promise<TranscriptEntry[]> {
+    return this.db.transaction().execute((trx) => this.insertTranscript(trx, conversationId, entries, new Date().toISOString()));
+  }
+
+  async updateConversation(conversationId: string, patch: ConversationPatch): Promise<Conversation> {
+    await this.db.updateTable('conversations').set(patchColumns(patch, new Date().toISOString())).where('id', '=', conversationId).execute();
+    const conversation = await this.conversationById(this.db, conversationId);
+    if (conversation === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `conversation ${conversationId} does not exist`);
+    return conversation;
+  }
+
+  getConversation(conversationId: string): Promise<Conversation | undefined> {
+    return this.conversationById(this.db, conversationId);
+  }
+
+  async getConversationByKey(conversationKey: string): Promise<Conversation | undefined> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+      .selectAll('conversations')
+      .select(['contacts.external_id', 'contacts.display_name', 'contacts.locale'])
+      .where('conversations.conversation_key', '=', conversationKey)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toConversation(row, row);
+  }
+
+  async listConversations(query: ListConversationsQuery): Promise<Conversation[]> {
+    let q = this.db
+      .selectFrom('conversations')
+      .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+      .selectAll('conversations')
+      .select(['contacts.external_id', 'contacts.display_name', 'contacts.locale']);
+    if (query.modes !== undefined && query.modes.length > 0) q = q.where('conversations.mode', 'in', [...query.modes]);
+    const rows = await q.orderBy('conversations.updated_at', 'desc').limit(query.limit ?? 100).execute();
+    return rows.map((row) => toConversation(row, row));
+  }
+
+  async getTranscript(conversationId: string, options: { readonly limit?: number } = {}): Promise<TranscriptEntry[]> {
+    const rows = await this.db
+      .selectFrom('transcript')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .orderBy('seq', 'desc')
+      .limit(options.limit ?? 1000)
+      .execute();
+    return rows.reverse().map(toTranscriptEntry);
+  }
+
+  async leaseOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]> {
+    const nowIso = now.toISOString();
+    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      // Due items whose conversation has nothing earlier still in flight or waiting for a retry:
+      // replies of one conversation go out in order, and a failing one holds back those after it.
+      let select = trx
+        .selectFrom('outbox as o')
+        .selectAll('o')
+        .where((eb) => eb.or([eb('o.status', '=', 'pending'), eb('o.status', '=', 'sending')]))
+        .where('o.next_attempt_at', '<=', nowIso)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('outbox as p')
+                .select('p.seq')
+                .whereRef('p.conversation_id', '=', 'o.conversation_id')
+                .whereRef('p.seq', '<', 'o.seq')
+                .where((eb) =>
+                  eb.or([
+                    eb.and([eb('p.status', '=', 'sending'), eb('p.next_attempt_at', '>', nowIso)]),
+                    eb.and([eb('p.status', '=', 'pending'), eb('p.next_attempt_at', '>', nowIso)]),
+                  ]),
+                ),
+            ),
+          ),
+        )
+        .orderBy('o.seq')
+        .limit(limit);
+      if (this.dialect === 'postgres') select = select.forUpdate().skipLocked();
+      const rows = await select.execute();
+      if (rows.length === 0) return [];
+      await trx
+        .updateTable('outbox')
+        .set({ status: 'sending', next_attempt_at: leaseUntil })
+        .where(
+          'seq',
+          'in',
+          rows.map((r) => r.seq),
+        )
+        .execute();
+      return rows.map((row) => toOutboxItem({ ...row, status: 'sending', next_attempt_at: leaseUntil }));
+    });
+  }
+
+  async markOutboxSent(outboxId: string, channelMessageId: string, sentAt: Date): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ status: 'sent', channel_message_id: channelMessageId, sent_at: sentAt.toISOString(), last_error: null })
+      .where('seq', '=', Number(outboxId))
+      .execute();
+  }
+
+  async markOutboxRetry(outboxId: string, nextAttemptAt: Date, error: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set((eb) => ({ status: 'pending', next_attempt_at: nextAttemptAt.toISOString(), last_error: error, attempts: eb('attempts', '+', 1) }))
+      .where('seq', '=', Number(outboxId))
+      .execute();
+  }
+
+  async markOutboxDead(outboxId: string, error: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set((eb) => ({ status: 'dead', last_error: error, attempts: eb('attempts', '+', 1) }))
+      .where('seq', '=', Number(outboxId))
+      .execute();
+  }
+
+  /** Puts leased items back without counting an attempt (a sibling failed first). */
+  async releaseOutbox(outboxIds: readonly string[], nextAttemptAt: Date): Promise<void> {
+    if (outboxIds.length === 0) return;
+    await this.db
+      .updateTable('outbox')
+      .set({ status: 'pending', next_attempt_at: nextAttemptAt.toISOString() })
+      .where('seq', 'in', outboxIds.map(Number))
+      .where('status', '=', 'sending')
+      .execute();
+  }
+
+  async setOutboxDeliveryStatus(channel: ChannelId, channelMessageId: string, status: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ delivery_status: status })
+      .where('channel', '=', channel)
+      .where('channel_message_id', '=', channelMessageId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async listOutbox(status: OutboxStatus, limit: number): Promise<OutboxItem[]> {
+    const rows = await this.db.selectFrom('outbox').selectAll().where('status', '=', status).orderBy('seq').limit(limit).execute();
+    return rows.map(toOutboxItem);
+  }
+
+  async getOutbox(outboxId: string): Promise<OutboxItem | undefined> {
+    const row = await this.db.selectFrom('outbox').selectAll().where('seq', '=', Number(outboxId)).executeTakeFirst();
+    return row === undefined ? undefined : toOutboxItem(row);
+  }
+
+  async retryDeadOutbox(ids?: readonly string[]): Promise<number> {
+    let q = this.db
+      .updateTable('outbox')
+      .set({ status: 'pending', attempts: 0, next_attempt_at: new Date().toISOString() })
+      .where('status', '=', 'dead');
+    if (ids !== undefined) q = q.where('seq', 'in', ids.map(Number));
+    const result = await q.executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async getCursor(name: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('cursors').select('value').where('name', '=', name).executeTakeFirst();
+    return row?.value;
+  }
+
+  async setCursor(name: string, value: string): Promise<void> {
+    const now = new Date().toISOString();
+    await this.db
+      .insertInto('cursors')
+      .values({ name, value, updated_at: now })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value, updated_at: now }))
+      .execute();
+  }
+
+  async withConversationLock<T>(conversationId: string, fn: () => Promise<T>): Promise<T> {
+    const advisory = this.advisoryLock;
+    return this.locks.run(conversationId, advisory === undefined ? fn : () => advisory(conversationId, fn));
+  }
+}
+
+function citizenData(message: InboundMessage): string | null {
+  const data: Record<string, unknown> = {};
+  if (message.payload !== undefined) data.payload = message.payload;
+  if (message.attachments !== undefined) data.attachments = message.attachments;
+  if (message.location !== undefined) data.location = message.location;
+  return Object.keys(data).length === 0 ? null : JSON.stringify(data);
+}
+
+export type { Language };

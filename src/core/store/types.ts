@@ -1,0 +1,214 @@
+/**
+ * The Store contract: everything the hub keeps durably. Two implementations share one
+ * Kysely code path: SQLite (embedded default, better-sqlite3 in WAL mode) and PostgreSQL.
+ */
+import type {
+  ChannelId,
+  ConversationMode,
+  InboundMessage,
+  Language,
+  OutboundMessage,
+  Participant,
+  Recipient,
+} from '../message.js';
+
+export type TranscriptAuthor = 'citizen' | 'bot' | 'agent' | 'system';
+
+/** Per-conversation memory the turn pipeline keeps between turns (JSON). */
+export interface ConversationState {
+  /** Consecutive turns the bot did not understand (for "rephrase once, then offer a person"). */
+  readonly misunderstood?: number;
+  /** The choices last offered, so "2" or a button payload maps back to one. */
+  readonly pendingChoices?: readonly { readonly title: string; readonly payload: string }[];
+  readonly [key: string]: unknown;
+}
+
+export interface Conversation {
+  readonly id: string;
+  readonly channel: ChannelId;
+  readonly conversationKey: string;
+  readonly contactId: string;
+  readonly participant: Participant;
+  readonly mode: ConversationMode;
+  readonly language: Language | null;
+  readonly urgent: boolean;
+  /** The citizen blocked the bot or the platform refused for good: do not retry sending. */
+  readonly unreachable: boolean;
+  readonly replyContext: Readonly<Record<string, string>> | null;
+  readonly state: ConversationState;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly lastInboundAt: Date | null;
+}
+
+export interface ConversationPatch {
+  readonly mode?: ConversationMode;
+  readonly language?: Language | null;
+  readonly urgent?: boolean;
+  readonly unreachable?: boolean;
+  readonly state?: ConversationState;
+}
+
+export interface TranscriptEntry {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly author: TranscriptAuthor;
+  /** For citizen entries: the inbound kind; for bot/agent: the outbound kind; for system: the event name. */
+  readonly kind: string;
+  readonly text: string | null;
+  /** Structured extras: choices offered, attachment metadata, agent id, event data. */
+  readonly data: Readonly<Record<string, unknown>> | null;
+  readonly intent: string | null;
+  readonly score: number | null;
+  readonly language: Language | null;
+  /** For bot/agent entries: the outbox id that delivers it. */
+  readonly outboxId: string | null;
+  readonly createdAt: Date;
+}
+
+export interface TranscriptDraft {
+  readonly author: TranscriptAuthor;
+  readonly kind: string;
+  readonly text?: string | null;
+  readonly data?: Readonly<Record<string, unknown>> | null;
+  readonly intent?: string | null;
+  readonly score?: number | null;
+  readonly language?: Language | null;
+}
+
+export type InboundStatus = 'pending' | 'processed';
+
+export interface StoredInbound {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly channel: ChannelId;
+  readonly channelMessageId: string;
+  readonly message: InboundMessage;
+  readonly status: InboundStatus;
+  readonly receivedAt: Date;
+}
+
+export interface IngestResult {
+  readonly inbound: StoredInbound;
+  readonly conversation: Conversation;
+  /** True when this channel message id was already stored: the caller must not process it again. */
+  readonly duplicate: boolean;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead';
+
+export interface OutboxItem {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly channel: ChannelId;
+  readonly recipient: Recipient;
+  readonly message: OutboundMessage;
+  readonly status: OutboxStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: Date;
+  readonly lastError: string | null;
+  readonly channelMessageId: string | null;
+  /** Platform delivery status (WhatsApp sent/delivered/read/failed), when the channel reports one. */
+  readonly deliveryStatus: string | null;
+  readonly createdAt: Date;
+  readonly sentAt: Date | null;
+}
+
+/** A reply produced by a turn (or an agent): goes to the outbox and to the transcript together. */
+export interface ReplyDraft {
+  readonly message: OutboundMessage;
+  readonly author: 'bot' | 'agent' | 'system';
+  readonly intent?: string | null;
+  readonly score?: number | null;
+  readonly language?: Language | null;
+  readonly data?: Readonly<Record<string, unknown>> | null;
+}
+
+export interface CompleteTurnInput {
+  readonly inboundId: string;
+  readonly conversationId: string;
+  /** Annotations of the citizen's own transcript entry (detected intent, score, language). */
+  readonly inboundAnnotation?: { readonly intent?: string | null; readonly score?: number | null; readonly language?: Language | null };
+  readonly replies: readonly ReplyDraft[];
+  /** Extra transcript entries (system events such as `handoff.requested`). */
+  readonly events?: readonly TranscriptDraft[];
+  readonly patch?: ConversationPatch;
+}
+
+export interface CompleteTurnResult {
+  /** False when the inbound was already processed (a resumed or duplicated turn): nothing was written. */
+  readonly applied: boolean;
+  readonly outbox: readonly OutboxItem[];
+}
+
+export interface ListConversationsQuery {
+  readonly modes?: readonly ConversationMode[];
+  readonly limit?: number;
+}
+
+/**
+ * Durable store. All methods are safe to call concurrently; multi-row writes are transactional.
+ * Implementations: {@link createStore} picks SQLite or PostgreSQL from the URL.
+ */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Applies pending migrations (idempotent). */
+  migrate(): Promise<void>;
+  /** True when the database answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+
+  /**
+   * Stores an inbound message idempotently on (channel, message id), creating the contact and
+   * conversation on first contact, and its citizen transcript entry, in one transaction.
+   */
+  ingest(message: InboundMessage): Promise<IngestResult>;
+  /** Inbound messages stored but not yet processed, oldest first (resumed at start-up). */
+  listPendingInbound(limit: number): Promise<StoredInbound[]>;
+  getInbound(inboundId: string): Promise<StoredInbound | undefined>;
+
+  /**
+   * Atomically: marks the inbound processed, appends transcript entries, enqueues the replies in
+   * the outbox and applies the conversation patch. Does nothing if the inbound was already processed.
+   */
+  completeTurn(input: CompleteTurnInput): Promise<CompleteTurnResult>;
+
+  /** Appends replies written outside a turn (agent messages, queue notices) with transcript entries. */
+  enqueueReplies(conversationId: string, replies: readonly ReplyDraft[], patch?: ConversationPatch): Promise<OutboxItem[]>;
+  /** Appends transcript entries without a reply (system events, internal notes). */
+  appendTranscript(conversationId: string, entries: readonly TranscriptDraft[]): Promise<TranscriptEntry[]>;
+  updateConversation(conversationId: string, patch: ConversationPatch): Promise<Conversation>;
+
+  getConversation(conversationId: string): Promise<Conversation | undefined>;
+  getConversationByKey(conversationKey: string): Promise<Conversation | undefined>;
+  listConversations(query: ListConversationsQuery): Promise<Conversation[]>;
+  /** The whole transcript, oldest first; `afterId` pages forward. */
+  getTranscript(conversationId: string, options?: { readonly limit?: number }): Promise<TranscriptEntry[]>;
+
+  /**
+   * Leases up to `limit` outbox items that are due (pending with nextAttemptAt ≤ now, or sending
+   * with an expired lease), oldest first, one conversation's items in order. Leased items are
+   * `sending` until `leaseMs` has passed.
+   */
+  leaseOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]>;
+  markOutboxSent(outboxId: string, channelMessageId: string, sentAt: Date): Promise<void>;
+  markOutboxRetry(outboxId: string, nextAttemptAt: Date, error: string): Promise<void>;
+  markOutboxDead(outboxId: string, error: string): Promise<void>;
+  /** Records a platform delivery status (sent/delivered/read/failed) by the platform's message id. */
+  setOutboxDeliveryStatus(channel: ChannelId, channelMessageId: string, status: string): Promise<boolean>;
+  listOutbox(status: OutboxStatus, limit: number): Promise<OutboxItem[]>;
+  getOutbox(outboxId: string): Promise<OutboxItem | undefined>;
+  /** Moves dead items back to pending (all when `ids` is omitted); returns how many moved. */
+  retryDeadOutbox(ids?: readonly string[]): Promise<number>;
+  /** True when no item of this conversation is pending or sending ahead of the given one. */
+
+  /** Small durable key/value (polling cursors such as X `since_id`). */
+  getCursor(name: string): Promise<string | undefined>;
+  setCursor(name: string, value: string): Promise<void>;
+
+  /**
+   * Runs `fn` while holding this conversation's turn lock: in-process on SQLite, plus a PostgreSQL
+   * advisory lock on PostgreSQL so several instances never run two turns of one conversation at once.
+   */
+  withConversationLock<T>(conversationId: string, fn: () => Promise<T>): Promise<T>;
+}

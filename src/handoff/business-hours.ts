@@ -1,0 +1,168 @@
+/**
+ * Business hours in the deployment's time zone, with national and local holidays.
+ * Pure functions of (queue, config, instant): no clock is read here.
+ */
+import type { Language } from '../core/message.js';
+import { WEEKDAYS, type BusinessHours, type HandoffConfig, type QueueConfig, type Weekday } from './config.js';
+
+interface LocalParts {
+  readonly date: string; // YYYY-MM-DD
+  readonly weekday: Weekday;
+  readonly minutes: number; // minutes since local midnight
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      weekday: 'short',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+function partsOf(instant: Date, timeZone: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const part of formatter(timeZone).formatToParts(instant)) result[part.type] = part.value;
+  return result;
+}
+
+/** The local calendar date, weekday and minute of day of an instant in `timeZone`. */
+export function localParts(instant: Date, timeZone: string): LocalParts {
+  const p = partsOf(instant, timeZone);
+  const weekday = (p.weekday ?? 'Sun').slice(0, 3).toLowerCase() as Weekday;
+  return { date: `${p.year}-${p.month}-${p.day}`, weekday, minutes: Number(p.hour) * 60 + Number(p.minute) };
+}
+
+/** The UTC instant of a local wall-clock time (`date` YYYY-MM-DD, `minutes` since midnight). */
+export function localToInstant(date: string, minutes: number, timeZone: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const guess = Date.UTC(y, m - 1, d, Math.floor(minutes / 60), minutes % 60);
+  // The zone offset at the guess; one correction step covers DST changes except inside the gap.
+  const offsetAt = (t: number): number => {
+    const p = partsOf(new Date(t), timeZone);
+    return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - t;
+  };
+  const first = guess - offsetAt(guess);
+  return new Date(guess - offsetAt(first));
+}
+
+function toMinutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+}
+
+function rangesOf(hours: BusinessHours, weekday: Weekday): { from: number; to: number }[] {
+  return hours[weekday]
+    .map((range) => {
+      const [from, to] = range.split('-') as [string, string];
+      return { from: toMinutes(from), to: toMinutes(to) };
+    })
+    .sort((a, b) => a.from - b.from);
+}
+
+/** The holiday name when `date` (local YYYY-MM-DD) is a holiday for this queue. */
+export function holidayOn(queue: QueueConfig, config: HandoffConfig, date: string): string | undefined {
+  return queue.ignoreHolidays ? undefined : config.holidays.get(date);
+}
+
+/** True when the queue is open at `instant` (its weekday hours, minus holidays). */
+export function isOpen(queue: QueueConfig, config: HandoffConfig, instant: Date): boolean {
+  const local = localParts(instant, config.timezone);
+  if (holidayOn(queue, config, local.date) !== undefined) return false;
+  return rangesOf(queue.businessHours, local.weekday).some((r) => local.minutes >= r.from && local.minutes < r.to);
+}
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+function weekdayOf(date: string): Weekday {
+  return WEEKDAYS[new Date(`${date}T12:00:00Z`).getUTCDay()] as Weekday;
+}
+
+/**
+ * The next instant the queue opens after `instant` (itself when already open), looking up to
+ * 30 days ahead; `undefined` when the queue has no hours at all in that window.
+ */
+export function nextOpening(queue: QueueConfig, config: HandoffConfig, instant: Date): Date | undefined {
+  if (isOpen(queue, config, instant)) return instant;
+  const local = localParts(instant, config.timezone);
+  for (let offset = 0; offset <= 30; offset++) {
+    const date = addDays(local.date, offset);
+    if (holidayOn(queue, config, date) !== undefined) continue;
+    for (const range of rangesOf(queue.businessHours, weekdayOf(date))) {
+      if (offset === 0 && range.from <= local.minutes) continue;
+      return localToInstant(date, range.from, config.timezone);
+    }
+  }
+  return undefined;
+}
+
+const DAY_ORDER: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+// 2024-01-01 was a Monday: a fixed date per weekday to let Intl name it in each language.
+const DAY_SAMPLE: Record<Weekday, string> = {
+  mon: '2024-01-01',
+  tue: '2024-01-02',
+  wed: '2024-01-03',
+  thu: '2024-01-04',
+  fri: '2024-01-05',
+  sat: '2024-01-06',
+  sun: '2024-01-07',
+};
+
+function dayName(day: Weekday, language: Language): string {
+  return new Intl.DateTimeFormat(language, { weekday: 'long', timeZone: 'UTC' }).format(new Date(`${DAY_SAMPLE[day]}T12:00:00Z`));
+}
+
+const ALL_DAY: Record<Language, string> = { es: '24 horas', ca: '24 hores', gl: '24 horas', eu: '24 orduz', en: '24 hours' };
+
+/**
+ * The queue's weekly hours as one short line in `language`, consecutive days with equal hours
+ * grouped ("lunes–jueves 08:30–14:30, 16:00–18:00; viernes 08:30–14:30").
+ */
+export function describeHours(hours: BusinessHours, language: Language): string {
+  const groups: { days: Weekday[]; key: string }[] = [];
+  for (const day of DAY_ORDER) {
+    const key = hours[day].join(',');
+    const last = groups[groups.length - 1];
+    if (last !== undefined && last.key === key) last.days.push(day);
+    else groups.push({ days: [day], key });
+  }
+  return groups
+    .filter((g) => g.key !== '')
+    .map((g) => {
+      const first = g.days[0] as Weekday;
+      const last = g.days[g.days.length - 1] as Weekday;
+      const days = g.days.length === 1 ? dayName(first, language) : `${dayName(first, language)}–${dayName(last, language)}`;
+      const ranges = g.key === '00:00-24:00' ? ALL_DAY[language] : g.key.split(',').map((r) => r.replace('-', '–')).join(', ');
+      return `${days} ${ranges}`;
+    })
+    .join('; ');
+}
+
+/** A local date-time phrase for the citizen ("lunes, 5 de enero, 08:30"). */
+export function formatWhen(instant: Date, language: Language, timeZone: string): string {
+  return new Intl.DateTimeFormat(language, {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).format(instant);
+}

@@ -1,0 +1,205 @@
+/**
+ * What the handoff queue says to citizens, in the hub's five languages, and the phrases it
+ * recognises while a conversation waits ("¿cuánto falta?", "ya no hace falta").
+ */
+import type { Language } from '../core/message.js';
+
+export interface QueueText {
+  queued(p: { queue: string; position: number; waitMinutes: number }): string;
+  outOfHours(p: { queue: string; hours: string; next: string | undefined }): string;
+  position(p: { position: number; waitMinutes: number }): string;
+  positionUpdate(p: { position: number; waitMinutes: number }): string;
+  assigned(): string;
+  transferred(p: { queue: string }): string;
+  cancelled(): string;
+  slaBreached(): string;
+  abandoned(): string;
+  surveyQuestion(): string;
+  surveyThanks(): string;
+}
+
+const minutes = (n: number, lang: Language): string => {
+  const m = Math.max(1, Math.round(n));
+  switch (lang) {
+    case 'es':
+      return m === 1 ? '1 minuto' : `${m} minutos`;
+    case 'ca':
+      return m === 1 ? '1 minut' : `${m} minuts`;
+    case 'gl':
+      return m === 1 ? '1 minuto' : `${m} minutos`;
+    case 'eu':
+      return `${m} minutu`;
+    case 'en':
+      return m === 1 ? '1 minute' : `${m} minutes`;
+  }
+};
+
+export const QUEUE_TEXT: Record<Language, QueueText> = {
+  es: {
+    queued: ({ queue, position, waitMinutes }) =>
+      `Te paso con una persona del equipo de ${queue}. Estás en la posición ${position} de la cola; espera estimada: unos ${minutes(waitMinutes, 'es')}. ` +
+      'Mientras esperas, escribe «¿cuánto falta?» para saber tu turno o «ya no hace falta» para cancelar.',
+    outOfHours: ({ queue, hours, next }) =>
+      `Ahora mismo el equipo de ${queue} no está atendiendo. Horario: ${hours}.` +
+      (next === undefined ? '' : ` Volvemos ${next}.`) +
+      ' Puedes dejar tu mensaje aquí y lo atenderá el próximo turno. Si ya no hace falta, escribe «cancelar».',
+    position: ({ position, waitMinutes }) =>
+      position <= 1
+        ? `Eres el siguiente en la cola; espera estimada: unos ${minutes(waitMinutes, 'es')}.`
+        : `Estás en la posición ${position} de la cola; espera estimada: unos ${minutes(waitMinutes, 'es')}.`,
+    positionUpdate: ({ position, waitMinutes }) =>
+      `Seguimos contigo: ahora estás en la posición ${position}; espera estimada: unos ${minutes(waitMinutes, 'es')}.`,
+    assigned: () => 'Ya te atiende una persona del equipo. Escribe aquí tu consulta.',
+    transferred: ({ queue }) => `Te pasamos con el equipo de ${queue}. Enseguida te atienden.`,
+    cancelled: () => 'De acuerdo, he cancelado la espera. Si necesitas algo más, pregúntame.',
+    slaBreached: () => 'Lo sentimos, la espera se está alargando más de lo previsto. Sigues en la cola; si ya no hace falta, escribe «cancelar».',
+    abandoned: () => 'No hemos podido atenderte a tiempo y hemos cerrado la espera. Si aún lo necesitas, vuelve a escribir «quiero hablar con una persona».',
+    surveyQuestion: () => '¿Cómo valorarías la atención recibida? Elige de 1 (muy mala) a 5 (muy buena).',
+    surveyThanks: () => '¡Gracias por tu valoración! Si tienes otra pregunta, aquí estoy.',
+  },
+  ca: {
+    queued: ({ queue, position, waitMinutes }) =>
+      `Et passo amb una persona de l'equip de ${queue}. Ets a la posició ${position} de la cua; espera estimada: uns ${minutes(waitMinutes, 'ca')}. ` +
+      'Mentre esperes, escriu «quant falta?» per saber el teu torn o «ja no cal» per cancel·lar.',
+    outOfHours: ({ queue, hours, next }) =>
+      `Ara mateix l'equip de ${queue} no atén. Horari: ${hours}.` +
+      (next === undefined ? '' : ` Tornem ${next}.`) +
+      ' Pots deixar el teu missatge aquí i l’atendrà el torn següent. Si ja no cal, escriu «cancel·lar».',
+    position: ({ position, waitMinutes }) =>
+      position <= 1
+        ? `Ets el següent de la cua; espera estimada: uns ${minutes(waitMinutes, 'ca')}.`
+        : `Ets a la posició ${position} de la cua; espera estimada: uns ${minutes(waitMinutes, 'ca')}.`,
+    positionUpdate: ({ position, waitMinutes }) =>
+      `Seguim amb tu: ara ets a la posició ${position}; espera estimada: uns ${minutes(waitMinutes, 'ca')}.`,
+    assigned: () => "Ja t'atén una persona de l'equip. Escriu aquí la teva consulta.",
+    transferred: ({ queue }) => `Et passem amb l'equip de ${queue}. De seguida t'atenen.`,
+    cancelled: () => "D'acord, he cancel·lat l'espera. Si necessites res més, pregunta'm.",
+    slaBreached: () => "Ho sentim, l'espera s'allarga més del previst. Continues a la cua; si ja no cal, escriu «cancel·lar».",
+    abandoned: () => "No t'hem pogut atendre a temps i hem tancat l'espera. Si encara ho necessites, torna a escriure «vull parlar amb una persona».",
+    surveyQuestion: () => "Com valoraries l'atenció rebuda? Tria de 1 (molt dolenta) a 5 (molt bona).",
+    surveyThanks: () => 'Gràcies per la teva valoració! Si tens una altra pregunta, aquí em tens.',
+  },
+  gl: {
+    queued: ({ queue, position, waitMinutes }) =>
+      `Pásote cunha persoa do equipo de ${queue}. Estás na posición ${position} da cola; espera estimada: uns ${minutes(waitMinutes, 'gl')}. ` +
+      'Mentres agardas, escribe «canto falta?» para saber a túa quenda ou «xa non fai falta» para cancelar.',
+    outOfHours: ({ queue, hours, next }) =>
+      `Agora mesmo o equipo de ${queue} non está a atender. Horario: ${hours}.` +
+      (next === undefined ? '' : ` Volvemos ${next}.`) +
+      ' Podes deixar aquí a túa mensaxe e atenderaa a seguinte quenda. Se xa non fai falta, escribe «cancelar».',
+    position: ({ position, waitMinutes }) =>
+      position <= 1
+        ? `Es o seguinte na cola; espera estimada: uns ${minutes(waitMinutes, 'gl')}.`
+        : `Estás na posición ${position} da cola; espera estimada: uns ${minutes(waitMinutes, 'gl')}.`,
+    positionUpdate: ({ position, waitMinutes }) =>
+      `Seguimos contigo: agora estás na posición ${position}; espera estimada: uns ${minutes(waitMinutes, 'gl')}.`,
+    assigned: () => 'Xa te atende unha persoa do equipo. Escribe aquí a túa consulta.',
+    transferred: ({ queue }) => `Pasámoste co equipo de ${queue}. Axiña te atenden.`,
+    cancelled: () => 'De acordo, cancelei a espera. Se precisas algo máis, pregúntame.',
+    slaBreached: () => 'Sentímolo, a espera está a alongarse máis do previsto. Segues na cola; se xa non fai falta, escribe «cancelar».',
+    abandoned: () => 'Non puidemos atenderte a tempo e pechamos a espera. Se aínda o precisas, volve escribir «quero falar cunha persoa».',
+    surveyQuestion: () => 'Como valorarías a atención recibida? Escolle de 1 (moi mala) a 5 (moi boa).',
+    surveyThanks: () => 'Grazas pola túa valoración! Se tes outra pregunta, aquí estou.',
+  },
+  eu: {
+    queued: ({ queue, position, waitMinutes }) =>
+      `${queue} taldeko pertsona batekin jarriko zaitut harremanetan. Ilaran ${position}. postuan zaude; gutxi gorabeherako itxaronaldia: ${minutes(waitMinutes, 'eu')}. ` +
+      'Itxaroten duzun bitartean, idatzi «zenbat falta da?» zure txanda jakiteko edo «ez da beharrezkoa» bertan behera uzteko.',
+    outOfHours: ({ queue, hours, next }) =>
+      `Une honetan ${queue} taldea ez dago arreta ematen. Ordutegia: ${hours}.` +
+      (next === undefined ? '' : ` Berriro: ${next}.`) +
+      ' Zure mezua hemen utz dezakezu eta hurrengo txandak erantzungo dio. Jada behar ez baduzu, idatzi «utzi».',
+    position: ({ position, waitMinutes }) =>
+      position <= 1
+        ? `Hurrengoa zara ilaran; gutxi gorabeherako itxaronaldia: ${minutes(waitMinutes, 'eu')}.`
+        : `Ilaran ${position}. postuan zaude; gutxi gorabeherako itxaronaldia: ${minutes(waitMinutes, 'eu')}.`,
+    positionUpdate: ({ position, waitMinutes }) =>
+      `Zurekin jarraitzen dugu: orain ${position}. postuan zaude; gutxi gorabeherako itxaronaldia: ${minutes(waitMinutes, 'eu')}.`,
+    assigned: () => 'Taldeko pertsona bat ari zaizu arreta ematen. Idatzi hemen zure kontsulta.',
+    transferred: ({ queue }) => `${queue} taldearekin jarriko zaitugu. Berehala artatuko zaituzte.`,
+    cancelled: () => 'Ados, itxaronaldia bertan behera utzi dut. Beste zerbait behar baduzu, galdetu.',
+    slaBreached: () => 'Sentitzen dugu, itxaronaldia aurreikusitakoa baino luzeagoa da. Ilaran jarraitzen duzu; jada behar ez baduzu, idatzi «utzi».',
+    abandoned: () => 'Ezin izan zaitugu garaiz artatu eta itxaronaldia itxi dugu. Oraindik behar baduzu, idatzi berriro «pertsona batekin hitz egin nahi dut».',
+    surveyQuestion: () => 'Nola baloratuko zenuke jasotako arreta? Aukeratu 1 (oso txarra) eta 5 (oso ona) artean.',
+    surveyThanks: () => 'Eskerrik asko zure balorazioagatik! Beste galderarik baduzu, hemen nago.',
+  },
+  en: {
+    queued: ({ queue, position, waitMinutes }) =>
+      `I'm passing you to a person from the ${queue} team. You are number ${position} in the queue; estimated wait: about ${minutes(waitMinutes, 'en')}. ` +
+      'While you wait, write "how long?" to check your place or "cancel" to stop waiting.',
+    outOfHours: ({ queue, hours, next }) =>
+      `The ${queue} team is not attending right now. Opening hours: ${hours}.` +
+      (next === undefined ? '' : ` We are back ${next}.`) +
+      ' You can leave your message here and the next shift will answer it. If you no longer need it, write "cancel".',
+    position: ({ position, waitMinutes }) =>
+      position <= 1
+        ? `You are next in the queue; estimated wait: about ${minutes(waitMinutes, 'en')}.`
+        : `You are number ${position} in the queue; estimated wait: about ${minutes(waitMinutes, 'en')}.`,
+    positionUpdate: ({ position, waitMinutes }) =>
+      `Still with you: you are now number ${position} in the queue; estimated wait: about ${minutes(waitMinutes, 'en')}.`,
+    assigned: () => 'A person from the team is with you now. Write your question here.',
+    transferred: ({ queue }) => `We are passing you to the ${queue} team. They will be with you shortly.`,
+    cancelled: () => 'All right, I have cancelled the wait. If you need anything else, just ask.',
+    slaBreached: () => 'Sorry, the wait is taking longer than expected. You are still in the queue; if you no longer need it, write "cancel".',
+    abandoned: () => 'We could not attend you in time and closed the wait. If you still need it, write "I want to talk to a person" again.',
+    surveyQuestion: () => 'How would you rate the help you received? Choose from 1 (very poor) to 5 (very good).',
+    surveyThanks: () => 'Thank you for your rating! If you have another question, I am here.',
+  },
+};
+
+/** Lowercase, without accents, punctuation or repeated spaces: what the phrase rules match on. */
+export function normalizePhrase(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[·¿?¡!.,;:"'«»()]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const HOW_LONG = [
+  'cuanto falta', 'cuanto queda', 'cuanto tarda', 'cuanto tiempo', 'cuanto mas', 'que posicion', 'mi posicion', 'mi turno', 'me queda mucho',
+  'quant falta', 'quant queda', 'quant trigara', 'quant temps',
+  'canto falta', 'canto queda', 'canto tempo', 'canto tarda',
+  'zenbat falta', 'zenbat denbora', 'zenbat geratzen',
+  'how long', 'how much longer', 'my position', 'what position', 'whats my place',
+];
+
+const CANCEL = [
+  'ya no hace falta', 'no hace falta', 'cancelar', 'cancela', 'cancelalo', 'olvidalo', 'dejalo', 'ya no lo necesito', 'ya esta resuelto',
+  'ja no cal', 'no cal', 'cancel lar', 'cancella', 'deixa ho', 'ja no ho necessito',
+  'xa non fai falta', 'non fai falta', 'xa non o necesito', 'deixao',
+  'ez da beharrezkoa', 'ez da behar', 'utzi', 'ezeztatu', 'bertan behera',
+  'cancel', 'never mind', 'nevermind', 'no longer needed', 'not needed anymore', 'forget it',
+];
+
+function matchesShort(text: string, phrases: readonly string[], maxLength: number): boolean {
+  const normalized = normalizePhrase(text);
+  if (normalized.length === 0 || normalized.length > maxLength) return false;
+  return phrases.some((phrase) => normalized === phrase || normalized.startsWith(`${phrase} `) || normalized.endsWith(` ${phrase}`) || normalized.includes(` ${phrase} `));
+}
+
+/** True for a short "how long is left?" question in any of the five languages. */
+export function isHowLongQuestion(text: string): boolean {
+  return matchesShort(text, HOW_LONG, 60);
+}
+
+/**
+ * True for a short cancel ("ya no hace falta", "cancelar"): only short messages count, so
+ * "quiero cancelar mi cita del padrón" still reaches the agent as a question.
+ */
+export function isCancelRequest(text: string): boolean {
+  const normalized = normalizePhrase(text);
+  if (normalized.split(' ').length > 5) return false;
+  return matchesShort(text, CANCEL, 40);
+}
+
+/** A survey rating (1–5) from a button payload (`survey:N`) or a typed digit; otherwise undefined. */
+export function parseRating(text: string | undefined, payload: string | undefined): number | undefined {
+  const fromPayload = payload === undefined ? undefined : /^survey:([1-5])$/.exec(payload)?.[1];
+  if (fromPayload !== undefined) return Number(fromPayload);
+  if (text === undefined) return undefined;
+  const match = /^\s*([1-5])\s*(\/\s*5)?\s*(estrellas?|stars?|izarr\w*|estrel\w*)?\s*[.!]?\s*$/i.exec(text);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}

@@ -1,0 +1,242 @@
+/**
+ * People and sessions: users with roles (agent, supervisor, editor, admin), argon2id password
+ * hashes, presence/capacity/languages/queues for agents, and server-side sessions stored in the
+ * database (so any instance behind the load balancer accepts them).
+ */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import * as argon2 from 'argon2';
+import type { Selectable } from 'kysely';
+import { HubError } from '../core/errors.js';
+import { isLanguage, type Language } from '../core/message.js';
+import type { HandoffDb, HandoffUsersTable } from './schema.js';
+
+export const ROLES = ['agent', 'supervisor', 'editor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const PRESENCES = ['available', 'away', 'offline'] as const;
+export type Presence = (typeof PRESENCES)[number];
+
+/** Roles that work conversations in the agent console. */
+export const CONSOLE_ROLES: readonly Role[] = ['agent', 'supervisor', 'admin'];
+/** Roles that see every queue. */
+export const SUPERVISING_ROLES: readonly Role[] = ['supervisor', 'admin'];
+
+export const MIN_PASSWORD_LENGTH = 10;
+
+export interface User {
+  readonly id: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly role: Role;
+  readonly presence: Presence;
+  readonly capacity: number;
+  readonly languages: readonly Language[];
+  readonly queues: readonly string[];
+  readonly idleSince: string;
+  readonly disabled: boolean;
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function isPresence(value: unknown): value is Presence {
+  return typeof value === 'string' && (PRESENCES as readonly string[]).includes(value);
+}
+
+export function toUser(row: Selectable<HandoffUsersTable>): User {
+  const languages = (JSON.parse(row.languages) as unknown[]).filter(isLanguage);
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: isRole(row.role) ? row.role : 'agent',
+    presence: isPresence(row.presence) ? row.presence : 'offline',
+    capacity: Number(row.capacity),
+    languages,
+    queues: (JSON.parse(row.queues) as unknown[]).filter((q): q is string => typeof q === 'string'),
+    idleSince: row.idle_since,
+    disabled: Number(row.disabled) === 1,
+  };
+}
+
+/** True when the user sees every queue (supervisors and admins). */
+export function seesAllQueues(user: Pick<User, 'role'>): boolean {
+  return SUPERVISING_ROLES.includes(user.role);
+}
+
+export interface NewUser {
+  readonly username: string;
+  readonly role: Role;
+  readonly password: string;
+  readonly displayName?: string;
+  readonly capacity?: number;
+  readonly languages?: readonly Language[];
+  readonly queues?: readonly string[];
+}
+
+export interface UserChanges {
+  readonly role?: Role;
+  readonly displayName?: string;
+  readonly capacity?: number;
+  readonly languages?: readonly Language[];
+  readonly queues?: readonly string[];
+  readonly disabled?: boolean;
+}
+
+export interface SessionInfo {
+  readonly user: User;
+  readonly csrfToken: string;
+  readonly expiresAt: Date;
+}
+
+function sha256(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Constant-time string comparison (for CSRF tokens). */
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+const USERNAME = /^[a-z0-9._-]{2,64}$/;
+
+/** Validates a password for a new or changed account; throws `HUB_ERR_BAD_PAYLOAD` saying why. */
+export function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new HubError('HUB_ERR_BAD_PAYLOAD', `the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+  if (password.length > 1024) throw new HubError('HUB_ERR_BAD_PAYLOAD', 'the password is longer than 1024 characters');
+}
+
+/** Users, password checks and sessions over the handoff tables. */
+export class UserDirectory {
+  // A real argon2 hash of a random secret: unknown usernames cost the same time as wrong passwords.
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly db: HandoffDb,
+    private readonly clock: () => Date,
+  ) {}
+
+  /**
+   * Creates a user with an argon2id hash of `password`. Throws `HUB_ERR_BAD_PAYLOAD` for a bad
+   * username/role/password and `HUB_ERR_CONFLICT` when the username exists.
+   */
+  async create(input: NewUser): Promise<User> {
+    const username = input.username.trim().toLowerCase();
+    if (!USERNAME.test(username)) throw new HubError('HUB_ERR_BAD_PAYLOAD', 'username: use 2–64 lowercase letters, digits, ".", "_" or "-"');
+    if (!isRole(input.role)) throw new HubError('HUB_ERR_BAD_PAYLOAD', `role: use one of ${ROLES.join(', ')}`);
+    checkPassword(input.password);
+    const existing = await this.db.selectFrom('handoff_users').select('id').where('username', '=', username).executeTakeFirst();
+    if (existing !== undefined) throw new HubError('HUB_ERR_CONFLICT', `the user "${username}" already exists`);
+    const now = this.clock().toISOString();
+    const row: Selectable<HandoffUsersTable> = {
+      id: randomUUID(),
+      username,
+      display_name: input.displayName ?? username,
+      password_hash: await argon2.hash(input.password, { type: argon2.argon2id }),
+      role: input.role,
+      presence: 'offline',
+      capacity: input.capacity ?? 3,
+      languages: JSON.stringify(input.languages ?? ['es']),
+      queues: JSON.stringify(input.queues ?? []),
+      idle_since: now,
+      last_seen_at: null,
+      disabled: 0,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.insertInto('handoff_users').values(row).execute();
+    return toUser(row);
+  }
+
+  async get(userId: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('handoff_users').selectAll().where('id', '=', userId).executeTakeFirst();
+    return row === undefined ? undefined : toUser(row);
+  }
+
+  async byUsername(username: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('handoff_users').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+    return row === undefined ? undefined : toUser(row);
+  }
+
+  async list(): Promise<User[]> {
+    const rows = await this.db.selectFrom('handoff_users').selectAll().orderBy('username').execute();
+    return rows.map(toUser);
+  }
+
+  async update(userId: string, changes: UserChanges): Promise<User> {
+    const set: Partial<HandoffUsersTable> = { updated_at: this.clock().toISOString() };
+    if (changes.role !== undefined) set.role = changes.role;
+    if (changes.displayName !== undefined) set.display_name = changes.displayName;
+    if (changes.capacity !== undefined) set.capacity = changes.capacity;
+    if (changes.languages !== undefined) set.languages = JSON.stringify(changes.languages);
+    if (changes.queues !== undefined) set.queues = JSON.stringify(changes.queues);
+    if (changes.disabled !== undefined) set.disabled = changes.disabled ? 1 : 0;
+    await this.db.updateTable('handoff_users').set(set).where('id', '=', userId).execute();
+    if (changes.disabled === true) await this.db.deleteFrom('handoff_sessions').where('user_id', '=', userId).execute();
+    const user = await this.get(userId);
+    if (user === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `user ${userId} does not exist`);
+    return user;
+  }
+
+  async setPassword(userId: string, password: string): Promise<void> {
+    checkPassword(password);
+    const hash = await argon2.hash(password, { type: argon2.argon2id });
+    await this.db.updateTable('handoff_users').set({ password_hash: hash, updated_at: this.clock().toISOString() }).where('id', '=', userId).execute();
+    // A changed password ends every open session of that user.
+    await this.db.deleteFrom('handoff_sessions').where('user_id', '=', userId).execute();
+  }
+
+  /** The user when username and password match an enabled account; `undefined` otherwise (same time either way). */
+  async verify(username: string, password: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('handoff_users').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+    if (row === undefined || Number(row.disabled) === 1) {
+      this.dummyHash ??= argon2.hash(randomBytes(16).toString('hex'), { type: argon2.argon2id });
+      await argon2.verify(await this.dummyHash, password).catch(() => false);
+      return undefined;
+    }
+    const ok = await argon2.verify(row.password_hash, password).catch(() => false);
+    return ok ? toUser(row) : undefined;
+  }
+
+  /** Opens a session; returns the cookie token (only its hash is stored) and the CSRF token. */
+  async openSession(userId: string, hours: number): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    const now = this.clock();
+    const expiresAt = new Date(now.getTime() + hours * 3_600_000);
+    await this.db
+      .insertInto('handoff_sessions')
+      .values({ id: sha256(token), user_id: userId, csrf_token: csrfToken, created_at: now.toISOString(), expires_at: expiresAt.toISOString() })
+      .execute();
+    return { token, csrfToken, expiresAt };
+  }
+
+  /** The session of a cookie token, when it exists, has not expired and its user is enabled. */
+  async session(token: string): Promise<SessionInfo | undefined> {
+    const row = await this.db
+      .selectFrom('handoff_sessions')
+      .innerJoin('handoff_users', 'handoff_users.id', 'handoff_sessions.user_id')
+      .selectAll('handoff_users')
+      .select(['handoff_sessions.csrf_token', 'handoff_sessions.expires_at'])
+      .where('handoff_sessions.id', '=', sha256(token))
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    const expiresAt = new Date(row.expires_at);
+    if (expiresAt.getTime() <= this.clock().getTime() || Number(row.disabled) === 1) return undefined;
+    return { user: toUser(row), csrfToken: row.csrf_token, expiresAt };
+  }
+
+  async closeSession(token: string): Promise<void> {
+    await this.db.deleteFrom('handoff_sessions').where('id', '=', sha256(token)).execute();
+  }
+
+  /** Deletes expired sessions. */
+  async purgeSessions(): Promise<number> {
+    const result = await this.db.deleteFrom('handoff_sessions').where('expires_at', '<=', this.clock().toISOString()).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

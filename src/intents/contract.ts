@@ -1,0 +1,42 @@
+/**
+ * What the rest of the hub sees of the intent engine. `src/intents` implements it; the app wires
+ * its middlewares into the turn pipeline between the handoff `mode` step and the commit.
+ */
+import type { Language } from '../core/message.js';
+import type { Middleware } from '../core/pipeline.js';
+
+export interface IntentScore {
+  readonly intent: string;
+  readonly score: number;
+}
+
+/** One classification, exactly as a live turn sees it (safety net included). */
+export interface IntentResult {
+  readonly intent: string;
+  readonly score: number;
+  readonly language: Language;
+  /** How the language was chosen. */
+  readonly languageSource: 'hint' | 'conversation' | 'detected' | 'default';
+  /** Best intents first (the winner included). */
+  readonly alternatives: readonly IntentScore[];
+  /** True when the safety net's phrase rules fired. */
+  readonly safety: boolean;
+}
+
+export interface ClassifyOptions {
+  /** A channel/profile hint (Telegram `language_code`, `--lang`). */
+  readonly languageHint?: string;
+  /** The language remembered for the conversation. */
+  readonly conversationLanguage?: Language | null;
+}
+
+/** The intent engine with its decision policy, as the app and the CLI use it. */
+export interface IntentsModule {
+  /** Emergency safety net: runs first, cannot be switched off by content edits. */
+  readonly safety: Middleware;
+  /** Language detection, NLU and the answer step, in that order. */
+  readonly understand: readonly Middleware[];
+  classify(text: string, options?: ClassifyOptions): Promise<IntentResult>;
+  /** True once a model is trained or loaded. */
+  ready(): boolean;
+}

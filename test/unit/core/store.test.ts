@@ -1,0 +1,144 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InboundMessage } from '../../../src/core/message.js';
+import type { KyselyStore } from '../../../src/core/store/index.js';
+import { disposeStore, storeKinds } from '../../helpers/stores.js';
+
+function inbound(id: string, text: string, user = 'u1'): InboundMessage {
+  return {
+    id,
+    conversationKey: `webchat:${user}`,
+    from: { channel: 'webchat', id: user, displayName: 'Ana' },
+    receivedAt: new Date(),
+    kind: 'text',
+    text,
+  };
+}
+
+for (const kind of storeKinds) {
+  describe.skipIf(!kind.enabled)(`Store on ${kind.name}`, () => {
+    let store: KyselyStore;
+    beforeEach(async () => {
+      store = await kind.open();
+    });
+    afterEach(async () => {
+      await disposeStore(store);
+    });
+
+    it('migrates idempotently and answers ping', async () => {
+      await store.migrate();
+      expect(await store.ping()).toBe(true);
+    });
+
+    it('stores an inbound message once, creating contact, conversation and transcript', async () => {
+      const first = await store.ingest(inbound('m1', 'hola'));
+      expect(first.duplicate).toBe(false);
+      expect(first.conversation.mode).toBe('bot');
+      expect(first.conversation.participant).toMatchObject({ channel: 'webchat', id: 'u1', displayName: 'Ana' });
+      const again = await store.ingest(inbound('m1', 'hola'));
+      expect(again.duplicate).toBe(true);
+      expect(again.inbound.id).toBe(first.inbound.id);
+      const transcript = await store.getTranscript(first.conversation.id);
+      expect(transcript.map((e) => [e.author, e.text])).toEqual([['citizen', 'hola']]);
+      expect(await store.listPendingInbound(10)).toHaveLength(1);
+    });
+
+    it('completes a turn atomically and only once', async () => {
+      const { inbound: stored, conversation } = await store.ingest(inbound('m1', 'hola'));
+      const turn = {
+        inboundId: stored.id,
+        conversationId: conversation.id,
+        inboundAnnotation: { intent: 'conversacion.saludo', score: 0.97, language: 'es' as const },
+        replies: [{ message: { kind: 'text' as const, text: '¡Hola!' }, author: 'bot' as const, intent: 'conversacion.saludo', language: 'es' as const }],
+        patch: { language: 'es' as const, state: { misunderstood: 0 } },
+      };
+      const done = await store.completeTurn(turn);
+      expect(done.applied).toBe(true);
+      expect(done.outbox).toHaveLength(1);
+      const twice = await store.completeTurn(turn);
+      expect(twice).toEqual({ applied: false, outbox: [] });
+      expect(await store.listPendingInbound(10)).toHaveLength(0);
+      const transcript = await store.getTranscript(conversation.id);
+      expect(transcript.map((e) => [e.author, e.text, e.intent, e.language])).toEqual([
+        ['citizen', 'hola', 'conversacion.saludo', 'es'],
+        ['bot', '¡Hola!', 'conversacion.saludo', 'es'],
+      ]);
+      expect(transcript[1]?.outboxId).toBe(done.outbox[0]?.id);
+      const updated = await store.getConversation(conversation.id);
+      expect(updated?.language).toBe('es');
+      expect(updated?.state).toEqual({ misunderstood: 0 });
+      expect(await store.listOutbox('pending', 10)).toHaveLength(1);
+    });
+
+    it('leases due outbox items in order per conversation and holds back items behind a retry', async () => {
+      const { inbound: a, conversation } = await store.ingest(inbound('m1', 'uno'));
+      await store.completeTurn({
+        inboundId: a.id,
+        conversationId: conversation.id,
+        replies: [
+          { message: { kind: 'text', text: 'primero' }, author: 'bot' },
+          { message: { kind: 'text', text: 'segundo' }, author: 'bot' },
+        ],
+      });
+      const now = new Date(Date.now() + 1000);
+      const leased = await store.leaseOutbox(now, 10, 30_000);
+      expect(leased.map((i) => (i.message.kind === 'text' ? i.message.text : ''))).toEqual(['primero', 'segundo']);
+      // A second worker sees nothing while the lease holds.
+      expect(await store.leaseOutbox(now, 10, 30_000)).toHaveLength(0);
+      const [first, second] = leased;
+      if (first === undefined || second === undefined) throw new Error('expected two items');
+      await store.markOutboxRetry(first.id, new Date(now.getTime() + 60_000), 'telegram API answered 500');
+      await store.releaseOutbox([second.id], now);
+      // The second one must wait for the first: order per conversation.
+      expect(await store.leaseOutbox(now, 10, 30_000)).toHaveLength(0);
+      const later = await store.leaseOutbox(new Date(now.getTime() + 61_000), 10, 30_000);
+      expect(later.map((i) => i.id)).toEqual([first.id, second.id]);
+      expect(later[0]?.attempts).toBe(1);
+      await store.markOutboxSent(first.id, 'tg-1', new Date());
+      await store.markOutboxDead(second.id, 'gave up');
+      expect((await store.listOutbox('dead', 10)).map((i) => i.id)).toEqual([second.id]);
+      expect(await store.retryDeadOutbox()).toBe(1);
+      expect((await store.getOutbox(second.id))?.status).toBe('pending');
+      expect(await store.setOutboxDeliveryStatus('webchat', 'tg-1', 'read')).toBe(true);
+      expect(await store.setOutboxDeliveryStatus('webchat', 'unknown', 'read')).toBe(false);
+      expect((await store.getOutbox(first.id))?.deliveryStatus).toBe('read');
+    });
+
+    it('reclaims a lease that expired (a worker died mid-send)', async () => {
+      const { inbound: a, conversation } = await store.ingest(inbound('m1', 'uno'));
+      await store.completeTurn({ inboundId: a.id, conversationId: conversation.id, replies: [{ message: { kind: 'text', text: 'r' }, author: 'bot' }] });
+      const t0 = new Date(Date.now() + 1000);
+      expect(await store.leaseOutbox(t0, 10, 5_000)).toHaveLength(1);
+      expect(await store.leaseOutbox(new Date(t0.getTime() + 1_000), 10, 5_000)).toHaveLength(0);
+      expect(await store.leaseOutbox(new Date(t0.getTime() + 6_000), 10, 5_000)).toHaveLength(1);
+    });
+
+    it('keeps cursors, agent replies and conversation patches', async () => {
+      await store.setCursor('x:mentions', '100');
+      await store.setCursor('x:mentions', '200');
+      expect(await store.getCursor('x:mentions')).toBe('200');
+      expect(await store.getCursor('missing')).toBeUndefined();
+      const { conversation } = await store.ingest(inbound('m1', 'hola'));
+      const items = await store.enqueueReplies(conversation.id, [{ message: { kind: 'text', text: 'Soy Marta' }, author: 'agent', data: { agentId: 'marta' } }], { mode: 'agent' });
+      expect(items).toHaveLength(1);
+      const updated = await store.updateConversation(conversation.id, { urgent: true });
+      expect(updated).toMatchObject({ mode: 'agent', urgent: true });
+      expect((await store.listConversations({ modes: ['agent'] })).map((c) => c.id)).toEqual([conversation.id]);
+      await store.appendTranscript(conversation.id, [{ author: 'system', kind: 'handoff.requested', data: { reason: 'citizen' } }]);
+      const transcript = await store.getTranscript(conversation.id);
+      expect(transcript.map((e) => e.author)).toEqual(['citizen', 'agent', 'system']);
+      expect(transcript[1]?.data).toMatchObject({ agentId: 'marta' });
+    });
+
+    it('runs turns of one conversation one at a time', async () => {
+      const order: string[] = [];
+      const slow = (label: string, ms: number) => async () => {
+        order.push(`start ${label}`);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        order.push(`end ${label}`);
+      };
+      await Promise.all([store.withConversationLock('c1', slow('a', 30)), store.withConversationLock('c1', slow('b', 1)), store.withConversationLock('c2', slow('c', 1))]);
+      expect(order.indexOf('end a')).toBeLessThan(order.indexOf('start b'));
+      expect(order.indexOf('start c')).toBeLessThan(order.indexOf('end a'));
+    });
+  });
+}
