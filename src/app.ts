@@ -69,8 +69,11 @@ export interface Hub {
   readonly intents: IntentsModule;
   readonly logger: Logger;
   readonly channels: ReadonlyMap<ChannelId, ChannelModule>;
-  /** Starts delivery, resumes unprocessed messages and starts polling channels. */
-  start(): Promise<void>;
+  /**
+   * Starts delivery (unless `delivery: false`, for callers that drive `worker.deliverOnce()`),
+   * resumes unprocessed messages and starts polling channels and plugins.
+   */
+  start(options?: { readonly delivery?: boolean }): Promise<void>;
 }
 
 
@@ -210,10 +213,12 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
     intents: options.intents,
     logger,
     channels,
-    async start() {
+    async start(startOptions = {}) {
       if (started) return;
       started = true;
-      worker.start();
+      // One process owns a SQLite file, so a send interrupted by a crash can resume at once.
+      if (store.dialect === 'sqlite') await store.releaseAllLeases();
+      if (startOptions.delivery !== false) worker.start();
       const resumed = await runner.resumePending();
       if (resumed > 0) logger.info({ resumed }, 'resumed messages stored before the last stop');
       for (const plugin of plugins) await plugin.start?.();

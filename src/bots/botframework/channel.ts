@@ -8,10 +8,10 @@ import {
   ActivityTypes,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  TurnContext as BotTurnContext,
   type Activity,
   type CardAction,
   type ConversationReference,
-  type TurnContext,
 } from 'botbuilder';
 import type { FastifyInstance } from 'fastify';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
@@ -162,7 +162,12 @@ export function buildBotFrameworkActivity(message: OutboundMessage): Partial<Act
   return { type: ActivityTypes.Message, text: message.text, textFormat: 'plain', suggestedActions: { actions, to: [] } };
 }
 
-function toChannelError(error: unknown): HubError {
+/**
+ * Classifies a connector failure (botbuilder's RestError) for the outbox: 429/5xx/network →
+ * retryable (with `retryAfterMs` from `Retry-After`), other statuses → permanent. Note that the
+ * SDK's HTTP pipeline has already retried 429/5xx a few times before this is reached.
+ */
+export function botFrameworkSendError(error: unknown): HubError {
   if (error instanceof HubError) return error;
   const status =
     isRecord(error) && typeof error.statusCode === 'number'
@@ -222,12 +227,15 @@ export function createBotFrameworkChannel(config: BotFrameworkConfig, deps: Chan
     };
     let sentId: string | undefined;
     try {
-      await cloudAdapter.continueConversationAsync(config.appId, reference, async (turn: TurnContext) => {
-        const response = await turn.sendActivity(activity);
+      await cloudAdapter.continueConversationAsync(config.appId, reference, async (turn: BotTurnContext) => {
+        // turn.sendActivity() would reply to the synthetic continuation event; addressing the
+        // activity from the stored reference makes it a reply to the citizen's own activity.
+        const outgoing = BotTurnContext.applyConversationReference({ ...activity }, reference);
+        const [response] = await turn.adapter.sendActivities(turn, [outgoing]);
         sentId = response?.id;
       });
     } catch (error) {
-      throw toChannelError(error);
+      throw botFrameworkSendError(error);
     }
     // Some channels (Emulator, Teams) return no id for replies; the outbox only needs something stable.
     return { id: sentId ?? `${conversationId}:${Date.now()}` };
@@ -246,7 +254,7 @@ export function createBotFrameworkChannel(config: BotFrameworkConfig, deps: Chan
       }
       const response = new CollectingResponse();
       const headers = request.headers as Record<string, string | string[] | undefined>;
-      await cloudAdapter.process({ body: request.body, headers, method: 'POST' }, response, async (turn: TurnContext) => {
+      await cloudAdapter.process({ body: request.body, headers, method: 'POST' }, response, async (turn: BotTurnContext) => {
         for (const message of decodeBotFrameworkActivity(turn.activity, now())) {
           const { duplicate } = await deps.sink.accept(message);
           log.debug({ channel: 'botframework', messageId: message.id, kind: message.kind, duplicate }, 'botframework activity accepted');

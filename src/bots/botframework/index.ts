@@ -3,6 +3,7 @@ export { BOTFRAMEWORK_ANONYMOUS_WARNING, loadBotFrameworkConfig, type BotFramewo
 export {
   BOTFRAMEWORK_CAPABILITIES,
   BOTFRAMEWORK_WELCOME_PAYLOAD,
+  botFrameworkSendError,
   buildBotFrameworkActivity,
   createBotFrameworkChannel,
   decodeBotFrameworkActivity,

@@ -561,6 +561,20 @@ export class KyselyStore implements Store {
       .execute();
   }
 
+  /**
+   * Puts every leased (`sending`) item back to pending. Only safe when this process is the only
+   * one delivering (SQLite): at start-up it resumes sends that a crash interrupted without waiting
+   * for their leases to expire. On PostgreSQL, leases expire instead.
+   */
+  async releaseAllLeases(): Promise<number> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ status: 'pending', next_attempt_at: new Date().toISOString() })
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async setOutboxDeliveryStatus(channel: ChannelId, channelMessageId: string, status: string): Promise<boolean> {
     const result = await this.db
       .updateTable('outbox')

@@ -1,0 +1,512 @@
+/*
+ * Ventanilla web chat widget. Plain ES2020, no build step.
+ *
+ * Embed on any site with one tag (a floating button opens the chat):
+ *   <script src="https://hub.example/static/widget.js" data-hub="https://hub.example" defer></script>
+ * Or mount it inline in an element of the page:
+ *   <div id="chat"></div>
+ *   <script src="/static/widget.js" data-mount="chat" defer></script>
+ *
+ * Talks to the hub's /webchat API: POST sessions and messages, GET history, and a Server-Sent
+ * Events stream for replies. The session id lives in localStorage, so a reload keeps the history.
+ * Every node is built with createElement/textContent: message text is never parsed as HTML.
+ */
+(function () {
+  'use strict';
+
+  var script = document.currentScript;
+  if (!script) return;
+
+  var T = {
+    title: 'Ventanilla',
+    subtitle: 'Atención ciudadana',
+    open: 'Abrir el chat de atención ciudadana',
+    close: 'Cerrar el chat',
+    log: 'Conversación',
+    inputLabel: 'Escribe tu mensaje',
+    placeholder: 'Escribe tu consulta…',
+    send: 'Enviar',
+    sending: 'Enviando…',
+    failed: 'No se ha podido enviar.',
+    retry: 'Reintentar',
+    connecting: 'Conectando…',
+    online: 'Conectado',
+    offline: 'Sin conexión. Reintentando…',
+    typing: 'Ventanilla está escribiendo…',
+    choices: 'Opciones',
+    attachment: 'Archivo adjunto',
+    image: 'Imagen adjunta',
+    welcome: 'Hola, soy el asistente virtual de Ventanilla. Escribe tu consulta y te responderé; si lo necesitas, te paso con una persona.',
+    tooLong: 'El mensaje es demasiado largo (máximo 10.000 caracteres).',
+    authors: { citizen: 'Tú', bot: 'Ventanilla', agent: 'Agente', system: 'Aviso' },
+  };
+  var MAX_TEXT = 10000;
+
+  var hub = (script.dataset.hub || new URL(script.src, document.baseURI).origin).replace(/\/+$/, '');
+  var api = hub + '/webchat/api';
+  var storageKey = 'ventanilla.webchat.session:' + hub;
+  var uid = Math.random().toString(36).slice(2, 8);
+
+  ensureStylesheet(new URL('webchat.css', script.src).href);
+
+  // ---------- DOM ----------
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function ensureStylesheet(href) {
+    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    for (var i = 0; i < links.length; i++) if (links[i].href === href) return;
+    var link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = href;
+    document.head.appendChild(link);
+  }
+
+  var mountId = script.dataset.mount;
+  var mountTarget = mountId ? document.getElementById(mountId) : null;
+  var floating = !mountTarget;
+
+  var root = el('div', 'vt-root' + (floating ? ' vt-root--floating' : ' vt-root--inline'));
+  root.lang = 'es';
+
+  var panel = el('section', 'vt-panel');
+  panel.id = 'vt-panel-' + uid;
+  var titleId = 'vt-title-' + uid;
+  panel.setAttribute('aria-labelledby', titleId);
+
+  var header = el('div', 'vt-header');
+  var heading = el(floating ? 'h2' : 'h2', 'vt-title', T.title);
+  heading.id = titleId;
+  var subtitle = el('p', 'vt-subtitle', T.subtitle);
+  var headingBox = el('div', 'vt-heading');
+  headingBox.append(heading, subtitle);
+  header.appendChild(headingBox);
+
+  var launcher = null;
+  var closeButton = null;
+  if (floating) {
+    panel.setAttribute('role', 'dialog');
+    panel.hidden = true;
+    closeButton = el('button', 'vt-close');
+    closeButton.type = 'button';
+    closeButton.setAttribute('aria-label', T.close);
+    closeButton.appendChild(el('span', null, '×')).setAttribute('aria-hidden', 'true');
+    header.appendChild(closeButton);
+  }
+
+  var log = el('div', 'vt-log');
+  log.setAttribute('role', 'log');
+  log.setAttribute('aria-live', 'polite');
+  log.setAttribute('aria-label', T.log);
+  // Focusable so keyboard users can scroll a long conversation.
+  log.tabIndex = 0;
+
+  var typing = el('p', 'vt-typing', T.typing);
+  typing.hidden = true;
+  var status = el('p', 'vt-status');
+  status.setAttribute('role', 'status');
+
+  var form = el('form', 'vt-form');
+  form.noValidate = true;
+  var inputId = 'vt-input-' + uid;
+  var label = el('label', 'vt-sr-only', T.inputLabel);
+  label.htmlFor = inputId;
+  var input = el('textarea', 'vt-input');
+  input.id = inputId;
+  input.rows = 2;
+  input.maxLength = MAX_TEXT;
+  input.placeholder = T.placeholder;
+  input.autocomplete = 'off';
+  var sendButton = el('button', 'vt-send', T.send);
+  sendButton.type = 'submit';
+  form.append(label, input, sendButton);
+
+  panel.append(header, log, typing, status, form);
+  root.appendChild(panel);
+
+  if (floating) {
+    launcher = el('button', 'vt-launcher');
+    launcher.type = 'button';
+    launcher.setAttribute('aria-expanded', 'false');
+    launcher.setAttribute('aria-controls', panel.id);
+    launcher.appendChild(el('span', 'vt-launcher-icon', '💬')).setAttribute('aria-hidden', 'true');
+    launcher.appendChild(el('span', 'vt-launcher-text', 'Chat'));
+    launcher.setAttribute('aria-label', T.open);
+    root.appendChild(launcher);
+    document.body.appendChild(root);
+  } else {
+    mountTarget.appendChild(root);
+  }
+
+  function setOpen(open) {
+    if (!floating) return;
+    panel.hidden = !open;
+    launcher.setAttribute('aria-expanded', String(open));
+    launcher.setAttribute('aria-label', open ? T.close : T.open);
+    if (open) {
+      start();
+      input.focus();
+      scrollToEnd();
+    } else {
+      launcher.focus();
+    }
+  }
+
+  if (floating) {
+    launcher.addEventListener('click', function () { setOpen(panel.hidden); });
+    closeButton.addEventListener('click', function () { setOpen(false); });
+    panel.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape') setOpen(false);
+    });
+  }
+
+  // ---------- rendering ----------
+
+  var rendered = new Map(); // id → element, for every server item shown
+  var inflight = new Map(); // clientMessageId → { element, text, payload, accepted }
+  var liveDuringLoad = null; // items streamed while a history load runs
+
+  function scrollToEnd() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  // Bot answers often carry a link (a form, an office page): make http(s) URLs clickable.
+  function appendLinkified(parent, text) {
+    var pattern = /https?:\/\/[^\s<>"')]+[^\s<>"').,;:!?]/g;
+    var last = 0;
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      if (match.index > last) parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var link = el('a', 'vt-link', match[0]);
+      link.href = match[0];
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      parent.appendChild(link);
+      last = match.index + match[0].length;
+    }
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function buildItem(item) {
+    var author = T.authors[item.author] ? item.author : 'bot';
+    var node = el('div', 'vt-msg vt-msg--' + author);
+    node.dataset.id = item.id;
+    var who = el('span', 'vt-sr-only', T.authors[author] + ': ');
+    node.appendChild(who);
+    if (item.text) {
+      var body = el('p', 'vt-text');
+      appendLinkified(body, item.text);
+      node.appendChild(body);
+    }
+    if (item.attachment && /^https?:\/\//.test(item.attachment.url)) {
+      var att = item.attachment;
+      if (/^image\//.test(att.mimeType)) {
+        var img = el('img', 'vt-image');
+        img.src = att.url;
+        img.alt = att.caption || T.image;
+        node.appendChild(img);
+      } else {
+        var fileLink = el('a', 'vt-link', T.attachment);
+        fileLink.href = att.url;
+        fileLink.target = '_blank';
+        fileLink.rel = 'noopener noreferrer';
+        node.appendChild(fileLink);
+      }
+    }
+    if (item.choices && item.choices.length > 0) {
+      var group = el('div', 'vt-choices');
+      group.setAttribute('role', 'group');
+      group.setAttribute('aria-label', T.choices);
+      item.choices.forEach(function (choice, index) {
+        var button = el('button', 'vt-choice', choice.title);
+        button.type = 'button';
+        button.setAttribute('aria-label', (index + 1) + '. ' + choice.title);
+        button.addEventListener('click', function () {
+          send(choice.title, choice.payload);
+          input.focus();
+        });
+        group.appendChild(button);
+      });
+      node.appendChild(group);
+    }
+    return node;
+  }
+
+  function showItem(item) {
+    if (rendered.has(item.id)) return;
+    var node = buildItem(item);
+    rendered.set(item.id, node);
+    // Keep messages still being sent at the end, where the citizen expects them.
+    var firstInflight = null;
+    inflight.forEach(function (entry) {
+      if (!entry.accepted && !firstInflight && entry.element.parentNode === log) firstInflight = entry.element;
+    });
+    log.insertBefore(node, firstInflight);
+    if (item.author !== 'citizen') hideTyping();
+    scrollToEnd();
+  }
+
+  function showWelcome() {
+    var node = buildItem({ id: 'welcome', author: 'bot', text: T.welcome });
+    node.classList.add('vt-msg--welcome');
+    log.appendChild(node);
+  }
+
+  var typingTimer = 0;
+  function showTyping() {
+    typing.hidden = false;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(hideTyping, 20000);
+  }
+  function hideTyping() {
+    typing.hidden = true;
+    clearTimeout(typingTimer);
+  }
+
+  var lastStatus = '';
+  function setStatus(text) {
+    // Announce only changes; "Conectado" after every heartbeat reconnect would be noise.
+    if (text === lastStatus) return;
+    lastStatus = text;
+    status.textContent = text;
+  }
+
+  // ---------- network ----------
+
+  function uuid() {
+    if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+    // randomUUID needs a secure context; the widget may run on plain-http intranet pages.
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.from(bytes, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+    return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' + hex.slice(16, 20) + '-' + hex.slice(20);
+  }
+
+  function sleep(ms) {
+    return new Promise(function (resolve) { setTimeout(resolve, ms); });
+  }
+
+  var memorySession = null;
+  function storedSession() {
+    try { return window.localStorage.getItem(storageKey); } catch (e) { return memorySession; }
+  }
+  function storeSession(id) {
+    memorySession = id;
+    try { window.localStorage.setItem(storageKey, id); } catch (e) { /* private mode: keep it in memory */ }
+  }
+
+  var sessionPromise = null;
+  function session() {
+    if (!sessionPromise) {
+      sessionPromise = (async function () {
+        var existing = storedSession();
+        if (existing && /^[A-Za-z0-9_-]{24}$/.test(existing)) return existing;
+        for (var attempt = 0; ; attempt++) {
+          try {
+            var response = await fetch(api + '/sessions', { method: 'POST' });
+            if (response.ok) {
+              var body = await response.json();
+              storeSession(body.sessionId);
+              return body.sessionId;
+            }
+          } catch (e) { /* offline: retry below */ }
+          setStatus(T.offline);
+          await sleep(Math.min(30000, 1000 * Math.pow(2, attempt)));
+        }
+      })();
+    }
+    return sessionPromise;
+  }
+
+  function locale() {
+    var value = navigator.language;
+    return typeof value === 'string' && /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(value) ? value : undefined;
+  }
+
+  // Retries reuse the same clientMessageId, so the hub stores the message once however often we try.
+  async function postMessage(body) {
+    var lastError = null;
+    for (var attempt = 0; attempt < 4; attempt++) {
+      if (attempt > 0) await sleep(1000 * Math.pow(2, attempt - 1));
+      try {
+        var response = await fetch(api + '/messages', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        if (response.status === 202) return;
+        if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+          throw Object.assign(new Error('rejected'), { permanent: true });
+        }
+        lastError = new Error('HTTP ' + response.status);
+      } catch (error) {
+        if (error && error.permanent) throw error;
+        lastError = error;
+      }
+    }
+    throw lastError;
+  }
+
+  async function send(text, payload) {
+    var clean = (text || '').trim();
+    if (clean === '' && !payload) return;
+    if (clean.length > MAX_TEXT) {
+      setStatus(T.tooLong);
+      return;
+    }
+    var clientMessageId = uuid();
+    var node = buildItem({ id: 'c' + clientMessageId, author: 'citizen', text: clean });
+    node.classList.add('vt-msg--pending');
+    var note = el('span', 'vt-note', T.sending);
+    node.appendChild(note);
+    var entry = { element: node, accepted: false };
+    inflight.set(clientMessageId, entry);
+    log.appendChild(node);
+    scrollToEnd();
+    var welcome = log.querySelector('.vt-msg--welcome');
+    if (welcome) welcome.remove();
+
+    var sessionId = await session();
+    var body = { sessionId: sessionId, clientMessageId: clientMessageId };
+    if (clean !== '') body.text = clean;
+    if (payload) body.payload = payload;
+    var lang = locale();
+    if (lang) body.locale = lang;
+
+    async function attempt() {
+      note.textContent = T.sending;
+      node.classList.add('vt-msg--pending');
+      node.classList.remove('vt-msg--failed');
+      try {
+        await postMessage(body);
+        entry.accepted = true;
+        node.classList.remove('vt-msg--pending');
+        note.remove();
+        showTyping();
+      } catch (e) {
+        node.classList.remove('vt-msg--pending');
+        node.classList.add('vt-msg--failed');
+        note.textContent = T.failed + ' ';
+        var again = el('button', 'vt-retry', T.retry);
+        again.type = 'button';
+        again.addEventListener('click', function () {
+          again.remove();
+          attempt();
+        });
+        note.appendChild(again);
+      }
+    }
+    await attempt();
+  }
+
+  async function loadHistory() {
+    var sessionId = await session();
+    liveDuringLoad = [];
+    var response;
+    try {
+      response = await fetch(api + '/history?sessionId=' + encodeURIComponent(sessionId));
+    } catch (e) {
+      liveDuringLoad = null;
+      return;
+    }
+    if (!response.ok) {
+      liveDuringLoad = null;
+      return;
+    }
+    var items = (await response.json()).items || [];
+    var streamed = liveDuringLoad || [];
+    liveDuringLoad = null;
+
+    // Rebuild from history, the source of truth; aria-busy keeps screen readers from re-reading it all.
+    log.setAttribute('aria-busy', 'true');
+    rendered.forEach(function (node) { node.remove(); });
+    rendered.clear();
+    var welcome = log.querySelector('.vt-msg--welcome');
+    if (welcome) welcome.remove();
+    inflight.forEach(function (entry, id) {
+      // Accepted messages are in history now; only those still being sent stay.
+      if (entry.accepted) {
+        entry.element.remove();
+        inflight.delete(id);
+      }
+    });
+    items.forEach(showItem);
+    // A reply streamed while history was being read may be newer than what history saw.
+    var recentTexts = items.slice(-10).filter(function (i) { return i.author !== 'citizen'; }).map(function (i) { return i.text; });
+    streamed.forEach(function (item) {
+      if (item.id.charAt(0) === 's' && recentTexts.indexOf(item.text) !== -1) return;
+      showItem(item);
+    });
+    if (items.length === 0 && inflight.size === 0) showWelcome();
+    log.removeAttribute('aria-busy');
+    scrollToEnd();
+  }
+
+  var source = null;
+  var started = false;
+  async function connect() {
+    var sessionId = await session();
+    setStatus(T.connecting);
+    source = new EventSource(api + '/events?sessionId=' + encodeURIComponent(sessionId));
+    // Fires on the first connection and on every automatic reconnection: reload what we missed.
+    source.onopen = function () {
+      setStatus(T.online);
+      loadHistory();
+    };
+    source.onmessage = function (event) {
+      var item;
+      try { item = JSON.parse(event.data); } catch (e) { return; }
+      if (!item || typeof item.id !== 'string') return;
+      if (liveDuringLoad) liveDuringLoad.push(item);
+      else showItem(item);
+    };
+    source.onerror = function () {
+      setStatus(T.offline);
+      if (source.readyState === EventSource.CLOSED) {
+        // The browser gives up on HTTP errors; try again ourselves a little later.
+        source.close();
+        setTimeout(connect, 5000);
+      }
+    };
+  }
+
+  function start() {
+    if (started) return;
+    started = true;
+    connect();
+  }
+
+  // ---------- input ----------
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var text = input.value;
+    if (text.trim() === '') {
+      input.focus();
+      return;
+    }
+    input.value = '';
+    send(text);
+    input.focus();
+  });
+
+  input.addEventListener('keydown', function (event) {
+    // Enter sends; Shift+Enter adds a line; never interrupt an IME composition.
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      if (typeof form.requestSubmit === 'function') form.requestSubmit();
+      else form.dispatchEvent(new Event('submit', { cancelable: true }));
+    }
+  });
+
+  // Inline chats connect at once; the floating one when first opened, or at once if it already
+  // has a conversation (so replies that arrive while closed are not missed).
+  if (!floating || storedSession()) start();
+})();

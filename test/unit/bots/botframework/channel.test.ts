@@ -1,0 +1,212 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createBotFrameworkChannel, type BotFrameworkChannelModule } from '../../../../src/bots/botframework/channel.js';
+import { loadBotFrameworkConfig, type BotFrameworkConfig } from '../../../../src/bots/botframework/config.js';
+import type { InboundMessage, Recipient } from '../../../../src/core/message.js';
+import { startFakeBotFrameworkConnector, type FakeBotFrameworkConnector } from '../../../helpers/fake-bf-connector.js';
+import { channelDeps, fixtureText } from '../whatsapp/fakes.js';
+
+const anonymous: BotFrameworkConfig = { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '', anonymous: true };
+
+let connector: FakeBotFrameworkConnector;
+let app: FastifyInstance | undefined;
+beforeAll(async () => {
+  connector = await startFakeBotFrameworkConnector();
+});
+afterAll(async () => {
+  await connector.close();
+});
+beforeEach(() => {
+  connector.requests.length = 0;
+  // botbuilder prints refused requests with console.error; keep the test output readable.
+  vi.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await app?.close();
+  app = undefined;
+});
+
+function activity(name: string): Record<string, unknown> {
+  return { ...(JSON.parse(fixtureText('botframework', name)) as Record<string, unknown>), serviceUrl: connector.serviceUrl };
+}
+
+async function setup(config: BotFrameworkConfig = anonymous) {
+  const deps = channelDeps();
+  const channel: BotFrameworkChannelModule = createBotFrameworkChannel(config, deps);
+  app = Fastify();
+  if (channel.routes === undefined) throw new Error('no routes');
+  await app.register(channel.routes.plugin, { prefix: channel.routes.prefix });
+  await app.ready();
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    app!.inject({ method: 'POST', url: '/api/messages', payload: body as Record<string, unknown>, headers });
+  return { channel, deps, post };
+}
+
+function recipientOf(message: InboundMessage): Recipient {
+  return { participant: message.from, conversationKey: message.conversationKey, ...(message.replyContext ? { replyContext: message.replyContext } : {}) };
+}
+
+describe('Bot Framework inbound', () => {
+  it('stores a message activity and answers 200 (anonymous mode warns)', async () => {
+    const { deps, post } = await setup();
+    const response = await post(activity('message.json'));
+    expect(response.statusCode).toBe(200);
+    expect(deps.sink.accepted).toHaveLength(1);
+    expect(deps.sink.accepted[0]).toMatchObject({
+      id: 'act-0001',
+      conversationKey: 'botframework:emulator:conv-0001|livechat',
+      kind: 'text',
+      text: 'Hola',
+      from: { channel: 'botframework', id: 'user-0001', displayName: 'Ciudadano Prueba', locale: 'es-ES' },
+      replyContext: {
+        serviceUrl: connector.serviceUrl,
+        conversationId: 'conv-0001|livechat',
+        activityId: 'act-0001',
+        channelId: 'emulator',
+        botId: 'bot-0001',
+        botName: 'Ventanilla',
+      },
+    });
+    expect(deps.logger.lines.some((line) => line.level === 'warn' && /anonymous mode/.test(line.msg ?? ''))).toBe(true);
+  });
+
+  it('turns a suggested-action press into a postback with its payload', async () => {
+    const { deps, post } = await setup();
+    await post(activity('suggested-action-reply.json'));
+    expect(deps.sink.accepted[0]).toMatchObject({ kind: 'postback', payload: 'renta.plazos', text: 'Plazos' });
+  });
+
+  it('turns a conversationUpdate adding the citizen into one welcome postback (not for the bot itself)', async () => {
+    const { deps, post } = await setup();
+    await post(activity('conversation-update.json'));
+    expect(deps.sink.accepted).toHaveLength(1);
+    expect(deps.sink.accepted[0]).toMatchObject({ kind: 'postback', payload: 'welcome', from: { id: 'user-0001' } });
+    expect(deps.sink.accepted[0]?.replyContext?.activityId).toBeUndefined();
+  });
+
+  it('answers 400 for a body that is not an activity', async () => {
+    const { deps, post } = await setup();
+    expect((await post([1, 2])).statusCode).toBe(400);
+    expect(deps.sink.accepted).toHaveLength(0);
+  });
+
+  it('with an app id configured, answers 401 to a request without a token and stores nothing', async () => {
+    const { deps, post } = await setup({ appId: '00000000-0000-0000-0000-000000000001', appPassword: 'secret', appType: 'MultiTenant', tenantId: '', anonymous: false });
+    const response = await post(activity('message.json'));
+    expect(response.statusCode).toBe(401);
+    expect(deps.sink.accepted).toHaveLength(0);
+    const forged = await post(activity('message.json'), { authorization: 'Bearer not.a.jwt' });
+    expect(forged.statusCode).toBe(401);
+    expect(deps.sink.accepted).toHaveLength(0);
+  });
+
+  it('answers 500 when the activity cannot be stored, so the channel retries', async () => {
+    const { deps, post } = await setup();
+    deps.sink.failWith = new Error('database unavailable');
+    expect((await post(activity('message.json'))).statusCode).toBe(500);
+  });
+});
+
+describe('Bot Framework sending', () => {
+  it('replies through the serviceUrl at /v3/conversations/{id}/activities/{replyToId}', async () => {
+    const { channel, deps, post } = await setup();
+    await post(activity('message.json'));
+    const result = await channel.adapter.send(recipientOf(deps.sink.accepted[0]!), { kind: 'text', text: 'Hola, soy el asistente municipal.' });
+    expect(result.id).toBe('bf-activity-1');
+    expect(connector.requests).toHaveLength(1);
+    const [request] = connector.requests;
+    expect(request?.path).toBe(`/v3/conversations/${encodeURIComponent('conv-0001|livechat')}/activities/act-0001`);
+    expect(request?.conversationId).toBe('conv-0001|livechat');
+    expect(request?.replyToId).toBe('act-0001');
+    expect(request?.activity).toMatchObject({
+      type: 'message',
+      text: 'Hola, soy el asistente municipal.',
+      replyToId: 'act-0001',
+      from: { id: 'bot-0001' },
+      recipient: { id: 'user-0001' },
+      conversation: { id: 'conv-0001|livechat' },
+    });
+  });
+
+  it('sends choices as suggested actions that come back as postbacks', async () => {
+    const { channel, deps, post } = await setup();
+    await post(activity('message.json'));
+    await channel.adapter.send(recipientOf(deps.sink.accepted[0]!), {
+      kind: 'choices',
+      text: '¿Qué necesita sobre la renta?',
+      choices: [
+        { title: 'Plazos', payload: 'renta.plazos' },
+        { title: 'Cita previa', payload: 'renta.cita' },
+      ],
+    });
+    expect(connector.requests[0]?.activity).toMatchObject({
+      text: '¿Qué necesita sobre la renta?',
+      suggestedActions: {
+        actions: [
+          { type: 'messageBack', title: 'Plazos', text: 'Plazos', displayText: 'Plazos', value: { payload: 'renta.plazos' } },
+          { type: 'messageBack', title: 'Cita previa', text: 'Cita previa', displayText: 'Cita previa', value: { payload: 'renta.cita' } },
+        ],
+      },
+    });
+  });
+
+  it('sends the welcome to the conversation (no replyToId)', async () => {
+    const { channel, deps, post } = await setup();
+    await post(activity('conversation-update.json'));
+    await channel.adapter.send(recipientOf(deps.sink.accepted[0]!), { kind: 'text', text: 'Bienvenido' });
+    expect(connector.requests[0]?.path).toBe(`/v3/conversations/${encodeURIComponent('conv-0001|livechat')}/activities`);
+  });
+
+  it('emits handoff.initiate and handoff.status event activities', async () => {
+    const { channel, deps, post } = await setup();
+    await post(activity('message.json'));
+    const recipient = recipientOf(deps.sink.accepted[0]!);
+    await channel.emitHandoffEvent(recipient, 'handoff.initiate', { queue: 'renta', reason: 'citizen' });
+    await channel.emitHandoffEvent(recipient, 'handoff.status', { state: 'accepted' });
+    expect(connector.requests.map((request) => request.activity)).toMatchObject([
+      { type: 'event', name: 'handoff.initiate', value: { queue: 'renta', reason: 'citizen' } },
+      { type: 'event', name: 'handoff.status', value: { state: 'accepted' } },
+    ]);
+  });
+
+  it('classifies connector failures: 5xx/429 retryable, 4xx permanent', async () => {
+    const { channel, deps, post } = await setup();
+    await post(activity('message.json'));
+    const recipient = recipientOf(deps.sink.accepted[0]!);
+    connector.failNext(503, 429, 403);
+    for (const retryable of [true, true, false]) {
+      const error = await channel.adapter.send(recipient, { kind: 'text', text: 'x' }).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: retryable ? 'HUB_ERR_CHANNEL_RETRYABLE' : 'HUB_ERR_CHANNEL_PERMANENT', retryable });
+    }
+  });
+
+  it('refuses permanently when the recipient has no serviceUrl', async () => {
+    const { channel } = await setup();
+    const error = await channel.adapter
+      .send({ participant: { channel: 'botframework', id: 'u' }, conversationKey: 'botframework:emulator:c' }, { kind: 'text', text: 'x' })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'HUB_ERR_CHANNEL_PERMANENT' });
+  });
+});
+
+describe('loadBotFrameworkConfig', () => {
+  it('is disabled unless enabled or an app id is set', () => {
+    expect(loadBotFrameworkConfig({})).toBeUndefined();
+    expect(loadBotFrameworkConfig({ BOTFRAMEWORK_ENABLED: 'true' })).toMatchObject({ anonymous: true, appId: '' });
+  });
+  it('reads Microsoft\'s variable names and checks the combinations', () => {
+    expect(loadBotFrameworkConfig({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw' })).toEqual({
+      appId: 'id',
+      appPassword: 'pw',
+      appType: 'MultiTenant',
+      tenantId: '',
+      anonymous: false,
+    });
+    expect(() => loadBotFrameworkConfig({ MicrosoftAppId: 'id' })).toThrowError(expect.objectContaining({ code: 'HUB_ERR_CONFIG', message: expect.stringContaining('MicrosoftAppPassword') }));
+    expect(() => loadBotFrameworkConfig({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw', MicrosoftAppType: 'SingleTenant' })).toThrowError(
+      expect.objectContaining({ message: expect.stringContaining('MicrosoftAppTenantId') }),
+    );
+    expect(() => loadBotFrameworkConfig({ BOTFRAMEWORK_ENABLED: 'true', MicrosoftAppType: 'Other' })).toThrowError(expect.objectContaining({ code: 'HUB_ERR_CONFIG' }));
+  });
+});
