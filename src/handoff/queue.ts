@@ -386,12 +386,14 @@ export class HandoffQueue {
       closed_at: null,
       updated_at: now,
     };
+    // RETURNING yields no row when the conflict clause skipped the insert (both dialects).
     const inserted = await this.db
       .insertInto('handoff_tickets')
       .values(row)
       .onConflict((oc) => oc.column('open_conversation_id').doNothing())
+      .returning('id')
       .executeTakeFirst();
-    if (Number(inserted.numInsertedRows ?? 0n) > 0) {
+    if (inserted !== undefined) {
       const ticket = toTicket(row);
       await this.record('queued', ticket, SYSTEM, { priority: ticket.priority, reason: ticket.reason, intent: ticket.intent, language: ticket.language, outOfHours: ticket.outOfHours });
       return { ticket, created: true };

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createBotFrameworkChannel, type BotFrameworkChannelModule } from '../../../../src/bots/botframework/channel.js';
+import { botFrameworkSendError, createBotFrameworkChannel, type BotFrameworkChannelModule } from '../../../../src/bots/botframework/channel.js';
 import { loadBotFrameworkConfig, type BotFrameworkConfig } from '../../../../src/bots/botframework/config.js';
 import type { InboundMessage, Recipient } from '../../../../src/core/message.js';
 import { startFakeBotFrameworkConnector, type FakeBotFrameworkConnector } from '../../../helpers/fake-bf-connector.js';
@@ -170,15 +170,24 @@ describe('Bot Framework sending', () => {
     ]);
   });
 
-  it('classifies connector failures: 5xx/429 retryable, 4xx permanent', async () => {
+  it('throws a permanent error when the connector refuses (403)', async () => {
     const { channel, deps, post } = await setup();
     await post(activity('message.json'));
-    const recipient = recipientOf(deps.sink.accepted[0]!);
-    connector.failNext(503, 429, 403);
-    for (const retryable of [true, true, false]) {
-      const error = await channel.adapter.send(recipient, { kind: 'text', text: 'x' }).catch((caught: unknown) => caught);
-      expect(error).toMatchObject({ code: retryable ? 'HUB_ERR_CHANNEL_RETRYABLE' : 'HUB_ERR_CHANNEL_PERMANENT', retryable });
-    }
+    connector.failNext(403);
+    const error = await channel.adapter.send(recipientOf(deps.sink.accepted[0]!), { kind: 'text', text: 'x' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'HUB_ERR_CHANNEL_PERMANENT', retryable: false });
+  });
+
+  it('classifies connector errors: 429 (with Retry-After) and 5xx retryable, network retryable, 4xx permanent', () => {
+    const restError = (statusCode: number, retryAfter?: string) =>
+      Object.assign(new Error(`status ${statusCode}`), {
+        statusCode,
+        response: { status: statusCode, headers: { get: (name: string) => (name === 'retry-after' ? retryAfter : undefined) } },
+      });
+    expect(botFrameworkSendError(restError(429, '3'))).toMatchObject({ code: 'HUB_ERR_CHANNEL_RETRYABLE', retryAfterMs: 3000 });
+    expect(botFrameworkSendError(restError(502))).toMatchObject({ code: 'HUB_ERR_CHANNEL_RETRYABLE' });
+    expect(botFrameworkSendError(new Error('ECONNREFUSED'))).toMatchObject({ code: 'HUB_ERR_CHANNEL_RETRYABLE' });
+    expect(botFrameworkSendError(restError(404))).toMatchObject({ code: 'HUB_ERR_CHANNEL_PERMANENT' });
   });
 
   it('refuses permanently when the recipient has no serviceUrl', async () => {

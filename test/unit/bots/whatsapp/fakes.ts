@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ChannelDeps, ChannelLogger, InboundSink } from '../../../../src/bots/adapter.js';
 import type { InboundMessage } from '../../../../src/core/message.js';
+import type { IntentsModule } from '../../../../src/intents/contract.js';
 
 export interface RecordingSink extends InboundSink {
   readonly accepted: InboundMessage[];
@@ -63,4 +64,79 @@ export function whatsappFixture(name: string, at?: Date): string {
   const text = fixtureText('whatsapp', name);
   if (at === undefined) return text;
   return text.replace(/"timestamp": "\d+"/g, `"timestamp": "${Math.floor(at.getTime() / 1000)}"`);
+}
+
+/**
+ * A scripted intents module for the channel conversation tests through the real app (the NLP
+ * engine is tested elsewhere): greeting, a renta question with three choices, a choice's answer,
+ * "quiero hablar con una persona" → handoff, and the "only text" reply to attachments.
+ */
+export function scriptedIntents(): IntentsModule {
+  return {
+    safety: async (_ctx, next) => next(),
+    understand: [
+      async (ctx) => {
+        const { inbound } = ctx;
+        const text = inbound.text ?? '';
+        ctx.language = 'es';
+        ctx.patch.language = 'es';
+        const intent = (name: string) => {
+          ctx.nlu = { intent: name, score: 0.95, language: 'es' };
+        };
+        if (inbound.kind === 'attachment' || inbound.kind === 'location' || inbound.kind === 'unsupported') {
+          intent('conversacion.solo_texto');
+          ctx.reply({ kind: 'text', text: 'Por ahora solo puedo leer mensajes de texto. ¿Me lo escribes?' });
+          return;
+        }
+        if (inbound.kind === 'postback' && inbound.payload === 'welcome') {
+          intent('conversacion.bienvenida');
+          ctx.reply({ kind: 'text', text: 'Bienvenido a la ventanilla virtual del ayuntamiento.' });
+          return;
+        }
+        if (inbound.kind === 'postback' && inbound.payload === 'renta.plazos') {
+          intent('renta.plazos');
+          ctx.reply({ kind: 'text', text: 'La campaña de la renta va del 2 de abril al 30 de junio.' });
+          return;
+        }
+        if (/persona/i.test(text)) {
+          intent('conversacion.agente');
+          ctx.handoff = { reason: 'citizen', priority: 'normal' };
+          return;
+        }
+        if (/renta/i.test(text)) {
+          intent('renta.general');
+          ctx.reply({
+            kind: 'choices',
+            text: '¿Qué necesitas sobre la declaración de la renta?',
+            choices: [
+              { title: 'Plazos', payload: 'renta.plazos' },
+              { title: 'Borrador', payload: 'renta.borrador' },
+              { title: 'Cita previa', payload: 'renta.cita' },
+            ],
+          });
+          return;
+        }
+        if (/hola/i.test(text)) {
+          intent('conversacion.saludo');
+          ctx.reply({ kind: 'text', text: '¡Hola! Soy el asistente del ayuntamiento. ¿En qué puedo ayudarte?' });
+          return;
+        }
+        intent('None');
+        ctx.reply({ kind: 'text', text: 'No te he entendido.' });
+      },
+    ],
+    async classify() {
+      return { intent: 'None', score: 0, language: 'es', languageSource: 'default', alternatives: [], safety: false };
+    },
+    ready: () => true,
+  };
+}
+
+/** Waits (polling) until `predicate` holds; fails with `what` after `timeoutMs`. Not a timing assertion. */
+export async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -1,0 +1,177 @@
+/**
+ * `npm run bench:pipeline`: messages per second through the in-process path (inbound stored →
+ * safety → NLU → answer → outbox → delivery to a fake channel), on SQLite and on PostgreSQL
+ * (when VENTANILLA_TEST_POSTGRES_URL is set), with p50/p99 turn latency at a paced 500 msg/s,
+ * and raw nlp.js process() calls per second in the same run for the ratio.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { buildApp, type Hub } from '../src/app.js';
+import type { ChannelAdapter } from '../src/bots/adapter.js';
+import { loadConfig } from '../src/config.js';
+import type { OutboundMessage, Recipient } from '../src/core/message.js';
+import { createStore, dropPostgresSchema, type KyselyStore } from '../src/core/store/index.js';
+import { createIntents } from '../src/intents/index.js';
+import type { IntentsModule } from '../src/intents/contract.js';
+
+const QUESTIONS = [
+  'hola',
+  '¿cuándo empieza la campaña de la renta?',
+  'quiero pedir cita previa',
+  'cuanto cuesta el abono transporte',
+  'como me empadrono',
+  'gracias',
+  'que tiempo hace mañana',
+  'necesito el certificado digital',
+];
+
+class TimingAdapter implements ChannelAdapter {
+  readonly channel = 'webchat' as const;
+  readonly capabilities = { choices: true, attachments: true, maxTextLength: 4000, markup: 'none' as const };
+  delivered = 0;
+  readonly firstReplyAt = new Map<string, number>();
+  async send(to: Recipient, _message: OutboundMessage): Promise<{ id: string }> {
+    this.delivered += 1;
+    const key = to.replyContext?.bench;
+    if (key !== undefined && !this.firstReplyAt.has(key)) this.firstReplyAt.set(key, performance.now());
+    return { id: String(this.delivered) };
+  }
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error('benchmark timed out waiting for deliveries');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function hubOn(store: KyselyStore, intents: IntentsModule, adapter: TimingAdapter): Promise<Hub> {
+  const hub = await buildApp({
+    config: loadConfig({ VENTANILLA_DATABASE_URL: ':memory:', LOG_LEVEL: 'silent' }),
+    store,
+    intents,
+    channels: [() => ({ adapter })],
+    logger: false,
+    deliveryPolicy: { batchSize: 500, pollIntervalMs: 5 },
+  });
+  await hub.start();
+  return hub;
+}
+
+let sequence = 0;
+function inbound(conversation: number, text: string, benchKey: string) {
+  sequence += 1;
+  return {
+    id: `bench-${sequence}`,
+    conversationKey: `webchat:bench-${conversation}`,
+    from: { channel: 'webchat' as const, id: `bench-${conversation}` },
+    receivedAt: new Date(),
+    kind: 'text' as const,
+    text,
+    replyContext: { bench: benchKey },
+  };
+}
+
+async function throughput(store: KyselyStore, intents: IntentsModule, messages: number, conversations: number): Promise<number> {
+  const adapter = new TimingAdapter();
+  const hub = await hubOn(store, intents, adapter);
+  const start = performance.now();
+  // Offered in waves, as webhooks arrive: each wave is accepted concurrently.
+  const wave = 200;
+  for (let offset = 0; offset < messages; offset += wave) {
+    const batch = [];
+    for (let i = offset; i < Math.min(messages, offset + wave); i += 1) {
+      batch.push(hub.runner.accept(inbound(i % conversations, QUESTIONS[i % QUESTIONS.length] ?? 'hola', `t${i}`)));
+    }
+    await Promise.all(batch);
+  }
+  await until(() => adapter.firstReplyAt.size >= messages, 120_000);
+  const seconds = (performance.now() - start) / 1000;
+  await hub.app.close();
+  return messages / seconds;
+}
+
+async function pacedLatency(store: KyselyStore, intents: IntentsModule, rate: number, seconds: number): Promise<{ p50: number; p99: number; max: number }> {
+  const adapter = new TimingAdapter();
+  const hub = await hubOn(store, intents, adapter);
+  const sentAt = new Map<string, number>();
+  const total = rate * seconds;
+  const start = performance.now();
+  for (let i = 0; i < total; i += 1) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const key = `p${i}`;
+    sentAt.set(key, performance.now());
+    void hub.runner.accept(inbound(i % 500, QUESTIONS[i % QUESTIONS.length] ?? 'hola', key));
+  }
+  await until(() => adapter.firstReplyAt.size >= total, 120_000);
+  const latencies = [...sentAt.entries()].map(([key, at]) => (adapter.firstReplyAt.get(key) ?? Number.NaN) - at).sort((a, b) => a - b);
+  await hub.app.close();
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? Number.NaN };
+}
+
+async function rawNlp(intents: IntentsModule, calls: number): Promise<number> {
+  const raw = (intents as IntentsModule & { rawProcess?: (language: string, text: string) => Promise<unknown> }).rawProcess;
+  if (raw === undefined) return Number.NaN;
+  const start = performance.now();
+  for (let i = 0; i < calls; i += 1) await raw('es', QUESTIONS[i % QUESTIONS.length] ?? 'hola');
+  return calls / ((performance.now() - start) / 1000);
+}
+
+const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+const messages = Number(process.env.BENCH_MESSAGES ?? 10_000);
+const intents = await createIntents({});
+const dir = mkdtempSync(join(tmpdir(), 'ventanilla-bench-'));
+const rows: string[] = [];
+const nlpRate = await rawNlp(intents, 5_000);
+
+const targets: { name: string; open: () => Promise<{ store: KyselyStore; dispose: () => Promise<void> }> }[] = [
+  {
+    name: 'sqlite (file, WAL)',
+    open: async () => {
+      const store = await createStore(join(dir, `bench-${Date.now()}.db`));
+      await store.migrate();
+      return { store, dispose: () => store.close() };
+    },
+  },
+];
+const pgUrl = process.env.VENTANILLA_TEST_POSTGRES_URL;
+if (pgUrl !== undefined && pgUrl !== '') {
+  targets.push({
+    name: 'postgres',
+    open: async () => {
+      const schema = `bench_${Date.now()}`;
+      const store = await createStore(pgUrl, { schema });
+      await store.migrate();
+      return { store, dispose: async () => { await store.close(); await dropPostgresSchema(pgUrl, schema); } };
+    },
+  });
+} else {
+  console.log('VENTANILLA_TEST_POSTGRES_URL is not set: PostgreSQL figures skipped.');
+}
+
+console.log(`pipeline benchmark: ${messages} messages over 1000 conversations; paced run 500 msg/s for 10 s`);
+for (const target of targets) {
+  const a = await target.open();
+  const rate = await throughput(a.store, intents, messages, 1000);
+  await a.dispose();
+  const b = await target.open();
+  const latency = await pacedLatency(b.store, intents, 500, 10);
+  await b.dispose();
+  rows.push(`${target.name.padEnd(20)} ${fmt(rate).padStart(8)} msg/s   at 500 msg/s: p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms, max ${fmt(latency.max, 1)} ms   ratio to raw nlp.js ${fmt(rate / nlpRate, 2)}`);
+}
+console.log(`raw nlp.js process(): ${fmt(nlpRate)} calls/s (es)`);
+for (const row of rows) console.log(row);
+console.log('targets: ≥ 2,000 msg/s on SQLite; p99 ≤ 20 ms at 500 msg/s');
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);

@@ -1,0 +1,6 @@
+/** X channel: configuration, channel factory and the privacy helpers it applies to public replies. */
+export { loadXConfig, type XConfig, type XMode } from './config.js';
+export { createXChannel, publicReplyText, xSignature, X_DM_CAPABILITIES, X_PUBLIC_CAPABILITIES, X_DM_CURSOR, X_MENTIONS_CURSOR, type XChannelAdapter } from './channel.js';
+export { createXClient, rewriteXUrl, xApiError } from './client.js';
+export { decodeAccountActivity, decodeV2DmEvent, decodeV2Mention } from './decode.js';
+export { detectPersonalData, maskPersonalData, needsPrivateChannel, PRIVACY_WARNING, DM_INVITATION, type PersonalDataKind } from './privacy.js';

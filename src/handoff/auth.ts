@@ -1,0 +1,105 @@
+/**
+ * Sessions over HTTP: an httpOnly, SameSite=Strict session cookie whose token is looked up in
+ * `handoff_sessions` (any instance accepts it), and CSRF protection by a synchronizer token:
+ * login returns a per-session `csrfToken`; every unsafe request must echo it in the
+ * `x-csrf-token` header. A cross-site page can neither read that token nor send the cookie
+ * (SameSite=Strict), so both defences hold on their own.
+ *
+ * The guard parses the Cookie header itself, so other plugins (the editor API) reuse it
+ * without registering anything: `preHandler`/`onRequest: auth.guard(['editor', 'admin'])`.
+ */
+import { fastifyCookie } from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HubError } from '../core/errors.js';
+import { safeEqual, type Role, type SessionInfo, type UserDirectory } from './users.js';
+
+export const SESSION_COOKIE = 'ventanilla_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface GuardOptions {
+  /** Check the CSRF header on unsafe methods (default true). */
+  readonly csrf?: boolean;
+}
+
+/** Cookie sessions and role guards. */
+export class SessionAuth {
+  private readonly sessions = new WeakMap<FastifyRequest, SessionInfo>();
+
+  constructor(
+    readonly users: UserDirectory,
+    private readonly options: { readonly sessionHours: number; readonly cookieSecure: boolean },
+  ) {}
+
+  /** The cookie token of a request, if any. */
+  tokenOf(request: FastifyRequest): string | undefined {
+    const header = request.headers.cookie;
+    if (header === undefined || header === '') return undefined;
+    const value = fastifyCookie.parse(header)[SESSION_COOKIE];
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  /** Resolves (and caches per request) the session of a request. */
+  async sessionOf(request: FastifyRequest): Promise<SessionInfo | undefined> {
+    const cached = this.sessions.get(request);
+    if (cached !== undefined) return cached;
+    const token = this.tokenOf(request);
+    if (token === undefined) return undefined;
+    const session = await this.users.session(token);
+    if (session !== undefined) this.sessions.set(request, session);
+    return session;
+  }
+
+  /** The session a guard accepted for this request; throws 401 when there is none. */
+  require(request: FastifyRequest): SessionInfo {
+    const session = this.sessions.get(request);
+    if (session === undefined) throw new HubError('HUB_ERR_UNAUTHENTICATED', 'log in first: POST /api/auth/login');
+    return session;
+  }
+
+  /**
+   * A hook that lets through only a valid session with one of `roles` (401 without a session,
+   * 403 for another role or a missing/wrong CSRF header on unsafe methods).
+   */
+  guard(roles: readonly Role[], options: GuardOptions = {}): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+    const checkCsrf = options.csrf ?? true;
+    return async (request) => {
+      const session = await this.sessionOf(request);
+      if (session === undefined) throw new HubError('HUB_ERR_UNAUTHENTICATED', 'no valid session: log in with POST /api/auth/login');
+      if (!roles.includes(session.user.role)) {
+        throw new HubError('HUB_ERR_FORBIDDEN', `this needs one of the roles ${roles.join(', ')}; you are ${session.user.role}`);
+      }
+      if (checkCsrf && !SAFE_METHODS.has(request.method)) {
+        const header = request.headers[CSRF_HEADER];
+        const sent = Array.isArray(header) ? header[0] : header;
+        if (sent === undefined || !safeEqual(sent, session.csrfToken)) {
+          throw new HubError('HUB_ERR_FORBIDDEN', `missing or wrong ${CSRF_HEADER} header: send the csrfToken returned by login`);
+        }
+      }
+    };
+  }
+
+  /** Sets the session cookie. */
+  setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date): void {
+    reply.header(
+      'set-cookie',
+      fastifyCookie.serialize(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: this.options.cookieSecure,
+        path: '/',
+        expires: expiresAt,
+      }),
+    );
+  }
+
+  /** Clears the session cookie. */
+  clearSessionCookie(reply: FastifyReply): void {
+    reply.header('set-cookie', fastifyCookie.serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: this.options.cookieSecure, path: '/', maxAge: 0 }));
+  }
+
+  get sessionHours(): number {
+    return this.options.sessionHours;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The agents' live feed (Server-Sent Events). It tails `handoff_events` by sequence number, so
+ * every instance's consoles see every instance's transitions; a local `handoff.*` hub event only
+ * wakes the tail at once (no waiting for the poll). Committed `transcript` hub events of
+ * conversations with an open ticket are forwarded too, for the live transcript.
+ * Each subscriber receives only what its user may see.
+ */
+import type { HubEvents, HubEventMap } from '../../core/events.js';
+import type { TranscriptEntry } from '../../core/store/types.js';
+import type { HandoffEvent, HandoffLogger, HandoffQueue } from '../queue.js';
+import { seesAllQueues, type User } from '../users.js';
+
+export interface FeedSubscriber {
+  readonly user: User;
+  send(event: string, data: unknown, id?: number): void;
+}
+
+/** What a console receives for a transcript entry (no outbox internals). */
+export interface FeedTranscriptEntry {
+  readonly id: string;
+  readonly author: TranscriptEntry['author'];
+  readonly kind: string;
+  readonly text: string | null;
+  readonly intent: string | null;
+  readonly score: number | null;
+  readonly language: string | null;
+  readonly createdAt: string;
+}
+
+export function visibleTo(user: User, event: Pick<HandoffEvent, 'queueId' | 'agentId' | 'type' | 'data'>): boolean {
+  if (seesAllQueues(user)) return true;
+  if (event.agentId === user.id) return true;
+  if (event.data.from === user.id || event.data.fromAgent === user.id) return true;
+  if (event.type === 'presence') return false;
+  return event.queueId !== null && user.queues.includes(event.queueId);
+}
+
+export class ConsoleFeed {
+  private readonly subscribers = new Set<FeedSubscriber>();
+  private lastSeq = 0;
+  private polling: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private started = false;
+  private readonly onCustom = (event: HubEventMap['custom'][0]): void => {
+    if (event.type.startsWith('handoff.')) this.wake();
+  };
+  private readonly onTranscript = (event: HubEventMap['transcript'][0]): void => {
+    if (this.subscribers.size === 0) return;
+    void this.forwardTranscript(event.conversationId, event.entry).catch((error: unknown) => this.logger.error({ err: error }, 'handoff feed: transcript forward failed'));
+  };
+
+  constructor(
+    private readonly queue: HandoffQueue,
+    private readonly events: HubEvents,
+    private readonly logger: HandoffLogger,
+    private readonly pollMs = 1000,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.lastSeq = await this.queue.lastEventSeq();
+    this.events.on('custom', this.onCustom);
+    this.events.on('transcript', this.onTranscript);
+    this.timer = setInterval(() => {
+      if (this.subscribers.size > 0) this.wake();
+    }, this.pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    this.events.off('custom', this.onCustom);
+    this.events.off('transcript', this.onTranscript);
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.polling;
+    this.subscribers.clear();
+  }
+
+  subscribe(subscriber: FeedSubscriber): () => void {
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
+  }
+
+  get size(): number {
+    return this.subscribers.size;
+  }
+
+  /** Reads new events now (coalesced: one read at a time, one more if woken meanwhile). */
+  wake(): void {
+    if (!this.started) return;
+    if (this.polling !== undefined) {
+      this.again = true;
+      return;
+    }
+    this.polling = this.poll()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'handoff feed: poll failed'))
+      .finally(() => {
+        this.polling = undefined;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async poll(): Promise<void> {
+    for (;;) {
+      const events = await this.queue.eventsAfter(this.lastSeq, 500);
+      if (events.length === 0) return;
+      for (const event of events) {
+        this.lastSeq = Math.max(this.lastSeq, event.seq);
+        for (const subscriber of this.subscribers) {
+          if (visibleTo(subscriber.user, event)) subscriber.send('handoff', event, event.seq);
+        }
+      }
+      if (events.length < 500) return;
+    }
+  }
+
+  private async forwardTranscript(conversationId: string, entry: TranscriptEntry): Promise<void> {
+    const ticket = await this.queue.openTicket(conversationId);
+    if (ticket === undefined) return;
+    const data: FeedTranscriptEntry & { conversationId: string } = {
+      conversationId,
+      id: entry.id,
+      author: entry.author,
+      kind: entry.kind,
+      text: entry.text,
+      intent: entry.intent,
+      score: entry.score,
+      language: entry.language,
+      createdAt: entry.createdAt.toISOString(),
+    };
+    for (const subscriber of this.subscribers) {
+      if (this.queue.canSee(subscriber.user, ticket)) subscriber.send('transcript', data);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Language choice for a turn: a channel/profile hint first, then the language remembered for the
+ * conversation, then detection. nlp.js's trigram guesser has no Basque model and is unreliable on
+ * short Iberian texts, so detection combines distinctive function words, the vocabulary of each
+ * language's training corpus, Basque morphology and (for longer texts) the trigram guesser.
+ */
+import { Language as TrigramGuesser } from '@nlpjs/language';
+import { LANGUAGES, isLanguage, type Language } from '../core/message.js';
+import { wordsOf } from './normalize.js';
+
+/** Distinctive words (normalised: lower case, no accents). A word may sit in one list only. */
+const MARKERS: Readonly<Record<Language, readonly string[]>> = {
+  es: ['y', 'los', 'las', 'cuando', 'donde', 'quiero', 'tengo', 'puedo', 'gracias', 'buenos', 'buenas', 'hay', 'estoy', 'muy', 'tambien', 'hacer', 'hasta', 'cuanto', 'cual', 'ya', 'yo', 'ahora', 'usted', 'esto', 'eso', 'adios', 'hoy', 'manana', 'pasa', 'puede', 'tiene', 'quien', 'vale', 'ayuda', 'mucho', 'muchas', 'sin', 'ese', 'esa', 'quisiera', 'podria', 'hacienda', 'dinero', 'calle', 'llamar', 'siguiente', 'ningun', 'alguien', 'mujer', 'hijo', 'hija', 'ellos', 'nosotros', 'vosotros', 'solo'],
+  ca: ['els', 'les', 'amb', 'quan', 'vull', 'tinc', 'puc', 'pots', 'gracies', 'moltes', 'bon', 'bona', 'estic', 'molt', 'tambe', 'fer', 'fins', 'quant', 'quin', 'quina', 'ja', 'jo', 'ara', 'aixo', 'adeu', 'meva', 'teva', 'per', 'perque', 'dels', 'sense', 'avui', 'dema', 'nit', 'em', 'et', 'ens', 'aquest', 'aquesta', 'algu', 'res', 'doncs', 'voldria', 'plau', 'ho', 'soc', 'ets', 'vaig', 'hisenda', 'diners', 'carrer', 'trucar', 'seguent', 'cap', 'dona', 'nosaltres', 'necessito', 'demanar', 'com', 'feina', 'vosaltres', 'mateix', 'puc'],
+  gl: ['e', 'os', 'cando', 'onde', 'quero', 'teno', 'podo', 'grazas', 'moitas', 'bos', 'boas', 'hai', 'estou', 'moito', 'tamen', 'facer', 'ata', 'canto', 'xa', 'agora', 'isto', 'iso', 'adeus', 'mina', 'non', 'unha', 'dun', 'dunha', 'co', 'coa', 'cun', 'cunha', 'na', 'pola', 'polo', 'ao', 'sen', 'hoxe', 'noite', 'ola', 'vostede', 'tenen', 'facenda', 'cartos', 'rua', 'concello', 'seguinte', 'quen', 'alguen', 'ningun', 'muller', 'fillo', 'eles', 'podes', 'axuda', 'mais', 'vou', 'deixar', 'chamar', 'traballo', 'che', 'lle', 'das'],
+  eu: ['eta', 'naiz', 'duzu', 'dugu', 'dago', 'daude', 'nola', 'zer', 'noiz', 'zein', 'zenbat', 'kaixo', 'eskerrik', 'asko', 'agur', 'egun', 'arratsalde', 'gabon', 'bai', 'ez', 'ezin', 'nahi', 'behar', 'bat', 'batekin', 'hau', 'hori', 'hemen', 'orain', 'gaur', 'bihar', 'atzo', 'mesedez', 'nire', 'zure', 'gure', 'zu', 'baina', 'ere', 'oso', 'ondo', 'badago', 'izan', 'egin', 'lagundu', 'laguntza', 'zergatik', 'nork', 'nora', 'ba', 'du', 'zait', 'zaizu', 'dit', 'didazu', 'jarri', 'eman', 'atera', 'aupa', 'milesker', 'esker', 'mila', 'zara', 'daukat', 'dituzu', 'ditut', 'edo', 'beste', 'gehiago', 'gutxi', 'zerbait', 'inor', 'inoiz', 'hitzordua', 'errenta', 'ogasuna', 'ogasunak', 'diru', 'dirua', 'kalea', 'deitu', 'hurrengo', 'ordutegia', 'geltokia', 'txartela', 'epea', 'pertsona', 'hitz', 'gero', 'nau', 'naute', 'nuen', 'zuen', 'dut', 'ikusi', 'dira'],
+  en: ['the', 'is', 'are', 'im', 'my', 'you', 'your', 'what', 'when', 'where', 'how', 'can', 'does', 'to', 'from', 'with', 'want', 'need', 'have', 'get', 'please', 'thanks', 'thank', 'hello', 'good', 'morning', 'next', 'time', 'there', 'it', 'this', 'that', 'and', 'of', 'for', 'at', 'be', 'will', 'would', 'should', 'not', 'dont', 'cant', 'bye', 'help', 'tax', 'train', 'ticket', 'which', 'who', 'why', 'am', 'an', 'in', 'go', 'some', 'any', 'tell', 'book', 'about', 'much', 'many', 'lost', 'late', 'way', 'street', 'city', 'tomorrow', 'today', 'tonight', 'know', 'talk', 'speak', 'person', 'human', 'll', 've', 'm', 't'],
+};
+
+/** Basque morphology: common suffixes of longer words and the tx/tz/tzk clusters. */
+const BASQUE_SUFFIX = /(?:tzen|tzeko|tzea|tzera|rekin|arekin|etan|etako|rako|ekin|aren|tuko|ztu|tzeak|agatik|ngo|ko|rik|tik|ari)$/;
+const BASQUE_CLUSTER = /(?:^|[aeiou])(?:tx|tz|ts)[aeiou]|^k[aeiou]|rr[aeiou]k|zk/;
+
+export interface LanguageDetection {
+  readonly language: Language;
+  /** Margin between the best and the second language, relative to the best (0–1). */
+  readonly confidence: number;
+  /** Enough evidence to switch away from a hint or a remembered language. */
+  readonly strong: boolean;
+}
+
+export interface LanguageChoice {
+  readonly language: Language;
+  readonly source: 'hint' | 'conversation' | 'detected' | 'default';
+  readonly detection: LanguageDetection | undefined;
+}
+
+/** The language the hub falls back to. */
+export const DEFAULT_LANGUAGE: Language = 'es';
+
+const TRIGRAM_CODES: Readonly<Record<string, Language>> = { es: 'es', ca: 'ca', gl: 'gl', en: 'en' };
+
+/** Turns a locale hint (`es-ES`, `ca-ES-valencia`, `EU`, `en_GB`) into a hub language, if any. */
+export function languageFromHint(hint: string | null | undefined): Language | undefined {
+  if (hint === null || hint === undefined) return undefined;
+  const primary = hint.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  if (isLanguage(primary)) return primary;
+  // Valencian is Catalan; Basque and Galician sometimes arrive under their ISO 639-2 codes.
+  const aliases: Readonly<Record<string, Language>> = { va: 'ca', val: 'ca', cat: 'ca', spa: 'es', glg: 'gl', eus: 'eu', baq: 'eu', eng: 'en' };
+  return aliases[primary];
+}
+
+/**
+ * Detects the language of normalised text. Built once per content version: the vocabulary of
+ * each language's training utterances adds evidence on top of the hand-written markers.
+ */
+export class LanguageDetector {
+  private readonly markers = new Map<string, Language>();
+  private readonly vocabulary = new Map<string, Language[]>();
+  private readonly trigram = new TrigramGuesser();
+
+  constructor(corpus: Readonly<Record<Language, readonly string[]>>) {
+    for (const language of LANGUAGES) {
+      for (const word of MARKERS[language]) if (!this.markers.has(word)) this.markers.set(word, language);
+      for (const utterance of corpus[language]) {
+        for (const word of wordsOf(utterance)) {
+          const languages = this.vocabulary.get(word) ?? [];
+          if (!languages.includes(language)) languages.push(language);
+          this.vocabulary.set(word, languages);
+        }
+      }
+    }
+  }
+
+  /** Scores each language; `undefined` when the text carries no evidence at all ("ok", "👍"). */
+  detect(normalized: string): LanguageDetection | undefined {
+    const words = wordsOf(normalized);
+    const scores: Record<Language, number> = { es: 0, ca: 0, gl: 0, eu: 0, en: 0 };
+    for (const word of words) {
+      const marker = this.markers.get(word);
+      if (marker) scores[marker] += 2;
+      const languages = this.vocabulary.get(word);
+      if (languages && languages.length <= 2) {
+        for (const language of languages) scores[language] += 1 / languages.length;
+      }
+      if (word.length >= 5 && BASQUE_SUFFIX.test(word)) scores.eu += 0.75;
+      if (BASQUE_CLUSTER.test(word)) scores.eu += 0.5;
+    }
+    if (normalized.length >= 20) {
+      // The trigram guesser helps on longer texts; on short ones it is close to random.
+      const guesses = this.trigram.guess(normalized, ['es', 'ca', 'gl', 'en'], 2);
+      const best = guesses[0];
+      const second = guesses[1];
+      const language = best ? TRIGRAM_CODES[best.alpha2] : undefined;
+      if (best && language && (second === undefined || best.score - second.score > 0.02)) scores[language] += 1.5;
+    }
+    const ranked = [...LANGUAGES].sort((a, b) => scores[b] - scores[a]);
+    const first = ranked[0] ?? DEFAULT_LANGUAGE;
+    const runnerUp = ranked[1] ?? DEFAULT_LANGUAGE;
+    const top = scores[first];
+    if (top <= 0) return undefined;
+    const confidence = (top - scores[runnerUp]) / top;
+    const strong = words.length >= 3 && top >= 3 && top - scores[runnerUp] >= 2;
+    return { language: first, confidence, strong };
+  }
+
+  /**
+   * Chooses the turn's language: hint, then the remembered language, then detection, then Spanish.
+   * A hint or a remembered language yields only to strong evidence of another language, so a short
+   * "hola" or "ok" never flips a Catalan conversation to Spanish.
+   */
+  choose(normalized: string, hint?: string | null, remembered?: Language | null): LanguageChoice {
+    const detection = this.detect(normalized);
+    const hinted = languageFromHint(hint);
+    const switchTo = detection?.strong ? detection.language : undefined;
+    if (hinted) {
+      if (switchTo && switchTo !== hinted) return { language: switchTo, source: 'detected', detection };
+      return { language: hinted, source: 'hint', detection };
+    }
+    if (remembered) {
+      if (switchTo && switchTo !== remembered) return { language: switchTo, source: 'detected', detection };
+      return { language: remembered, source: 'conversation', detection };
+    }
+    if (detection) return { language: detection.language, source: 'detected', detection };
+    return { language: DEFAULT_LANGUAGE, source: 'default', detection };
+  }
+}
