@@ -44,7 +44,7 @@ const message = (body: string): WhatsAppWebMessageLike => ({
 });
 
 describe('whatsapp-web.js conversation through the app', () => {
-  it('greeting, a renta question as numbered text, a choice by number, a person; shutdown destroys the client', async () => {
+  it('greeting, a renta question as numbered text, a person; shutdown destroys the client', async () => {
     const client = new FakeClient();
     hub = await buildApp({
       config: testConfig(),

@@ -250,7 +250,7 @@ export function createBotFrameworkChannel(config: BotFrameworkConfig, deps: Chan
   async function plugin(app: FastifyInstance): Promise<void> {
     app.post('/', async (request, reply) => {
       if (!isRecord(request.body)) {
-        return reply.code(400).send({ code: 'HUB_ERR_BAD_PAYLOAD', message: 'the body must be a JSON Bot Framework activity' });
+        return reply.code(400).send({ error: 'HUB_ERR_BAD_PAYLOAD', message: 'the body must be a JSON Bot Framework activity' });
       }
       const response = new CollectingResponse();
       const headers = request.headers as Record<string, string | string[] | undefined>;
@@ -262,11 +262,11 @@ export function createBotFrameworkChannel(config: BotFrameworkConfig, deps: Chan
       });
       if (response.statusCode === 401 || response.statusCode === 403) {
         log.warn({ channel: 'botframework', ip: request.ip }, 'botframework request refused: no valid token');
-        return reply.code(401).send({ code: 'HUB_ERR_WEBHOOK_AUTH', message: 'missing or invalid Bot Framework token' });
+        return reply.code(401).send({ error: 'HUB_ERR_WEBHOOK_AUTH', message: 'missing or invalid Bot Framework token' });
       }
       if (response.statusCode >= 500) {
         // botbuilder already printed the error; fastify's handler must not see a half-written reply.
-        return reply.code(500).send({ code: 'HUB_ERR_STORE', message: 'the activity could not be processed; the channel will retry' });
+        return reply.code(500).send({ error: 'HUB_ERR_STORE', message: 'the activity could not be processed; the channel will retry' });
       }
       for (const [name, value] of Object.entries(response.headers)) reply.header(name, value);
       return reply.code(response.statusCode).send(response.body ?? '');

@@ -29,7 +29,7 @@ export interface WhatsAppCloudOptions {
 }
 
 function sendError(reply: FastifyReply, error: HubError): FastifyReply {
-  return reply.code(error.statusCode).send({ code: error.code, message: error.message });
+  return reply.code(error.statusCode).send({ error: error.code, message: error.message });
 }
 
 /**

@@ -85,6 +85,8 @@ export interface WhatsAppWebDeps extends ChannelDeps {
   readonly releaseSingletonLock?: () => Promise<void>;
   /** Prints the pairing QR in the terminal; default: qrcode-terminal on stdout. */
   readonly printQr?: (qr: string) => void;
+  /** Prints the phone pairing code in the terminal; default: stdout. */
+  readonly printPairingCode?: (code: string) => void;
   /** Reconnect backoff: first delay and ceiling. Default 2 s doubling up to 5 min. */
   readonly reconnect?: { readonly initialDelayMs: number; readonly maxDelayMs: number };
   /** Timer used for reconnect backoff (tests record the delays). */
@@ -189,6 +191,7 @@ export function createWhatsAppWebChannel(config: WhatsAppWebConfig, deps: WhatsA
   const backoff = deps.reconnect ?? { initialDelayMs: 2_000, maxDelayMs: 300_000 };
   const now = deps.now ?? (() => new Date());
   const printQr = deps.printQr ?? ((qr: string) => void defaultPrintQr(qr).catch(() => undefined));
+  const printPairingCode = deps.printPairingCode ?? ((code: string) => void process.stdout.write(`\nWhatsApp Web pairing code: ${code}\n`));
   const clientOptions: WhatsAppWebClientOptions = {
     dataPath: config.sessionDir,
     puppeteer: { executablePath: config.chromiumPath, headless: true, args: WHATSAPP_WEB_CHROMIUM_ARGS },
@@ -221,7 +224,7 @@ export function createWhatsAppWebChannel(config: WhatsAppWebConfig, deps: WhatsA
             if (!live()) return;
             setState({ ...state, pairingCode: code });
             log.info({ channel: 'whatsapp-web' }, 'whatsapp-web pairing code ready: type it on the phone (Linked devices → Link with phone number)');
-            process.stdout.write(`\nWhatsApp Web pairing code: ${code}\n`);
+            printPairingCode(code);
           },
           (error: unknown) => log.error({ channel: 'whatsapp-web', err: error }, 'whatsapp-web pairing code request failed'),
         );

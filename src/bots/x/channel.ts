@@ -116,8 +116,8 @@ export function createXChannel(config: XConfig, deps: ChannelDeps, client: Twitt
       // The API wraps the ids in `data` (twitter-api-v2 types them unwrapped): accept both.
       const body = (result ?? {}) as { data?: { dm_event_id?: string }; dm_event_id?: string };
       const id = body.data?.dm_event_id ?? body.dm_event_id;
-      if (id === undefined) throw new HubError('HUB_ERR_CHANNEL_RETRYABLE', 'X accepted the DM without an event id');
-      return { id };
+      // Sent either way: never retry (that would send twice) just because the id is missing.
+      return { id: id ?? `dm-to:${participantId}` };
     } catch (error) {
       const hubError = xApiError(error, 'send DM');
       // 403: the citizen blocked us or closed their DMs; retrying would only hit the same wall.

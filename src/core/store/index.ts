@@ -87,10 +87,24 @@ async function openPostgres(url: string, options: CreateStoreOptions): Promise<K
       client.release();
     }
   };
+  const trySingletonLock = async (key: string): Promise<(() => Promise<void>) | undefined> => {
+    // A dedicated client: the lock lives as long as this session, whatever the pools do.
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 1)) AS locked', [key]);
+    if (rows[0]?.locked !== true) {
+      await client.end();
+      return undefined;
+    }
+    return async () => {
+      await client.end();
+    };
+  };
   return new KyselyStore({
     db,
     dialect: 'postgres',
     advisoryLock,
+    trySingletonLock,
     ...(options.schema === undefined ? {} : { schema: options.schema }),
     destroy: async () => {
       await db.destroy();

@@ -130,6 +130,8 @@ export interface KyselyStoreOptions {
   readonly destroy: () => Promise<void>;
   /** PostgreSQL only: runs `fn` holding a session advisory lock on `key`. */
   readonly advisoryLock?: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
+  /** PostgreSQL only: takes a session-wide advisory lock without waiting; resolves its release, or undefined if held elsewhere. */
+  readonly trySingletonLock?: (key: string) => Promise<(() => Promise<void>) | undefined>;
   /** PostgreSQL only: the schema the store lives in (Kysely's migration tables go there too). */
   readonly schema?: string;
 }
@@ -142,6 +144,7 @@ export class KyselyStore implements Store {
   private readonly advisoryLock: KyselyStoreOptions['advisoryLock'];
   private readonly locks = new KeyedMutex();
   private readonly schema: string | undefined;
+  private readonly singletonLock: KyselyStoreOptions['trySingletonLock'];
   private closed = false;
 
   constructor(options: KyselyStoreOptions) {
@@ -150,6 +153,17 @@ export class KyselyStore implements Store {
     this.destroyDb = options.destroy;
     this.advisoryLock = options.advisoryLock;
     this.schema = options.schema;
+    this.singletonLock = options.trySingletonLock;
+  }
+
+  /**
+   * Claims a process-wide singleton (the whatsapp-web.js session) across every instance sharing
+   * this store. SQLite has one process by construction, so the claim always succeeds there.
+   * Resolves a release function, or undefined when another instance holds it.
+   */
+  async trySingleton(name: string): Promise<(() => Promise<void>) | undefined> {
+    if (this.singletonLock === undefined) return async () => undefined;
+    return this.singletonLock(name);
   }
 
   /** The Kysely instance, for modules that own extra tables (handoff, editor). */

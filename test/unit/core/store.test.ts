@@ -142,3 +142,44 @@ for (const kind of storeKinds) {
     });
   });
 }
+
+describe.skipIf(!storeKinds[1]?.enabled)('PostgreSQL singleton lock', () => {
+  it('lets exactly one instance own a singleton until it releases it', async () => {
+    const kind = storeKinds[1];
+    if (kind === undefined) return;
+    const a = await kind.open();
+    const b = await kind.open();
+    try {
+      const release = await a.trySingleton('whatsapp-web');
+      expect(release).toBeDefined();
+      expect(await b.trySingleton('whatsapp-web')).toBeUndefined();
+      await release?.();
+      const second = await b.trySingleton('whatsapp-web');
+      expect(second).toBeDefined();
+      await second?.();
+    } finally {
+      await disposeStore(a);
+      await disposeStore(b);
+    }
+  });
+
+  it('runs turns of one conversation one at a time across two instances', async () => {
+    const kind = storeKinds[1];
+    if (kind === undefined) return;
+    const a = await kind.open();
+    const b = await kind.open();
+    const order: string[] = [];
+    const work = (label: string, ms: number) => async () => {
+      order.push(`start ${label}`);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      order.push(`end ${label}`);
+    };
+    try {
+      await Promise.all([a.withConversationLock('conv-1', work('a', 100)), new Promise((r) => setTimeout(r, 20)).then(() => b.withConversationLock('conv-1', work('b', 1)))]);
+      expect(order).toEqual(['start a', 'end a', 'start b', 'end b']);
+    } finally {
+      await disposeStore(a);
+      await disposeStore(b);
+    }
+  });
+});

@@ -101,7 +101,7 @@ describe('WhatsApp Cloud webhook signature (POST)', () => {
     const body = whatsappFixture('text.json');
     const response = await post(body, signature === 'WRONG' ? sign(body, 'another-secret') : signature);
     expect(response.statusCode).toBe(401);
-    expect(response.json()).toMatchObject({ code: 'HUB_ERR_WEBHOOK_AUTH' });
+    expect(response.json()).toMatchObject({ error: 'HUB_ERR_WEBHOOK_AUTH' });
     expect(deps.sink.accepted).toHaveLength(0);
   });
 
@@ -119,7 +119,7 @@ describe('WhatsApp Cloud webhook signature (POST)', () => {
     const other = JSON.stringify({ object: 'page', entry: [] });
     const response = await post(other);
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({ code: 'HUB_ERR_BAD_PAYLOAD' });
+    expect(response.json()).toMatchObject({ error: 'HUB_ERR_BAD_PAYLOAD' });
     expect(deps.sink.accepted).toHaveLength(0);
   });
 

@@ -55,6 +55,7 @@ function setup(overrides: { lock?: boolean | undefined; pairingPhone?: string } 
     },
     ...(overrides.lock === undefined && 'lock' in overrides ? {} : { acquireSingletonLock: async () => overrides.lock ?? true }),
     printQr: (qr) => printed.push(qr),
+    printPairingCode: (code) => printed.push(`code:${code}`),
     reconnect: { initialDelayMs: 1000, maxDelayMs: 8000 },
     scheduler: {
       set: (callback, delayMs) => {
@@ -134,7 +135,7 @@ describe('whatsapp-web.js channel', () => {
   });
 
   it('requests a pairing code once when a pairing phone is configured', async () => {
-    const { channel, current } = setup({ pairingPhone: '34600000099' });
+    const { channel, current, printed } = setup({ pairingPhone: '34600000099' });
     await channel.start?.();
     current().emit('qr', 'qr-1');
     await flush();
@@ -142,6 +143,7 @@ describe('whatsapp-web.js channel', () => {
     await flush();
     expect(current().pairingRequests).toEqual(['34600000099']);
     expect(channel.getPairingState()).toMatchObject({ status: 'qr', qr: 'qr-2', pairingCode: 'ABCD1234' });
+    expect(printed).toContain('code:ABCD1234');
     await channel.stop?.();
   });
 

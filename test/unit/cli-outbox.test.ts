@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { createStore } from '../../src/core/store/index.js';
+
+describe('ventanilla outbox list|retry', () => {
+  let dir = '';
+  const previous = process.env.VENTANILLA_DATABASE_URL;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ventanilla-cli-'));
+    process.env.VENTANILLA_DATABASE_URL = join(dir, 'hub.db');
+  });
+  afterEach(() => {
+    if (previous === undefined) delete process.env.VENTANILLA_DATABASE_URL;
+    else process.env.VENTANILLA_DATABASE_URL = previous;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists dead-lettered replies and moves them back to the queue', async () => {
+    const store = await createStore(join(dir, 'hub.db'));
+    await store.migrate();
+    const { inbound, conversation } = await store.ingest({ id: 'm1', conversationKey: 'telegram:42', from: { channel: 'telegram', id: '42' }, receivedAt: new Date(), kind: 'text', text: 'hola' });
+    const { outbox } = await store.completeTurn({ inboundId: inbound.id, conversationId: conversation.id, replies: [{ message: { kind: 'text', text: 'Hola' }, author: 'bot' }] });
+    const id = outbox[0]?.id ?? '';
+    await store.markOutboxDead(id, 'telegram API answered 500: Internal Server Error');
+    await store.close();
+
+    const lines: string[] = [];
+    expect(await main(['outbox', 'list'], (line) => lines.push(line))).toBe(0);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^${id}\\ttelegram\\ttelegram:42\\tattempts=1\\t.*answered 500`));
+
+    lines.length = 0;
+    expect(await main(['outbox', 'retry'], (line) => lines.push(line))).toBe(2);
+    expect(await main(['outbox', 'retry', '--all'], (line) => lines.push(line))).toBe(0);
+    expect(lines.at(-1)).toMatch(/^1 replies moved back/);
+    lines.length = 0;
+    await main(['outbox', 'list', '--status', 'pending'], (line) => lines.push(line));
+    expect(lines[0]).toMatch(new RegExp(`^${id}\\t`));
+  });
+});
