@@ -45,6 +45,8 @@ export interface BuildAppOptions {
   readonly config: HubConfig;
   /** An open store; when omitted one is opened from `config.databaseUrl` and closed with the app. */
   readonly store?: KyselyStore;
+  /** Close `store` with the app even though the caller opened it (default: only a store buildApp opened). */
+  readonly ownsStore?: boolean;
   readonly intents: IntentsModule;
   readonly handoff?: HandoffPort;
   readonly channels?: readonly ChannelFactory[];
@@ -82,7 +84,7 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
   const { config } = options;
   const logger: Logger =
     options.logger === false ? pino({ level: 'silent' }) : (options.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] }));
-  const ownsStore = options.store === undefined;
+  const ownsStore = options.store === undefined || options.ownsStore === true;
   const store = options.store ?? (await createStore(config.databaseUrl));
   await store.migrate();
   const events = new HubEvents();

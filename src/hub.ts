@@ -6,8 +6,14 @@
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { buildApp, type BuildAppOptions, type ChannelFactory, type Hub } from './app.js';
+import { createBotFrameworkChannel, loadBotFrameworkConfig } from './bots/botframework/index.js';
+import { createTelegramChannel, loadTelegramConfig } from './bots/telegram/index.js';
+import { createXChannel, loadXConfig } from './bots/x/index.js';
 import { createWebchatChannel } from './bots/webchat/index.js';
+import { createWhatsAppCloudChannel, createWhatsAppWebChannel, loadWhatsAppCloudConfig, loadWhatsAppWebConfig } from './bots/whatsapp/index.js';
+import { combineWhatsAppTransports } from './bots/whatsapp/transports.js';
 import { createClock } from './core/clock.js';
+import { createStore } from './core/store/index.js';
 import type { HubConfig } from './config.js';
 import { createDataProviders } from './intents/data/index.js';
 import { createIntents } from './intents/index.js';
@@ -25,10 +31,39 @@ export interface CreateHubOptions {
 /** Static assets of the web chat page and widget. */
 export const WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
 
-/** Channel factories for everything the environment configures; the web chat is always on. */
-export function channelsFromEnv(env: NodeJS.ProcessEnv): ChannelFactory[] {
+/**
+ * Channel factories for everything the environment configures; the web chat is always on.
+ * Each channel validates its own variables and throws HUB_ERR_CONFIG naming the one to fix.
+ */
+export function channelsFromEnv(env: NodeJS.ProcessEnv, clock: () => Date, store: { trySingleton(name: string): Promise<(() => Promise<void>) | undefined> }): ChannelFactory[] {
   const factories: ChannelFactory[] = [(services) => createWebchatChannel({ ...services })];
-  void env;
+  const telegram = loadTelegramConfig(env);
+  if (telegram !== undefined) factories.push((services) => createTelegramChannel(telegram, services));
+  const cloud = loadWhatsAppCloudConfig(env);
+  factories.push((services) => {
+    const web = loadWhatsAppWebConfig(env, services.config.dataDir);
+    let release: (() => Promise<void>) | undefined;
+    const webChannel =
+      web === undefined
+        ? undefined
+        : createWhatsAppWebChannel(web, {
+            ...services,
+            now: clock,
+            async acquireSingletonLock() {
+              release = await store.trySingleton('whatsapp-web-session');
+              return release !== undefined;
+            },
+            async releaseSingletonLock() {
+              await release?.();
+            },
+          });
+    const cloudChannel = cloud === undefined ? undefined : createWhatsAppCloudChannel(cloud, services, { now: clock });
+    return combineWhatsAppTransports(cloudChannel, webChannel);
+  });
+  const x = loadXConfig(env);
+  if (x !== undefined) factories.push((services) => createXChannel(x, services));
+  const botframework = loadBotFrameworkConfig(env);
+  if (botframework !== undefined) factories.push((services) => createBotFrameworkChannel(botframework, { ...services, now: clock }));
   return factories;
 }
 
@@ -38,11 +73,14 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   const clock = createClock(env);
   const providers = await createDataProviders({ dataDir: config.dataDir, configDir: config.configDir, clock });
   const intents = await createIntents({ providers, defaultLanguage: config.defaultLanguage });
+  const store = await createStore(config.databaseUrl);
   return buildApp({
+    store,
+    ownsStore: true,
     config,
     intents,
     clock,
-    channels: options.channels ?? channelsFromEnv(env),
+    channels: options.channels ?? channelsFromEnv(env, clock, store),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.deliveryPolicy === undefined ? {} : { deliveryPolicy: options.deliveryPolicy }),
     ...(options.http === true ? { webRoot: WEB_ROOT } : {}),

@@ -8,14 +8,16 @@ import { createHub } from './hub.js';
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let config;
+  let hub;
   try {
     config = loadConfig(env);
+    hub = await createHub(config, { env, http: true });
   } catch (error) {
+    if (!isHubError(error, 'HUB_ERR_CONFIG') && !isHubError(error, 'HUB_ERR_CONTENT')) throw error;
     // A bad configuration is the operator's to fix: say which key and how, without a stack trace.
-    process.stderr.write(`Ventanilla cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(isHubError(error, 'HUB_ERR_CONFIG') ? 78 : 1);
+    process.stderr.write(`Ventanilla cannot start: ${error.message}\n`);
+    process.exit(78);
   }
-  const hub = await createHub(config, { env, http: true });
   const address = await hub.app.listen({ port: config.server.port, host: config.server.host });
   await hub.start();
   const url = address.replace('[::1]', 'localhost');

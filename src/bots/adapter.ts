@@ -31,6 +31,11 @@ export interface RawRequest {
 export interface ChannelAdapter {
   readonly channel: ChannelId;
   readonly capabilities: ChannelCapabilities;
+  /**
+   * Capabilities for one recipient, where they differ within a channel (an X public mention
+   * allows 280 characters, an X DM 10,000). Defaults to `capabilities`.
+   */
+  capabilitiesFor?(to: Recipient): ChannelCapabilities;
   send(to: Recipient, message: OutboundMessage): Promise<{ readonly id: string }>;
 }
 

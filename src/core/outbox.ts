@@ -41,6 +41,13 @@ export function backoffDelay(attempt: number, policy: Pick<DeliveryPolicy, 'base
   return Math.round(cap / 2 + (random() * cap) / 2);
 }
 
+interface Delivered {
+  readonly item: OutboxItem;
+  readonly outboxId: string;
+  readonly channelMessageId: string;
+  readonly sentAt: Date;
+}
+
 export interface DeliveryWorkerOptions {
   readonly store: KyselyStore;
   readonly adapters: ReadonlyMap<ChannelId, ChannelAdapter>;
@@ -101,7 +108,8 @@ export class DeliveryWorker {
 
   /** Leases one batch and delivers it; returns how many items were attempted. */
   async deliverOnce(): Promise<number> {
-    const items = await this.options.store.leaseOutbox(this.now(), this.policy.batchSize, this.policy.leaseMs);
+    const { store } = this.options;
+    const items = await store.leaseOutbox(this.now(), this.policy.batchSize, this.policy.leaseMs);
     if (items.length === 0) return 0;
     const byConversation = new Map<string, OutboxItem[]>();
     for (const item of items) {
@@ -109,7 +117,15 @@ export class DeliveryWorker {
       list.push(item);
       byConversation.set(item.conversationId, list);
     }
-    await Promise.all([...byConversation.values()].map((list) => this.deliverInOrder(list)));
+    const unreachable = await store.unreachableAmong([...byConversation.keys()]);
+    const sent: Delivered[] = [];
+    try {
+      await Promise.all([...byConversation.values()].map((list) => this.deliverInOrder(list, unreachable, sent)));
+    } finally {
+      // One commit for the round: the sends already happened, so record them even if a sibling threw.
+      await store.markOutboxSentMany(sent);
+      for (const delivered of sent) this.emit(delivered.item, 'sent');
+    }
     return items.length;
   }
 
@@ -133,43 +149,40 @@ export class DeliveryWorker {
     }
   }
 
-  private async deliverInOrder(items: readonly OutboxItem[]): Promise<void> {
+  private async deliverInOrder(items: readonly OutboxItem[], unreachable: ReadonlySet<string>, sent: Delivered[]): Promise<void> {
     for (let index = 0; index < items.length; index += 1) {
       const item = items[index];
       if (item === undefined) continue;
-      const ok = await this.deliver(item);
-      if (!ok) {
+      const retryAt = await this.deliver(item, unreachable, sent);
+      if (retryAt !== undefined) {
         // Keep order: the rest of this conversation waits for the failed one.
-        const failed = await this.options.store.getOutbox(item.id);
-        const until = failed?.status === 'pending' ? failed.nextAttemptAt : this.now();
         await this.options.store.releaseOutbox(
           items.slice(index + 1).map((rest) => rest.id),
-          until,
+          retryAt,
         );
         return;
       }
     }
   }
 
-  /** Sends one item; returns false when it must be retried later. */
-  private async deliver(item: OutboxItem): Promise<boolean> {
+  /** Sends one item; returns when to retry it, or undefined when it is settled (sent or dead). */
+  private async deliver(item: OutboxItem, unreachable: ReadonlySet<string>, sent: Delivered[]): Promise<Date | undefined> {
     const { store, adapters, logger } = this.options;
-    const conversation = await store.getConversation(item.conversationId);
-    if (conversation?.unreachable === true) {
+    if (unreachable.has(item.conversationId)) {
       await store.markOutboxDead(item.id, 'the citizen is unreachable on this channel (blocked the bot or left)');
       this.emit(item, 'dead');
-      return true;
+      return undefined;
     }
     const adapter = adapters.get(item.channel);
     try {
       if (adapter === undefined) throw new Error(`channel ${item.channel} is not configured in this instance`);
       let lastId = '';
-      for (const part of degrade(item.message, adapter.capabilities)) {
+      const capabilities = adapter.capabilitiesFor?.(item.recipient) ?? adapter.capabilities;
+      for (const part of degrade(item.message, capabilities)) {
         lastId = (await adapter.send(item.recipient, part)).id;
       }
-      await store.markOutboxSent(item.id, lastId, this.now());
-      this.emit(item, 'sent');
-      return true;
+      sent.push({ item, outboxId: item.id, channelMessageId: lastId, sentAt: this.now() });
+      return undefined;
     } catch (error) {
       const attempt = item.attempts + 1;
       const reason = error instanceof Error ? error.message : String(error);
@@ -179,14 +192,15 @@ export class DeliveryWorker {
         logger.warn({ outboxId: item.id, channel: item.channel, attempt, permanent }, 'outbox item dead-lettered');
         this.emit(item, 'dead');
         // A permanent failure of one item does not block the conversation's next replies.
-        return true;
+        return undefined;
       }
       const retryAfter = isHubError(error) ? error.retryAfterMs : undefined;
       const delay = retryAfter ?? backoffDelay(attempt, this.policy);
-      await store.markOutboxRetry(item.id, new Date(this.now().getTime() + delay), reason);
+      const retryAt = new Date(this.now().getTime() + delay);
+      await store.markOutboxRetry(item.id, retryAt, reason);
       logger.info({ outboxId: item.id, channel: item.channel, attempt, delayMs: delay }, 'outbox send failed; will retry');
       this.emit(item, 'retry');
-      return false;
+      return retryAt;
     }
   }
 

@@ -111,11 +111,15 @@ export class TurnRunner {
 
   private async runTurn(inbound: StoredInbound): Promise<void> {
     const { store, logger, handoff } = this.options;
+    // Read under the lock: an earlier turn may have changed the mode or language.
     const conversation = await store.getConversation(inbound.conversationId);
     if (conversation === undefined) return;
-    // Re-read under the lock: another instance may have processed it already.
-    const fresh = await store.getInbound(inbound.id);
-    if (fresh === undefined || fresh.status !== 'pending') return;
+    // On PostgreSQL another instance may have run this turn already; skip the NLU work then.
+    // (completeTurn's status guard is what guarantees a single commit either way.)
+    if (store.dialect === 'postgres') {
+      const fresh = await store.getInbound(inbound.id);
+      if (fresh === undefined || fresh.status !== 'pending') return;
+    }
     const ctx = createTurnContext(inbound.message, conversation, this.options.clock());
     try {
       await this.pipeline(ctx, async () => undefined);
@@ -126,6 +130,7 @@ export class TurnRunner {
     const result = await store.completeTurn({
       inboundId: inbound.id,
       conversationId: conversation.id,
+      conversation,
       inboundAnnotation: {
         intent: ctx.nlu?.intent ?? null,
         score: ctx.nlu?.score ?? null,

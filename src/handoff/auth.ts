@@ -8,7 +8,6 @@
  * The guard parses the Cookie header itself, so other plugins (the editor API) reuse it
  * without registering anything: `preHandler`/`onRequest: auth.guard(['editor', 'admin'])`.
  */
-import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HubError } from '../core/errors.js';
 import { safeEqual, type Role, type SessionInfo, type UserDirectory } from './users.js';
@@ -17,6 +16,30 @@ export const SESSION_COOKIE = 'ventanilla_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The value of one cookie in a Cookie header (RFC 6265 syntax). */
+export function readCookie(header: string, name: string): string | undefined {
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1 || part.slice(0, eq).trim() !== name) continue;
+    const value = part.slice(eq + 1).trim();
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function cookieHeader(value: string, options: { secure: boolean; expires?: Date; maxAge?: number }): string {
+  // Our tokens are base64url: no encoding needed, but never trust that silently.
+  const parts = [`${SESSION_COOKIE}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Strict'];
+  if (options.expires !== undefined) parts.push(`Expires=${options.expires.toUTCString()}`);
+  if (options.maxAge !== undefined) parts.push(`Max-Age=${options.maxAge}`);
+  if (options.secure) parts.push('Secure');
+  return parts.join('; ');
+}
 
 export interface GuardOptions {
   /** Check the CSRF header on unsafe methods (default true). */
@@ -36,7 +59,7 @@ export class SessionAuth {
   tokenOf(request: FastifyRequest): string | undefined {
     const header = request.headers.cookie;
     if (header === undefined || header === '') return undefined;
-    const value = fastifyCookie.parse(header)[SESSION_COOKIE];
+    const value = readCookie(header, SESSION_COOKIE);
     return value === undefined || value === '' ? undefined : value;
   }
 
@@ -82,21 +105,12 @@ export class SessionAuth {
 
   /** Sets the session cookie. */
   setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date): void {
-    reply.header(
-      'set-cookie',
-      fastifyCookie.serialize(SESSION_COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: this.options.cookieSecure,
-        path: '/',
-        expires: expiresAt,
-      }),
-    );
+    reply.header('set-cookie', cookieHeader(token, { secure: this.options.cookieSecure, expires: expiresAt }));
   }
 
   /** Clears the session cookie. */
   clearSessionCookie(reply: FastifyReply): void {
-    reply.header('set-cookie', fastifyCookie.serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: this.options.cookieSecure, path: '/', maxAge: 0 }));
+    reply.header('set-cookie', cookieHeader('', { secure: this.options.cookieSecure, maxAge: 0 }));
   }
 
   get sessionHours(): number {

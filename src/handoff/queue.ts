@@ -12,7 +12,7 @@ import type { HubEvents } from '../core/events.js';
 import { KeyedMutex } from '../core/keyed-mutex.js';
 import { isLanguage, type ConversationMode, type Language, type OutboundMessage } from '../core/message.js';
 import type { KyselyStore } from '../core/store/kysely-store.js';
-import type { Conversation, OutboxItem } from '../core/store/types.js';
+import type { Conversation, OutboxItem, TranscriptDraft, TranscriptEntry } from '../core/store/types.js';
 import { isOpen } from './business-hours.js';
 import { queueById, type HandoffConfig, type QueueConfig } from './config.js';
 import { QUEUE_TEXT } from './messages.js';
@@ -342,10 +342,34 @@ export class HandoffQueue {
     return changed;
   }
 
+  /** Emits committed transcript entries (as the turn runner does for its own), for the consoles and the web chat. */
+  emitTranscript(conversationId: string, entries: readonly TranscriptEntry[]): void {
+    for (const entry of entries) this.deps.events.emit('transcript', { conversationId, entry });
+  }
+
+  /** Appends transcript entries and emits them. */
+  async appendTranscript(conversationId: string, entries: readonly TranscriptDraft[]): Promise<TranscriptEntry[]> {
+    const written = await this.deps.store.appendTranscript(conversationId, entries);
+    this.emitTranscript(conversationId, written);
+    return written;
+  }
+
+  /** Emits the transcript entries of replies just enqueued. */
+  async emitReplies(conversationId: string, items: readonly OutboxItem[]): Promise<void> {
+    if (items.length === 0 || this.deps.events.listenerCount('transcript') === 0) return;
+    const ids = new Set(items.map((i) => i.id));
+    const recent = await this.deps.store.getTranscript(conversationId, { limit: items.length + 20 });
+    this.emitTranscript(
+      conversationId,
+      recent.filter((e) => e.outboxId !== null && ids.has(e.outboxId)),
+    );
+  }
+
   /** Sends a queue notice to the citizen through the durable outbox. */
   async notifyCitizen(conversationId: string, message: OutboundMessage, language: Language | null, data: Record<string, unknown> = {}): Promise<OutboxItem[]> {
     const items = await this.deps.store.enqueueReplies(conversationId, [{ message, author: 'system', language, data: { handoff: true, ...data } }]);
     this.deps.notifyOutbox?.();
+    await this.emitReplies(conversationId, items);
     return items;
   }
 
@@ -440,7 +464,7 @@ export class HandoffQueue {
     if (moved === undefined) return undefined;
     await this.db.updateTable('handoff_users').set({ idle_since: now }).where('id', '=', agent.id).execute();
     await this.setMode(ticket.conversationId, 'agent', ['queued', 'agent']);
-    await this.deps.store.appendTranscript(ticket.conversationId, [
+    await this.appendTranscript(ticket.conversationId, [
       { author: 'system', kind: 'handoff.assigned', text: null, data: { agentId: agent.id, agentName: agent.displayName, how } },
     ]);
     if (ticket.status === 'queued') {
@@ -582,7 +606,7 @@ export class HandoffQueue {
       if (result === undefined) throw new HubError('HUB_ERR_CONFLICT', 'the conversation changed meanwhile; reload and retry');
       await this.setMode(conversationId, 'queued', ['agent', 'queued']);
       await this.notifyCitizen(conversationId, { kind: 'text', text: QUEUE_TEXT[this.languageOf(ticket)].transferred({ queue: queue.name }) }, ticket.language, { event: 'transferred' });
-      await this.deps.store.appendTranscript(conversationId, [
+      await this.appendTranscript(conversationId, [
         { author: 'system', kind: 'handoff.transferred', text: note === undefined || note === '' ? null : note, data: { agentId: user.id, agentName: user.displayName, fromQueue: ticket.queueId, toQueue: queue.id, internal: true } },
       ]);
       await this.record('transferred', result, user.id, { fromQueue: ticket.queueId, toQueue: queue.id, fromAgent: ticket.agentId });
@@ -597,7 +621,7 @@ export class HandoffQueue {
       result = await this.assignTo(ticket, agent, user.id, ticket.status === 'queued' ? 'manual' : 'transfer');
       if (result === undefined) throw new HubError('HUB_ERR_CONFLICT', 'the conversation changed meanwhile; reload and retry');
       if (note !== undefined && note !== '') {
-        await this.deps.store.appendTranscript(conversationId, [
+        await this.appendTranscript(conversationId, [
           { author: 'system', kind: 'handoff.note', text: note, data: { agentId: user.id, agentName: user.displayName, internal: true, toAgent: agent.id } },
         ]);
       }
@@ -625,7 +649,7 @@ export class HandoffQueue {
       if (this.config.surveyEnabled && conversation !== undefined) {
         const text = QUEUE_TEXT[language];
         const state = { ...conversation.state, handoffSurvey: { ticketId: ticket.id, askedAt: this.now().toISOString() } };
-        await this.deps.store.enqueueReplies(
+        const survey = await this.deps.store.enqueueReplies(
           conversationId,
           [
             {
@@ -638,6 +662,7 @@ export class HandoffQueue {
           { mode: 'bot', state },
         );
         this.deps.notifyOutbox?.();
+        await this.emitReplies(conversationId, survey);
         const updated = await this.deps.store.getConversation(conversationId);
         if (updated !== undefined) this.deps.events.emit('conversation', { conversation: updated });
       } else {
@@ -646,7 +671,7 @@ export class HandoffQueue {
       return moved;
     });
     if (resolved === undefined) throw new HubError('HUB_ERR_CONFLICT', 'the conversation changed meanwhile; reload and retry');
-    await this.deps.store.appendTranscript(conversationId, [{ author: 'system', kind: 'handoff.resolved', data: { agentId: user.id, agentName: user.displayName } }]);
+    await this.appendTranscript(conversationId, [{ author: 'system', kind: 'handoff.resolved', data: { agentId: user.id, agentName: user.displayName } }]);
     await this.record('resolved', resolved, user.id, { survey: this.config.surveyEnabled });
     await this.assignPass();
     return resolved;
@@ -691,7 +716,7 @@ export class HandoffQueue {
     const ticket = await this.currentTicket(conversationId);
     if (ticket === undefined) throw new HubError('HUB_ERR_NOT_FOUND', 'this conversation was never passed to a person');
     if (!this.canSee(user, ticket)) throw new HubError('HUB_ERR_FORBIDDEN', 'this conversation belongs to a queue you do not serve');
-    await this.deps.store.appendTranscript(conversationId, [{ author: 'system', kind: 'handoff.note', text, data: { agentId: user.id, agentName: user.displayName, internal: true } }]);
+    await this.appendTranscript(conversationId, [{ author: 'system', kind: 'handoff.note', text, data: { agentId: user.id, agentName: user.displayName, internal: true } }]);
     await this.record('note', ticket, user.id, {});
   }
 
@@ -710,6 +735,7 @@ export class HandoffQueue {
       ]);
     });
     this.deps.notifyOutbox?.();
+    await this.emitReplies(conversationId, items);
     await this.record('message', ticket, user.id, { outboxId: items[0]?.id ?? null });
     return items;
   }
@@ -751,7 +777,7 @@ export class HandoffQueue {
       if (moved === undefined) continue;
       count += 1;
       await this.setMode(ticket.conversationId, 'queued', ['agent']);
-      await this.deps.store.appendTranscript(ticket.conversationId, [{ author: 'system', kind: 'handoff.requeued', data: { agentId } }]);
+      await this.appendTranscript(ticket.conversationId, [{ author: 'system', kind: 'handoff.requeued', data: { agentId } }]);
       await this.record('requeued', moved, SYSTEM, { fromAgent: agentId });
     }
     return count;

@@ -6,7 +6,7 @@
  */
 import { Language as TrigramGuesser } from '@nlpjs/language';
 import { LANGUAGES, isLanguage, type Language } from '../core/message.js';
-import { wordsOf } from './normalize.js';
+import { collapseFinalDoubles, wordsOf } from './normalize.js';
 
 /** Distinctive words (normalised: lower case, no accents). A word may sit in one list only. */
 const MARKERS: Readonly<Record<Language, readonly string[]>> = {
@@ -61,7 +61,10 @@ export class LanguageDetector {
 
   constructor(corpus: Readonly<Record<Language, readonly string[]>>) {
     for (const language of LANGUAGES) {
-      for (const word of MARKERS[language]) if (!this.markers.has(word)) this.markers.set(word, language);
+      for (const marker of MARKERS[language]) {
+        const word = collapseFinalDoubles(marker);
+        if (!this.markers.has(word)) this.markers.set(word, language);
+      }
       for (const utterance of corpus[language]) {
         for (const word of wordsOf(utterance)) {
           const languages = this.vocabulary.get(word) ?? [];
@@ -73,7 +76,7 @@ export class LanguageDetector {
   }
 
   /** Scores each language; `undefined` when the text carries no evidence at all ("ok", "👍"). */
-  detect(normalized: string): LanguageDetection | undefined {
+  detect(normalized: string, useTrigrams = true): LanguageDetection | undefined {
     const words = wordsOf(normalized);
     const scores: Record<Language, number> = { es: 0, ca: 0, gl: 0, eu: 0, en: 0 };
     for (const word of words) {
@@ -86,7 +89,10 @@ export class LanguageDetector {
       if (word.length >= 5 && BASQUE_SUFFIX.test(word)) scores.eu += 0.75;
       if (BASQUE_CLUSTER.test(word)) scores.eu += 0.5;
     }
-    if (normalized.length >= 20) {
+    const lexical = [...LANGUAGES].sort((a, b) => scores[b] - scores[a]);
+    const lexicalMargin = scores[lexical[0] ?? DEFAULT_LANGUAGE] - scores[lexical[1] ?? DEFAULT_LANGUAGE];
+    // The trigram guesser is the slow part of a turn: only ask it when the words are not decisive.
+    if (useTrigrams && normalized.length >= 20 && lexicalMargin < 4) {
       // The trigram guesser helps on longer texts; on short ones it is close to random.
       const guesses = this.trigram.guess(normalized, ['es', 'ca', 'gl', 'en'], 2);
       const best = guesses[0];
@@ -110,8 +116,9 @@ export class LanguageDetector {
    * "hola" or "ok" never flips a Catalan conversation to Spanish.
    */
   choose(normalized: string, hint?: string | null, remembered?: Language | null): LanguageChoice {
-    const detection = this.detect(normalized);
     const hinted = languageFromHint(hint);
+    // With a hint or a remembered language, detection only decides a switch: words suffice.
+    const detection = this.detect(normalized, hinted === undefined && !remembered);
     const switchTo = detection?.strong ? detection.language : undefined;
     if (hinted) {
       if (switchTo && switchTo !== hinted) return { language: switchTo, source: 'detected', detection };

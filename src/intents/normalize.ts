@@ -28,9 +28,18 @@ export function normalizeText(text: string): string {
   );
 }
 
-/** Normalised text cut to {@link NLU_MAX_CHARS} at a word boundary. */
+/**
+ * "holaa", "graciass" → "hola", "gracias": a doubled final letter is nearly always a typo or
+ * emphasis. Only for the NLU and language detection (training and classification alike); the
+ * safety rules read {@link normalizeText} output.
+ */
+export function collapseFinalDoubles(normalized: string): string {
+  return normalized.replace(/(\p{L})\1(?=[^\p{L}]|$)/gu, '$1');
+}
+
+/** Normalised text (final doubles collapsed) cut to {@link NLU_MAX_CHARS} at a word boundary. */
 export function normalizeForNlu(text: string): string {
-  const normalized = normalizeText(text);
+  const normalized = collapseFinalDoubles(normalizeText(text));
   if (normalized.length <= NLU_MAX_CHARS) return normalized;
   const cut = normalized.slice(0, NLU_MAX_CHARS);
   const space = cut.lastIndexOf(' ');

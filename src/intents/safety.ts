@@ -47,7 +47,7 @@ const RULES: RuleSet = {
   'emergencia.024': [
     // es
     /\b(quiero|quisiera|me quiero|deseo|tengo ganas de|ganas de) (morir(me)?|matarme|suicidarme|quitarme la vida|acabar con (todo|mi vida))\b|\bno quiero (vivir|seguir viviendo|seguir vivo|seguir viva|estar vivo|estar viva)\b/,
-    /\bsuicid(io|arme|arse|a|as|o)\b|\bquitarme la vida\b|\bhacerme dano\b|\bme (corto|autolesiono|hago dano)\b|\bautolesion|\b(pensamientos|ideas) suicidas\b|\bno vale la pena vivir\b|\bestaria(n)? mejor (muerto|muerta|sin mi)\b/,
+    /\bsuicid(io|arme|arse|a|as|o)\b|\bquitar(me)? la vida\b|\bme (quiero|voy a) (morir|matar|suicidar)\b|\bhacerme dano\b|\bme (corto|autolesiono|hago dano)\b|\bautolesion|\b(pensamientos|ideas) suicidas\b|\bno vale la pena vivir\b|\bestaria(n)? mejor (muerto|muerta|sin mi)\b/,
     // ca
     /\bvull morir|\bem vull morir\b|\bno vull (viure|continuar vivint|seguir vivint)\b|\bsuicid|\btreure'm la vida\b|\bem vull fer mal\b|\bfer-me mal\b|\bpensaments suicides\b|\bvull acabar amb tot\b/,
     // gl

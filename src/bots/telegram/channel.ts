@@ -68,8 +68,9 @@ function chatIdOf(to: Recipient): string {
   return to.conversationKey.slice(prefix.length);
 }
 
+/** `text` is already MarkdownV2 (rendered by degrade); the titles are plain and need escaping. */
 function numberedFallback(text: string, choices: readonly { readonly title: string }[]): string {
-  return [text, ...choices.map((choice, index) => `${index + 1}. ${choice.title}`)].join('\n');
+  return [text, '', ...choices.map((choice, index) => escapeMarkdownV2(`${index + 1}. ${choice.title}`))].join('\n');
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -158,7 +159,8 @@ export function createTelegramChannel(config: TelegramConfig, deps: ChannelDeps)
     async send(to: Recipient, message: OutboundMessage) {
       const chatId = chatIdOf(to);
       if (message.kind === 'attachment') {
-        const caption = message.caption === undefined ? {} : { caption: escapeMarkdownV2(message.caption), parse_mode: 'MarkdownV2' };
+        // Attachments pass degrade untouched: the caption is plain text, sent without a parse mode.
+        const caption = message.caption === undefined ? {} : { caption: message.caption };
         if (message.mimeType.startsWith('image/')) {
           return callSend('sendPhoto', { chat_id: chatId, photo: message.url, ...caption }, to);
         }
@@ -172,16 +174,17 @@ export function createTelegramChannel(config: TelegramConfig, deps: ChannelDeps)
         if (!fits) {
           // A payload Telegram cannot carry: offer the numbered list the pipeline already understands.
           log.warn({ channel: 'telegram' }, 'choice payload over 64 bytes; sent as a numbered list');
-          return callSend('sendMessage', { chat_id: chatId, text: escapeMarkdownV2(numberedFallback(message.text, message.choices)), parse_mode: 'MarkdownV2' }, to);
+          return callSend('sendMessage', { chat_id: chatId, text: numberedFallback(message.text, message.choices), parse_mode: 'MarkdownV2' }, to);
         }
         return callSend('sendMessage', {
           chat_id: chatId,
-          text: escapeMarkdownV2(message.text),
+          text: message.text,
           parse_mode: 'MarkdownV2',
           reply_markup: { inline_keyboard: message.choices.map((choice) => [{ text: choice.title, callback_data: choice.payload }]) },
         }, to);
       }
-      return callSend('sendMessage', { chat_id: chatId, text: escapeMarkdownV2(message.text), parse_mode: 'MarkdownV2' }, to);
+      // Text arrives rendered as MarkdownV2 by degrade() (capabilities.markup), escapes included.
+      return callSend('sendMessage', { chat_id: chatId, text: message.text, parse_mode: 'MarkdownV2' }, to);
     },
   };
 

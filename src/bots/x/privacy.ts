@@ -11,17 +11,18 @@ const PATTERNS: readonly (readonly [PersonalDataKind, RegExp])[] = [
   ['iban', /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){3,7}(?:[ -]?[A-Z0-9]{1,4})?\b/gi],
   ['nie', /\b[XYZ][ -]?\d{7}[ -]?[A-Z]\b/gi],
   ['dni', /\b\d{8}[ -]?[A-Z]\b/gi],
-  ['phone', /(?:(?:\+|00)\d{2,3}[ .-]?)?\b[6-9]\d{2}[ .-]?\d{2,3}[ .-]?\d{2,3}[ .-]?\d{0,3}\b/g],
+  ['phone', /(?:\+|\b00)?\b\d(?:[ .-]?\d){8,12}\b/g],
 ];
 
 const MASK = '***';
 
-/** A phone-like match counts when it has ≥ 9 digits and is not a public service number (80x/90x). */
+/** A digit run counts as a phone when it has ≥ 9 digits, looks Spanish (6-9…) and is not a service line (80x/90x). */
 function isPersonalPhone(match: string): boolean {
   const digits = match.replace(/\D/g, '');
   if (digits.length < 9) return false;
   const national = digits.length > 9 ? digits.slice(-9) : digits;
-  return !/^[89]0/.test(national);
+  // Spanish mobiles and landlines start with 6-9; 80x/90x are public service lines.
+  return /^[6-9]/.test(national) && !/^[89]0/.test(national);
 }
 
 function maskMatch(kind: PersonalDataKind, match: string): string {

@@ -47,8 +47,29 @@ function openSqlite(path: string): KyselyStore {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return new KyselyStore({ db, dialect: 'sqlite', destroy: () => db.destroy() });
+}
+
+/**
+ * Kysely prepares every query anew; preparing costs as much as running a small statement, so the
+ * hub's few dozen distinct statements are kept prepared. Bounded, because `in (?, ?, …)` lists
+ * make new SQL strings.
+ */
+function withStatementCache(database: BetterSqlite3.Database): { close(): void; prepare(sql: string): BetterSqlite3.Statement } {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (statement === undefined) {
+        if (cache.size >= 500) cache.clear();
+        statement = database.prepare(sql);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function quoteIdent(name: string): string {

@@ -166,6 +166,51 @@ export class KyselyStore implements Store {
     return this.singletonLock(name);
   }
 
+  private pendingWrites: { run: (trx: Transaction<Database>) => Promise<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
+  private flushScheduled = false;
+
+  /**
+   * Group commit (SQLite): writes requested in the same tick share one transaction, and each
+   * caller resolves only after that transaction committed, so "stored before acknowledged" holds.
+   * If the shared transaction fails, each write is retried alone so one bad write fails alone.
+   * PostgreSQL runs each write in its own transaction (its connections already write in parallel).
+   */
+  private write<T>(run: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    if (this.dialect !== 'sqlite') return this.db.transaction().execute(run);
+    return new Promise<T>((resolve, reject) => {
+      this.pendingWrites.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flushWrites());
+      }
+    });
+  }
+
+  private async flushWrites(): Promise<void> {
+    const batch = this.pendingWrites;
+    this.pendingWrites = [];
+    this.flushScheduled = false;
+    if (batch.length === 0) return;
+    let results: unknown[];
+    try {
+      results = await this.db.transaction().execute(async (trx) => {
+        const out: unknown[] = [];
+        for (const write of batch) out.push(await write.run(trx));
+        return out;
+      });
+    } catch {
+      for (const write of batch) {
+        try {
+          write.resolve(await this.db.transaction().execute(write.run));
+        } catch (error) {
+          write.reject(error);
+        }
+      }
+      return;
+    }
+    batch.forEach((write, index) => write.resolve(results[index]));
+  }
+
   /** The Kysely instance, for modules that own extra tables (handoff, editor). */
   get kysely(): Kysely<Database> {
     return this.db;
@@ -212,7 +257,7 @@ export class KyselyStore implements Store {
 
   async ingest(message: InboundMessage): Promise<IngestResult> {
     const channel = message.from.channel;
-    return this.db.transaction().execute(async (trx) => {
+    return this.write(async (trx) => {
       const existing = await trx
         .selectFrom('inbound')
         .selectAll()
@@ -333,7 +378,7 @@ export class KyselyStore implements Store {
   }
 
   async completeTurn(input: CompleteTurnInput): Promise<CompleteTurnResult> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.write(async (trx) => {
       const now = new Date().toISOString();
       // The status guard makes a resumed or concurrent duplicate turn a no-op.
       const updated = await trx
@@ -355,7 +400,7 @@ export class KyselyStore implements Store {
           .execute();
       }
       if (input.events !== undefined && input.events.length > 0) await this.insertTranscript(trx, input.conversationId, input.events, now);
-      const outbox = await this.insertReplies(trx, input.conversationId, input.replies, now);
+      const outbox = await this.insertReplies(trx, input.conversationId, input.replies, now, input.conversation);
       if (input.patch !== undefined) {
         await trx.updateTable('conversations').set(patchColumns(input.patch, now)).where('id', '=', input.conversationId).execute();
       }
@@ -388,9 +433,10 @@ export class KyselyStore implements Store {
     return result;
   }
 
-  private async insertReplies(db: Db, conversationId: string, replies: readonly ReplyDraft[], now: string): Promise<OutboxItem[]> {
+  private async insertReplies(db: Db, conversationId: string, replies: readonly ReplyDraft[], now: string, known?: Conversation): Promise<OutboxItem[]> {
     if (replies.length === 0) return [];
-    const conversation = await this.conversationById(db, conversationId);
+    // Routing data only changes on ingest, which the turn's lock orders before us: the turn's copy is current.
+    const conversation = known?.id === conversationId ? known : await this.conversationById(db, conversationId);
     if (conversation === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `conversation ${conversationId} does not exist`);
     const recipient: Recipient = {
       participant: conversation.participant,
@@ -538,6 +584,27 @@ export class KyselyStore implements Store {
         .execute();
       return rows.map((row) => toOutboxItem({ ...row, status: 'sending', next_attempt_at: leaseUntil }));
     });
+  }
+
+  /** Marks several delivered items in one transaction (a delivery round). */
+  async markOutboxSentMany(items: readonly { readonly outboxId: string; readonly channelMessageId: string; readonly sentAt: Date }[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.write(async (trx) => {
+      for (const item of items) {
+        await trx
+          .updateTable('outbox')
+          .set({ status: 'sent', channel_message_id: item.channelMessageId, sent_at: item.sentAt.toISOString(), last_error: null })
+          .where('seq', '=', Number(item.outboxId))
+          .execute();
+      }
+    });
+  }
+
+  /** Ids of the given conversations that are unreachable (one query for a delivery round). */
+  async unreachableAmong(conversationIds: readonly string[]): Promise<Set<string>> {
+    if (conversationIds.length === 0) return new Set();
+    const rows = await this.db.selectFrom('conversations').select('id').where('unreachable', '=', 1).where('id', 'in', [...conversationIds]).execute();
+    return new Set(rows.map((row) => row.id));
   }
 
   async markOutboxSent(outboxId: string, channelMessageId: string, sentAt: Date): Promise<void> {

@@ -90,6 +90,7 @@ const core001: DialectMigration = (dialect) => ({
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('transcript_conversation').on('transcript').columns(['conversation_id', 'seq']).execute();
+    await db.schema.createIndex('transcript_inbound').on('transcript').column('inbound_id').execute();
     await db.schema
       .createTable('cursors')
       .addColumn('name', 'text', (c) => c.primaryKey())

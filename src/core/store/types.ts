@@ -127,6 +127,8 @@ export interface ReplyDraft {
 export interface CompleteTurnInput {
   readonly inboundId: string;
   readonly conversationId: string;
+  /** The conversation as the turn read it (saves a read when building reply recipients). */
+  readonly conversation?: Conversation;
   /** Annotations of the citizen's own transcript entry (detected intent, score, language). */
   readonly inboundAnnotation?: { readonly intent?: string | null; readonly score?: number | null; readonly language?: Language | null };
   readonly replies: readonly ReplyDraft[];

@@ -518,6 +518,6 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
           });
         },
       );
-    });
+    }, { prefix: '/agent' });
   };
 }

@@ -66,6 +66,9 @@ function schemaError(file: string, value: unknown, schema: Parameters<typeof Val
   const field = parts.slice(intent === undefined ? 0 : 2).join('.');
   const missingLanguage = parts.length >= 4 && (LANGUAGES as readonly string[]).includes(parts.at(-1) ?? '');
   const where = intent === undefined ? `field "${field || '(root)'}"` : `intent "${intent}", field "${field}"`;
+  if (parts[2] === 'utterances' && parts.length === 4 && (first.value === null || (Array.isArray(first.value) && first.value.length === 0))) {
+    return contentError(file, `intent "${intent}" has no utterances in "${parts[3]}"`, `add at least one example sentence under utterances.${parts[3]}`);
+  }
   if (missingLanguage && first.value === undefined) {
     return contentError(file, `${where}: language "${parts.at(-1)}" is missing`, `add "${parts.at(-1)}:" under "${parts.slice(2, -1).join('.')}" of "${intent}" (all of es, ca, gl, eu, en are required)`);
   }

@@ -36,9 +36,9 @@ afterEach(async () => {
 });
 
 describe('telegram adapter send', () => {
-  it('sends plain text escaped for MarkdownV2', async () => {
+  it('sends the text degrade() rendered as MarkdownV2, unchanged', async () => {
     const channel = createTelegramChannel(config(api), deps);
-    const result = await channel.adapter.send(ana, { kind: 'text', text: 'Empieza el 2 de abril (online).' });
+    const result = await channel.adapter.send(ana, { kind: 'text', text: 'Empieza el 2 de abril \\(online\\)\\.' });
     expect(result.id).toBe('1');
     expect(api.callsOf('sendMessage')[0]?.body).toEqual({ chat_id: '5550001', text: 'Empieza el 2 de abril \\(online\\)\\.', parse_mode: 'MarkdownV2' });
   });
@@ -53,10 +53,10 @@ describe('telegram adapter send', () => {
 
   it('falls back to a numbered list when a payload exceeds 64 bytes', async () => {
     const channel = createTelegramChannel(config(api), deps);
-    await channel.adapter.send(ana, { kind: 'choices', text: 'Elige', choices: [{ title: 'Larga', payload: 'x'.repeat(65) }] });
+    await channel.adapter.send(ana, { kind: 'choices', text: 'Elige\\.', choices: [{ title: 'Larga (A)', payload: 'x'.repeat(65) }] });
     const body = api.callsOf('sendMessage')[0]?.body;
     expect(body?.reply_markup).toBeUndefined();
-    expect(body?.text).toBe('Elige\n1\\. Larga');
+    expect(body?.text).toBe('Elige\\.\n\n1\\. Larga \\(A\\)');
   });
 
   it('turns a 429 into a retryable error carrying retry_after', async () => {

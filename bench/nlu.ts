@@ -1,0 +1,72 @@
+/**
+ * `npm run bench:nlu`: dev-set and third-party eval-set accuracy, training time for the five
+ * languages, throughput of the full NLU step (`classify`, safety net included) against raw nlp.js
+ * `process()` in the same run, and the RSS added by the five models.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createIntents, evaluate, parseEvalLines, type EvaluationReport } from '../src/intents/index.js';
+import type { Language } from '../src/core/message.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const devSet = join(root, 'test/fixtures/nlu-dev.jsonl');
+const evalDir = join(root, '../shared/data/eval');
+const TARGETS: Readonly<Record<string, number>> = {
+  'padron-es': 0.9,
+  'munich-transport-en': 0.85,
+  'hwu64-en': 0.85,
+  'nlpjs-es': 0.85,
+  'nlpjs-en': 0.85,
+  'aina-ca': 0.85,
+};
+const pct = (value: number): string => `${(value * 100).toFixed(1)} %`;
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+function summary(name: string, report: EvaluationReport, target?: number): string {
+  const languages = Object.entries(report.byLanguage).map(([language, tally]) => `${language} ${pct(tally.accuracy)}`).join(', ');
+  const verdict = target === undefined ? '' : report.accuracy >= target ? `  (target ${pct(target)}: ok)` : `  (target ${pct(target)}: BELOW)`;
+  return `${name.padEnd(22)} ${pct(report.accuracy).padStart(8)}  n=${report.total}  None P/R ${pct(report.outOfScope.precision)}/${pct(report.outOfScope.recall)}  [${languages}]${verdict}`;
+}
+
+globalThis.gc?.();
+const rssBefore = process.memoryUsage().rss;
+const intents = await createIntents();
+globalThis.gc?.();
+const rssAfter = process.memoryUsage().rss;
+
+console.log('== Training (5 languages)');
+console.log(`total ${intents.training.totalMs.toFixed(0)} ms (target ≤ 5000 ms); ${Object.entries(intents.training.byLanguage).map(([language, ms]) => `${language} ${ms.toFixed(0)} ms`).join(', ')}; ${intents.training.utterances} utterances`);
+console.log(`RSS added by the five models: ${mb(rssAfter - rssBefore)} (target ≤ 150 MB; run with --expose-gc for a steadier figure)`);
+
+console.log('\n== Accuracy');
+const devLines = parseEvalLines(readFileSync(devSet, 'utf8'), devSet);
+const dev = await evaluate(intents, devLines);
+console.log(summary('dev set', dev));
+console.log(`   emergency recall ${pct(dev.emergencyRecall)}, false alarms ${pct(dev.emergencyFalseAlarmRate)}, language detection ${dev.languageDetectionAccuracy === null ? 'n/a' : pct(dev.languageDetectionAccuracy)}`);
+if (existsSync(evalDir)) {
+  for (const file of readdirSync(evalDir).filter((name) => name.endsWith('.jsonl')).sort()) {
+    const name = file.replace(/\.jsonl$/, '');
+    const report = await evaluate(intents, parseEvalLines(readFileSync(join(evalDir, file), 'utf8'), file));
+    console.log(summary(name, report, TARGETS[name]));
+  }
+} else {
+  console.log(`(skipped: ${evalDir} not found — the third-party eval sets are optional)`);
+}
+
+console.log('\n== Throughput (same texts, same process)');
+const sample = devLines.slice(0, 300);
+const rounds = 3;
+let started = performance.now();
+for (let round = 0; round < rounds; round += 1) {
+  for (const line of sample) await intents.rawProcess((line.lang ?? 'es') as Language, line.text);
+}
+const rawPerSecond = (sample.length * rounds) / ((performance.now() - started) / 1000);
+started = performance.now();
+for (let round = 0; round < rounds; round += 1) {
+  for (const line of sample) await intents.classify(line.text, line.lang === undefined ? {} : { languageHint: line.lang });
+}
+const fullPerSecond = (sample.length * rounds) / ((performance.now() - started) / 1000);
+console.log(`raw nlp.js process(): ${rawPerSecond.toFixed(0)} texts/s`);
+console.log(`full NLU step (normalise, language, safety rules, classify, policy): ${fullPerSecond.toFixed(0)} texts/s`);
+console.log(`ratio full/raw: ${(fullPerSecond / rawPerSecond).toFixed(2)} (target ≥ 0.8)`);

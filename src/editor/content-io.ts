@@ -1,0 +1,341 @@
+/**
+ * Content in and out of the editor: seeding from `config/intents/` (through the intents
+ * helper's loader, which validates it), import of YAML/JSON files in the same format plus an
+ * `enabled` flag, per-channel variants and `entities`, import of utterances as CSV
+ * (`intent,lang,utterance`), and export in those formats. An import is all-or-nothing: it
+ * reports every problem with its file, line and field and changes nothing when there is one.
+ */
+import { LineCounter, parseDocument, stringify, isMap, isSeq, type Node as YamlNode } from 'yaml';
+import { LANGUAGES, type Language } from '../core/message.js';
+import type { IntentId } from '../intents/content/catalogue.js';
+import type { Content, IntentContent } from '../intents/content/loader.js';
+import { POLICY_FILE } from '../intents/content/loader.js';
+import { PolicyFileSchema, type PolicyFile } from '../intents/content/schema.js';
+import { Value } from '@sinclair/typebox/value';
+import { validateIntentInput } from './validate.js';
+import { EntitySchema, intentFromInput, type EditorContent, type EditorEntity, type EditorIntent } from './types.js';
+
+/** One problem found in an import, located for a human. */
+export interface ImportProblem {
+  readonly file: string;
+  /** 1-based line (0 when the problem is about the whole file). */
+  readonly line: number;
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface ImportFile {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** What a successful parse yields: intents to upsert, and optionally a policy and entities. */
+export interface ParsedImport {
+  readonly intents: readonly EditorIntent[];
+  readonly policy?: PolicyFile;
+  readonly entities?: readonly EditorEntity[];
+}
+
+/** The intents helper's validated content → the editor's model (all intents enabled). */
+export function editorContentFromLoaded(content: Content): EditorContent {
+  const intents: EditorIntent[] = [...content.intents.values()].map((intent) => ({
+    id: intent.id,
+    domain: intent.domain,
+    enabled: true,
+    handoffQueue: intent.handoffQueue ?? null,
+    title: { ...intent.title },
+    utterances: Object.fromEntries(LANGUAGES.map((l) => [l, [...intent.utterances[l]]])),
+    answers: Object.fromEntries(LANGUAGES.map((l) => [l, { text: intent.answers[l].text, short: intent.answers[l].short }])),
+  }));
+  intents.sort((a, b) => a.id.localeCompare(b.id));
+  return { intents, entities: [], policy: content.policy };
+}
+
+/**
+ * The editor's model → the intents helper's {@link Content}, for training and answering.
+ * Disabled intents are left out (the bot no longer recognises them). A language an intent lacks
+ * gets no utterances and falls back to the Spanish (or first) answer and title; the quality gate
+ * refuses to publish such content for enabled languages, so this only matters for drafts.
+ */
+export function toIntentsContent(content: EditorContent): Content {
+  const intents = new Map<IntentId, IntentContent>();
+  for (const intent of content.intents) {
+    if (!intent.enabled) continue;
+    const fallbackAnswer = intent.answers.es ?? Object.values(intent.answers)[0] ?? { text: intent.id };
+    const answers = Object.fromEntries(
+      LANGUAGES.map((l) => {
+        const answer = intent.answers[l] ?? fallbackAnswer;
+        return [l, { text: answer.text, short: answer.short ?? answer.text.slice(0, 200) }];
+      }),
+    ) as IntentContent['answers'];
+    const title = Object.fromEntries(LANGUAGES.map((l) => [l, intent.title[l] ?? intent.title.es ?? intent.id])) as IntentContent['title'];
+    const utterances = Object.fromEntries(LANGUAGES.map((l) => [l, intent.utterances[l] ?? []])) as IntentContent['utterances'];
+    // Editors may invent ids beyond the default catalogue: the engine and the answer step only
+    // use them as map keys, so the catalogue type is widened here on purpose.
+    intents.set(intent.id as IntentId, {
+      id: intent.id as IntentId,
+      domain: intent.domain,
+      file: `editor:${intent.domain}`,
+      title,
+      utterances,
+      answers,
+      ...(intent.handoffQueue === null ? {} : { handoffQueue: intent.handoffQueue }),
+    });
+  }
+  return { intents, policy: content.policy };
+}
+
+/** The per-channel variants of answers are kept beside {@link Content}: id → language → channel → text. */
+export function channelVariants(content: EditorContent): ReadonlyMap<string, Partial<Record<Language, Readonly<Record<string, string>>>>> {
+  const result = new Map<string, Partial<Record<Language, Readonly<Record<string, string>>>>>();
+  for (const intent of content.intents) {
+    const perLanguage: Partial<Record<Language, Readonly<Record<string, string>>>> = {};
+    for (const l of LANGUAGES) {
+      const channels = intent.answers[l]?.channels;
+      if (channels !== undefined && Object.keys(channels).length > 0) perLanguage[l] = channels as Record<string, string>;
+    }
+    if (Object.keys(perLanguage).length > 0) result.set(intent.id, perLanguage);
+  }
+  return result;
+}
+
+function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: readonly (string | number)[]): number {
+  // The deepest node that exists along the path: a missing field points at its parent.
+  for (let depth = path.length; depth >= 0; depth -= 1) {
+    const node = (depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true)) as YamlNode | null | undefined;
+    const range = node?.range;
+    if (range !== undefined && range !== null) return counter.linePos(range[0]).line;
+  }
+  return 0;
+}
+
+function keyLine(doc: ReturnType<typeof parseDocument>, counter: LineCounter, parent: readonly (string | number)[], key: string): number {
+  const map = (parent.length === 0 ? doc.contents : doc.getIn(parent, true)) as unknown;
+  if (isMap(map)) {
+    for (const pair of map.items) {
+      const k = pair.key as YamlNode | null;
+      if (k !== null && typeof k === 'object' && 'value' in k && (k as { value: unknown }).value === key && k.range) return counter.linePos(k.range[0]).line;
+    }
+  }
+  return lineOf(doc, counter, [...parent, key]);
+}
+
+/** Parses `intent,lang,utterance` CSV (RFC 4180 quoting; a header line is optional). */
+export function parseUtterancesCsv(file: string, text: string, known: ReadonlySet<string>): { rows: { intent: string; language: Language; utterance: string }[]; problems: ImportProblem[] } {
+  const rows: { intent: string; language: Language; utterance: string }[] = [];
+  const problems: ImportProblem[] = [];
+  const records = parseCsv(text);
+  records.forEach(({ line, cells }) => {
+    if (cells.length === 1 && (cells[0] ?? '').trim() === '') return;
+    const [intent = '', language = '', utterance = ''] = cells.map((c) => c.trim());
+    if (line === 1 && intent === 'intent' && language === 'lang') return;
+    if (cells.length !== 3) {
+      problems.push({ file, line, field: '(row)', message: `expected 3 columns (intent,lang,utterance), got ${cells.length}` });
+      return;
+    }
+    if (!known.has(intent)) problems.push({ file, line, field: 'intent', message: `unknown intent "${intent}"` });
+    if (!(LANGUAGES as readonly string[]).includes(language)) problems.push({ file, line, field: 'lang', message: `unknown language "${language}": use es, ca, gl, eu or en` });
+    if (utterance === '') problems.push({ file, line, field: 'utterance', message: 'empty utterance' });
+    else if (utterance.length > 500) problems.push({ file, line, field: 'utterance', message: 'longer than 500 characters' });
+    if (known.has(intent) && (LANGUAGES as readonly string[]).includes(language) && utterance !== '') rows.push({ intent, language: language as Language, utterance });
+  });
+  return { rows, problems };
+}
+
+function parseCsv(text: string): { line: number; cells: string[] }[] {
+  const records: { line: number; cells: string[] }[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let line = 1;
+  let recordLine = 1;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (ch === '"') quoted = false;
+      else {
+        if (ch === '\n') line += 1;
+        cell += ch;
+      }
+      continue;
+    }
+    if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i += 1;
+      cells.push(cell);
+      records.push({ line: recordLine, cells });
+      cells = [];
+      cell = '';
+      line += 1;
+      recordLine = line;
+    } else cell += ch;
+  }
+  if (cell !== '' || cells.length > 0) {
+    cells.push(cell);
+    records.push({ line: recordLine, cells });
+  }
+  return records;
+}
+
+function csvCell(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Exports every utterance as `intent,lang,utterance` CSV with a header line. */
+export function exportUtterancesCsv(content: EditorContent): string {
+  const lines = ['intent,lang,utterance'];
+  for (const intent of content.intents) {
+    for (const l of LANGUAGES) for (const u of intent.utterances[l] ?? []) lines.push([intent.id, l, u].map(csvCell).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Parses import files. YAML/JSON intent files follow `config/intents/<domain>.yaml`
+ * (`domain`, `intents: { id: {...} }`, optional `entities`); `policy.yaml` replaces the policy;
+ * `.csv` files add utterances to intents of the draft or of the same import.
+ * Returns every problem found in every file; `parsed` only when there are none.
+ */
+export function parseImport(files: readonly ImportFile[], draftIds: ReadonlySet<string>): { parsed?: ParsedImport; problems: ImportProblem[] } {
+  const problems: ImportProblem[] = [];
+  const intents = new Map<string, EditorIntent>();
+  const where = new Map<string, string>();
+  let policy: PolicyFile | undefined;
+  let entities: EditorEntity[] | undefined;
+  const csvFiles: ImportFile[] = [];
+  for (const file of files) {
+    const lower = file.name.toLowerCase();
+    if (lower.endsWith('.csv')) {
+      csvFiles.push(file);
+      continue;
+    }
+    if (!/\.(ya?ml|json)$/.test(lower)) {
+      problems.push({ file: file.name, line: 0, field: '(file)', message: 'unsupported file type: use .yaml, .yml, .json or .csv' });
+      continue;
+    }
+    const counter = new LineCounter();
+    const doc = parseDocument(file.text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+    if (doc.errors.length > 0) {
+      for (const error of doc.errors) {
+        problems.push({ file: file.name, line: error.linePos?.[0].line ?? counter.linePos(error.pos[0]).line, field: '(syntax)', message: error.message.split('\n')[0] ?? 'syntax error' });
+      }
+      continue;
+    }
+    const data: unknown = doc.toJS();
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      problems.push({ file: file.name, line: 1, field: '(root)', message: 'the file must be a mapping' });
+      continue;
+    }
+    const root = data as Record<string, unknown>;
+    if (file.name.split('/').pop() === POLICY_FILE || (root.thresholds !== undefined && root.intents === undefined)) {
+      const first = Value.Errors(PolicyFileSchema, root).First();
+      if (first !== undefined) {
+        const path = first.path.split('/').filter((p) => p.length > 0);
+        problems.push({ file: file.name, line: lineOf(doc, counter, path), field: path.join('.') || '(root)', message: first.message });
+      } else policy = root as PolicyFile;
+      continue;
+    }
+    for (const key of Object.keys(root)) {
+      if (!['domain', 'intents', 'entities'].includes(key)) problems.push({ file: file.name, line: keyLine(doc, counter, [], key), field: key, message: `unknown field "${key}"` });
+    }
+    const domain = root.domain;
+    if (root.intents !== undefined && (typeof domain !== 'string' || domain === '')) {
+      problems.push({ file: file.name, line: lineOf(doc, counter, ['domain']), field: 'domain', message: 'missing "domain:" (e.g. domain: tramites)' });
+    }
+    if (root.entities !== undefined) {
+      if (!Array.isArray(root.entities)) problems.push({ file: file.name, line: lineOf(doc, counter, ['entities']), field: 'entities', message: 'must be a list' });
+      else {
+        root.entities.forEach((entity: unknown, index) => {
+          const first = Value.Errors(EntitySchema, entity).First();
+          if (first !== undefined) {
+            const path = ['entities', index, ...first.path.split('/').filter((p) => p.length > 0)];
+            problems.push({ file: file.name, line: lineOf(doc, counter, path), field: path.join('.'), message: first.message });
+          }
+        });
+        entities = [...(entities ?? []), ...(root.entities as EditorEntity[])];
+      }
+    }
+    if (root.intents === undefined) continue;
+    if (!isMap(doc.get('intents', true))) {
+      problems.push({ file: file.name, line: lineOf(doc, counter, ['intents']), field: 'intents', message: 'must be a mapping of intent id → intent' });
+      continue;
+    }
+    for (const [id, entry] of Object.entries(root.intents as Record<string, unknown>)) {
+      const base = ['intents', id];
+      const { input, problems: fieldProblems } = validateIntentInput(typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? { ...entry, id, ...(typeof domain === 'string' ? { domain } : {}) } : entry);
+      for (const problem of fieldProblems) {
+        const path = problem.field === '(root)' || problem.field === 'id' ? [] : problem.field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+        const line = problem.field === 'id' || problem.field === 'domain' ? keyLine(doc, counter, ['intents'], id) : lineOf(doc, counter, [...base, ...path]);
+        problems.push({ file: file.name, line, field: `intents.${id}${problem.field === '(root)' ? '' : `.${problem.field}`}`, message: problem.message });
+      }
+      if (where.has(id)) {
+        problems.push({ file: file.name, line: keyLine(doc, counter, ['intents'], id), field: `intents.${id}`, message: `duplicate intent id: already defined in ${where.get(id) ?? ''}` });
+        continue;
+      }
+      where.set(id, file.name);
+      if (input !== undefined) intents.set(id, intentFromInput(input));
+    }
+    if (isSeq(doc.get('intents', true))) problems.push({ file: file.name, line: lineOf(doc, counter, ['intents']), field: 'intents', message: 'must be a mapping, not a list' });
+  }
+  const known = new Set([...draftIds, ...intents.keys()]);
+  for (const file of csvFiles) {
+    const { rows, problems: csvProblems } = parseUtterancesCsv(file.name, file.text, known);
+    problems.push(...csvProblems);
+    for (const row of rows) {
+      const intent = intents.get(row.intent);
+      if (intent !== undefined) {
+        const list = intent.utterances[row.language] ?? [];
+        if (!list.includes(row.utterance)) intents.set(row.intent, { ...intent, utterances: { ...intent.utterances, [row.language]: [...list, row.utterance] } });
+      } else {
+        // An utterance for an intent only in the draft: carried as a partial intent, merged by the store.
+        const partial = intents.get(`csv:${row.intent}`) ?? { id: row.intent, domain: '', enabled: true, handoffQueue: null, title: {}, utterances: {}, answers: {} };
+        const list = partial.utterances[row.language] ?? [];
+        intents.set(`csv:${row.intent}`, { ...partial, utterances: { ...partial.utterances, [row.language]: [...list, row.utterance] } });
+      }
+    }
+  }
+  if (problems.length > 0) return { problems };
+  return { parsed: { intents: [...intents.values()], ...(policy === undefined ? {} : { policy }), ...(entities === undefined ? {} : { entities }) }, problems };
+}
+
+/** True for the partial intents a CSV import carries for ids only present in the draft. */
+export function isCsvPartial(intent: EditorIntent): boolean {
+  return intent.domain === '';
+}
+
+function intentToFileEntry(intent: EditorIntent): Record<string, unknown> {
+  return {
+    title: intent.title,
+    ...(intent.enabled ? {} : { enabled: false }),
+    ...(intent.handoffQueue === null ? {} : { handoffQueue: intent.handoffQueue }),
+    utterances: intent.utterances,
+    answers: intent.answers,
+  };
+}
+
+/**
+ * Exports the content as the files of `config/intents/`: one `<domain>.yaml` per domain,
+ * `policy.yaml`, and `entities.yaml` when there are entities. `json` gives `.json` files instead.
+ */
+export function exportContentFiles(content: EditorContent, format: 'yaml' | 'json' = 'yaml'): ImportFile[] {
+  const byDomain = new Map<string, EditorIntent[]>();
+  for (const intent of content.intents) byDomain.set(intent.domain, [...(byDomain.get(intent.domain) ?? []), intent]);
+  const files: ImportFile[] = [];
+  const write = (name: string, value: unknown, comment?: string) =>
+    files.push({
+      name: `${name}.${format}`,
+      text: format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : `${comment === undefined ? '' : `# ${comment}\n`}${stringify(value, { lineWidth: 0 })}`,
+    });
+  for (const [domain, intents] of [...byDomain.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    write(domain, { domain, intents: Object.fromEntries(intents.map((i) => [i.id, intentToFileEntry(i)])) }, `Exportado por el editor de Ventanilla: dominio ${domain}.`);
+  }
+  write('policy', content.policy);
+  if (content.entities.length > 0) write('entities', { entities: content.entities });
+  return files;
+}

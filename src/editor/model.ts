@@ -1,0 +1,139 @@
+/**
+ * nlp.js models for the editor: training from content and exporting to JSON (in the publish
+ * worker), importing the JSON back (on the main thread, fast), and evaluating a model on a dev
+ * set exactly as a live turn classifies (the intents helper's Classifier, safety rules included).
+ *
+ * The nlp.js settings mirror `src/intents/engine.ts` (autoSave/autoLoad off, explicit threshold,
+ * no NLU log, no sentiment/NER) so an imported model scores exactly like one the engine trains.
+ */
+import { containerBootstrap } from '@nlpjs/core';
+import { LangCa } from '@nlpjs/lang-ca';
+import { LangEn } from '@nlpjs/lang-en';
+import { LangEs } from '@nlpjs/lang-es';
+import { LangEu } from '@nlpjs/lang-eu';
+import { LangGl } from '@nlpjs/lang-gl';
+import { Nlp } from '@nlpjs/nlp';
+import { LANGUAGES, type Language } from '../core/message.js';
+import { Classifier } from '../intents/classifier.js';
+import type { IntentScore } from '../intents/contract.js';
+import { NONE_INTENT } from '../intents/content/catalogue.js';
+import type { Content } from '../intents/content/loader.js';
+import type { IntentEngine } from '../intents/engine.js';
+import { LanguageDetector } from '../intents/language.js';
+import { normalizeForNlu } from '../intents/normalize.js';
+
+const LANGUAGE_PLUGINS: Readonly<Record<Language, unknown>> = { es: LangEs, ca: LangCa, gl: LangGl, eu: LangEu, en: LangEn };
+
+/** The exported models: one nlp.js `export()` JSON string per language. */
+export type ModelExport = Readonly<Partial<Record<Language, string>>>;
+
+function createNlp(language: Language): Nlp {
+  const container = containerBootstrap();
+  container.use(LANGUAGE_PLUGINS[language]);
+  return new Nlp(
+    { languages: [language], autoSave: false, autoLoad: false, threshold: 0.5, nlu: { log: false }, calculateSentiment: false, forceNER: false },
+    container,
+  );
+}
+
+/** Trains one language from the content (the same corpus rules as the engine: normalised, deduplicated). */
+export async function trainLanguage(content: Content, language: Language): Promise<{ json: string; utterances: number }> {
+  const nlp = createNlp(language);
+  let utterances = 0;
+  for (const intent of content.intents.values()) {
+    const seen = new Set<string>();
+    for (const utterance of intent.utterances[language]) {
+      const normalized = normalizeForNlu(utterance);
+      if (normalized.length === 0 || seen.has(normalized)) continue;
+      seen.add(normalized);
+      nlp.addDocument(language, normalized, intent.id);
+      utterances += 1;
+    }
+  }
+  await nlp.train();
+  return { json: (nlp as unknown as { export(minified: boolean): string }).export(true), utterances };
+}
+
+/** A scoring engine over imported models, with the same `scores()` contract as the intents engine. */
+export class ImportedEngine {
+  private constructor(private readonly models: ReadonlyMap<Language, Nlp>) {}
+
+  /** Imports the exported models (milliseconds per language, no training). */
+  static fromExport(models: ModelExport): ImportedEngine {
+    const map = new Map<Language, Nlp>();
+    for (const language of LANGUAGES) {
+      const json = models[language];
+      if (json === undefined) continue;
+      const nlp = createNlp(language);
+      (nlp as unknown as { import(data: string): void }).import(json);
+      map.set(language, nlp);
+    }
+    return new ImportedEngine(map);
+  }
+
+  hasLanguage(language: Language): boolean {
+    return this.models.has(language);
+  }
+
+  /** Classifier scores for normalised text, best first; `None` with score 1 for empty text or a missing model. */
+  async scores(language: Language, normalized: string): Promise<IntentScore[]> {
+    const nlp = this.models.get(language);
+    if (normalized.length === 0 || nlp === undefined) return [{ intent: NONE_INTENT, score: 1 }];
+    const result = await nlp.process(language, normalized);
+    const classifications = result.classifications ?? [];
+    if (classifications.length === 0) return [{ intent: NONE_INTENT, score: 1 }];
+    return classifications.map(({ intent, score }) => ({ intent, score })).sort((a, b) => b.score - a.score);
+  }
+
+  /** The raw nlp.js result (diagnostics). */
+  raw(language: Language, text: string): ReturnType<Nlp['process']> {
+    const nlp = this.models.get(language);
+    if (nlp === undefined) throw new Error(`no model for ${language}`);
+    return nlp.process(language, text);
+  }
+}
+
+/** The language detector built from the content's corpus, as the intents module builds it. */
+export function detectorFor(content: Content): LanguageDetector {
+  const corpus = Object.fromEntries(LANGUAGES.map((l) => [l, [...content.intents.values()].flatMap((i) => i.utterances[l])])) as Record<Language, string[]>;
+  return new LanguageDetector(corpus);
+}
+
+/** A classifier over imported models: the intents helper's decision policy and safety rules. */
+export function classifierFor(content: Content, engine: ImportedEngine): Classifier {
+  // The Classifier only calls `scores()`, which ImportedEngine implements with the same contract.
+  return new Classifier(engine as unknown as IntentEngine, detectorFor(content), content.policy.thresholds);
+}
+
+/** One line of the dev set (`test/fixtures/nlu-dev.jsonl`). */
+export interface DevLine {
+  readonly text: string;
+  readonly intent: string;
+  readonly lang?: Language;
+}
+
+/** Parses JSONL dev lines, skipping blank and malformed lines. */
+export function parseDevSet(text: string): DevLine[] {
+  const lines: DevLine[] = [];
+  for (const raw of text.split('\n')) {
+    if (raw.trim() === '') continue;
+    try {
+      const value = JSON.parse(raw) as { text?: unknown; intent?: unknown; lang?: unknown };
+      if (typeof value.text !== 'string' || typeof value.intent !== 'string') continue;
+      lines.push({ text: value.text, intent: value.intent, ...(typeof value.lang === 'string' && (LANGUAGES as readonly string[]).includes(value.lang) ? { lang: value.lang as Language } : {}) });
+    } catch {
+      continue;
+    }
+  }
+  return lines;
+}
+
+/** Accuracy of a classifier on dev lines (1 for an empty set). */
+export async function accuracyOf(classifier: Classifier, lines: readonly DevLine[]): Promise<{ accuracy: number; correct: number; total: number }> {
+  let correct = 0;
+  for (const line of lines) {
+    const { result } = await classifier.analyze(line.text, line.lang === undefined ? {} : { languageHint: line.lang });
+    if (result.intent === line.intent) correct += 1;
+  }
+  return { accuracy: lines.length === 0 ? 1 : correct / lines.length, correct, total: lines.length };
+}

@@ -1,0 +1,208 @@
+/**
+ * The inbox of unrecognised questions: citizen messages that fell to `None`, scored below the
+ * answer threshold, or were escalated for low confidence. It listens to the hub's `transcript`
+ * events; the citizen entry is annotated only when its turn commits, so the inbox reads the
+ * transcript when the turn's bot/system entries arrive. Text is masked before it is stored;
+ * each transcript entry is filed at most once (unique `entry_id`).
+ */
+import { randomUUID } from 'node:crypto';
+import type { HubEvents } from '../core/events.js';
+import { isLanguage, type Language } from '../core/message.js';
+import type { KyselyStore } from '../core/store/index.js';
+import type { TranscriptEntry } from '../core/store/types.js';
+import { HubError } from '../core/errors.js';
+import { normalizeText, wordsOf } from '../intents/normalize.js';
+import { editorDb, type EditorDb } from './schema.js';
+import { maskPersonalData } from './mask.js';
+import type { EditorStore } from './content-store.js';
+
+/** A group of similar open questions. `id` is the id to assign or dismiss the whole group by. */
+export interface UnrecognizedGroup {
+  readonly id: string;
+  readonly text: string;
+  readonly count: number;
+  readonly language: Language | null;
+  readonly reasons: Readonly<Record<string, number>>;
+  readonly examples: readonly string[];
+  readonly lastSeen: string;
+}
+
+const STOPWORDS = new Set(['el', 'la', 'los', 'las', 'de', 'del', 'un', 'una', 'y', 'o', 'que', 'en', 'a', 'al', 'me', 'mi', 'se', 'por', 'para', 'con', 'es', 'the', 'a', 'to', 'of', 'i', 'is', 'and', 'el', 'els', 'les', 'i', 'o', 'os', 'as', 'da', 'do', 'eta', 'lo', 'le', 'su']);
+
+/** The words that decide similarity: normalised, without stop words, sorted and unique. */
+export function similarityKey(text: string): string {
+  return [...new Set(wordsOf(normalizeText(text)).filter((w) => !STOPWORDS.has(w) && w.length > 1))].sort().join(' ');
+}
+
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  let common = 0;
+  for (const word of a) if (b.has(word)) common += 1;
+  return common / (a.size + b.size - common);
+}
+
+export interface UnrecognizedOptions {
+  readonly store: KyselyStore;
+  readonly editorStore: EditorStore;
+  readonly events: HubEvents;
+  /** Below this score a recognised intent still counts as unrecognised (the policy's answer threshold). */
+  readonly lowScore: () => number;
+  readonly clock?: () => Date;
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Files unrecognised questions and lets editors assign or dismiss them. */
+export class UnrecognizedInbox {
+  private readonly db: EditorDb;
+  private readonly clock: () => Date;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly listener = (event: { readonly conversationId: string; readonly entry: TranscriptEntry }) => {
+    // The citizen entry is annotated at turn commit: the bot/system entries of the turn follow it.
+    if (event.entry.author === 'citizen') return;
+    const task: Promise<void> = this.scan(event.conversationId)
+      .then(() => undefined, (error: unknown) => this.options.onError?.(error))
+      .finally(() => this.inFlight.delete(task));
+    this.inFlight.add(task);
+  };
+
+  constructor(private readonly options: UnrecognizedOptions) {
+    this.db = editorDb(options.store);
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  start(): void {
+    this.options.events.on('transcript', this.listener);
+  }
+
+  async stop(): Promise<void> {
+    this.options.events.off('transcript', this.listener);
+    await this.idle();
+  }
+
+  /** Waits until every pending scan is filed (tests). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Files the recent unrecognised citizen entries of one conversation (idempotent). */
+  async scan(conversationId: string): Promise<number> {
+    const entries = await this.options.store.getTranscript(conversationId, { limit: 30 });
+    let filed = 0;
+    for (const [index, entry] of entries.entries()) {
+      if (entry.author !== 'citizen' || entry.kind !== 'text' || entry.text === null || entry.intent === null) continue;
+      if (entry.intent.startsWith('emergencia.')) continue;
+      const later = entries.slice(index + 1, index + 6);
+      const escalated = later.some((e) => e.author === 'system' && JSON.stringify(e.data ?? {}).includes('low-confidence'));
+      const none = entry.intent === 'None';
+      const low = entry.score !== null && entry.score < this.options.lowScore();
+      if (!none && !low && !escalated) continue;
+      const reason = escalated ? 'escalated' : none ? 'none' : 'low-confidence';
+      const text = maskPersonalData(entry.text).slice(0, 500);
+      const result = await this.db
+        .insertInto('editor_unrecognized')
+        .values({
+          id: randomUUID(),
+          group_key: similarityKey(text),
+          text,
+          language: entry.language,
+          intent: entry.intent,
+          score: entry.score,
+          reason,
+          conversation_id: conversationId,
+          entry_id: entry.id,
+          status: 'open',
+          assigned_intent: null,
+          resolved_by: null,
+          created_at: entry.createdAt.toISOString(),
+          resolved_at: null,
+        })
+        .onConflict((oc) => oc.column('entry_id').doNothing())
+        .executeTakeFirst();
+      filed += Number(result.numInsertedOrUpdatedRows ?? 0);
+    }
+    return filed;
+  }
+
+  private async openRows() {
+    return this.db.selectFrom('editor_unrecognized').selectAll().where('status', '=', 'open').orderBy('created_at', 'desc').limit(5000).execute();
+  }
+
+  /** Open questions grouped by similarity (word overlap ≥ 0.6), biggest groups first. */
+  async groups(): Promise<UnrecognizedGroup[]> {
+    const clusters = clusterRows(await this.openRows());
+    return clusters
+      .map((rows) => {
+        const reasons: Record<string, number> = {};
+        for (const row of rows) reasons[row.reason] = (reasons[row.reason] ?? 0) + 1;
+        const first = rows[0];
+        const language = first?.language ?? null;
+        return {
+          id: first?.id ?? '',
+          text: first?.text ?? '',
+          count: rows.length,
+          language: isLanguage(language) ? language : null,
+          reasons,
+          examples: [...new Set(rows.map((r) => r.text))].slice(0, 5),
+          lastSeen: first?.created_at ?? '',
+        };
+      })
+      .sort((a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen));
+  }
+
+  private async groupOf(id: string) {
+    const rows = await this.openRows();
+    const cluster = clusterRows(rows).find((c) => c.some((row) => row.id === id));
+    if (cluster === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `no open unrecognised question "${id}" (already assigned or dismissed?)`);
+    return cluster;
+  }
+
+  /** Adds the group's questions as training utterances of `intentId` in the draft and closes them. */
+  async assign(id: string, intentId: string, actor: string): Promise<{ added: number; intentId: string }> {
+    const intent = await this.options.editorStore.getDraftIntent(intentId);
+    if (intent === undefined) throw new HubError('HUB_ERR_BAD_PAYLOAD', `intentId: no intent "${intentId}" in the draft`, { details: { field: 'intentId' } });
+    const cluster = await this.groupOf(id);
+    const utterances: Partial<Record<Language, string[]>> = Object.fromEntries(Object.entries(intent.utterances).map(([l, list]) => [l, [...(list ?? [])]]));
+    let added = 0;
+    for (const row of cluster) {
+      const language: Language = isLanguage(row.language) ? row.language : 'es';
+      const list = utterances[language] ?? [];
+      if (!list.includes(row.text)) {
+        list.push(row.text);
+        added += 1;
+      }
+      utterances[language] = list;
+    }
+    await this.options.editorStore.updateIntent({ ...intent, utterances }, actor, 'unrecognized.assign');
+    await this.close(cluster.map((r) => r.id), 'assigned', intentId, actor);
+    return { added, intentId };
+  }
+
+  /** Dismisses the whole group. */
+  async dismiss(id: string, actor: string): Promise<{ dismissed: number }> {
+    const cluster = await this.groupOf(id);
+    await this.close(cluster.map((r) => r.id), 'dismissed', null, actor);
+    await this.options.editorStore.audit(actor, 'unrecognized.dismiss', id, { count: cluster.length });
+    return { dismissed: cluster.length };
+  }
+
+  private async close(ids: readonly string[], status: string, intentId: string | null, actor: string): Promise<void> {
+    await this.db
+      .updateTable('editor_unrecognized')
+      .set({ status, assigned_intent: intentId, resolved_by: actor, resolved_at: this.clock().toISOString() })
+      .where('id', 'in', ids)
+      .execute();
+  }
+}
+
+type Row = { id: string; group_key: string; text: string; language: string | null; reason: string; created_at: string };
+
+function clusterRows<T extends Row>(rows: readonly T[]): T[][] {
+  const clusters: { words: Set<string>; rows: T[] }[] = [];
+  for (const row of rows) {
+    const words = new Set(row.group_key.split(' ').filter((w) => w.length > 0));
+    const home = clusters.find((c) => jaccard(c.words, words) >= 0.6);
+    if (home === undefined) clusters.push({ words, rows: [row] });
+    else home.rows.push(row);
+  }
+  return clusters.map((c) => c.rows);
+}

@@ -1,0 +1,432 @@
+/* Agent console: plain JavaScript, no build step. Every piece of citizen or agent text is put in
+ * the page with textContent (never innerHTML), so `<img src=x onerror=alert(1)>` shows as text.
+ * The CSRF token lives only in memory; the session cookie is httpOnly. */
+/* global document, window, fetch, EventSource, Notification, setTimeout */
+(function () {
+  'use strict';
+
+  const PRIORITY = { urgent: 'Urgente', vulnerable: 'Prioritaria', normal: '' };
+  const STATUS = { queued: 'En cola', assigned: 'Atendiendo', resolved: 'Cerrada', cancelled: 'Cancelada', abandoned: 'Abandonada' };
+  const AUTHOR = { citizen: 'Ciudadano/a', bot: 'Asistente', agent: 'Agente', system: 'Sistema' };
+  const EVENT_TEXT = {
+    'handoff.requested': 'Pidió hablar con una persona',
+    'handoff.assigned': 'Asignada',
+    'handoff.transferred': 'Transferida',
+    'handoff.requeued': 'Devuelta a la cola',
+    'handoff.resolved': 'Cerrada',
+    'handoff.cancel_requested': 'La persona canceló la espera',
+    'turn.error': 'Error técnico en el asistente',
+  };
+
+  const state = { user: null, csrf: null, selected: null, detail: null, queues: [], agents: [], events: null, refreshTimer: null };
+
+  const $ = (id) => document.getElementById(id);
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function announce(text) {
+    const region = $('announcer');
+    region.textContent = '';
+    // A tick later, so screen readers notice the change even when the text repeats.
+    setTimeout(() => {
+      region.textContent = text;
+    }, 50);
+  }
+
+  async function api(method, url, body) {
+    const headers = {};
+    if (method !== 'GET' && state.csrf) headers['x-csrf-token'] = state.csrf;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(url, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    if (response.status === 204) return null;
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const error = new Error(data.message || 'Error ' + response.status);
+      error.status = response.status;
+      error.reason = data.reason;
+      throw error;
+    }
+    return data;
+  }
+
+  function explain(error) {
+    if (error.status === 401) return 'La sesión ha caducado. Vuelve a iniciar sesión.';
+    if (error.status === 403) return 'No tienes acceso a esta conversación.';
+    if (error.status === 409) {
+      if (error.reason === 'held') return 'Otra persona ya atiende esta conversación.';
+      if (error.reason === 'closed') return 'La conversación está cerrada.';
+      if (error.reason === 'not-claimed') return 'Primero pulsa «Atender esta conversación».';
+      if (error.reason === 'offline') return 'Esa persona está desconectada.';
+      return 'La conversación ha cambiado. Se ha actualizado.';
+    }
+    if (error.status === 429) return 'Demasiados intentos. Espera un minuto.';
+    if (error.status === 400) return 'Revisa el texto: no puede estar vacío ni superar 4000 caracteres.';
+    return 'No se ha podido completar. Inténtalo de nuevo.';
+  }
+
+  // ── session ─────────────────────────────────────────────────────────────────────────────
+
+  function showLogin() {
+    state.user = null;
+    state.csrf = null;
+    if (state.events) state.events.close();
+    state.events = null;
+    $('console-view').hidden = true;
+    $('session-bar').hidden = true;
+    $('login-view').hidden = false;
+    $('username').focus();
+  }
+
+  async function enter(session) {
+    state.user = session.user;
+    state.csrf = session.csrfToken;
+    $('login-view').hidden = true;
+    $('console-view').hidden = false;
+    $('session-bar').hidden = false;
+    $('who').textContent = session.user.displayName + ' (' + session.user.role + ')';
+    $('presence').value = session.user.presence;
+    const [queues, agents] = await Promise.all([api('GET', '/api/agent/queues'), api('GET', '/api/agent/agents')]);
+    state.queues = queues.queues;
+    state.agents = agents.agents;
+    connectEvents();
+    await refreshLists();
+    $('main').focus();
+  }
+
+  $('login-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('login-error').textContent = '';
+    const username = $('username').value.trim();
+    const password = $('password').value;
+    if (!username || !password) {
+      $('login-error').textContent = 'Escribe tu usuario y tu contraseña.';
+      return;
+    }
+    try {
+      const session = await api('POST', '/api/auth/login', { username, password });
+      $('password').value = '';
+      if (window.Notification && Notification.permission === 'default') Notification.requestPermission().catch(() => undefined);
+      await enter(session);
+    } catch (error) {
+      $('login-error').textContent = error.status === 401 ? 'Usuario o contraseña incorrectos.' : explain(error);
+    }
+  });
+
+  $('logout').addEventListener('click', async () => {
+    try {
+      await api('POST', '/api/auth/logout');
+    } finally {
+      showLogin();
+    }
+  });
+
+  $('presence').addEventListener('change', async () => {
+    try {
+      const user = await api('PUT', '/api/agent/presence', { status: $('presence').value });
+      state.user = Object.assign({}, state.user, user);
+      announce('Estado: ' + $('presence').selectedOptions[0].textContent);
+      await refreshLists();
+    } catch (error) {
+      announce(explain(error));
+    }
+  });
+
+  // ── live feed ───────────────────────────────────────────────────────────────────────────
+
+  function connectEvents() {
+    if (state.events) state.events.close();
+    const source = new EventSource('/api/agent/events');
+    state.events = source;
+    source.addEventListener('handoff', (message) => {
+      const event = JSON.parse(message.data);
+      if (event.type === 'assigned' && event.agentId === state.user.id) notifyAssigned(event);
+      scheduleRefresh(event.conversationId);
+    });
+    source.addEventListener('transcript', (message) => {
+      const data = JSON.parse(message.data);
+      if (state.selected === data.conversationId) scheduleRefresh(data.conversationId);
+    });
+  }
+
+  function notifyAssigned(event) {
+    const text = 'Tienes una conversación nueva asignada.';
+    announce(text);
+    if (!document.hasFocus()) document.title = '(nueva) Consola de agentes · Ventanilla';
+    if (window.Notification && Notification.permission === 'granted') {
+      try {
+        const notification = new Notification('Ventanilla', { body: text, tag: event.ticketId || 'asignada' });
+        notification.onclick = () => {
+          window.focus();
+          if (event.conversationId) select(event.conversationId);
+        };
+      } catch {
+        /* notifications are a courtesy */
+      }
+    }
+  }
+  window.addEventListener('focus', () => {
+    document.title = 'Consola de agentes · Ventanilla';
+  });
+
+  let pendingDetail = false;
+  function scheduleRefresh(conversationId) {
+    if (conversationId && conversationId === state.selected) pendingDetail = true;
+    if (state.refreshTimer) return;
+    // Bursts of events (an assignment pass) become one refresh.
+    state.refreshTimer = setTimeout(async () => {
+      state.refreshTimer = null;
+      const detail = pendingDetail;
+      pendingDetail = false;
+      await refreshLists().catch(() => undefined);
+      if (detail && state.selected) await loadDetail(state.selected, false).catch(() => undefined);
+    }, 80);
+  }
+
+  // ── lists ───────────────────────────────────────────────────────────────────────────────
+
+  function minutesSince(iso) {
+    return Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60000));
+  }
+
+  function renderList(listId, countId, conversations, emptyText) {
+    const list = $(listId);
+    list.replaceChildren();
+    if (countId) $(countId).textContent = '(' + conversations.length + ')';
+    if (conversations.length === 0) {
+      list.append(el('li', 'empty', emptyText));
+      return;
+    }
+    for (const c of conversations) {
+      const item = el('li');
+      const button = el('button');
+      button.type = 'button';
+      button.dataset.conversationId = c.conversationId;
+      if (c.conversationId === state.selected) button.setAttribute('aria-current', 'true');
+      const name = el('span', 'name', c.citizenName || 'Sin nombre');
+      if (PRIORITY[c.priority]) name.append(el('span', 'badge ' + c.priority, PRIORITY[c.priority]));
+      button.append(name);
+      const parts = [c.queueName, c.channel];
+      if (c.status === 'queued') parts.push('posición ' + (c.position || '?') + ', espera ' + minutesSince(c.enqueuedAt) + ' min');
+      else if (c.status === 'assigned') parts.push(c.agentId === state.user.id ? 'contigo' : 'con ' + (c.agentName || 'otra persona'));
+      else parts.push(STATUS[c.status] || c.status);
+      if (c.outOfHours) parts.push('fuera de horario');
+      button.append(el('span', 'sub', parts.join(' · ')));
+      button.addEventListener('click', () => select(c.conversationId));
+      item.append(button);
+      list.append(item);
+    }
+  }
+
+  async function refreshLists() {
+    if (!state.user) return;
+    const [queued, assigned, resolved] = await Promise.all([
+      api('GET', '/api/agent/conversations?status=queued'),
+      api('GET', '/api/agent/conversations?status=assigned'),
+      api('GET', '/api/agent/conversations?status=resolved'),
+    ]);
+    const supervising = state.user.role === 'supervisor' || state.user.role === 'admin';
+    const mine = assigned.conversations.filter((c) => supervising || c.agentId === state.user.id);
+    renderList('queued-list', 'queued-count', queued.conversations, 'Nadie espera.');
+    renderList('mine-list', 'mine-count', mine, 'No atiendes ninguna conversación.');
+    renderList('resolved-list', null, resolved.conversations.slice(0, 10), 'Ninguna.');
+  }
+
+  // ── detail ──────────────────────────────────────────────────────────────────────────────
+
+  async function select(conversationId) {
+    state.selected = conversationId;
+    for (const button of document.querySelectorAll('.conversation-list button')) {
+      if (button.dataset.conversationId === conversationId) button.setAttribute('aria-current', 'true');
+      else button.removeAttribute('aria-current');
+    }
+    await loadDetail(conversationId, true);
+  }
+
+  function entryClass(entry) {
+    if (entry.author === 'system' && entry.internal) return entry.kind === 'handoff.note' || entry.kind === 'handoff.transferred' ? 'note' : 'event';
+    return entry.author === 'system' ? 'bot' : entry.author;
+  }
+
+  function renderTranscript(transcript) {
+    const list = $('transcript');
+    list.replaceChildren();
+    for (const entry of transcript) {
+      const item = el('li', entryClass(entry));
+      let who = AUTHOR[entry.author] || entry.author;
+      if (entry.author === 'agent' && entry.agentName) who = entry.agentName;
+      if (entry.internal && entry.kind === 'handoff.note') who = 'Nota interna' + (entry.agentName ? ' de ' + entry.agentName : '');
+      if (entry.internal && entry.kind !== 'handoff.note') who = EVENT_TEXT[entry.kind] || entry.kind;
+      if (entry.internal && entry.kind === 'handoff.assigned' && entry.agentName) who = 'Asignada a ' + entry.agentName;
+      const time = new Date(entry.createdAt).toLocaleTimeString('es-ES', { hour: '2-digit', minute: '2-digit' });
+      item.append(el('span', 'who', who + ' · ' + time));
+      if (entry.text) item.append(el('p', 'text', entry.text));
+      if (entry.choices) item.append(el('p', 'nlu', 'Opciones: ' + entry.choices.join(' · ')));
+      if (entry.author === 'citizen' && (entry.intent || entry.language)) {
+        const nlu = [];
+        if (entry.intent) nlu.push('intención ' + entry.intent + (entry.score === null ? '' : ' (' + Math.round(entry.score * 100) + ' %)'));
+        if (entry.language) nlu.push('idioma ' + entry.language);
+        item.append(el('p', 'nlu', nlu.join(' · ')));
+      }
+      list.append(item);
+    }
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function fillCanned(canned) {
+    const select = $('canned');
+    select.replaceChildren(el('option', null, '— Elige una para insertarla —'));
+    select.firstChild.value = '';
+    for (const c of canned) {
+      const option = el('option', null, c.title);
+      option.value = c.id;
+      select.append(option);
+    }
+  }
+
+  function fillTransfer(current) {
+    const select = $('transfer-target');
+    select.replaceChildren();
+    const queues = el('optgroup');
+    queues.label = 'Colas';
+    for (const q of state.queues) {
+      if (q.id === current.queueId && current.status === 'queued') continue;
+      const option = el('option', null, q.name + ' (' + q.waiting + ' en espera)');
+      option.value = 'queue:' + q.id;
+      queues.append(option);
+    }
+    const agents = el('optgroup');
+    agents.label = 'Personas';
+    for (const a of state.agents) {
+      if (a.id === current.agentId || a.presence === 'offline') continue;
+      const option = el('option', null, a.displayName + (a.presence === 'away' ? ' (ausente)' : ''));
+      option.value = 'agent:' + a.id;
+      agents.append(option);
+    }
+    select.append(queues, agents);
+  }
+
+  async function loadDetail(conversationId, focus) {
+    $('detail-error').textContent = '';
+    let detail;
+    try {
+      detail = await api('GET', '/api/agent/conversations/' + encodeURIComponent(conversationId));
+    } catch (error) {
+      $('detail-error').textContent = explain(error);
+      return;
+    }
+    if (state.selected !== conversationId) return;
+    state.detail = detail;
+    const c = detail.conversation;
+    $('detail-title').textContent = c.citizenName || 'Sin nombre';
+    const meta = [STATUS[c.status] || c.status, c.queueName, 'canal ' + c.channel];
+    if (c.language) meta.push('idioma ' + c.language);
+    if (PRIORITY[c.priority]) meta.push('prioridad ' + PRIORITY[c.priority].toLowerCase());
+    if (c.intent) meta.push('motivo ' + c.intent);
+    if (c.agentName) meta.push('atiende ' + c.agentName);
+    $('detail-meta').textContent = meta.join(' · ');
+    $('detail-body').hidden = false;
+    const open = c.status === 'queued' || c.status === 'assigned';
+    const mine = c.status === 'assigned' && c.agentId === state.user.id;
+    $('claim').hidden = c.status !== 'queued';
+    $('close').hidden = !(mine || (open && (state.user.role === 'supervisor' || state.user.role === 'admin')));
+    $('reply-form').hidden = !mine;
+    $('transfer-form').hidden = !open;
+    renderTranscript(detail.transcript);
+    fillCanned(detail.canned);
+    fillTransfer(c);
+    if (focus) $('detail-title').focus();
+  }
+
+  async function act(promise, success) {
+    $('detail-error').textContent = '';
+    try {
+      const result = await promise;
+      if (success) announce(success);
+      await refreshLists();
+      if (state.selected) await loadDetail(state.selected, false);
+      return result;
+    } catch (error) {
+      $('detail-error').textContent = explain(error);
+      if (state.selected) await loadDetail(state.selected, false).catch(() => undefined);
+      return undefined;
+    }
+  }
+
+  $('claim').addEventListener('click', async () => {
+    await act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/claim'), 'Conversación asignada a ti.');
+    if ($('reply-form').hidden === false) $('reply').focus();
+  });
+
+  $('close').addEventListener('click', () => act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/close'), 'Conversación cerrada. Se ha enviado la encuesta.'));
+
+  function fillVariables(text) {
+    const c = state.detail ? state.detail.conversation : {};
+    return text
+      .split('{nombre}').join(c.citizenName || '')
+      .split('{agente}').join(state.user ? state.user.displayName : '')
+      .split('{cola}').join(c.queueName || '');
+  }
+
+  $('canned').addEventListener('change', () => {
+    const id = $('canned').value;
+    const canned = state.detail ? state.detail.canned.find((c) => c.id === id) : undefined;
+    if (!canned) return;
+    const reply = $('reply');
+    reply.value = (reply.value ? reply.value + ' ' : '') + fillVariables(canned.text).replace(/^[\s,]+/, '');
+    $('canned').value = '';
+    reply.focus();
+  });
+
+  async function sendReply() {
+    const text = $('reply').value.trim();
+    if (!text) {
+      $('detail-error').textContent = 'Escribe un mensaje antes de enviarlo.';
+      return;
+    }
+    const sent = await act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/messages', { text }), 'Mensaje enviado.');
+    if (sent !== undefined) $('reply').value = '';
+    $('reply').focus();
+  }
+
+  $('reply-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    sendReply();
+  });
+  $('reply').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      sendReply();
+    }
+  });
+
+  $('note-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const text = $('note').value.trim();
+    if (!text) return;
+    const done = await act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/notes', { text }), 'Nota añadida.');
+    if (done !== undefined) $('note').value = '';
+  });
+
+  $('transfer-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const target = $('transfer-target').value;
+    if (!target) return;
+    const [kind, id] = [target.slice(0, target.indexOf(':')), target.slice(target.indexOf(':') + 1)];
+    const body = kind === 'queue' ? { queue: id } : { agent: id };
+    const note = $('transfer-note').value.trim();
+    if (note) body.note = note;
+    const done = await act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/transfer', body), 'Conversación transferida.');
+    if (done !== undefined) $('transfer-note').value = '';
+  });
+
+  // ── start ───────────────────────────────────────────────────────────────────────────────
+
+  api('GET', '/api/auth/session')
+    .then((session) => enter(session))
+    .catch(() => showLogin());
+})();

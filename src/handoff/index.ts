@@ -1,0 +1,125 @@
+/**
+ * The human handoff module: queue, routing, assignment, business hours, users and sessions, the
+ * agent REST API with its live feed, and the agent console page.
+ *
+ * Wiring (in `buildApp`):
+ * ```ts
+ * const handoff = await createHandoff({ store, events, clock, config: loadHandoffConfig(configDir, env), logger });
+ * pipeline: [intents.safety, handoff.mode, language…answer (intents.understand), handoff.escalate]
+ * runner: after each committed turn → await handoff.afterTurn(ctx, conversationId)
+ * await app.register(handoff.routes.plugin, { prefix: handoff.routes.prefix });          // /api/auth/*, /api/agent/*
+ * await app.register(handoff.consoleRoutes.plugin, { prefix: handoff.consoleRoutes.prefix }); // /agent
+ * await handoff.start();  …  await handoff.stop();   (timers + live feed)
+ * ```
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { HubEvents } from '../core/events.js';
+import type { HandoffPort } from '../core/handoff-port.js';
+import type { TurnContext } from '../core/pipeline.js';
+import type { KyselyStore } from '../core/store/kysely-store.js';
+import type { OutboxItem } from '../core/store/types.js';
+import { HubError } from '../core/errors.js';
+import { SessionAuth } from './auth.js';
+import type { HandoffConfig } from './config.js';
+import { createAgentApi } from './console/api.js';
+import { ConsoleFeed } from './console/feed.js';
+import { createConsoleRoutes } from './console/static-routes.js';
+import { createHandoffPipeline } from './pipeline.js';
+import { HandoffQueue, type HandoffLogger } from './queue.js';
+import { registerHandoffMigrations } from './schema.js';
+import { UserDirectory } from './users.js';
+
+export { loadHandoffConfig, resolveHandoffConfig, type HandoffConfig, type QueueConfig } from './config.js';
+export { registerHandoffMigrations } from './schema.js';
+export { runUsersCli } from './users-cli.js';
+export { SessionAuth, SESSION_COOKIE, CSRF_HEADER } from './auth.js';
+export { UserDirectory, ROLES, type Role, type User } from './users.js';
+export { HandoffQueue, type HandoffLogger, type Ticket } from './queue.js';
+
+export interface HandoffDeps {
+  readonly store: KyselyStore;
+  readonly events: HubEvents;
+  /** The hub's clock (VENTANILLA_NOW in demos and tests). */
+  readonly clock: () => Date;
+  readonly config: HandoffConfig;
+  readonly logger: HandoffLogger;
+  /** Optional: wakes the outbox worker when agent messages or queue notices are enqueued. */
+  readonly notifyOutbox?: () => void;
+  /** Live-feed poll interval for events written by other instances (default 1000 ms). */
+  readonly feedPollMs?: number;
+}
+
+export interface HandoffModule extends HandoffPort {
+  afterTurn(ctx: TurnContext, conversationId: string): Promise<void>;
+  /** The agent REST API and auth (`/api/auth/*`, `/api/agent/*`). */
+  readonly routes: { readonly prefix: '/api'; readonly plugin: FastifyPluginAsync };
+  /** The agent console page (`/agent`). */
+  readonly consoleRoutes: { readonly prefix: '/agent'; readonly plugin: FastifyPluginAsync };
+  readonly queue: HandoffQueue;
+  readonly users: UserDirectory;
+  /** Cookie sessions and role guards: `auth.guard(['editor', 'admin'])` protects other APIs. */
+  readonly auth: SessionAuth;
+  /** Sends an agent's words through the durable outbox (409 unless that agent holds the conversation). */
+  sendAgentMessage(conversationId: string, agentId: string, text: string): Promise<OutboxItem[]>;
+  /** Re-enqueues orphaned conversations, starts the timers and the live feed. */
+  start(): Promise<void>;
+  /** Stops timers and the live feed (idempotent). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Creates the handoff module. Registers and applies its migration (`0100_handoff`) on the given
+ * store, so it works whether or not the store migrated before.
+ */
+export async function createHandoff(deps: HandoffDeps): Promise<HandoffModule> {
+  registerHandoffMigrations();
+  await deps.store.migrate();
+  const queue = new HandoffQueue(deps);
+  const users = new UserDirectory(queue.db, deps.clock);
+  const auth = new SessionAuth(users, { sessionHours: deps.config.auth.sessionHours, cookieSecure: deps.config.auth.cookieSecure });
+  const feed = new ConsoleFeed(queue, deps.events, deps.logger, deps.feedPollMs ?? 1000);
+  const pipeline = createHandoffPipeline(queue, deps.logger);
+  let timer: NodeJS.Timeout | undefined;
+  let ticking: Promise<void> | undefined;
+
+  const tick = (): void => {
+    if (ticking !== undefined) return;
+    ticking = queue
+      .tick()
+      .catch((error: unknown) => deps.logger.error({ err: error }, 'handoff: timer pass failed'))
+      .finally(() => {
+        ticking = undefined;
+      });
+  };
+
+  return {
+    mode: pipeline.mode,
+    escalate: pipeline.escalate,
+    afterTurn: pipeline.afterTurn,
+    routes: { prefix: '/api', plugin: createAgentApi({ store: deps.store, queue, auth, feed, config: deps.config, logger: deps.logger, clock: deps.clock }) },
+    consoleRoutes: { prefix: '/agent', plugin: createConsoleRoutes() },
+    queue,
+    users,
+    auth,
+    async sendAgentMessage(conversationId, agentId, text) {
+      const user = await users.get(agentId);
+      if (user === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `agent ${agentId} does not exist`);
+      return queue.sendAgentMessage(conversationId, user, text);
+    },
+    async start() {
+      await queue.reconcile();
+      await feed.start();
+      if (timer === undefined) {
+        timer = setInterval(tick, deps.config.tickSeconds * 1000);
+        timer.unref();
+      }
+      await queue.assignPass();
+    },
+    async stop() {
+      if (timer !== undefined) clearInterval(timer);
+      timer = undefined;
+      await ticking;
+      await feed.stop();
+    },
+  };
+}

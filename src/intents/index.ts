@@ -1,0 +1,78 @@
+/**
+ * The intent module: content loading, the five-language NLU, the emergency safety net and the
+ * decision policy, behind the `IntentsModule` contract (src/intents/contract.ts).
+ */
+import { fileURLToPath } from 'node:url';
+import { LANGUAGES, type Language } from '../core/message.js';
+import { Classifier } from './classifier.js';
+import type { ClassifyOptions, IntentResult, IntentsModule } from './contract.js';
+import { INTENT_IDS } from './content/catalogue.js';
+import { loadContent, type Content } from './content/loader.js';
+import type { DataAnswerProvider } from './data/contract.js';
+import { IntentEngine, type TrainingReport } from './engine.js';
+import { LanguageDetector } from './language.js';
+import { normalizeForNlu } from './normalize.js';
+import { createPolicy, type IntentsLogger } from './policy.js';
+
+export { INTENT_IDS, EMERGENCY_INTENTS, NONE_INTENT } from './content/catalogue.js';
+export { loadContent, type Content, type IntentContent } from './content/loader.js';
+export { evaluate, formatEvaluation, parseEvalLines, type EvalLine, type EvaluationReport } from './evaluate.js';
+export { matchSafetyRules, SAFETY_ANSWERS } from './safety.js';
+export { INTENT_PAYLOAD_PREFIX, type IntentsLogger } from './policy.js';
+export { normalizeText, normalizeForNlu } from './normalize.js';
+export { languageFromHint } from './language.js';
+
+/** The default content folder (`config/intents` at the project root). */
+export const DEFAULT_CONTENT_DIR = fileURLToPath(new URL('../../config/intents/', import.meta.url));
+
+export interface CreateIntentsOptions {
+  /** Folder with the intent YAML files and policy.yaml; default `config/intents`. */
+  readonly contentDir?: string;
+  /** Data-backed answers (tax calendar, GTFS), asked first for the intents they declare. */
+  readonly providers?: readonly DataAnswerProvider[];
+  readonly logger?: IntentsLogger;
+}
+
+/** The module plus what the CLI, the benchmark and the editor need. */
+export interface Intents extends IntentsModule {
+  /** Every intent id of the catalogue (None included). */
+  readonly catalogue: readonly string[];
+  /** Training time per language and in total. */
+  readonly training: TrainingReport;
+  readonly content: Content;
+  /** The raw nlp.js `process()` of one language model (benchmark comparison only). */
+  rawProcess(language: Language, text: string): Promise<unknown>;
+}
+
+/**
+ * Loads the content, trains the five models (about 1–2 s) and returns the module.
+ * Throws `HUB_ERR_CONTENT` (naming file, intent and fix) when the content is invalid.
+ */
+export async function createIntents(options: CreateIntentsOptions = {}): Promise<Intents> {
+  const content = await loadContent(options.contentDir ?? DEFAULT_CONTENT_DIR);
+  const engine = await IntentEngine.train(content);
+  const corpus: Record<Language, string[]> = { es: [], ca: [], gl: [], eu: [], en: [] };
+  for (const intent of content.intents.values()) {
+    for (const language of LANGUAGES) corpus[language].push(...intent.utterances[language].map(normalizeForNlu));
+  }
+  const classifier = new Classifier(engine, new LanguageDetector(corpus), content.policy.thresholds);
+  const { safety, understand } = createPolicy({
+    classifier,
+    content,
+    providers: options.providers ?? [],
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+  options.logger?.info({ trainingMs: Math.round(engine.training.totalMs), utterances: engine.training.utterances }, 'intent models trained');
+  return {
+    safety,
+    understand,
+    catalogue: INTENT_IDS,
+    training: engine.training,
+    content,
+    async classify(text: string, classifyOptions?: ClassifyOptions): Promise<IntentResult> {
+      return (await classifier.analyze(text, classifyOptions)).result;
+    },
+    ready: () => true,
+    rawProcess: (language, text) => engine.raw(language, text),
+  };
+}

@@ -1,0 +1,270 @@
+/**
+ * The turn middlewares of the intent module: the safety net (first in the pipeline) and
+ * `understand` = language → choice-mapping → nlu → answer.
+ */
+import type { Choice, Language, OutboundMessage } from '../core/message.js';
+import type { Middleware, TurnContext } from '../core/pipeline.js';
+import type { ConversationState } from '../core/store/types.js';
+import type { DataAnswerProvider } from './data/contract.js';
+import type { Analysis, Classifier } from './classifier.js';
+import { NONE_INTENT, isEmergencyIntent, isIntentId, type EmergencyIntent } from './content/catalogue.js';
+import type { Content } from './content/loader.js';
+import { languageFromHint, DEFAULT_LANGUAGE } from './language.js';
+import { normalizeText } from './normalize.js';
+import { SAFETY_ANSWERS } from './safety.js';
+
+/** Minimal structured logger (pino satisfies it). */
+export interface IntentsLogger {
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+}
+
+/** Prefix of the choice payloads the policy creates (`intent:renta.plazos`). */
+export const INTENT_PAYLOAD_PREFIX = 'intent:';
+const AGENT_INTENT = 'conversacion.agente';
+
+interface TurnMemory {
+  analysis?: Analysis;
+  /** Set by the choice-mapping step: the citizen picked this intent. */
+  chosenIntent?: string;
+  /** A provider payload picked from a data answer's choices (e.g. a stop). */
+  chosenPayload?: { intent: string; payload: string };
+}
+
+export interface PolicyDeps {
+  readonly classifier: Classifier;
+  readonly content: Content;
+  readonly providers: readonly DataAnswerProvider[];
+  readonly logger?: IntentsLogger;
+}
+
+function turnText(ctx: TurnContext): string | undefined {
+  if (ctx.inbound.kind === 'text') return ctx.inbound.text ?? '';
+  if (ctx.inbound.kind === 'postback') return ctx.inbound.text ?? ctx.inbound.payload ?? '';
+  return undefined;
+}
+
+function patchState(ctx: TurnContext, changes: Partial<ConversationState>): void {
+  const next: Record<string, unknown> = { ...ctx.state, ...changes };
+  for (const [key, value] of Object.entries(changes)) if (value === undefined) delete next[key];
+  ctx.patch.state = next as ConversationState;
+}
+
+/** Builds the safety middleware and the `understand` chain over one trained classifier. */
+export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand: readonly Middleware[] } {
+  const { classifier, content, providers, logger } = deps;
+  const memory = new WeakMap<TurnContext, TurnMemory>();
+  const policy = content.policy;
+
+  const remember = (ctx: TurnContext): TurnMemory => {
+    let entry = memory.get(ctx);
+    if (!entry) {
+      entry = {};
+      memory.set(ctx, entry);
+    }
+    return entry;
+  };
+
+  const analyze = async (ctx: TurnContext, text: string): Promise<Analysis> => {
+    const entry = remember(ctx);
+    if (!entry.analysis) {
+      entry.analysis = await classifier.analyze(text, {
+        ...(ctx.inbound.from.locale === undefined ? {} : { languageHint: ctx.inbound.from.locale }),
+        conversationLanguage: ctx.conversation.language,
+      });
+    }
+    return entry.analysis;
+  };
+
+  const fallbackLanguage = (ctx: TurnContext): Language =>
+    languageFromHint(ctx.inbound.from.locale) ?? ctx.conversation.language ?? DEFAULT_LANGUAGE;
+
+  const emergencyReply = (ctx: TurnContext, intent: EmergencyIntent, language: Language, data: Record<string, unknown>): void => {
+    const answer = SAFETY_ANSWERS[intent][language];
+    ctx.reply({ kind: 'text', text: answer.text, short: answer.short }, data);
+  };
+
+  const safety: Middleware = async (ctx, next) => {
+    const text = turnText(ctx);
+    if (text === undefined || text.trim().length === 0 || ctx.inbound.kind === 'postback') {
+      await next();
+      return;
+    }
+    const { result, decision } = await analyze(ctx, text);
+    if (decision.kind !== 'emergency') {
+      await next();
+      return;
+    }
+    ctx.language = result.language;
+    ctx.nlu = { intent: decision.intent, score: result.score, language: result.language };
+    ctx.patch.language = result.language;
+    ctx.patch.urgent = true;
+    // Whatever mode the conversation is in, the citizen gets the number now; the handoff module
+    // decides who follows up. We do not call next: no FAQ answer after an emergency.
+    emergencyReply(ctx, decision.intent, result.language, { safety: true, ...(decision.rule ? { rule: decision.rule } : {}) });
+    ctx.handoff = { reason: 'emergency', priority: 'urgent', queue: 'urgencias', intent: decision.intent };
+  };
+
+  const languageStep: Middleware = async (ctx, next) => {
+    const text = turnText(ctx);
+    if (text !== undefined && text.trim().length > 0) {
+      const { result } = await analyze(ctx, text);
+      ctx.language = result.language;
+    } else {
+      ctx.language = ctx.language ?? fallbackLanguage(ctx);
+    }
+    if (ctx.language !== ctx.conversation.language) ctx.patch.language = ctx.language;
+    await next();
+  };
+
+  const choiceMapping: Middleware = async (ctx, next) => {
+    const pending = ctx.state.pendingChoices;
+    const entry = remember(ctx);
+    let picked: Choice | undefined;
+    if (ctx.inbound.kind === 'postback' && ctx.inbound.payload) {
+      picked = pending?.find((choice) => choice.payload === ctx.inbound.payload) ?? { title: '', payload: ctx.inbound.payload };
+    } else if (pending && pending.length > 0 && ctx.inbound.kind === 'text') {
+      const answer = normalizeText(ctx.inbound.text ?? '').replace(/[.)!:]+$/, '').trim();
+      const number = /^(?:la |el |opcion |option |aukera )?(\d{1,2})$/.exec(answer);
+      if (number?.[1]) picked = pending[Number(number[1]) - 1];
+      picked ??= pending.find((choice) => normalizeText(choice.title) === answer);
+    }
+    if (pending) patchState(ctx, { pendingChoices: undefined, pendingIntent: undefined });
+    if (picked) {
+      if (picked.payload.startsWith(INTENT_PAYLOAD_PREFIX)) {
+        const intent = picked.payload.slice(INTENT_PAYLOAD_PREFIX.length);
+        if (isIntentId(intent)) entry.chosenIntent = intent;
+      } else {
+        const pendingIntent = ctx.state.pendingIntent;
+        if (typeof pendingIntent === 'string') entry.chosenPayload = { intent: pendingIntent, payload: picked.payload };
+      }
+    }
+    await next();
+  };
+
+  const nluStep: Middleware = async (ctx, next) => {
+    const entry = remember(ctx);
+    const language = ctx.language ?? fallbackLanguage(ctx);
+    const chosen = entry.chosenIntent ?? entry.chosenPayload?.intent;
+    if (chosen) {
+      ctx.nlu = { intent: chosen, score: 1, language };
+    } else {
+      const text = turnText(ctx);
+      if (text !== undefined && text.trim().length > 0) {
+        const { result } = await analyze(ctx, text);
+        ctx.nlu = { intent: result.intent, score: result.score, language: result.language };
+      }
+    }
+    await next();
+  };
+
+  const writtenAnswer = (intent: string, language: Language): OutboundMessage | undefined => {
+    if (!isIntentId(intent)) return undefined;
+    const answer = content.intents.get(intent)?.answers[language];
+    return answer ? { kind: 'text', text: answer.text, short: answer.short } : undefined;
+  };
+
+  const notUnderstood = (ctx: TurnContext, language: Language): void => {
+    const misunderstood = (ctx.state.misunderstood ?? 0) + 1;
+    if (misunderstood >= 2) {
+      // Second miss in a row: a person takes over; the handoff module writes the message.
+      patchState(ctx, { misunderstood: 0 });
+      ctx.handoff = { reason: 'low-confidence', priority: 'normal' };
+      return;
+    }
+    patchState(ctx, { misunderstood });
+    const rephrase = writtenAnswer(NONE_INTENT, language);
+    if (rephrase) ctx.reply(rephrase);
+  };
+
+  const answerIntent = async (ctx: TurnContext, intent: string, language: Language, text: string): Promise<void> => {
+    if (intent === AGENT_INTENT) {
+      const queue = content.intents.get(AGENT_INTENT)?.handoffQueue ?? 'general';
+      patchState(ctx, { misunderstood: 0 });
+      ctx.handoff = { reason: 'citizen', priority: 'normal', queue, intent };
+      return;
+    }
+    if (intent === NONE_INTENT) {
+      notUnderstood(ctx, language);
+      return;
+    }
+    patchState(ctx, { misunderstood: 0 });
+    if (isEmergencyIntent(intent)) {
+      // Below the safety net's threshold but still the best guess: give the number, no alarm.
+      emergencyReply(ctx, intent, language, {});
+      return;
+    }
+    const provider = providers.find((candidate) => candidate.intents.includes(intent));
+    let answered = false;
+    if (provider) {
+      try {
+        const data = await provider.answer({ intent, text, language, now: ctx.now });
+        if (data && data.messages.length > 0) {
+          for (const message of data.messages) ctx.reply(message, { provider: true });
+          const choices = data.messages.flatMap((message) => (message.kind === 'choices' ? message.choices : []));
+          if (choices.length > 0) patchState(ctx, { pendingChoices: choices, pendingIntent: intent });
+          answered = true;
+        }
+      } catch (error) {
+        // A broken data source must not leave the citizen without an answer: use the written one.
+        logger?.warn({ err: error, intent }, 'data answer provider failed; using the written answer');
+      }
+    }
+    if (!answered) {
+      const message = writtenAnswer(intent, language);
+      if (message) ctx.reply(message);
+    }
+    const queue = isIntentId(intent) ? content.intents.get(intent)?.handoffQueue : undefined;
+    if (policy.offerHandoffAfterAnswer && queue !== undefined && ctx.state.pendingChoices === undefined) {
+      const title = content.intents.get(AGENT_INTENT)?.title[language] ?? 'Persona';
+      const choices = [{ title, payload: `${INTENT_PAYLOAD_PREFIX}${AGENT_INTENT}` }];
+      ctx.reply({ kind: 'choices', text: policy.messages[language].handoffOffer, choices });
+      patchState(ctx, { pendingChoices: choices });
+    }
+  };
+
+  const answerStep: Middleware = async (ctx, next) => {
+    const language = ctx.language ?? fallbackLanguage(ctx);
+    const messages = policy.messages[language];
+    const entry = remember(ctx);
+    const text = turnText(ctx);
+    if (entry.chosenPayload) {
+      await answerIntent(ctx, entry.chosenPayload.intent, language, entry.chosenPayload.payload);
+    } else if (entry.chosenIntent) {
+      await answerIntent(ctx, entry.chosenIntent, language, text ?? '');
+    } else if (text === undefined) {
+      // Photos, voice notes, locations, stickers: say what we can do and offer a person.
+      ctx.reply({ kind: 'text', text: messages.unsupported, short: messages.unsupported });
+    } else if (text.trim().length === 0) {
+      ctx.reply({ kind: 'text', text: messages.empty, short: messages.empty });
+    } else {
+      const { decision } = await analyze(ctx, text);
+      switch (decision.kind) {
+        case 'emergency':
+          // Only reachable when the app runs `understand` without the safety middleware.
+          emergencyReply(ctx, decision.intent, language, { safety: true });
+          ctx.patch.urgent = true;
+          ctx.handoff = { reason: 'emergency', priority: 'urgent', queue: 'urgencias', intent: decision.intent };
+          break;
+        case 'answer':
+          await answerIntent(ctx, decision.intent, language, text);
+          break;
+        case 'clarify': {
+          const choices = decision.intents.map((intent) => ({
+            title: (isIntentId(intent) ? content.intents.get(intent)?.title[language] : undefined) ?? intent,
+            payload: `${INTENT_PAYLOAD_PREFIX}${intent}`,
+          }));
+          ctx.reply({ kind: 'choices', text: messages.clarify, choices });
+          patchState(ctx, { pendingChoices: choices, misunderstood: 0 });
+          break;
+        }
+        case 'not-understood':
+          notUnderstood(ctx, language);
+          break;
+      }
+    }
+    await next();
+  };
+
+  return { safety, understand: [languageStep, choiceMapping, nluStep, answerStep] };
+}

@@ -1,0 +1,150 @@
+/**
+ * The agent console in a real browser (Playwright driving Debian's Chromium) next to a citizen on
+ * the web chat: login, the escalation showing up live, claim, the reply reaching the citizen,
+ * citizen HTML shown as text, close, satisfaction question, and axe-core on /agent and the web
+ * chat. Skipped with a visible message when /usr/bin/chromium is absent.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { buildApp, type Hub } from '../../src/app.js';
+import { createWebchatChannel } from '../../src/bots/webchat/index.js';
+import { loadHandoffConfig } from '../../src/handoff/config.js';
+import { createHandoffWiring } from '../../src/handoff/hub-plugin.js';
+import { fakeIntents } from '../helpers/fake-intents.js';
+import { testConfig } from '../helpers/test-config.js';
+import { CONFIG_DIR, IN_HOURS } from '../unit/handoff/helpers.js';
+
+const CHROMIUM = process.env.VENTANILLA_CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`[agent-console] browser tests skipped: ${CHROMIUM} not found (.ci/run installs the chromium package)`);
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const webRoot = fileURLToPath(new URL('../../src/web/', import.meta.url));
+const XSS = '<img src=x onerror=alert(1)>';
+
+async function axeSeriousOrCritical(page: Page): Promise<{ id: string; impact: string | null; nodes: number }[]> {
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
+    const result = await axe.run();
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+describe.skipIf(!hasChromium)('agent console in a browser', () => {
+  let hub: Hub;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const clock = (): Date => new Date(IN_HOURS.getTime());
+    const wiring = createHandoffWiring({ config: loadHandoffConfig(CONFIG_DIR, {}), clock, feedPollMs: 200 });
+    hub = await buildApp({
+      config: testConfig(),
+      intents: fakeIntents(),
+      logger: false,
+      clock,
+      handoff: wiring.port,
+      plugins: [wiring.plugin],
+      channels: [(s) => createWebchatChannel(s)],
+      webRoot,
+    });
+    await hub.start();
+    await wiring.module()?.users.create({ username: 'ana', role: 'agent', password: 'contraseña-de-prueba', displayName: 'Ana Pérez', queues: ['tramites'] });
+    base = await hub.app.listen({ host: '127.0.0.1', port: 0 });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.app.close();
+  });
+
+  it('logs in, sees the escalation live, claims, replies, shows citizen HTML as text, closes with a survey', async () => {
+    const agent = await (await browser.newContext({ locale: 'es-ES' })).newPage();
+    const dialogs: string[] = [];
+    agent.on('dialog', async (dialog) => {
+      dialogs.push(dialog.message());
+      await dialog.dismiss();
+    });
+    await agent.goto(`${base}/agent`);
+    await agent.getByLabel('Usuario').fill('ana');
+    await agent.getByLabel('Contraseña').fill('contraseña-de-prueba');
+    await agent.getByRole('button', { name: 'Entrar' }).click();
+    await agent.getByText('Ana Pérez (agent)').waitFor();
+    await agent.getByText('Nadie espera.').waitFor();
+    expect(await axeSeriousOrCritical(agent)).toEqual([]);
+
+    const citizen = await (await browser.newContext({ locale: 'es-ES' })).newPage();
+    await citizen.goto(`${base}/`);
+    const input = citizen.getByLabel('Escribe tu mensaje');
+    await input.fill('quiero hablar con una persona');
+    await input.press('Enter');
+    await citizen.getByRole('log').getByText(/Estás en la posición 1 de la cola/).waitFor();
+
+    // Live: the queued conversation appears without reloading.
+    const item = agent.getByRole('navigation', { name: 'Conversaciones' }).getByRole('button', { name: /Trámites/ });
+    await item.waitFor();
+    await item.click();
+    await agent.getByRole('log').getByText('quiero hablar con una persona').waitFor();
+    await agent.getByText(/intención conversacion\.agente \(99 %\) · idioma es/).waitFor();
+    await agent.getByRole('button', { name: 'Atender esta conversación' }).click();
+    await agent.getByLabel(/Mensaje para la persona/).waitFor();
+
+    // A canned response with variables, then the agent's own words.
+    await agent.getByLabel('Respuestas predefinidas').selectOption({ label: 'Saludo' });
+    await expect(agent.getByLabel(/Mensaje para la persona/).inputValue()).resolves.toMatch(/soy Ana Pérez, del equipo de Trámites/);
+    await agent.getByLabel(/Mensaje para la persona/).fill('Hola, soy Ana. ¿Qué necesitas?');
+    await agent.getByLabel(/Mensaje para la persona/).press('Control+Enter');
+    await citizen.getByRole('log').getByText('Hola, soy Ana. ¿Qué necesitas?').waitFor();
+
+    // Citizen text is text: shown literally, nothing runs.
+    await input.fill(XSS);
+    await input.press('Enter');
+    await agent.getByRole('log').getByText(XSS, { exact: true }).waitFor();
+    await expect(agent.locator('#transcript img').count()).resolves.toBe(0);
+    expect(dialogs).toEqual([]);
+
+    // Internal note stays internal.
+    await agent.getByLabel('Nota (no la ve la persona)').fill('Pide el volante de empadronamiento');
+    await agent.getByRole('button', { name: 'Añadir nota' }).click();
+    await agent.getByRole('log').getByText('Pide el volante de empadronamiento').waitFor();
+
+    await agent.getByRole('button', { name: 'Cerrar conversación' }).click();
+    await citizen.getByRole('log').getByText(/¿Cómo valorarías la atención recibida\?/).waitFor();
+    await expect(citizen.getByRole('log').getByText('Pide el volante de empadronamiento').count()).resolves.toBe(0);
+    expect(await axeSeriousOrCritical(citizen)).toEqual([]);
+    await citizen.getByRole('button', { name: '5. 5' }).click();
+    await citizen.getByRole('log').getByText(/Gracias por tu valoración/).waitFor();
+    await input.fill('hola');
+    await input.press('Enter');
+    await citizen.getByRole('log').getByText('¡Hola! ¿En qué puedo ayudarte? (hola)').waitFor();
+
+    expect(await axeSeriousOrCritical(agent)).toEqual([]);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('is usable from the keyboard alone', async () => {
+    const page = await (await browser.newContext({ locale: 'es-ES' })).newPage();
+    await page.goto(`${base}/agent`);
+    await page.keyboard.press('Tab'); // skip link
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('ana');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('contraseña-de-prueba');
+    await page.keyboard.press('Enter');
+    await page.getByText('Ana Pérez (agent)').waitFor();
+    const presence = page.getByLabel('Estado');
+    await presence.focus();
+    await presence.selectOption('available');
+    await page.getByRole('status').getByText('Estado: Disponible').waitFor();
+  });
+});

@@ -1,0 +1,138 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Classifier } from '../../../src/intents/classifier.js';
+import type { IntentScore } from '../../../src/intents/contract.js';
+import { loadContent, type Content } from '../../../src/intents/content/loader.js';
+import type { DataAnswerProvider } from '../../../src/intents/data/contract.js';
+import type { IntentEngine } from '../../../src/intents/engine.js';
+import { createIntents, DEFAULT_CONTENT_DIR, type Intents } from '../../../src/intents/index.js';
+import { LanguageDetector } from '../../../src/intents/language.js';
+import { createPolicy } from '../../../src/intents/policy.js';
+import { FakeChat, inboundOf } from './helpers.js';
+
+/** An engine that returns scripted scores, so the policy's thresholds are tested exactly. */
+function scriptedEngine(script: Record<string, IntentScore[]>): IntentEngine {
+  const stub = {
+    async scores(_language: string, normalized: string): Promise<IntentScore[]> {
+      return script[normalized] ?? [{ intent: 'None', score: 1 }];
+    },
+  };
+  return stub as unknown as IntentEngine;
+}
+
+let content: Content;
+let intents: Intents;
+
+function scriptedModule(script: Record<string, IntentScore[]>, providers: DataAnswerProvider[] = []) {
+  const corpus = { es: ['hola'], ca: [], gl: [], eu: [], en: [] };
+  const classifier = new Classifier(scriptedEngine(script), new LanguageDetector(corpus), content.policy.thresholds);
+  const policy = createPolicy({ classifier, content, providers });
+  return { ...policy, classify: async (text: string) => (await classifier.analyze(text)).result, ready: () => true };
+}
+
+beforeAll(async () => {
+  content = await loadContent(DEFAULT_CONTENT_DIR);
+  intents = await createIntents();
+});
+
+describe('decision policy', () => {
+  it('two close intents → a choices message; "2" maps back to the second', async () => {
+    const module = scriptedModule({
+      'cita renta o padron': [
+        { intent: 'renta.cita', score: 0.45 },
+        { intent: 'tramites.cita_previa', score: 0.4 },
+        { intent: 'None', score: 0.15 },
+      ],
+    });
+    const chat = new FakeChat(module, 'es');
+    const ctx = await chat.send('cita renta o padron');
+    const reply = ctx.replies[0]?.message;
+    expect(reply?.kind).toBe('choices');
+    if (reply?.kind !== 'choices') throw new Error('expected choices');
+    expect(reply.choices.map((choice) => choice.payload)).toEqual(['intent:renta.cita', 'intent:tramites.cita_previa']);
+    expect(ctx.patch.state?.pendingChoices).toHaveLength(2);
+    await chat.send('2');
+    expect(chat.text()).toMatch(/madrid\.es\/citaprevia/);
+    expect(chat.last?.nlu?.intent).toBe('tramites.cita_previa');
+    expect(chat.conversation.state.pendingChoices).toEqual([{ title: 'Hablar con una persona', payload: 'intent:conversacion.agente' }]);
+  });
+
+  it('a postback payload and a choice title map back too', async () => {
+    const module = scriptedModule({});
+    const chat = new FakeChat(module, 'es');
+    await chat.press('intent:renta.pago');
+    expect(chat.text()).toMatch(/fraccionarlo/);
+    // The offer of a person after the answer: its title selects it.
+    await chat.send('hablar con una persona');
+    expect(chat.last?.handoff).toMatchObject({ reason: 'citizen', queue: 'general' });
+  });
+
+  it('low confidence → rephrase once, then hand off', async () => {
+    const module = scriptedModule({ 'blorp zzz': [{ intent: 'renta.pago', score: 0.35 }, { intent: 'None', score: 0.3 }] });
+    const chat = new FakeChat(module, 'es');
+    await chat.send('blorp zzz');
+    expect(chat.text()).toMatch(/decirlo de otra forma/);
+    expect(chat.last?.handoff).toBeUndefined();
+    expect(chat.conversation.state.misunderstood).toBe(1);
+    await chat.send('blorp zzz');
+    expect(chat.last?.handoff).toEqual({ reason: 'low-confidence', priority: 'normal' });
+    expect(chat.conversation.state.misunderstood).toBe(0);
+  });
+
+  it('uses the data provider registered for the intent, and the written answer when it declines', async () => {
+    const seen: string[] = [];
+    const provider: DataAnswerProvider = {
+      intents: ['renta.plazos'],
+      async answer(input) {
+        seen.push(`${input.intent}|${input.language}|${input.now.toISOString()}`);
+        return input.text.includes('hoy') ? { messages: [{ kind: 'text', text: 'La campaña está abierta hasta el 30 de junio.' }] } : undefined;
+      },
+    };
+    const module = scriptedModule(
+      {
+        'hasta cuando hay renta hoy': [{ intent: 'renta.plazos', score: 0.95 }],
+        'hasta cuando hay renta': [{ intent: 'renta.plazos', score: 0.95 }],
+      },
+      [provider],
+    );
+    const chat = new FakeChat(module, 'es');
+    await chat.send('hasta cuando hay renta hoy');
+    expect(chat.text()).toMatch(/abierta hasta el 30 de junio/);
+    await chat.send('hasta cuando hay renta');
+    expect(chat.text()).toMatch(/8 de abril al 30 de junio de 2026/);
+    expect(seen[0]).toBe('renta.plazos|es|2026-05-10T08:00:00.000Z');
+  });
+
+  it('answers with kind text and a short variant, and records intent, score and language', async () => {
+    const chat = new FakeChat(intents);
+    const ctx = await chat.send('¿cuánto cuesta el abono transporte?');
+    const first = ctx.replies[0];
+    expect(first?.message.kind).toBe('text');
+    expect(first?.message.kind === 'text' && first.message.short).toBeTruthy();
+    expect(first?.intent).toBe('transporte.tarifas');
+    expect(first?.language).toBe('es');
+    expect(ctx.nlu).toMatchObject({ intent: 'transporte.tarifas', language: 'es' });
+    expect(ctx.patch.language).toBe('es');
+  });
+
+  it.each([
+    ['es', 'De momento solo leo texto'],
+    ['ca', 'només llegeixo text'],
+    ['gl', 'só leo texto'],
+    ['eu', 'testua bakarrik'],
+    ['en', 'only read text'],
+  ])('attachments get the "%s" text-only reply', async (locale, expected) => {
+    const chat = new FakeChat(intents, locale);
+    const ctx = await chat.turn(inboundOf({ kind: 'attachment', attachments: [{ type: 'photo', mimeType: 'image/jpeg' }] }, locale));
+    expect(chat.text()).toContain(expected);
+    expect(ctx.handoff).toBeUndefined();
+  });
+
+  it('empty text, emoji-only, gibberish, HTML, 5,000 characters and a DNI get a sensible reply', async () => {
+    for (const text of ['   ', '😀😀', 'asdkjqwe zxcmnb', '<div><b>hola</b></div>', 'renta '.repeat(1000), '12345678Z']) {
+      const chat = new FakeChat(intents, 'es');
+      const ctx = await chat.send(text);
+      expect(ctx.replies.length + (ctx.handoff ? 1 : 0)).toBeGreaterThan(0);
+      expect(chat.nextCalled).toBe(true);
+    }
+  });
+});
