@@ -3,6 +3,7 @@
  * engine, data-backed answers, the handoff queue and every configured channel. `server.ts`,
  * `ventanilla chat` and end-to-end tests build the hub here.
  */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { buildApp, type BuildAppOptions, type ChannelFactory, type Hub } from './app.js';
@@ -72,7 +73,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   const env = options.env ?? process.env;
   const clock = createClock(env);
   const providers = await createDataProviders({ dataDir: config.dataDir, configDir: config.configDir, clock });
-  const intents = await createIntents({ providers, defaultLanguage: config.defaultLanguage });
+  const intents = await createIntents({ providers, contentDir: join(config.configDir, 'intents') });
   const store = await createStore(config.databaseUrl);
   return buildApp({
     store,

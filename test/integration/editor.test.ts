@@ -164,11 +164,11 @@ describe('editor through the app', () => {
   it('a None question lands in the inbox masked; assigning and publishing makes it answered', async () => {
     running = await startEditorHub();
     const { hub } = running;
-    const question = 'quiero adoptar un perro de la protectora, mi dni es 12345678Z';
+    const question = 'quiero adoptar un gato, mi dni es 12345678Z';
     const before = await ask(running, question, 'p1');
     await running.editor.inbox.idle();
     const inbox = (await hub.app.inject({ method: 'GET', url: '/api/editor/unrecognized', headers: EDITOR })).json<{ groups: { id: string; text: string; count: number }[] }>();
-    const group = inbox.groups.find((g) => g.text.includes('perro'));
+    const group = inbox.groups.find((g) => g.text.includes('gato'));
     expect(group, JSON.stringify(inbox)).toBeDefined();
     expect(group?.text).toContain('[DNI]');
     expect(group?.text).not.toContain('12345678Z');
@@ -182,6 +182,6 @@ describe('editor through the app', () => {
     const tried = (await hub.app.inject({ method: 'POST', url: '/api/editor/try', headers: EDITOR, payload: { text: question, lang: 'es' } })).json<{ published: { intent: string } }>();
     expect(tried.published.intent).toBe('tramites.cita_previa');
     const remaining = (await hub.app.inject({ method: 'GET', url: '/api/editor/unrecognized', headers: EDITOR })).json<{ groups: { text: string }[] }>();
-    expect(remaining.groups.some((g) => g.text.includes('perro'))).toBe(false);
+    expect(remaining.groups.some((g) => g.text.includes('gato'))).toBe(false);
   });
 });
