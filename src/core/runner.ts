@@ -10,7 +10,19 @@ import { isHubError } from './errors.js';
 import type { InboundMessage, Language } from './message.js';
 import { compose, createTurnContext, type Middleware, type TurnContext } from './pipeline.js';
 import type { KyselyStore } from './store/index.js';
-import type { StoredInbound } from './store/types.js';
+import type { ConversationPatch, StoredInbound } from './store/types.js';
+
+/** The turn's patch without fields that would not change anything (saves a write per turn). */
+function effectivePatch(ctx: TurnContext): ConversationPatch | undefined {
+  const { patch, conversation } = ctx;
+  const changed: { -readonly [K in keyof ConversationPatch]: ConversationPatch[K] } = {};
+  if (patch.mode !== undefined && patch.mode !== conversation.mode) changed.mode = patch.mode;
+  if (patch.language !== undefined && patch.language !== conversation.language) changed.language = patch.language;
+  if (patch.urgent !== undefined && patch.urgent !== conversation.urgent) changed.urgent = patch.urgent;
+  if (patch.unreachable !== undefined && patch.unreachable !== conversation.unreachable) changed.unreachable = patch.unreachable;
+  if (patch.state !== undefined && JSON.stringify(patch.state) !== JSON.stringify(conversation.state)) changed.state = patch.state;
+  return Object.keys(changed).length === 0 ? undefined : changed;
+}
 
 /** What a turn may say when something broke: an apology beats silence. */
 const APOLOGY: Readonly<Record<Language, string>> = {
@@ -138,7 +150,7 @@ export class TurnRunner {
       },
       replies: ctx.replies,
       events: ctx.events,
-      ...(Object.keys(ctx.patch).length === 0 ? {} : { patch: ctx.patch }),
+      ...(effectivePatch(ctx) === undefined ? {} : { patch: effectivePatch(ctx) }),
     });
     if (!result.applied) return;
     logger.debug({ conversationId: conversation.id, intent: ctx.nlu?.intent, replies: ctx.replies.length }, 'turn committed');
@@ -177,7 +189,7 @@ export class TurnRunner {
     if (events.listenerCount('transcript') > 0 && count > 0) {
       for (const entry of await store.getTranscript(conversationId, { limit: count })) events.emit('transcript', { conversationId, entry });
     }
-    if (Object.keys(ctx.patch).length > 0 && events.listenerCount('conversation') > 0) {
+    if (effectivePatch(ctx) !== undefined && events.listenerCount('conversation') > 0) {
       const conversation = await store.getConversation(conversationId);
       if (conversation !== undefined) events.emit('conversation', { conversation });
     }

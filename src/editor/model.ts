@@ -58,12 +58,16 @@ export async function trainLanguage(content: Content, language: Language): Promi
 export class ImportedEngine {
   private constructor(private readonly models: ReadonlyMap<Language, Nlp>) {}
 
-  /** Imports the exported models (milliseconds per language, no training). */
-  static fromExport(models: ModelExport): ImportedEngine {
+  /**
+   * Imports the exported models (tens of milliseconds per language, no training), yielding to
+   * the event loop between languages so turns keep flowing while a new version loads.
+   */
+  static async fromExport(models: ModelExport): Promise<ImportedEngine> {
     const map = new Map<Language, Nlp>();
     for (const language of LANGUAGES) {
       const json = models[language];
       if (json === undefined) continue;
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const nlp = createNlp(language);
       (nlp as unknown as { import(data: string): void }).import(json);
       map.set(language, nlp);

@@ -61,12 +61,12 @@ async function run(job: TrainJob): Promise<void> {
     const known = new Set<string>(newContent.intents.keys());
     const lines = job.devSet.filter((line) => known.has(line.intent) && (line.lang === undefined || job.languages.includes(line.lang)));
     post({ id: job.id, type: 'progress', stage: 'evaluate', percent: 75 });
-    const measured = await accuracyOf(classifierFor(newContent, ImportedEngine.fromExport(models)), lines);
+    const measured = await accuracyOf(classifierFor(newContent, await ImportedEngine.fromExport(models)), lines);
     let baseline: number | null = null;
     if (job.baseline !== undefined) {
       baselineModel = job.baseline.model ?? (await train(job, job.baseline.content, 80, 95)).models;
       post({ id: job.id, type: 'progress', stage: 'evaluate', percent: 95 });
-      baseline = (await accuracyOf(classifierFor(toIntentsContent(job.baseline.content), ImportedEngine.fromExport(baselineModel)), lines)).accuracy;
+      baseline = (await accuracyOf(classifierFor(toIntentsContent(job.baseline.content), await ImportedEngine.fromExport(baselineModel)), lines)).accuracy;
     }
     accuracy = { value: measured.accuracy, baseline, total: lines.length };
   }

@@ -32,11 +32,10 @@ export function readCookie(header: string, name: string): string | undefined {
   return undefined;
 }
 
-function cookieHeader(value: string, options: { secure: boolean; expires?: Date; maxAge?: number }): string {
+function cookieHeader(value: string, options: { secure: boolean; maxAge: number }): string {
   // Our tokens are base64url: no encoding needed, but never trust that silently.
   const parts = [`${SESSION_COOKIE}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Strict'];
-  if (options.expires !== undefined) parts.push(`Expires=${options.expires.toUTCString()}`);
-  if (options.maxAge !== undefined) parts.push(`Max-Age=${options.maxAge}`);
+  parts.push(`Max-Age=${options.maxAge}`);
   if (options.secure) parts.push('Secure');
   return parts.join('; ');
 }
@@ -104,8 +103,9 @@ export class SessionAuth {
   }
 
   /** Sets the session cookie. */
-  setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date): void {
-    reply.header('set-cookie', cookieHeader(token, { secure: this.options.cookieSecure, expires: expiresAt }));
+  setSessionCookie(reply: FastifyReply, token: string): void {
+    // Max-Age, not Expires: relative, so a browser with another clock (or VENTANILLA_NOW pinned) keeps it.
+    reply.header('set-cookie', cookieHeader(token, { secure: this.options.cookieSecure, maxAge: Math.round(this.options.sessionHours * 3600) }));
   }
 
   /** Clears the session cookie. */

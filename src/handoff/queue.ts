@@ -238,7 +238,7 @@ export class HandoffQueue {
   async list(user: Actor, statuses: readonly TicketStatus[], limit = 200): Promise<Ticket[]> {
     let q = this.db.selectFrom('handoff_tickets').selectAll().where('status', 'in', [...statuses]);
     if (!seesAllQueues(user)) {
-      const queues = user.queues.length === 0 ? ['\u0000'] : [...user.queues];
+      const queues = user.queues.length === 0 ? [''] : [...user.queues];
       q = q.where((eb) => eb.or([eb('queue_id', 'in', queues), eb('agent_id', '=', user.id)]));
     }
     if (statuses.length === 1 && statuses[0] === 'queued') q = q.orderBy('priority_rank').orderBy('sort_key').orderBy('id');
@@ -383,8 +383,14 @@ export class HandoffQueue {
    * Opens a ticket for the conversation, idempotently: when one is already open it is returned
    * (its priority raised if the new request is more urgent). Emits `handoff.queued` once.
    */
-  async enqueue(input: EnqueueInput): Promise<{ ticket: Ticket; created: boolean }> {
+  enqueue(input: EnqueueInput): Promise<{ ticket: Ticket; created: boolean }> {
     queueById(this.config, input.queueId);
+    // Same lock as the assignment pass: in this process, FIFO keys are taken and committed in
+    // order, so a pass never sees a later arrival without an earlier one.
+    return this.mutex.run('assign', () => this.enqueueLocked(input));
+  }
+
+  private async enqueueLocked(input: EnqueueInput): Promise<{ ticket: Ticket; created: boolean }> {
     const now = this.now().toISOString();
     const row: Selectable<HandoffTicketsTable> = {
       id: randomUUID(),
@@ -548,7 +554,7 @@ export class HandoffQueue {
       .selectFrom('handoff_tickets')
       .selectAll()
       .where('status', '=', 'queued')
-      .where((eb) => eb.or([eb('queue_id', 'in', queues.length === 0 ? ['\u0000'] : queues), eb('priority_rank', '=', 0)]))
+      .where((eb) => eb.or([eb('queue_id', 'in', queues.length === 0 ? [''] : queues), eb('priority_rank', '=', 0)]))
       .orderBy('priority_rank')
       .orderBy('sort_key')
       .orderBy('id')

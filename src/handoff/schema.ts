@@ -157,7 +157,7 @@ const handoff0100: DialectMigration = (dialect) => ({
     await db.schema.createIndex('handoff_tickets_closed').on('handoff_tickets').columns(['queue_id', 'status', 'closed_at']).execute();
     await db.schema
       .createTable('handoff_events')
-      .addColumn('seq', dialect === 'sqlite' ? 'integer' : 'serial', (c) => c.primaryKey().autoIncrement())
+      .addColumn('seq', dialect === 'sqlite' ? 'integer' : 'serial', (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
       .addColumn('type', 'text', (c) => c.notNull())
       .addColumn('ticket_id', 'text')
       .addColumn('conversation_id', 'text')

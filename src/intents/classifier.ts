@@ -8,7 +8,7 @@ import { NONE_INTENT, isEmergencyIntent, type EmergencyIntent } from './content/
 import type { PolicyFile } from './content/schema.js';
 import type { IntentEngine } from './engine.js';
 import type { LanguageDetector } from './language.js';
-import { hasWords, normalizeForNlu, normalizeText } from './normalize.js';
+import { hasWords, normalizeForNlu, normalizeText, wordsOf } from './normalize.js';
 import { isSafetyIdiom, matchSafetyRules } from './safety.js';
 
 /** What the policy decided for one text. */
@@ -31,11 +31,18 @@ export class Classifier {
     private readonly engine: IntentEngine,
     private readonly detector: LanguageDetector,
     private readonly thresholds: Thresholds,
+    /**
+     * Words of each language found only in the emergency intents' training utterances. An NLU
+     * guess of `emergencia.*` (the phrase rules aside) needs one of them in the text: otherwise
+     * the guess rests on words every intent shares ("i want to…", "quiero…") and is a false alarm
+     * ("I want to play FIFA", "want to hug"). Absent: no gate.
+     */
+    private readonly emergencyVocabulary?: Readonly<Record<Language, ReadonlySet<string>>>,
   ) {}
 
   /** Chooses the language only (used for turns without text). */
   chooseLanguage(text: string, options: ClassifyOptions = {}): { language: Language; source: IntentResult['languageSource'] } {
-    const choice = this.detector.choose(normalizeForNlu(text), options.languageHint, options.conversationLanguage);
+    const choice = this.detector.choose(normalizeForNlu(text), options.languageHint, options.conversationLanguage, options.languageHintStrength);
     return { language: choice.language, source: choice.source };
   }
 
@@ -43,7 +50,7 @@ export class Classifier {
   async analyze(text: string, options: ClassifyOptions = {}): Promise<Analysis> {
     const normalized = normalizeText(text);
     const nluText = normalizeForNlu(text);
-    const choice = this.detector.choose(nluText, options.languageHint, options.conversationLanguage);
+    const choice = this.detector.choose(nluText, options.languageHint, options.conversationLanguage, options.languageHintStrength);
     const base = { language: choice.language, languageSource: choice.source };
     // The phrase rules read the whole message, not only the part the NLU sees.
     const match = matchSafetyRules(normalized);
@@ -58,6 +65,10 @@ export class Classifier {
     let alternatives: IntentScore[] = await this.engine.scores(choice.language, nluText);
     if (isSafetyIdiom(normalized)) {
       // "me muero de risa": never an emergency, whatever the classifier thinks.
+      alternatives = alternatives.filter((candidate) => !isEmergencyIntent(candidate.intent));
+    }
+    const vocabulary = this.emergencyVocabulary?.[choice.language];
+    if (vocabulary !== undefined && !wordsOf(nluText).some((word) => vocabulary.has(word))) {
       alternatives = alternatives.filter((candidate) => !isEmergencyIntent(candidate.intent));
     }
     const decision = this.decide(alternatives);

@@ -73,8 +73,9 @@ export async function runNluTry(args: string[], out: Out): Promise<number> {
     return 2;
   }
   try {
-    const intents = await createIntents();
-    const result = await intents.classify(text, typeof lang === 'string' ? { languageHint: lang } : {});
+    // `--lang` is the operator's explicit choice: it weighs more than a browser or platform locale.
+    const intents = await createIntents(typeof lang === 'string' ? { localeStrength: 'explicit' } : {});
+    const result = await intents.classify(text, typeof lang === 'string' ? { languageHint: lang, languageHintStrength: 'explicit' } : {});
     out(`intent:   ${result.intent}${result.safety ? '  (safety net)' : ''}`);
     out(`score:    ${result.score.toFixed(3)}`);
     out(`language: ${result.language} (${result.languageSource})`);

@@ -24,8 +24,15 @@ export interface IntentResult {
 }
 
 export interface ClassifyOptions {
-  /** A channel/profile hint (Telegram `language_code`, `--lang`). */
+  /** A language hint: a locale (`en-US`, `ca-ES-valencia`) or a language code (`eu`). */
   readonly languageHint?: string;
+  /**
+   * How much `languageHint` weighs. `profile` (the default: a participant's `locale`, a browser's
+   * `navigator.language`, Telegram `language_code`) yields to clear evidence in the text, even a
+   * short "hola"; `explicit` (`nlu try --lang`, an eval line's `lang`) yields only to a long
+   * message that is strongly in another language.
+   */
+  readonly languageHintStrength?: 'explicit' | 'profile';
   /** The language remembered for the conversation. */
   readonly conversationLanguage?: Language | null;
 }

@@ -96,7 +96,7 @@ export async function evaluate(module: Pick<IntentsModule, 'classify'>, lines: r
   let detected = 0;
   let detectedCorrect = 0;
   for (const line of lines) {
-    const result = await module.classify(line.text, line.lang === undefined ? {} : { languageHint: line.lang });
+    const result = await module.classify(line.text, line.lang === undefined ? {} : { languageHint: line.lang, languageHintStrength: 'explicit' });
     const predicted = result.intent;
     const ok = predicted === line.intent;
     if (ok) correct += 1;

@@ -6,12 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { LANGUAGES, type Language } from '../core/message.js';
 import { Classifier } from './classifier.js';
 import type { ClassifyOptions, IntentResult, IntentsModule } from './contract.js';
-import { INTENT_IDS } from './content/catalogue.js';
+import { INTENT_IDS, isEmergencyIntent } from './content/catalogue.js';
 import { loadContent, type Content } from './content/loader.js';
 import type { DataAnswerProvider } from './data/contract.js';
 import { IntentEngine, type TrainingReport } from './engine.js';
-import { LanguageDetector } from './language.js';
-import { normalizeForNlu } from './normalize.js';
+import { LanguageDetector, type HintStrength } from './language.js';
+import { normalizeForNlu, wordsOf } from './normalize.js';
 import { createPolicy, type IntentsLogger } from './policy.js';
 
 export { INTENT_IDS, EMERGENCY_INTENTS, NONE_INTENT } from './content/catalogue.js';
@@ -20,7 +20,8 @@ export { evaluate, formatEvaluation, parseEvalLines, type EvalLine, type Evaluat
 export { matchSafetyRules, SAFETY_ANSWERS } from './safety.js';
 export { INTENT_PAYLOAD_PREFIX, type IntentsLogger } from './policy.js';
 export { normalizeText, normalizeForNlu } from './normalize.js';
-export { languageFromHint } from './language.js';
+export { languageFromHint, type HintStrength } from './language.js';
+export { isStartTurn, WELCOME_PAYLOADS } from './policy.js';
 
 /** The default content folder (`config/intents` at the project root). */
 export const DEFAULT_CONTENT_DIR = fileURLToPath(new URL('../../config/intents/', import.meta.url));
@@ -31,6 +32,12 @@ export interface CreateIntentsOptions {
   /** Data-backed answers (tax calendar, GTFS), asked first for the intents they declare. */
   readonly providers?: readonly DataAnswerProvider[];
   readonly logger?: IntentsLogger;
+  /**
+   * How much a participant's `locale` weighs in a turn: `profile` (default; a browser or platform
+   * locale is a weak guess that clear evidence in the text overrides) or `explicit` (the operator
+   * chose it, as `nlu try --lang` does).
+   */
+  readonly localeStrength?: HintStrength;
 }
 
 /** The module plus what the CLI, the benchmark and the editor need. */
@@ -44,6 +51,21 @@ export interface Intents extends IntentsModule {
   rawProcess(language: Language, text: string): Promise<unknown>;
 }
 
+/** Per language, the words that appear in emergency utterances and in no other intent's. */
+export function emergencyVocabularyOf(content: Content): Record<Language, Set<string>> {
+  const result = {} as Record<Language, Set<string>>;
+  for (const language of LANGUAGES) {
+    const emergency = new Set<string>();
+    const other = new Set<string>();
+    for (const intent of content.intents.values()) {
+      const target = isEmergencyIntent(intent.id) ? emergency : other;
+      for (const utterance of intent.utterances[language]) for (const word of wordsOf(normalizeForNlu(utterance))) target.add(word);
+    }
+    result[language] = new Set([...emergency].filter((word) => !other.has(word)));
+  }
+  return result;
+}
+
 /**
  * Loads the content, trains the five models (about 1–2 s) and returns the module.
  * Throws `HUB_ERR_CONTENT` (naming file, intent and fix) when the content is invalid.
@@ -55,12 +77,13 @@ export async function createIntents(options: CreateIntentsOptions = {}): Promise
   for (const intent of content.intents.values()) {
     for (const language of LANGUAGES) corpus[language].push(...intent.utterances[language].map(normalizeForNlu));
   }
-  const classifier = new Classifier(engine, new LanguageDetector(corpus), content.policy.thresholds);
+  const classifier = new Classifier(engine, new LanguageDetector(corpus), content.policy.thresholds, emergencyVocabularyOf(content));
   const { safety, understand } = createPolicy({
     classifier,
     content,
     providers: options.providers ?? [],
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.localeStrength === undefined ? {} : { localeStrength: options.localeStrength }),
   });
   options.logger?.info({ trainingMs: Math.round(engine.training.totalMs), utterances: engine.training.utterances }, 'intent models trained');
   return {

@@ -21,6 +21,36 @@ const MARKERS: Readonly<Record<Language, readonly string[]>> = {
 const BASQUE_SUFFIX = /(?:tzen|tzeko|tzea|tzera|rekin|arekin|etan|etako|rako|ekin|aren|tuko|ztu|tzeak|agatik|ngo|ko|rik|tik|ari)$/;
 const BASQUE_CLUSTER = /(?:^|[aeiou])(?:tx|tz|ts)[aeiou]|^k[aeiou]|rr[aeiou]k|zk/;
 
+/**
+ * How much a language hint weighs: `explicit` (the citizen or the operator chose it: `nlu try
+ * --lang`, an eval line's `lang`) or `profile` (a platform or browser locale, a weak guess).
+ */
+export type HintStrength = 'explicit' | 'profile';
+
+/**
+ * Short conventional phrases (greetings, thanks, farewells) and the languages they belong to,
+ * most common first. A message made only of these is clear evidence even though it is short.
+ */
+const CONVENTIONAL_PHRASES: Readonly<Record<string, readonly Language[]>> = {
+  hola: ['es', 'ca'],
+  'buenos dias': ['es'], 'buenas tardes': ['es'], 'buenas noches': ['es'], buenas: ['es'], buenos: ['es'],
+  gracias: ['es'], 'muchas gracias': ['es'], adios: ['es'], 'hasta luego': ['es'], 'que tal': ['es', 'ca'],
+  'bon dia': ['ca'], 'bona tarda': ['ca'], 'bona nit': ['ca'], bones: ['ca'], adeu: ['ca'], gracies: ['ca'],
+  'moltes gracies': ['ca'], merci: ['ca'], 'fins aviat': ['ca'], 'fins ara': ['ca'], 'fins despres': ['ca'], 'bon vespre': ['ca'],
+  'bos dias': ['gl'], 'bo dia': ['gl'], 'boas tardes': ['gl'], 'boas noites': ['gl'], boas: ['gl'], ola: ['gl'],
+  grazas: ['gl'], 'moitas grazas': ['gl'], adeus: ['gl'], 'ata logo': ['gl'], 'ata mais': ['gl'],
+  kaixo: ['eu'], 'egun on': ['eu'], 'arratsalde on': ['eu'], 'gau on': ['eu'], gabon: ['eu'], 'eskerrik asko': ['eu'],
+  milesker: ['eu'], 'mila esker': ['eu'], agur: ['eu'], aupa: ['eu'], 'gero arte': ['eu'], 'ondo izan': ['eu'],
+  hello: ['en'], hi: ['en'], hey: ['en'], thanks: ['en'], 'thank you': ['en'], 'thanks a lot': ['en'], 'good morning': ['en'],
+  'good afternoon': ['en'], 'good evening': ['en'], bye: ['en'], goodbye: ['en'], 'see you': ['en'], cheers: ['en'],
+};
+/** Words that often sit next to a greeting ("hi there", "hola a todos"); never evidence alone. */
+const CONVENTIONAL_FILLERS: Readonly<Record<string, readonly Language[]>> = {
+  there: ['en'], all: ['en'], everyone: ['en'], guys: ['en'], a: ['es', 'ca', 'gl'], todos: ['es', 'gl'], tothom: ['ca'], denoi: ['eu'],
+};
+const CONVENTIONAL: ReadonlyMap<string, readonly Language[]> = new Map(Object.entries(CONVENTIONAL_PHRASES));
+const FILLERS: ReadonlyMap<string, readonly Language[]> = new Map(Object.entries(CONVENTIONAL_FILLERS));
+
 export interface LanguageDetection {
   readonly language: Language;
   /** Margin between the best and the second language, relative to the best (0–1). */
@@ -111,24 +141,92 @@ export class LanguageDetector {
   }
 
   /**
-   * Chooses the turn's language: hint, then the remembered language, then detection, then Spanish.
-   * A hint or a remembered language yields only to strong evidence of another language, so a short
-   * "hola" or "ok" never flips a Catalan conversation to Spanish.
+   * The languages a short conventional message (a greeting, thanks, a farewell) belongs to, when
+   * the whole message is made of such phrases: "hola, buenos días" → ['es'], "hola" → ['es', 'ca'],
+   * "kaixo" → ['eu']. `undefined` when any word is not one of them ("hola, quiero cita", "ok").
    */
-  choose(normalized: string, hint?: string | null, remembered?: Language | null): LanguageChoice {
+  conventional(normalized: string): readonly Language[] | undefined {
+    const words = wordsOf(normalized);
+    if (words.length === 0 || words.length > 6) return undefined;
+    let candidates: Language[] | undefined;
+    let phrases = 0;
+    let index = 0;
+    while (index < words.length) {
+      let matched: readonly Language[] | undefined;
+      let length = 0;
+      // Longest phrase first: "bon dia" before "bon".
+      for (let size = Math.min(3, words.length - index); size >= 1 && matched === undefined; size -= 1) {
+        matched = CONVENTIONAL.get(words.slice(index, index + size).join(' '));
+        if (matched !== undefined) length = size;
+      }
+      if (matched !== undefined) phrases += 1;
+      else if (index > 0) {
+        matched = FILLERS.get(words[index] ?? '');
+        length = 1;
+      }
+      const languages = matched;
+      if (languages === undefined) return undefined;
+      const narrowed: Language[] = candidates === undefined ? [...languages] : candidates.filter((language) => languages.includes(language));
+      // "hola, bon dia" narrows es/ca to ca; "hello, hola" has no common language: no clear evidence.
+      if (narrowed.length === 0) return undefined;
+      candidates = narrowed;
+      index += length;
+    }
+    return phrases > 0 ? candidates : undefined;
+  }
+
+  /**
+   * Chooses the turn's language.
+   *
+   * - An **explicit** hint (`nlu try --lang`, an eval line's `lang`) wins unless the text is
+   *   strongly in another language.
+   * - A **profile** hint (the participant's `locale`: browser `navigator.language`, Telegram
+   *   `language_code`) is weak: it only decides when the text carries no clear evidence. A short
+   *   conventional message decides ("hola" → es with an `en-US` locale, but stays ca with a `ca`
+   *   locale, since "hola" is Catalan too), and so does a distinctive word of one language that
+   *   the hinted language does not share ("quiero cita" → es).
+   * - A remembered conversation language resists short and ambiguous messages ("ok", "sí",
+   *   "gracias" in a Catalan conversation) and yields only to strong evidence. When it equals the
+   *   profile hint it may be nothing but that hint echoed by an earlier turn, so it is then as weak
+   *   as the hint.
+   */
+  choose(normalized: string, hint?: string | null, remembered?: Language | null, strength: HintStrength = 'profile'): LanguageChoice {
     const hinted = languageFromHint(hint);
     // With a hint or a remembered language, detection only decides a switch: words suffice.
     const detection = this.detect(normalized, hinted === undefined && !remembered);
     const switchTo = detection?.strong ? detection.language : undefined;
-    if (hinted) {
+    if (hinted && strength === 'explicit') {
       if (switchTo && switchTo !== hinted) return { language: switchTo, source: 'detected', detection };
       return { language: hinted, source: 'hint', detection };
     }
-    if (remembered) {
+    if (remembered && remembered !== hinted) {
       if (switchTo && switchTo !== remembered) return { language: switchTo, source: 'detected', detection };
       return { language: remembered, source: 'conversation', detection };
     }
+    if (hinted) {
+      const clear = this.clearEvidence(normalized, detection, hinted);
+      if (clear !== undefined && clear !== hinted) return { language: clear, source: 'detected', detection };
+      return remembered ? { language: remembered, source: 'conversation', detection } : { language: hinted, source: 'hint', detection };
+    }
     if (detection) return { language: detection.language, source: 'detected', detection };
     return { language: DEFAULT_LANGUAGE, source: 'default', detection };
+  }
+
+  /** The language the text clearly is, judged against a weak hint; `undefined` when unclear. */
+  private clearEvidence(normalized: string, detection: LanguageDetection | undefined, hinted: Language): Language | undefined {
+    const conventional = this.conventional(normalized);
+    if (conventional !== undefined) {
+      // An ambiguous greeting keeps a hint it is compatible with ("hola" + ca); otherwise the first
+      // listed language of the phrase, the most common one ("hola" → es).
+      return conventional.includes(hinted) ? hinted : conventional[0];
+    }
+    if (detection === undefined) return undefined;
+    if (detection.strong) return detection.language;
+    // At least one distinctive marker word (2 points), no evidence at all for the hinted language.
+    const words = wordsOf(normalized);
+    const hintedScore = words.reduce((sum, word) => sum + (this.markers.get(word) === hinted ? 1 : 0), 0);
+    const markerScore = words.reduce((sum, word) => sum + (this.markers.get(word) === detection.language ? 1 : 0), 0);
+    if (markerScore >= 1 && hintedScore === 0 && detection.confidence >= 0.5) return detection.language;
+    return undefined;
   }
 }

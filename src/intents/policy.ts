@@ -9,7 +9,7 @@ import type { DataAnswerProvider } from './data/contract.js';
 import type { Analysis, Classifier } from './classifier.js';
 import { NONE_INTENT, isEmergencyIntent, isIntentId, type EmergencyIntent } from './content/catalogue.js';
 import type { Content } from './content/loader.js';
-import { languageFromHint, DEFAULT_LANGUAGE } from './language.js';
+import { languageFromHint, DEFAULT_LANGUAGE, type HintStrength } from './language.js';
 import { normalizeText } from './normalize.js';
 import { SAFETY_ANSWERS } from './safety.js';
 
@@ -36,6 +36,29 @@ export interface PolicyDeps {
   readonly content: Content;
   readonly providers: readonly DataAnswerProvider[];
   readonly logger?: IntentsLogger;
+  /**
+   * How much the participant's `locale` weighs: `profile` (default; a browser or platform locale
+   * yields to clear evidence in the text) or `explicit` (`nlu try --lang`: the operator chose it).
+   */
+  readonly localeStrength?: HintStrength;
+}
+
+/**
+ * Postback payloads that mean "a conversation just started": Bot Framework's `conversationUpdate`
+ * (src/bots/botframework decodes it as payload `welcome`). Telegram's `/start` is recognised by its
+ * text (see {@link isStartTurn}).
+ */
+export const WELCOME_PAYLOADS: readonly string[] = ['welcome'];
+const GREETING_INTENT = 'conversacion.saludo';
+/** Telegram's `/start`, `/start@bot_name`, with or without a deep-link payload. */
+const START_COMMAND = /^\/start(?:@\w+)?(?:\s+\S+)?\s*$/;
+
+/** True for a turn that opens a conversation (Bot Framework welcome, Telegram `/start`): greet. */
+export function isStartTurn(inbound: TurnContext['inbound']): boolean {
+  if (inbound.kind === 'postback') {
+    return (inbound.payload !== undefined && WELCOME_PAYLOADS.includes(inbound.payload)) || START_COMMAND.test((inbound.text ?? '').trim());
+  }
+  return inbound.kind === 'text' && START_COMMAND.test((inbound.text ?? '').trim());
 }
 
 function turnText(ctx: TurnContext): string | undefined {
@@ -53,6 +76,7 @@ function patchState(ctx: TurnContext, changes: Partial<ConversationState>): void
 /** Builds the safety middleware and the `understand` chain over one trained classifier. */
 export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand: readonly Middleware[] } {
   const { classifier, content, providers, logger } = deps;
+  const localeStrength = deps.localeStrength ?? 'profile';
   const memory = new WeakMap<TurnContext, TurnMemory>();
   const policy = content.policy;
 
@@ -69,15 +93,18 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
     const entry = remember(ctx);
     if (!entry.analysis) {
       entry.analysis = await classifier.analyze(text, {
-        ...(ctx.inbound.from.locale === undefined ? {} : { languageHint: ctx.inbound.from.locale }),
+        ...(ctx.inbound.from.locale === undefined ? {} : { languageHint: ctx.inbound.from.locale, languageHintStrength: localeStrength }),
         conversationLanguage: ctx.conversation.language,
       });
     }
     return entry.analysis;
   };
 
+  // Without text to read, the language the citizen has been writing in beats a profile locale.
   const fallbackLanguage = (ctx: TurnContext): Language =>
-    languageFromHint(ctx.inbound.from.locale) ?? ctx.conversation.language ?? DEFAULT_LANGUAGE;
+    localeStrength === 'explicit'
+      ? (languageFromHint(ctx.inbound.from.locale) ?? ctx.conversation.language ?? DEFAULT_LANGUAGE)
+      : (ctx.conversation.language ?? languageFromHint(ctx.inbound.from.locale) ?? DEFAULT_LANGUAGE);
 
   const emergencyReply = (ctx: TurnContext, intent: EmergencyIntent, language: Language, data: Record<string, unknown>): void => {
     const answer = SAFETY_ANSWERS[intent][language];
@@ -86,7 +113,7 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
 
   const safety: Middleware = async (ctx, next) => {
     const text = turnText(ctx);
-    if (text === undefined || text.trim().length === 0 || ctx.inbound.kind === 'postback') {
+    if (text === undefined || text.trim().length === 0 || ctx.inbound.kind === 'postback' || isStartTurn(ctx.inbound)) {
       await next();
       return;
     }
@@ -107,7 +134,8 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
 
   const languageStep: Middleware = async (ctx, next) => {
     const text = turnText(ctx);
-    if (text !== undefined && text.trim().length > 0) {
+    // "/start" and "welcome" say nothing about the citizen's language: use the profile.
+    if (text !== undefined && text.trim().length > 0 && !isStartTurn(ctx.inbound)) {
       const { result } = await analyze(ctx, text);
       ctx.language = result.language;
     } else {
@@ -121,7 +149,12 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
     const pending = ctx.state.pendingChoices;
     const entry = remember(ctx);
     let picked: Choice | undefined;
-    if (ctx.inbound.kind === 'postback' && ctx.inbound.payload) {
+    if (isStartTurn(ctx.inbound)) {
+      // A (re)started conversation: greet. A deep link may name an intent (`/start intent:renta.cita`
+      // arrives as that payload); anything else a deep link carries is the bot's own, so greet too.
+      const payload = ctx.inbound.kind === 'postback' ? ctx.inbound.payload : undefined;
+      picked = { title: '', payload: payload?.startsWith(INTENT_PAYLOAD_PREFIX) && isIntentId(payload.slice(INTENT_PAYLOAD_PREFIX.length)) ? payload : `${INTENT_PAYLOAD_PREFIX}${GREETING_INTENT}` };
+    } else if (ctx.inbound.kind === 'postback' && ctx.inbound.payload) {
       picked = pending?.find((choice) => choice.payload === ctx.inbound.payload) ?? { title: '', payload: ctx.inbound.payload };
     } else if (pending && pending.length > 0 && ctx.inbound.kind === 'text') {
       const answer = normalizeText(ctx.inbound.text ?? '').replace(/[.)!:]+$/, '').trim();
@@ -177,7 +210,7 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
     if (rephrase) ctx.reply(rephrase);
   };
 
-  const answerIntent = async (ctx: TurnContext, intent: string, language: Language, text: string): Promise<void> => {
+  const answerIntent = async (ctx: TurnContext, intent: string, language: Language, text: string, score = 1): Promise<void> => {
     if (intent === AGENT_INTENT) {
       const queue = content.intents.get(AGENT_INTENT)?.handoffQueue ?? 'general';
       patchState(ctx, { misunderstood: 0 });
@@ -210,14 +243,24 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
         logger?.warn({ err: error, intent }, 'data answer provider failed; using the written answer');
       }
     }
+    const queue = isIntentId(intent) ? content.intents.get(intent)?.handoffQueue : undefined;
+    const personChoice = (): Choice => ({
+      title: content.intents.get(AGENT_INTENT)?.title[language] ?? 'Persona',
+      payload: `${INTENT_PAYLOAD_PREFIX}${AGENT_INTENT}`,
+    });
     if (!answered) {
       const message = writtenAnswer(intent, language);
-      if (message) ctx.reply(message);
+      // A guess on a topic people handle: the way to a person rides on the answer itself, as one
+      // button, instead of a second message after every answer (users find that noisy).
+      const below = policy.handoffChoiceBelowScore;
+      if (message?.kind === 'text' && queue !== undefined && below !== undefined && score < below && !policy.offerHandoffAfterAnswer) {
+        const choices = [personChoice()];
+        ctx.reply({ kind: 'choices', text: message.text, ...(message.short === undefined ? {} : { short: message.short }), choices });
+        patchState(ctx, { pendingChoices: choices });
+      } else if (message) ctx.reply(message);
     }
-    const queue = isIntentId(intent) ? content.intents.get(intent)?.handoffQueue : undefined;
-    if (policy.offerHandoffAfterAnswer && queue !== undefined && ctx.state.pendingChoices === undefined) {
-      const title = content.intents.get(AGENT_INTENT)?.title[language] ?? 'Persona';
-      const choices = [{ title, payload: `${INTENT_PAYLOAD_PREFIX}${AGENT_INTENT}` }];
+    if (policy.offerHandoffAfterAnswer && queue !== undefined && (ctx.patch.state ?? ctx.state).pendingChoices === undefined) {
+      const choices = [personChoice()];
       ctx.reply({ kind: 'choices', text: policy.messages[language].handoffOffer, choices });
       patchState(ctx, { pendingChoices: choices });
     }
@@ -238,7 +281,8 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
     } else if (text.trim().length === 0) {
       ctx.reply({ kind: 'text', text: messages.empty, short: messages.empty });
     } else {
-      const { decision } = await analyze(ctx, text);
+      const analysis = await analyze(ctx, text);
+      const { decision } = analysis;
       switch (decision.kind) {
         case 'emergency':
           // Only reachable when the app runs `understand` without the safety middleware.
@@ -247,7 +291,7 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
           ctx.handoff = { reason: 'emergency', priority: 'urgent', queue: 'urgencias', intent: decision.intent };
           break;
         case 'answer':
-          await answerIntent(ctx, decision.intent, language, text);
+          await answerIntent(ctx, decision.intent, language, text, analysis.result.score);
           break;
         case 'clarify': {
           const choices = decision.intents.map((intent) => ({

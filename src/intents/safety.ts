@@ -18,7 +18,7 @@ const RULES: RuleSet = {
     /\bincendio\b|\bhay (un )?fuego\b|\bfuego en\b|\bse (esta|estan) quemando\b|\bsale (mucho )?humo\b/,
     /\b(ha habido|hay|he tenido|hemos tenido|acabo de tener|acaba de haber) un (accidente|atropello|choque)\b|\baccidente de (coche|trafico|moto|autobus)\b|\b(han|ha) atropellado\b/,
     /\b(esta|estan) inconsciente|\binconsciente\b|\bno respira\b|\bno reacciona\b|\bse ha desmayado\b|\bse ha caido y no\b|\binfarto\b|\bictus\b|\bconvulsion|\bse (esta|estan) ahogando\b|\bsangra(ndo)? mucho\b|\bsobredosis\b/,
-    /\bme (estan|esta) (pegando|atacando|agrediendo|apunalando|robando|atracando)\b|\b(nos|les|le) (estan|esta) (pegando|atacando|robando)\b|\bestan robando\b|\bestan entrando en (mi|la|nuestra) casa\b|\bme han (apunalado|disparado)\b|\bhay un ladron\b|\btiroteo\b|\bdisparos\b|\b(tiene|lleva) un (cuchillo|arma|pistola|navaja)\b|\bpelea con (cuchillos?|navajas?|armas?)\b/,
+    /\bme (estan|esta) (pegando|atacando|agrediendo|apunalando|robando|atracando)\b|\b(nos|les|le) (estan|esta) (pegando|atacando|robando)\b|\bestan robando\b|\bestan entrando (a robar|en (mi|la|nuestra) casa)\b|\bme han (apunalado|disparado)\b|\bhay un ladron\b|\btiroteo\b|\bdisparos\b|\b(tiene|lleva) un (cuchillo|arma|pistola|navaja)\b|\bpelea con (cuchillos?|navajas?|armas?)\b/,
     /\bnecesito (una )?ambulancia\b|\bllam(a|ad|en|e) a (la policia|una ambulancia|los bomberos)\b|\bfuga de gas\b|\bhuele (mucho )?a gas\b|\bsocorro\b|\bauxilio\b|\bes una emergencia\b|^emergencia\b/,
     // ca
     /\bincendi\b|\bhi ha foc\b|\bs'esta cremant\b|\bhi ha (hagut )?un accident\b|\binconscient\b|\bno respira\b|\bs'ha desmaiat\b|\bm'estan (pegant|atacant|robant|agredint)\b|\bestan robant\b|\bestan entrant a (casa|la casa)\b|\btruque(u|s) a (la policia|una ambulancia|els bombers)\b|\bnecessito una ambulancia\b|\bfuita de gas\b|\bsocors\b|\bauxili\b|\bes una emergencia\b/,
@@ -55,7 +55,7 @@ const RULES: RuleSet = {
     // eu
     /\bhil (egin )?nahi (dut|naiz)\b|\bez dut bizi(tzen)? (jarraitu )?nahi\b|\b(bere|nire|neure) buruaz beste\b|\bmin egin nahi (diot|dit) neure buruari\b|\bsuizid|\bdena amaitu nahi\b/,
     // en
-    /\bi (want|wanna) to die\b|\b(kill|killing|hurt|hurting|harm|harming) myself\b|\bsuicid|\bend (my|it) (life|all)\b|\bend it all\b|\b(don'?t|do not) want to (live|be alive)\b|\bself[- ]harm|\bno reason to live\b|\bbetter off dead\b/,
+    /\bi (just |really |only )?(want|wanna) to die\b|\b(kill|killing|hurt|hurting|harm|harming) myself\b|\bsuicid|\bend (my|it) (life|all)\b|\bend it all\b|\b(don'?t|do not) want to (live|be alive)\b|\bself[- ]harm|\bno reason to live\b|\bbetter off dead\b/,
   ],
 };
 

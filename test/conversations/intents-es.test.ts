@@ -33,4 +33,21 @@ describe('a conversation in Spanish (es)', () => {
     expect(chat.last?.handoff).toMatchObject({ reason: 'citizen', priority: 'normal', queue: 'general' });
     expect(chat.conversation.language).toBe('es');
   });
+
+  it('a web chat with an English browser locale (en-US): "hola" gets a Spanish answer and the conversation stays Spanish', async () => {
+    const chat = new FakeChat(intents, 'en-US');
+    await chat.send('hola');
+    expect(chat.last?.nlu?.intent).toBe('conversacion.saludo');
+    expect(chat.language()).toBe('es');
+    expect(chat.text()).toMatch(/Hola! Soy el asistente/);
+    expect(chat.conversation.language).toBe('es');
+
+    await chat.send('ok');
+    expect(chat.language()).toBe('es');
+
+    await chat.send('cuánto cuesta el abono transporte?');
+    expect(chat.last?.nlu?.intent).toBe('transporte.tarifas');
+    expect(chat.language()).toBe('es');
+  });
 });
+

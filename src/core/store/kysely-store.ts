@@ -240,6 +240,8 @@ export class KyselyStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Writes already promised to callers commit before the database goes away.
+    while (this.pendingWrites.length > 0) await this.flushWrites();
     this.closed = true;
     await this.destroyDb();
   }
@@ -270,12 +272,25 @@ export class KyselyStore implements Store {
         return { inbound: toStoredInbound(existing), conversation, duplicate: true };
       }
       const now = new Date().toISOString();
-      let contact = await trx
-        .selectFrom('contacts')
-        .select(['id', 'display_name', 'locale'])
-        .where('channel', '=', channel)
-        .where('external_id', '=', message.from.id)
+      const replyContext = message.replyContext === undefined ? null : JSON.stringify(message.replyContext);
+      // One read finds the conversation and its contact for a citizen who wrote before (the common case).
+      const known = await trx
+        .selectFrom('conversations')
+        .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+        .selectAll('conversations')
+        .select(['contacts.display_name', 'contacts.locale'])
+        .where('conversations.conversation_key', '=', message.conversationKey)
         .executeTakeFirst();
+      let contact: { id: string; display_name: string | null; locale: string | null } | undefined =
+        known === undefined ? undefined : { id: known.contact_id, display_name: known.display_name, locale: known.locale };
+      if (contact === undefined) {
+        contact = await trx
+          .selectFrom('contacts')
+          .select(['id', 'display_name', 'locale'])
+          .where('channel', '=', channel)
+          .where('external_id', '=', message.from.id)
+          .executeTakeFirst();
+      }
       if (contact === undefined) {
         contact = { id: randomUUID(), display_name: message.from.displayName ?? null, locale: message.from.locale ?? null };
         await trx
@@ -286,19 +301,11 @@ export class KyselyStore implements Store {
         (message.from.displayName !== undefined && message.from.displayName !== contact.display_name) ||
         (message.from.locale !== undefined && message.from.locale !== contact.locale)
       ) {
-        await trx
-          .updateTable('contacts')
-          .set({ display_name: message.from.displayName ?? contact.display_name, locale: message.from.locale ?? contact.locale })
-          .where('id', '=', contact.id)
-          .execute();
+        contact = { id: contact.id, display_name: message.from.displayName ?? contact.display_name, locale: message.from.locale ?? contact.locale };
+        await trx.updateTable('contacts').set({ display_name: contact.display_name, locale: contact.locale }).where('id', '=', contact.id).execute();
       }
-      const replyContext = message.replyContext === undefined ? null : JSON.stringify(message.replyContext);
-      let conversationRow = await trx
-        .selectFrom('conversations')
-        .selectAll()
-        .where('conversation_key', '=', message.conversationKey)
-        .executeTakeFirst();
-      if (conversationRow === undefined) {
+      let conversationRow: Selectable<ConversationsTable>;
+      if (known === undefined) {
         conversationRow = {
           id: randomUUID(),
           channel,
@@ -316,8 +323,9 @@ export class KyselyStore implements Store {
         };
         await trx.insertInto('conversations').values(conversationRow).execute();
       } else {
+        const { display_name: _name, locale: _locale, ...row } = known;
         // A citizen writing again is reachable again, and the latest routing data wins.
-        conversationRow = { ...conversationRow, reply_context: replyContext ?? conversationRow.reply_context, unreachable: 0, last_inbound_at: now, updated_at: now };
+        conversationRow = { ...row, reply_context: replyContext ?? row.reply_context, unreachable: 0, last_inbound_at: now, updated_at: now };
         await trx
           .updateTable('conversations')
           .set({ reply_context: conversationRow.reply_context, unreachable: 0, last_inbound_at: now, updated_at: now })

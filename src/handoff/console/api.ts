@@ -249,7 +249,7 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
           throw new HubError('HUB_ERR_UNAUTHENTICATED', 'wrong username or password');
         }
         const session = await auth.users.openSession(user.id, auth.sessionHours);
-        auth.setSessionCookie(reply, session.token, session.expiresAt);
+        auth.setSessionCookie(reply, session.token);
         await queue.touch(user.id);
         return { user: publicUser(user), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
       },

@@ -49,7 +49,7 @@ const PolicyMessagesSchema = Type.Object(
     empty: NonEmptyText,
     /** Reply to attachments, locations, stickers… */
     unsupported: NonEmptyText,
-    /** Added after an answer whose intent has a `handoffQueue`. */
+    /** Offer of a person (after an answer with `offerHandoffAfterAnswer`). */
     handoffOffer: NonEmptyText,
   },
   { additionalProperties: false },
@@ -70,7 +70,13 @@ export const PolicyFileSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /** Old behaviour: a second message offering a person after every answer of a queued topic. */
     offerHandoffAfterAnswer: Type.Boolean(),
+    /**
+     * Attach "talk to a person" as a choice on the answer itself when the intent has a
+     * `handoffQueue` and the NLU score is below this (the bot may have guessed). Absent: never.
+     */
+    handoffChoiceBelowScore: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     messages: PerLanguage(PolicyMessagesSchema),
   },
   { additionalProperties: false },

@@ -136,7 +136,7 @@ for (const kind of storeKinds) {
         await new Promise((resolve) => setTimeout(resolve, ms));
         order.push(`end ${label}`);
       };
-      await Promise.all([store.withConversationLock('c1', slow('a', 30)), store.withConversationLock('c1', slow('b', 1)), store.withConversationLock('c2', slow('c', 1))]);
+      await Promise.all([store.withConversationLock('c1', slow('a', 300)), store.withConversationLock('c1', slow('b', 1)), store.withConversationLock('c2', slow('c', 1))]);
       expect(order.indexOf('end a')).toBeLessThan(order.indexOf('start b'));
       expect(order.indexOf('start c')).toBeLessThan(order.indexOf('end a'));
     });

@@ -5,7 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import { HubEvents } from '../../../src/core/events.js';
 import type { InboundMessage } from '../../../src/core/message.js';
-import { createStore, type KyselyStore } from '../../../src/core/store/index.js';
+import type { KyselyStore } from '../../../src/core/store/index.js';
+import { disposeStore, storeKinds, type StoreKind } from '../../helpers/stores.js';
 import { loadHandoffConfig, type HandoffConfig } from '../../../src/handoff/config.js';
 import { createHandoff, type HandoffModule } from '../../../src/handoff/index.js';
 import type { HandoffLogger } from '../../../src/handoff/queue.js';
@@ -38,9 +39,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { now?: Date; config?: (c: HandoffConfig) => HandoffConfig; tick?: boolean } = {}): Promise<Harness> {
-  const store = await createStore(':memory:');
-  await store.migrate();
+/** SQLite always; PostgreSQL when VENTANILLA_TEST_POSTGRES_URL is set (see test/helpers/stores.ts). */
+export const handoffStoreKinds: readonly StoreKind[] = storeKinds;
+
+export async function createHarness(options: { now?: Date; config?: (c: HandoffConfig) => HandoffConfig; store?: StoreKind } = {}): Promise<Harness> {
+  const store = await (options.store ?? (storeKinds[0] as StoreKind)).open();
   const events = new HubEvents();
   const base = loadHandoffConfig(CONFIG_DIR, {});
   const config = options.config === undefined ? base : options.config(base);
@@ -62,7 +65,7 @@ export async function createHarness(options: { now?: Date; config?: (c: HandoffC
     handoff: undefined as unknown as HandoffModule,
     async close() {
       await harness.handoff.stop();
-      await store.close();
+      await disposeStore(store);
     },
   };
   (harness as { handoff: HandoffModule }).handoff = await createHandoff({ store, events, clock: harness.clock, config, logger: silentLogger });

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isHubError } from '../../../src/core/errors.js';
 import type { Ticket } from '../../../src/handoff/queue.js';
 import type { Priority } from '../../../src/handoff/routing.js';
-import { WEEKEND, createAgent, createConversation, createHarness, type Harness } from './helpers.js';
+import type { StoreKind } from '../../helpers/stores.js';
+import { WEEKEND, createAgent, createConversation, createHarness as createHarnessOn, handoffStoreKinds, type Harness } from './helpers.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -14,7 +15,12 @@ async function lastMessage(conversationId: string): Promise<string | null> {
   return [...transcript].reverse().find((e) => e.outboxId !== null)?.text ?? null;
 }
 
-describe('handoff queue', () => {
+describe.each(handoffStoreKinds.map((kind) => [kind.name, kind] as const))('handoff queue on %s', (_name, kind: StoreKind) => {
+  const createHarness = (options: Parameters<typeof createHarnessOn>[0] = {}): Promise<Harness> => createHarnessOn({ ...options, store: kind });
+  if (!kind.enabled) {
+    it.skip('needs VENTANILLA_TEST_POSTGRES_URL', () => undefined);
+    return;
+  }
   it('enqueues idempotently: one open ticket per conversation, priority only raised', async () => {
     h = await createHarness();
     const conversationId = await createConversation(h.store);
@@ -97,7 +103,10 @@ describe('handoff queue', () => {
     for (const e of assigned) assignedOnce.set(e.ticketId as string, (assignedOnce.get(e.ticketId as string) ?? 0) + 1);
     expect(assignedOnce.size).toBe(200);
     expect([...assignedOnce.values()].every((n) => n === 1)).toBe(true);
-    // FIFO within each priority: assignment order equals enqueue order.
+    // FIFO within each priority: assignment order equals arrival order (the queue's FIFO key).
+    const tickets = await h.handoff.queue.db.selectFrom('handoff_tickets').select(['id', 'priority', 'enqueued_at']).execute();
+    const arrival = (id: string | null): string => tickets.find((t) => t.id === id)?.enqueued_at ?? '';
+    expect(queued.map((e) => arrival(e.ticketId))).toEqual([...queued.map((e) => arrival(e.ticketId))].sort());
     for (const priority of ['urgent', 'vulnerable', 'normal'] as const) {
       const enqueueOrder = queued.filter((e) => e.data.priority === priority).map((e) => e.ticketId);
       const ticketsOfPriority = new Set(enqueueOrder);

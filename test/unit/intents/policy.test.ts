@@ -53,16 +53,21 @@ describe('decision policy', () => {
     await chat.send('2');
     expect(chat.text()).toMatch(/madrid\.es\/citaprevia/);
     expect(chat.last?.nlu?.intent).toBe('tramites.cita_previa');
-    expect(chat.conversation.state.pendingChoices).toEqual([{ title: 'Hablar con una persona', payload: 'intent:conversacion.agente' }]);
+    // The citizen picked the topic: a plain answer, no second message offering a person.
+    expect(chat.last?.replies).toHaveLength(1);
+    expect(chat.last?.replies[0]?.message.kind).toBe('text');
+    expect(chat.conversation.state.pendingChoices).toBeUndefined();
   });
 
   it('a postback payload and a choice title map back too', async () => {
-    const module = scriptedModule({});
+    const module = scriptedModule({ 'lo de la cita': [{ intent: 'renta.cita', score: 0.7 }] });
     const chat = new FakeChat(module, 'es');
     await chat.press('intent:renta.pago');
     expect(chat.text()).toMatch(/fraccionarlo/);
-    // The offer of a person after the answer: its title selects it.
-    await chat.send('hablar con una persona');
+    // A hesitant answer carries the person button; its title (typed) selects it.
+    await chat.send('lo de la cita');
+    expect(chat.conversation.state.pendingChoices).toEqual([{ title: 'Hablar con una persona', payload: 'intent:conversacion.agente' }]);
+    await chat.send('Hablar con una persona');
     expect(chat.last?.handoff).toMatchObject({ reason: 'citizen', queue: 'general' });
   });
 
@@ -134,5 +139,76 @@ describe('decision policy', () => {
       expect(ctx.replies.length + (ctx.handoff ? 1 : 0)).toBeGreaterThan(0);
       expect(chat.nextCalled).toBe(true);
     }
+  });
+
+  it('a confident answer comes alone: no second message offering a person', async () => {
+    const module = scriptedModule({ 'como pago la renta a plazos': [{ intent: 'renta.pago', score: 0.97 }] });
+    const chat = new FakeChat(module, 'es');
+    const ctx = await chat.send('como pago la renta a plazos');
+    expect(ctx.replies).toHaveLength(1);
+    expect(ctx.replies[0]?.message.kind).toBe('text');
+    expect(chat.text()).toMatch(/fraccionarlo/);
+    expect(chat.text()).not.toMatch(/Hablar con una persona/);
+  });
+
+  it('a hesitant answer on a topic with a queue carries the person button on the same message', async () => {
+    const module = scriptedModule({ 'lo de pagar renta': [{ intent: 'renta.pago', score: 0.66 }, { intent: 'None', score: 0.2 }] });
+    const chat = new FakeChat(module, 'es');
+    const ctx = await chat.send('lo de pagar renta');
+    expect(ctx.replies).toHaveLength(1);
+    const reply = ctx.replies[0]?.message;
+    expect(reply?.kind).toBe('choices');
+    if (reply?.kind !== 'choices') throw new Error('expected choices');
+    expect(reply.text).toMatch(/fraccionarlo/);
+    expect(reply.choices).toEqual([{ title: 'Hablar con una persona', payload: 'intent:conversacion.agente' }]);
+    await chat.send('1');
+    expect(chat.last?.handoff).toMatchObject({ reason: 'citizen', queue: 'general' });
+  });
+
+  it('answers of topics that usually need a person say how to reach one', async () => {
+    const chat = new FakeChat(intents, 'es');
+    await chat.press('intent:renta.devolucion');
+    expect(chat.text()).toMatch(/escribe «persona»/);
+    expect(chat.last?.replies).toHaveLength(1);
+  });
+
+  it.each([
+    ['es-ES', /Hola/],
+    ['ca', /Hola|Bon dia/],
+    ['eu-ES', /Kaixo/],
+    ['en-GB', /citizen service assistant/],
+  ])('a Bot Framework welcome (postback "welcome") with locale %s gets the greeting in that language', async (locale, expected) => {
+    const chat = new FakeChat(intents, locale);
+    const ctx = await chat.press('welcome');
+    expect(ctx.nlu?.intent).toBe('conversacion.saludo');
+    expect(ctx.language).toBe(locale.slice(0, 2));
+    expect(chat.text()).toMatch(expected);
+    expect(ctx.handoff).toBeUndefined();
+  });
+
+  it('Telegram /start (text, /start@bot, or a deep-link postback) gets the greeting, not "didn\'t understand"', async () => {
+    for (const inbound of [
+      inboundOf({ kind: 'text', text: '/start' }, 'gl'),
+      inboundOf({ kind: 'text', text: '/start@ventanilla_bot' }, 'gl'),
+      inboundOf({ kind: 'postback', text: '/start campaign-42', payload: 'campaign-42' }, 'gl'),
+    ]) {
+      const chat = new FakeChat(intents, 'gl');
+      const ctx = await chat.turn(inbound);
+      expect(ctx.nlu?.intent).toBe('conversacion.saludo');
+      expect(ctx.language).toBe('gl');
+      expect(chat.text()).not.toMatch(/doutra forma|outra maneira/);
+      expect(chat.conversation.state.misunderstood ?? 0).toBe(0);
+    }
+    // Without a locale: the greeting in the default language.
+    const chat = new FakeChat(intents);
+    await chat.send('/start');
+    expect(chat.last?.nlu?.intent).toBe('conversacion.saludo');
+    expect(chat.language()).toBe('es');
+  });
+
+  it('a deep link naming an intent answers that intent', async () => {
+    const chat = new FakeChat(intents, 'es');
+    await chat.turn(inboundOf({ kind: 'postback', text: '/start intent:renta.pago', payload: 'intent:renta.pago' }, 'es'));
+    expect(chat.last?.nlu?.intent).toBe('renta.pago');
   });
 });

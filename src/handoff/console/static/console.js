@@ -274,7 +274,8 @@
       }
       list.append(item);
     }
-    list.scrollTop = list.scrollHeight;
+    const box = $('transcript-box');
+    box.scrollTop = box.scrollHeight;
   }
 
   function fillCanned(canned) {
