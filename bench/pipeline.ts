@@ -96,7 +96,7 @@ async function throughput(store: KyselyStore, intents: IntentsModule, messages: 
   for (let offset = 0; offset < messages; offset += wave) {
     const batch = [];
     for (let i = offset; i < Math.min(messages, offset + wave); i += 1) {
-      batch.push(hub.runner.accept(inbound(i % conversations, QUESTIONS[i % QUESTIONS.length] ?? 'hola', `t${i}`)));
+      batch.push(hub.runner.accept(inbound(i % (conversations - 3), QUESTIONS[i % QUESTIONS.length] ?? 'hola', `t${i}`)));
     }
     await Promise.all(batch);
   }
@@ -119,7 +119,7 @@ async function pacedLatency(store: KyselyStore, intents: IntentsModule, rate: nu
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     const key = `p${i}`;
     sentAt.set(key, performance.now());
-    void hub.runner.accept(inbound(i % 500, QUESTIONS[i % QUESTIONS.length] ?? 'hola', key));
+    void hub.runner.accept(inbound(i % 497, QUESTIONS[i % QUESTIONS.length] ?? 'hola', key));
   }
   await until(() => drained(store), 300_000);
   const latencies = [...sentAt.entries()]
@@ -146,6 +146,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ventanilla-bench-'));
 const rows: string[] = [];
 const nlpRate = await rawNlp(intents, 5_000);
 
+const only = process.env.BENCH_STORES?.split(',');
 const targets: { name: string; open: () => Promise<{ store: KyselyStore; dispose: () => Promise<void> }> }[] = [
   {
     name: 'sqlite (file, WAL)',
@@ -171,6 +172,7 @@ if (pgUrl !== undefined && pgUrl !== '') {
   console.log('VENTANILLA_TEST_POSTGRES_URL is not set: PostgreSQL figures skipped.');
 }
 
+if (only !== undefined) targets.splice(0, targets.length, ...targets.filter((t) => only.some((o) => t.name.startsWith(o))));
 console.log(`pipeline benchmark: ${messages} messages over 1000 conversations; paced run 500 msg/s for 10 s`);
 for (const target of targets) {
   const a = await target.open();

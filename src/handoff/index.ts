@@ -47,6 +47,8 @@ export interface HandoffDeps {
   readonly notifyOutbox?: () => void;
   /** Live-feed poll interval for events written by other instances (default 1000 ms). */
   readonly feedPollMs?: number;
+  /** How long the assignment roster is cached (default 2000 ms); see HandoffQueue.planAssignments. */
+  readonly rosterTtlMs?: number;
 }
 
 export interface HandoffModule extends HandoffPort {

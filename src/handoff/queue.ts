@@ -6,7 +6,8 @@
  * `custom` hub event (`handoff.<type>`) after it is committed.
  */
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { performance } from 'node:perf_hooks';
+import { sql, type Selectable } from 'kysely';
 import { HubError } from '../core/errors.js';
 import type { HubEvents } from '../core/events.js';
 import { KeyedMutex } from '../core/keyed-mutex.js';
@@ -112,6 +113,8 @@ export interface QueueDeps {
   readonly logger: HandoffLogger;
   /** Wakes the outbox worker after queue notices or agent messages are enqueued. */
   readonly notifyOutbox?: () => void;
+  /** How long the assignment roster (available agents, open-chat counts) is cached; default 2000 ms. */
+  readonly rosterTtlMs?: number;
 }
 
 export interface Actor {
@@ -122,11 +125,18 @@ export interface Actor {
 
 const SYSTEM = 'system';
 
+interface Roster {
+  readonly loadedAt: number;
+  readonly agents: AgentCandidate[];
+  readonly names: ReadonlyMap<string, string>;
+}
+
 /** The handoff queue over the store's database. Safe to use from several processes. */
 export class HandoffQueue {
   readonly db: HandoffDb;
   private readonly mutex = new KeyedMutex();
   private readonly handleCache = new Map<string, { at: number; minutes: number }>();
+  private roster: Roster | undefined;
 
   constructor(private readonly deps: QueueDeps) {
     this.db = handoffDb(deps.store);
@@ -445,10 +455,11 @@ export class HandoffQueue {
 
   /**
    * Moves a ticket with a conditional update: succeeds only if it is still `expected.status`
-   * (and, when given, still held by `expected.agentId`). Returns the new ticket or `undefined`
-   * when someone else moved it first.
+   * (and still held by `expected.agentId`). With `guardAgent`, also only while that agent is
+   * available with free capacity, checked in the same statement (an instance's cached roster may
+   * be stale; the database is not). Returns the new ticket or `undefined` when it did not move.
    */
-  private async move(expected: Ticket, action: TicketAction, set: Partial<HandoffTicketsTable>): Promise<Ticket | undefined> {
+  private async move(expected: Ticket, action: TicketAction, set: Partial<HandoffTicketsTable>, guardAgent?: string): Promise<Ticket | undefined> {
     const to = transition(expected.status, action);
     const now = this.now().toISOString();
     const columns: Partial<HandoffTicketsTable> = { ...set, status: to, updated_at: now };
@@ -458,15 +469,38 @@ export class HandoffQueue {
     }
     let q = this.db.updateTable('handoff_tickets').set(columns).where('id', '=', expected.id).where('status', '=', expected.status);
     q = expected.agentId === null ? q.where('agent_id', 'is', null) : q.where('agent_id', '=', expected.agentId);
+    if (guardAgent !== undefined) {
+      // NULL capacity (agent not available or disabled) makes the comparison false.
+      q = q.where(
+        sql<boolean>`(select count(*) from handoff_tickets as held where held.agent_id = ${guardAgent} and held.status = 'assigned') < (select capacity from handoff_users where id = ${guardAgent} and presence = 'available' and disabled = 0)`,
+      );
+    }
     const result = await q.executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return undefined;
+    const newAgent = set.agent_id !== undefined ? set.agent_id : expected.agentId;
+    const holdsAfter = to === 'assigned' ? newAgent : null;
+    if (expected.status === 'assigned' && expected.agentId !== null && expected.agentId !== holdsAfter) this.adjustRoster(expected.agentId, -1);
+    if (holdsAfter !== null && holdsAfter !== expected.agentId) this.adjustRoster(holdsAfter, +1, now);
     return this.getTicket(expected.id);
+  }
+
+  /** Keeps the cached roster's open-chat counts in step with this process's own moves. */
+  private adjustRoster(agentId: string, delta: number, assignedAt?: string): void {
+    const agent = this.roster?.agents.find((a) => a.id === agentId);
+    if (agent === undefined) return;
+    agent.active = Math.max(0, agent.active + delta);
+    if (assignedAt !== undefined) agent.idleSince = assignedAt;
+  }
+
+  /** Forget the cached roster (presence changed, or a guarded write found it stale). */
+  invalidateRoster(): void {
+    this.roster = undefined;
   }
 
   private async assignTo(ticket: Ticket, agent: Pick<User, 'id' | 'displayName'>, actorId: string, how: 'auto' | 'claim' | 'manual' | 'transfer'): Promise<Ticket | undefined> {
     const now = this.now().toISOString();
     const action: TicketAction = ticket.status === 'queued' && how !== 'transfer' ? 'assign' : 'transfer-agent';
-    const moved = await this.move(ticket, action, { agent_id: agent.id, assigned_at: now });
+    const moved = await this.move(ticket, action, { agent_id: agent.id, assigned_at: now }, how === 'auto' ? agent.id : undefined);
     if (moved === undefined) return undefined;
     await this.db.updateTable('handoff_users').set({ idle_since: now }).where('id', '=', agent.id).execute();
     await this.setMode(ticket.conversationId, 'agent', ['queued', 'agent']);
@@ -515,40 +549,70 @@ export class HandoffQueue {
     return this.mutex.run('assign', () => this.assignPassLocked());
   }
 
-  /** Available, enabled console users as assignment candidates, with their open chat counts. */
+  /** Available, enabled console users as assignment candidates, with their open chat counts (read now). */
   async availableAgents(): Promise<AgentCandidate[]> {
+    return (await this.loadRoster()).agents.map((a) => ({ ...a }));
+  }
+
+  private async loadRoster(): Promise<Roster> {
     const rows = await this.db
       .selectFrom('handoff_users')
-      .selectAll()
+      .select(['id', 'display_name', 'queues', 'languages', 'capacity', 'idle_since'])
       .where('presence', '=', 'available')
       .where('disabled', '=', 0)
       .where('role', 'in', [...CONSOLE_ROLES])
       .execute();
-    if (rows.length === 0) return [];
-    const counts = await this.db
-      .selectFrom('handoff_tickets')
-      .select(['agent_id', (eb) => eb.fn.countAll<number>().as('active')])
-      .where('status', '=', 'assigned')
-      .where(
-        'agent_id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .groupBy('agent_id')
-      .execute();
+    const counts =
+      rows.length === 0
+        ? []
+        : await this.db
+            .selectFrom('handoff_tickets')
+            .select(['agent_id', (eb) => eb.fn.countAll<number>().as('active')])
+            .where('status', '=', 'assigned')
+            .where(
+              'agent_id',
+              'in',
+              rows.map((r) => r.id),
+            )
+            .groupBy('agent_id')
+            .execute();
     const active = new Map(counts.map((c) => [c.agent_id, Number(c.active)]));
-    return rows.map((row) => {
-      const user = toUser(row);
-      return { id: user.id, queues: user.queues, languages: user.languages, capacity: user.capacity, active: active.get(user.id) ?? 0, idleSince: user.idleSince };
-    });
+    return {
+      loadedAt: performance.now(),
+      names: new Map(rows.map((r) => [r.id, r.display_name])),
+      agents: rows.map((row) => ({
+        id: row.id,
+        queues: (JSON.parse(row.queues) as unknown[]).filter((q): q is string => typeof q === 'string'),
+        languages: (JSON.parse(row.languages) as unknown[]).filter(isLanguage),
+        capacity: Number(row.capacity),
+        active: active.get(row.id) ?? 0,
+        idleSince: row.idle_since,
+      })),
+    };
   }
 
-  private async assignPassLocked(): Promise<Ticket[]> {
-    const agents = await this.availableAgents();
-    const free = agents.filter((a) => a.active < a.capacity);
+  /**
+   * The roster the decision runs on: cached for `rosterTtlMs` (default 2 s) so a decision does
+   * not re-read 500 agents; this process keeps the cached counts exact, other instances' changes
+   * show within the TTL, and the guarded write keeps capacity and presence exact regardless.
+   */
+  private async rosterSnapshot(): Promise<Roster> {
+    if (this.roster === undefined || performance.now() - this.roster.loadedAt >= (this.deps.rosterTtlMs ?? 2000)) this.roster = await this.loadRoster();
+    return this.roster;
+  }
+
+  /**
+   * The assignment decision, without writing: which waiting ticket goes to which agent, in
+   * queue order (priority, then FIFO), each to the idle-longest free agent with the skills
+   * (queue, language; any free agent for urgent ones). Out of hours only urgent tickets are offered.
+   */
+  async planAssignments(): Promise<{ ticket: Ticket; agentId: string }[]> {
+    const roster = await this.rosterSnapshot();
+    // Work on copies: the plan must not change the cache until the writes succeed.
+    const free = roster.agents.filter((a) => a.active < a.capacity).map((a) => ({ ...a }));
     if (free.length === 0) return [];
     const now = this.now();
-    const slots = free.reduce((sum, a) => sum + (a.capacity - a.active), 0);
+    let slots = free.reduce((sum, a) => sum + (a.capacity - a.active), 0);
     const queues = [...new Set(free.flatMap((a) => a.queues))];
     const rows = await this.db
       .selectFrom('handoff_tickets')
@@ -560,32 +624,44 @@ export class HandoffQueue {
       .orderBy('id')
       .limit(slots * 4 + 50)
       .execute();
-    const names = new Map<string, string>();
-    const assigned: Ticket[] = [];
-    let left = slots;
+    const plan: { ticket: Ticket; agentId: string }[] = [];
+    const open = new Map<string, boolean>();
     for (const row of rows) {
-      if (left <= 0) break;
+      if (slots <= 0) break;
       const ticket = toTicket(row);
-      const queue = this.config.queues.find((q) => q.id === ticket.queueId);
       const urgent = ticket.priority === 'urgent';
-      // Out of hours only urgent conversations are offered; the rest wait for the next shift.
-      if (!urgent && (queue === undefined || !isOpen(queue, this.config, now))) continue;
+      let queueOpen = open.get(ticket.queueId);
+      if (queueOpen === undefined) {
+        const queue = this.config.queues.find((q) => q.id === ticket.queueId);
+        queueOpen = queue !== undefined && isOpen(queue, this.config, now);
+        open.set(ticket.queueId, queueOpen);
+      }
+      if (!urgent && !queueOpen) continue;
       const waited = (now.getTime() - new Date(ticket.enqueuedAt).getTime()) / 60_000;
       const waiting: WaitingTicket = { id: ticket.id, queueId: ticket.queueId, priorityRank: ticket.priorityRank, sortKey: ticket.sortKey, language: ticket.language, enqueuedAt: ticket.enqueuedAt };
       const agent = pickAgent(free, waiting, { anyAgentFallback: urgent, ignoreLanguage: waited >= this.config.languageFallbackMinutes });
       if (agent === undefined) continue;
-      let name = names.get(agent.id);
-      if (name === undefined) {
-        const user = await this.db.selectFrom('handoff_users').select('display_name').where('id', '=', agent.id).executeTakeFirst();
-        name = user?.display_name ?? agent.id;
-        names.set(agent.id, name);
-      }
-      const won = await this.assignTo(ticket, { id: agent.id, displayName: name }, SYSTEM, 'auto');
-      if (won === undefined) continue;
       agent.active += 1;
       agent.idleSince = now.toISOString();
-      left -= 1;
-      assigned.push(won);
+      slots -= 1;
+      plan.push({ ticket, agentId: agent.id });
+    }
+    return plan;
+  }
+
+  private async assignPassLocked(): Promise<Ticket[]> {
+    const assigned: Ticket[] = [];
+    // A failed guarded write means the cached roster was stale: reload and decide again (bounded).
+    for (let round = 0; round < 3; round++) {
+      const plan = await this.planAssignments();
+      let stale = false;
+      for (const { ticket, agentId } of plan) {
+        const won = await this.assignTo(ticket, { id: agentId, displayName: this.roster?.names.get(agentId) ?? agentId }, SYSTEM, 'auto');
+        if (won === undefined) stale = true;
+        else assigned.push(won);
+      }
+      if (!stale) break;
+      this.invalidateRoster();
     }
     return assigned;
   }
@@ -756,6 +832,7 @@ export class HandoffQueue {
     // Someone starting a shift queues behind colleagues who have been idle already.
     if (presence === 'available' && user.presence === 'offline') set.idle_since = now;
     await this.db.updateTable('handoff_users').set(set).where('id', '=', user.id).execute();
+    this.invalidateRoster();
     await this.record('presence', null, user.id, { presence }, { agentId: user.id });
     if (presence === 'offline') await this.requeueAgent(user.id);
     await this.assignPass();

@@ -173,7 +173,8 @@ export class KyselyStore implements Store {
    * Group commit (SQLite): writes requested in the same tick share one transaction, and each
    * caller resolves only after that transaction committed, so "stored before acknowledged" holds.
    * If the shared transaction fails, each write is retried alone so one bad write fails alone.
-   * PostgreSQL runs each write in its own transaction (its connections already write in parallel).
+   * PostgreSQL runs each write in its own transaction: its pooled connections write in parallel,
+   * which a shared transaction would serialise.
    */
   private write<T>(run: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     if (this.dialect !== 'sqlite') return this.db.transaction().execute(run);

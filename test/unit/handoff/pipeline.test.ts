@@ -38,12 +38,13 @@ const citizen: HandoffRequest = { reason: 'citizen', priority: 'normal' };
 describe('handoff pipeline steps', () => {
   it('tells position and wait in the citizen language (es, ca, gl, eu, en)', async () => {
     h = await createHarness({ now: IN_HOURS });
+    // No agent online: the wait counts one conversation at a time, 6 minutes each (config default).
     const expected: Record<Language, RegExp> = {
       es: /Estás en la posición 1 de la cola; espera estimada: unos 6 minutos/,
-      ca: /Ets a la posició 2 de la cua; espera estimada: uns 6 minuts/,
-      gl: /Estás na posición 3 da cola; espera estimada: uns 6 minutos/,
-      eu: /Ilaran 4\. postuan zaude; gutxi gorabeherako itxaronaldia: 6 minutu/,
-      en: /You are number 5 in the queue; estimated wait: about 6 minutes/,
+      ca: /Ets a la posició 2 de la cua; espera estimada: uns 12 minuts/,
+      gl: /Estás na posición 3 da cola; espera estimada: uns 18 minutos/,
+      eu: /Ilaran 4\. postuan zaude; gutxi gorabeherako itxaronaldia: 24 minutu/,
+      en: /You are number 5 in the queue; estimated wait: about 30 minutes/,
     };
     for (const language of ['es', 'ca', 'gl', 'eu', 'en'] as const) {
       const { ctx } = await turn(`webchat:${language}`, 'persona', { handoff: citizen, language });
@@ -110,7 +111,7 @@ describe('handoff pipeline steps', () => {
   it('out of hours gives the hours and the next shift; urgent requests are queued anyway', async () => {
     h = await createHarness({ now: WEEKEND });
     const { ctx } = await turn('webchat:w', 'persona', { handoff: citizen, language: 'en' });
-    expect(texts(ctx).join(' ')).toMatch(/The Trámites team is not attending right now\. Opening hours: Monday–Thursday 08:30–14:30, 16:00–18:00; Friday 08:30–14:30\. We are back Monday, 16 March/);
+    expect(texts(ctx).join(' ')).toMatch(/The Trámites team is not attending right now\. Opening hours: Monday–Thursday 08:30–14:30, 16:00–18:00; Friday 08:30–14:30\. We are back Monday, March 16 at 08:30\./);
     expect(texts(ctx).join(' ')).toMatch(/leave your message here and the next shift will answer it/);
     const urgent = await turn('webchat:u', 'socorro', { handoff: { reason: 'emergency', priority: 'urgent' } });
     expect(texts(urgent.ctx).join(' ')).toMatch(/equipo de Urgencias\. Estás en la posición 1/);
