@@ -2,6 +2,7 @@
  * The `ventanilla` command: start the hub, chat in the terminal, operate the outbox, and the
  * commands each module adds (nlu, gtfs, telegram, users, content).
  */
+import { join } from 'node:path';
 import { loadConfig } from './config.js';
 import { isHubError } from './core/errors.js';
 import { createStore } from './core/store/index.js';
@@ -16,7 +17,9 @@ const USAGE = `Usage: ventanilla <command>
   nlu eval --file F.jsonl [--json]
   gtfs import <zip|dir>         import a GTFS feed for timetable answers
   telegram set-webhook --url U  register the Telegram webhook with its secret
-  users add --username U --role R --password-stdin
+  users add --username U --role R --password-stdin [--queues a,b] [--languages es,ca]
+  content export <dir> [--format yaml|json|csv]
+  content import <files...> [--replace]
 `;
 
 type Out = (line: string) => void;
@@ -91,6 +94,17 @@ export async function main(argv: readonly string[], out: Out = (line) => process
       case 'telegram': {
         const { runTelegramCli } = await import('./bots/telegram/index.js');
         return await runTelegramCli(args, process.env, process.stdout);
+      }
+      case 'content': {
+        const { runContentCli } = await import('./editor/index.js');
+        const config = loadConfig();
+        const store = await createStore(config.databaseUrl);
+        try {
+          await store.migrate();
+          return await runContentCli(args, process.stdout, { store, contentDir: join(config.configDir, 'intents') });
+        } finally {
+          await store.close();
+        }
       }
       case 'users': {
         const { runUsersCli } = await import('./handoff/index.js');

@@ -16,8 +16,14 @@ import { combineWhatsAppTransports } from './bots/whatsapp/transports.js';
 import { createClock } from './core/clock.js';
 import { createStore } from './core/store/index.js';
 import type { HubConfig } from './config.js';
+import { PROJECT_ROOT } from './config.js';
+import { createEditorPlugin, LiveIntents, sessionAuthorizer } from './editor/index.js';
+import { fullModuleBuilder } from './editor/full-module.js';
+import { createHandoffWiring } from './handoff/hub-plugin.js';
+import { loadHandoffConfig, type HandoffModule } from './handoff/index.js';
 import { createDataProviders } from './intents/data/index.js';
 import { createIntents } from './intents/index.js';
+import { whatsappWebAdminRoutes, type WhatsAppWebChannelModule } from './bots/whatsapp/index.js';
 
 export interface CreateHubOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -26,6 +32,8 @@ export interface CreateHubOptions {
   readonly channels?: readonly ChannelFactory[];
   /** Serve the web pages and the HTTP channels (server); false for `ventanilla chat`. */
   readonly http?: boolean;
+  /** Timers of the handoff console feed (tests shorten it). */
+  readonly feedPollMs?: number;
   readonly deliveryPolicy?: BuildAppOptions['deliveryPolicy'];
 }
 
@@ -36,7 +44,12 @@ export const WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
  * Channel factories for everything the environment configures; the web chat is always on.
  * Each channel validates its own variables and throws HUB_ERR_CONFIG naming the one to fix.
  */
-export function channelsFromEnv(env: NodeJS.ProcessEnv, clock: () => Date, store: { trySingleton(name: string): Promise<(() => Promise<void>) | undefined> }): ChannelFactory[] {
+export function channelsFromEnv(
+  env: NodeJS.ProcessEnv,
+  clock: () => Date,
+  store: { trySingleton(name: string): Promise<(() => Promise<void>) | undefined> },
+  onWhatsAppWeb: (channel: WhatsAppWebChannelModule) => void = () => undefined,
+): ChannelFactory[] {
   const factories: ChannelFactory[] = [(services) => createWebchatChannel({ ...services })];
   const telegram = loadTelegramConfig(env);
   if (telegram !== undefined) factories.push((services) => createTelegramChannel(telegram, services));
@@ -58,6 +71,7 @@ export function channelsFromEnv(env: NodeJS.ProcessEnv, clock: () => Date, store
               await release?.();
             },
           });
+    if (webChannel !== undefined) onWhatsAppWeb(webChannel);
     const cloudChannel = cloud === undefined ? undefined : createWhatsAppCloudChannel(cloud, services, { now: clock });
     return combineWhatsAppTransports(cloudChannel, webChannel);
   });
@@ -72,16 +86,55 @@ export function channelsFromEnv(env: NodeJS.ProcessEnv, clock: () => Date, store
 export async function createHub(config: HubConfig, options: CreateHubOptions = {}): Promise<Hub> {
   const env = options.env ?? process.env;
   const clock = createClock(env);
+  const handoffConfig = loadHandoffConfig(config.configDir, env);
   const providers = await createDataProviders({ dataDir: config.dataDir, configDir: config.configDir, clock });
-  const intents = await createIntents({ providers, contentDir: join(config.configDir, 'intents') });
+  // A swappable module: the editor publishes new versions into it without a restart.
+  const intents = new LiveIntents(await createIntents({ providers, contentDir: join(config.configDir, 'intents') }));
   const store = await createStore(config.databaseUrl);
+  const handoff = createHandoffWiring({ config: handoffConfig, clock, ...(options.feedPollMs === undefined ? {} : { feedPollMs: options.feedPollMs }) });
+  const handoffModule = (): HandoffModule => {
+    const module = handoff.module();
+    if (module === undefined) throw new Error('handoff module not created yet');
+    return module;
+  };
+  let whatsappWeb: WhatsAppWebChannelModule | undefined;
   return buildApp({
     store,
     ownsStore: true,
     config,
     intents,
     clock,
-    channels: options.channels ?? channelsFromEnv(env, clock, store),
+    handoff: handoff.port,
+    plugins: [
+      handoff.plugin,
+      createEditorPlugin({
+        // Sessions, roles and CSRF are the console's: one login for agents and editors.
+        authorize: (request, roles) => sessionAuthorizer(handoffModule().auth)(request, roles),
+        buildModule: fullModuleBuilder(providers),
+        devSetPath: join(PROJECT_ROOT, 'test', 'fixtures', 'nlu-dev.jsonl'),
+        contentDir: join(config.configDir, 'intents'),
+      }),
+      () => ({
+        name: 'whatsapp-web-admin',
+        async register(app) {
+          const channel = whatsappWeb;
+          if (channel === undefined) return;
+          await app.register(
+            (scope) =>
+              whatsappWebAdminRoutes(scope, {
+                authorize: async (request, reply) => handoffModule().auth.guard(['admin'])(request, reply),
+                getPairingState: () => channel.getPairingState(),
+              }),
+            { prefix: '/admin/whatsapp-web' },
+          );
+        },
+      }),
+    ],
+    channels:
+      options.channels ??
+      channelsFromEnv(env, clock, store, (channel) => {
+        whatsappWeb = channel;
+      }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.deliveryPolicy === undefined ? {} : { deliveryPolicy: options.deliveryPolicy }),
     ...(options.http === true ? { webRoot: WEB_ROOT } : {}),

@@ -340,7 +340,8 @@ export class HandoffQueue {
   async setMode(conversationId: string, to: ConversationMode, from: readonly ConversationMode[]): Promise<boolean> {
     const result = await this.db
       .updateTable('conversations')
-      .set({ mode: to, updated_at: this.now().toISOString() })
+      // The store stamps conversations with the system time (not the hub clock): stay consistent.
+      .set({ mode: to, updated_at: new Date().toISOString() })
       .where('id', '=', conversationId)
       .where('mode', 'in', [...from])
       .executeTakeFirst();
@@ -613,7 +614,10 @@ export class HandoffQueue {
     if (free.length === 0) return [];
     const now = this.now();
     let slots = free.reduce((sum, a) => sum + (a.capacity - a.active), 0);
-    const queues = [...new Set(free.flatMap((a) => a.queues))];
+    // Only queues someone free serves and that are open now (urgent ones from anywhere, at any hour):
+    // the rows read are then nearly all assignable, so a small window suffices.
+    const open = new Map(this.config.queues.map((q) => [q.id, isOpen(q, this.config, now)]));
+    const queues = [...new Set(free.flatMap((a) => a.queues))].filter((q) => open.get(q) === true);
     const rows = await this.db
       .selectFrom('handoff_tickets')
       .selectAll()
@@ -622,21 +626,15 @@ export class HandoffQueue {
       .orderBy('priority_rank')
       .orderBy('sort_key')
       .orderBy('id')
-      .limit(slots * 4 + 50)
+      .limit(slots * 4 + 16)
       .execute();
     const plan: { ticket: Ticket; agentId: string }[] = [];
-    const open = new Map<string, boolean>();
     for (const row of rows) {
       if (slots <= 0) break;
       const ticket = toTicket(row);
       const urgent = ticket.priority === 'urgent';
-      let queueOpen = open.get(ticket.queueId);
-      if (queueOpen === undefined) {
-        const queue = this.config.queues.find((q) => q.id === ticket.queueId);
-        queueOpen = queue !== undefined && isOpen(queue, this.config, now);
-        open.set(ticket.queueId, queueOpen);
-      }
-      if (!urgent && !queueOpen) continue;
+      // Out of hours only urgent conversations are offered; the rest wait for the next shift.
+      if (!urgent && open.get(ticket.queueId) !== true) continue;
       const waited = (now.getTime() - new Date(ticket.enqueuedAt).getTime()) / 60_000;
       const waiting: WaitingTicket = { id: ticket.id, queueId: ticket.queueId, priorityRank: ticket.priorityRank, sortKey: ticket.sortKey, language: ticket.language, enqueuedAt: ticket.enqueuedAt };
       const agent = pickAgent(free, waiting, { anyAgentFallback: urgent, ignoreLanguage: waited >= this.config.languageFallbackMinutes });
@@ -886,6 +884,8 @@ export class HandoffQueue {
       this.deps.logger.info({ agentId: agent.id }, 'handoff: agent not seen, set offline');
       await this.setPresence({ id: agent.id, presence: agent.presence as Presence }, 'offline');
     }
+    // A failed after-turn hook (database hiccup) must not leave a citizen waiting with no ticket.
+    await this.reconcile({ olderThanMs: 60_000 });
     await this.abandonStale(now);
     await this.checkSla(now);
     await this.updatePositions(now);
@@ -965,15 +965,17 @@ export class HandoffQueue {
    * between the turn's commit and the enqueue) get their ticket, from the turn's
    * `handoff.requested` transcript event when there is one.
    */
-  async reconcile(): Promise<number> {
-    const orphans = await this.db
+  async reconcile(options: { readonly olderThanMs?: number } = {}): Promise<number> {
+    let q = this.db
       .selectFrom('conversations')
       .leftJoin('handoff_tickets', 'handoff_tickets.open_conversation_id', 'conversations.id')
       .select(['conversations.id', 'conversations.language', 'conversations.urgent'])
       .where('conversations.mode', 'in', ['queued', 'agent'])
-      .where('handoff_tickets.id', 'is', null)
-      .limit(10_000)
-      .execute();
+      .where('handoff_tickets.id', 'is', null);
+    // From the timer, leave alone turns whose after-turn hook may still be running. The store
+    // stamps rows with the system time, so compare with it, not with a pinned hub clock.
+    if (options.olderThanMs !== undefined) q = q.where('conversations.updated_at', '<', new Date(Date.now() - options.olderThanMs).toISOString());
+    const orphans = await q.limit(10_000).execute();
     for (const orphan of orphans) {
       const requested = await this.db
         .selectFrom('transcript')

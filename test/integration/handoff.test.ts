@@ -116,6 +116,27 @@ describe('handoff through the app', () => {
     expect(ticket).toMatchObject({ status: 'resolved', satisfaction: 5 });
   });
 
+  it('documents the agent API in the OpenAPI at /docs', async () => {
+    const { hub: running } = await start(IN_HOURS);
+    const spec = (await running.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/auth/login',
+        '/api/auth/logout',
+        '/api/agent/conversations',
+        '/api/agent/conversations/{id}',
+        '/api/agent/conversations/{id}/claim',
+        '/api/agent/conversations/{id}/messages',
+        '/api/agent/conversations/{id}/transfer',
+        '/api/agent/conversations/{id}/close',
+        '/api/agent/presence',
+        '/api/agent/events',
+      ]),
+    );
+    expect(spec.paths['/api/agent/presence']).toHaveProperty('put');
+    expect((await running.app.inject({ method: 'GET', url: '/agent' })).statusCode).toBe(200);
+  });
+
   it('out of hours tells the hours and the next shift; the citizen can cancel', async () => {
     const { hub: running } = await start(WEEKEND);
     const app = running.app;

@@ -156,6 +156,31 @@ describe.each(handoffStoreKinds.map((kind) => [kind.name, kind] as const))('hand
     expect(transporte.queues).toEqual(['transporte']);
   });
 
+  it('never assigns beyond capacity or to an agent gone offline elsewhere, even with a stale roster', async () => {
+    h = await createHarness();
+    const ana = await createAgent(h, { username: 'ana', capacity: 1 });
+    const db = h.handoff.queue.db;
+    await h.handoff.queue.planAssignments(); // warms this process's roster cache
+    // Another instance sets ana offline: this process is not told.
+    await db.updateTable('handoff_users').set({ presence: 'offline' }).where('id', '=', ana.id).execute();
+    const first = await createConversation(h.store);
+    await h.handoff.queue.enqueue({ conversationId: first, queueId: 'tramites', priority: 'normal', reason: 'citizen' });
+    expect(await h.handoff.queue.assignPass()).toEqual([]);
+    expect((await h.handoff.queue.openTicket(first))?.status).toBe('queued');
+    // Back available (this process reloads and caches her with no chat)…
+    await db.updateTable('handoff_users').set({ presence: 'available' }).where('id', '=', ana.id).execute();
+    h.handoff.queue.invalidateRoster();
+    await h.handoff.queue.planAssignments();
+    // …then another instance gives her a chat in another queue: she is at capacity (1).
+    const elsewhere = await createConversation(h.store);
+    const { ticket } = await h.handoff.queue.enqueue({ conversationId: elsewhere, queueId: 'urgencias', priority: 'normal', reason: 'citizen' });
+    await db.updateTable('handoff_tickets').set({ status: 'assigned', agent_id: ana.id }).where('id', '=', ticket.id).execute();
+    await h.handoff.queue.assignPass();
+    expect((await h.handoff.queue.openTicket(first))?.status).toBe('queued');
+    const held = await db.selectFrom('handoff_tickets').select('id').where('agent_id', '=', ana.id).where('status', '=', 'assigned').execute();
+    expect(held.map((t) => t.id)).toEqual([ticket.id]);
+  });
+
   it('returns an offline agent’s chats to the head of the queue', async () => {
     h = await createHarness();
     const ana = await createAgent(h, { username: 'ana', capacity: 1 });
@@ -228,6 +253,24 @@ describe.each(handoffStoreKinds.map((kind) => [kind.name, kind] as const))('hand
     await h.handoff.queue.tick();
     expect((await h.handoff.queue.currentTicket(conversationId))?.status).toBe('abandoned');
     expect((await h.store.getConversation(conversationId))?.mode).toBe('bot');
+  });
+
+  it('tells waiting citizens their new place when it changes noticeably', async () => {
+    h = await createHarness();
+    const conversations: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const conversationId = await createConversation(h.store, `webchat:p${i}`);
+      await h.handoff.queue.enqueue({ conversationId, queueId: 'tramites', priority: 'normal', reason: 'citizen' });
+      conversations.push(conversationId);
+    }
+    await h.handoff.queue.tick(); // remembers the places told at escalation
+    await createAgent(h, { username: 'ana', capacity: 4 });
+    await h.handoff.queue.tick();
+    expect(await lastMessage(conversations[4] as string)).toBe('Seguimos contigo: ahora estás en la posición 1; espera estimada: unos 6 minutos.');
+    expect(await lastMessage(conversations[5] as string)).toBe('Seguimos contigo: ahora estás en la posición 2; espera estimada: unos 6 minutos.');
+    await h.handoff.queue.tick();
+    const notices = (await h.store.getTranscript(conversations[5] as string)).filter((e) => e.text?.startsWith('Seguimos contigo'));
+    expect(notices).toHaveLength(1);
   });
 
   it('reconciles conversations left queued without a ticket at start-up', async () => {

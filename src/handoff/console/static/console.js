@@ -189,9 +189,6 @@
 
   // ── lists ───────────────────────────────────────────────────────────────────────────────
 
-  function minutesSince(iso) {
-    return Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60000));
-  }
 
   function renderList(listId, countId, conversations, emptyText) {
     const list = $(listId);
@@ -211,7 +208,7 @@
       if (PRIORITY[c.priority]) name.append(el('span', 'badge ' + c.priority, PRIORITY[c.priority]));
       button.append(name);
       const parts = [c.queueName, c.channel];
-      if (c.status === 'queued') parts.push('posición ' + (c.position || '?') + ', espera ' + minutesSince(c.enqueuedAt) + ' min');
+      if (c.status === 'queued') parts.push('posición ' + (c.position || '?') + ', espera ' + Math.round(c.waitingSeconds / 60) + ' min');
       else if (c.status === 'assigned') parts.push(c.agentId === state.user.id ? 'contigo' : 'con ' + (c.agentName || 'otra persona'));
       else parts.push(STATUS[c.status] || c.status);
       if (c.outOfHours) parts.push('fuera de horario');
@@ -240,6 +237,10 @@
 
   async function select(conversationId) {
     state.selected = conversationId;
+    // Fresh colleagues and queue counts for the transfer list.
+    const [queues, agents] = await Promise.all([api('GET', '/api/agent/queues'), api('GET', '/api/agent/agents')]).catch(() => [null, null]);
+    if (queues) state.queues = queues.queues;
+    if (agents) state.agents = agents.agents;
     for (const button of document.querySelectorAll('.conversation-list button')) {
       if (button.dataset.conversationId === conversationId) button.setAttribute('aria-current', 'true');
       else button.removeAttribute('aria-current');
