@@ -3,6 +3,7 @@
  * engine, data-backed answers, the handoff queue and every configured channel. `server.ts`,
  * `ventanilla chat` and end-to-end tests build the hub here.
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
@@ -14,6 +15,7 @@ import { createWebchatChannel } from './bots/webchat/index.js';
 import { createWhatsAppCloudChannel, createWhatsAppWebChannel, loadWhatsAppCloudConfig, loadWhatsAppWebConfig } from './bots/whatsapp/index.js';
 import { combineWhatsAppTransports } from './bots/whatsapp/transports.js';
 import { createClock } from './core/clock.js';
+import { LANGUAGES } from './core/message.js';
 import { createStore } from './core/store/index.js';
 import type { HubConfig } from './config.js';
 import { PROJECT_ROOT } from './config.js';
@@ -34,6 +36,12 @@ export interface CreateHubOptions {
   readonly http?: boolean;
   /** Timers of the handoff console feed (tests shorten it). */
   readonly feedPollMs?: number;
+  /**
+   * Where to tell the operator the first-run admin password. When set and the store has no users
+   * yet, an `admin` with a random password is created at start-up and announced once: a new
+   * install can log in to /agent and /editor, and no default password exists anywhere.
+   */
+  readonly announce?: (text: string) => void;
   readonly deliveryPolicy?: BuildAppOptions['deliveryPolicy'];
 }
 
@@ -113,6 +121,29 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
         buildModule: fullModuleBuilder(providers),
         devSetPath: join(PROJECT_ROOT, 'test', 'fixtures', 'nlu-dev.jsonl'),
         contentDir: join(config.configDir, 'intents'),
+      }),
+      () => ({
+        name: 'first-run-admin',
+        async register() {},
+        async start() {
+          if (options.announce === undefined) return;
+          const users = handoffModule().users;
+          if ((await users.list()).length > 0) return;
+          const password = randomBytes(12).toString('base64url');
+          await users.create({
+            username: 'admin',
+            role: 'admin',
+            password,
+            displayName: 'Administración',
+            capacity: 5,
+            languages: [...LANGUAGES],
+            queues: handoffConfig.queues.map((queue) => queue.id),
+          });
+          options.announce(
+            `Primer arranque: entra en /agent y /editor como «admin» con la contraseña ${password}\n` +
+              '(solo se muestra ahora; cámbiala con `npx ventanilla users passwd --username admin --password-stdin`).',
+          );
+        },
       }),
       () => ({
         name: 'whatsapp-web-admin',

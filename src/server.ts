@@ -11,7 +11,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   let hub;
   try {
     config = loadConfig(env);
-    hub = await createHub(config, { env, http: true });
+    hub = await createHub(config, { env, http: true, announce: (text) => void process.stdout.write(`\n${text}\n`) });
   } catch (error) {
     if (!isHubError(error, 'HUB_ERR_CONFIG') && !isHubError(error, 'HUB_ERR_CONTENT')) throw error;
     // A bad configuration is the operator's to fix: say which key and how, without a stack trace.
