@@ -3,53 +3,27 @@
  * worker), importing the JSON back (on the main thread, fast), and evaluating a model on a dev
  * set exactly as a live turn classifies (the intents helper's Classifier, safety rules included).
  *
- * The nlp.js settings mirror `src/intents/engine.ts` (autoSave/autoLoad off, explicit threshold,
- * no NLU log, no sentiment/NER) so an imported model scores exactly like one the engine trains.
+ * Models come from the engine's own `createLanguageModel`/`addCorpus`, so an imported model scores
+ * exactly like one the engine trains.
  */
-import { containerBootstrap } from '@nlpjs/core';
-import { LangCa } from '@nlpjs/lang-ca';
-import { LangEn } from '@nlpjs/lang-en';
-import { LangEs } from '@nlpjs/lang-es';
-import { LangEu } from '@nlpjs/lang-eu';
-import { LangGl } from '@nlpjs/lang-gl';
-import { Nlp } from '@nlpjs/nlp';
+import type { Nlp } from '@nlpjs/nlp';
 import { LANGUAGES, type Language } from '../core/message.js';
 import { Classifier } from '../intents/classifier.js';
 import type { IntentScore } from '../intents/contract.js';
 import { NONE_INTENT } from '../intents/content/catalogue.js';
 import type { Content } from '../intents/content/loader.js';
-import type { IntentEngine } from '../intents/engine.js';
+import { addCorpus, createLanguageModel, type IntentEngine } from '../intents/engine.js';
 import { LanguageDetector } from '../intents/language.js';
-import { normalizeForNlu } from '../intents/normalize.js';
-
-const LANGUAGE_PLUGINS: Readonly<Record<Language, unknown>> = { es: LangEs, ca: LangCa, gl: LangGl, eu: LangEu, en: LangEn };
 
 /** The exported models: one nlp.js `export()` JSON string per language. */
 export type ModelExport = Readonly<Partial<Record<Language, string>>>;
 
-function createNlp(language: Language): Nlp {
-  const container = containerBootstrap();
-  container.use(LANGUAGE_PLUGINS[language]);
-  return new Nlp(
-    { languages: [language], autoSave: false, autoLoad: false, threshold: 0.5, nlu: { log: false }, calculateSentiment: false, forceNER: false },
-    container,
-  );
-}
+const createNlp = createLanguageModel;
 
 /** Trains one language from the content (the same corpus rules as the engine: normalised, deduplicated). */
 export async function trainLanguage(content: Content, language: Language): Promise<{ json: string; utterances: number }> {
   const nlp = createNlp(language);
-  let utterances = 0;
-  for (const intent of content.intents.values()) {
-    const seen = new Set<string>();
-    for (const utterance of intent.utterances[language]) {
-      const normalized = normalizeForNlu(utterance);
-      if (normalized.length === 0 || seen.has(normalized)) continue;
-      seen.add(normalized);
-      nlp.addDocument(language, normalized, intent.id);
-      utterances += 1;
-    }
-  }
+  const utterances = addCorpus(nlp, content, language);
   await nlp.train();
   return { json: (nlp as unknown as { export(minified: boolean): string }).export(true), utterances };
 }

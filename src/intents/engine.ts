@@ -29,6 +29,45 @@ const LANGUAGE_PLUGINS: Readonly<Record<Language, unknown>> = {
  */
 const NLPJS_THRESHOLD = 0.5;
 
+/**
+ * An untrained nlp.js model for one language with the hub's settings: never writes `model.nlp`
+ * (autoSave/autoLoad off), explicit threshold, no training log, no sentiment or NER.
+ * The editor's publish worker builds its models here too, so both score alike.
+ */
+export function createLanguageModel(language: Language): Nlp {
+  const container = containerBootstrap();
+  container.use(LANGUAGE_PLUGINS[language]);
+  return new Nlp(
+    {
+      languages: [language],
+      autoSave: false,
+      autoLoad: false,
+      threshold: NLPJS_THRESHOLD,
+      nlu: { log: false },
+      // Sentiment and NER are not used by the hub: skip their cost on every turn.
+      calculateSentiment: false,
+      forceNER: false,
+    },
+    container,
+  );
+}
+
+/** Adds the content's utterances of one language (normalised, deduplicated per intent); returns how many. */
+export function addCorpus(nlp: Nlp, content: Content, language: Language): number {
+  let utterances = 0;
+  for (const intent of content.intents.values()) {
+    const seen = new Set<string>();
+    for (const utterance of intent.utterances[language]) {
+      const normalized = normalizeForNlu(utterance);
+      if (normalized.length === 0 || seen.has(normalized)) continue;
+      seen.add(normalized);
+      nlp.addDocument(language, normalized, intent.id);
+      utterances += 1;
+    }
+  }
+  return utterances;
+}
+
 export interface TrainingReport {
   /** Wall-clock milliseconds to train all languages. */
   readonly totalMs: number;
@@ -51,31 +90,8 @@ export class IntentEngine {
     const started = performance.now();
     for (const language of LANGUAGES) {
       const languageStarted = performance.now();
-      const container = containerBootstrap();
-      container.use(LANGUAGE_PLUGINS[language]);
-      const nlp = new Nlp(
-        {
-          languages: [language],
-          autoSave: false,
-          autoLoad: false,
-          threshold: NLPJS_THRESHOLD,
-          nlu: { log: false },
-          // Sentiment and NER are not used by the hub: skip their cost on every turn.
-          calculateSentiment: false,
-          forceNER: false,
-        },
-        container,
-      );
-      for (const intent of content.intents.values()) {
-        const seen = new Set<string>();
-        for (const utterance of intent.utterances[language]) {
-          const normalized = normalizeForNlu(utterance);
-          if (normalized.length === 0 || seen.has(normalized)) continue;
-          seen.add(normalized);
-          nlp.addDocument(language, normalized, intent.id);
-          utterances += 1;
-        }
-      }
+      const nlp = createLanguageModel(language);
+      utterances += addCorpus(nlp, content, language);
       await nlp.train();
       models.set(language, nlp);
       byLanguage[language] = performance.now() - languageStarted;

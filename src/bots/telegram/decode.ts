@@ -2,6 +2,7 @@
  * Telegram `Update` → {@link InboundMessage}. Pure: no I/O, so webhook and polling intake share it.
  * Shapes: https://core.telegram.org/bots/api#update
  */
+import { isJsonObject, parseJsonObject, type JsonObject } from '../json-body.js';
 import { HubError } from '../../core/errors.js';
 import type { InboundAttachment, InboundMessage, Participant } from '../../core/message.js';
 
@@ -16,11 +17,8 @@ export type TelegramDecodeResult =
   | { readonly status: 'message'; readonly message: InboundMessage; readonly callbackQueryId?: string }
   | { readonly status: 'ignored'; readonly reason: string };
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+type Json = JsonObject;
+const isObject = isJsonObject;
 
 function bad(detail: string): HubError {
   return new HubError('HUB_ERR_BAD_PAYLOAD', `Malformed Telegram update: ${detail}`);
@@ -39,13 +37,7 @@ function optionalString(object: Json, key: string): string | undefined {
 
 /** Parses the raw webhook body. @throws HubError `HUB_ERR_BAD_PAYLOAD` for invalid JSON or a missing `update_id`. */
 export function parseTelegramUpdate(rawBody: Buffer): Json {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    throw bad('body is not JSON');
-  }
-  if (!isObject(parsed)) throw bad('body is not a JSON object');
+  const parsed = parseJsonObject(rawBody, 'Malformed Telegram update');
   requireInteger(parsed, 'update_id', 'update');
   return parsed;
 }

@@ -2,6 +2,7 @@
  * Verifying and decoding WhatsApp Cloud API webhooks (the `whatsapp_business_account` object).
  * https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components
  */
+import { isJsonObject, type JsonObject } from '../json-body.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
@@ -53,11 +54,8 @@ export interface DecodedWhatsAppWebhook {
   readonly statuses: readonly WhatsAppStatus[];
 }
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+type Json = JsonObject;
+const isObject = isJsonObject;
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }

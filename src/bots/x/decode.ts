@@ -9,15 +9,13 @@
  * personal data therefore never reaches the store, the NLU or an agent, and the X adapter answers
  * whatever the pipeline says to such a mention with the public privacy warning only.
  */
+import { isJsonObject, parseJsonObject, type JsonObject } from '../json-body.js';
 import { HubError } from '../../core/errors.js';
 import type { InboundAttachment, InboundMessage } from '../../core/message.js';
 import { detectPersonalData } from './privacy.js';
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+type Json = JsonObject;
+const isObject = isJsonObject;
 
 function str(object: Json, key: string): string | undefined {
   const value = object[key];
@@ -160,13 +158,7 @@ function decodeTweetCreateEvent(tweet: unknown, accountId: string): InboundMessa
 
 /** Parses a webhook body. @throws HubError `HUB_ERR_BAD_PAYLOAD` when it is not a JSON object. */
 export function parseXWebhookBody(rawBody: Buffer): Json {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    throw bad('body is not JSON');
-  }
-  if (!isObject(parsed)) throw bad('body is not a JSON object');
+  const parsed = parseJsonObject(rawBody, 'Malformed X payload');
   return parsed;
 }
 
