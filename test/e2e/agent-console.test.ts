@@ -4,37 +4,24 @@
  * citizen HTML shown as text, close, satisfaction question, and axe-core on /agent and the web
  * chat. Skipped with a visible message when /usr/bin/chromium is absent.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { buildApp, type Hub } from '../../src/app.js';
 import { createWebchatChannel } from '../../src/bots/webchat/index.js';
 import { loadHandoffConfig } from '../../src/handoff/config.js';
 import { createHandoffWiring } from '../../src/handoff/hub-plugin.js';
+import { hasChromium, launchChromium, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
 import { fakeIntents } from '../helpers/fake-intents.js';
 import { testConfig } from '../helpers/test-config.js';
 import { CONFIG_DIR, IN_HOURS } from '../unit/handoff/helpers.js';
 
-const CHROMIUM = process.env.VENTANILLA_CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`[agent-console] browser tests skipped: ${CHROMIUM} not found (.ci/run installs the chromium package)`);
+warnIfNoChromium('agent-console');
 
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const webRoot = fileURLToPath(new URL('../../src/web/', import.meta.url));
 const XSS = '<img src=x onerror=alert(1)>';
 
-async function axeSeriousOrCritical(page: Page): Promise<{ id: string; impact: string | null; nodes: number }[]> {
-  // Evaluated through the DevTools protocol: not an inline script, so the pages' CSP stays on.
-  await page.evaluate(readFileSync(axePath, 'utf8'));
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
-    const result = await axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
+const axeSeriousOrCritical = seriousAxeViolations;
 
 describe.skipIf(!hasChromium)('agent console in a browser', () => {
   let hub: Hub;
@@ -57,11 +44,7 @@ describe.skipIf(!hasChromium)('agent console in a browser', () => {
     await hub.start();
     await wiring.module()?.users.create({ username: 'ana', role: 'agent', password: 'contraseña-de-prueba', displayName: 'Ana Pérez', queues: ['tramites'] });
     base = await hub.app.listen({ host: '127.0.0.1', port: 0 });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -3,16 +3,12 @@
  * and count, try it against draft and published, publish and see the new version; axe-core finds
  * no serious or critical violation on /editor. Skipped with a visible message without Chromium.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
 import { startEditorHub, type EditorHub } from '../integration/editor-helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`[editor-browser] skipped: ${CHROMIUM} not found`);
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+warnIfNoChromium('editor-browser');
 
 describe.skipIf(!hasChromium)('editor in a browser', () => {
   let browser: Browser;
@@ -22,8 +18,7 @@ describe.skipIf(!hasChromium)('editor in a browser', () => {
   beforeAll(async () => {
     running = await startEditorHub();
     base = await running.hub.app.listen({ host: '127.0.0.1', port: 0 });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -38,11 +33,7 @@ describe.skipIf(!hasChromium)('editor in a browser', () => {
     await page.goto(`${base}/editor`);
     await page.getByRole('link', { name: 'renta.plazos' }).waitFor();
 
-    await page.addScriptTag({ path: axePath });
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string | null }[] }> } }).axe;
-      return (await axe.run()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-    });
+    const violations = (await seriousAxeViolations(page)).map((v) => v.id);
     expect(violations).toEqual([]);
 
     await page.getByRole('link', { name: 'tramites.horario_atencion' }).click();
@@ -68,11 +59,7 @@ describe.skipIf(!hasChromium)('editor in a browser', () => {
     await expect.poll(() => page.locator('#publish-status').textContent(), { timeout: 30_000 }).toContain('Publicada la versión 2');
     await expect.poll(() => page.locator('#version-list').textContent()).toContain('Versión 2 (en uso) — Horario de verano');
 
-    await page.addScriptTag({ path: axePath });
-    const after = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string | null }[] }> } }).axe;
-      return (await axe.run()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-    });
+    const after = (await seriousAxeViolations(page)).map((v) => v.id);
     expect(after).toEqual([]);
     await context.close();
   }, 90_000);
