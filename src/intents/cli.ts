@@ -7,6 +7,10 @@ import { isHubError } from '../core/errors.js';
 import type { InboundMessage, OutboundMessage } from '../core/message.js';
 import { compose, createTurnContext } from '../core/pipeline.js';
 import type { Conversation } from '../core/store/types.js';
+import { join } from 'node:path';
+import { loadConfig } from '../config.js';
+import { createClock } from '../core/clock.js';
+import { createDataProviders } from './data/index.js';
 import { createIntents, evaluate, formatEvaluation, parseEvalLines, type Intents } from './index.js';
 import { languageFromHint } from './language.js';
 
@@ -43,7 +47,7 @@ function describe(message: OutboundMessage): string[] {
 
 /** Runs one text through the safety net and `understand` exactly as a live turn, with a fresh conversation. */
 async function replyFor(intents: Intents, text: string, locale: string | undefined): Promise<string[]> {
-  const now = process.env.VENTANILLA_NOW ? new Date(process.env.VENTANILLA_NOW) : new Date();
+  const now = createClock()();
   const participant = { channel: 'terminal' as const, id: 'nlu-try', ...(locale === undefined ? {} : { locale }) };
   const inbound: InboundMessage = { id: 'nlu-try-1', conversationKey: 'terminal:nlu-try', from: participant, receivedAt: now, kind: 'text', text };
   const conversation: Conversation = {
@@ -64,6 +68,16 @@ function reportError(error: unknown, out: Out): number {
 }
 
 /** `nlu try "texto" [--lang xx]`: prints intent, score, language (and how it was chosen) and the answer. */
+/**
+ * The same content and data-backed answers (tax calendar, GTFS) as the running hub, so the CLI
+ * answers exactly as a live turn would.
+ */
+async function liveOptions(): Promise<{ contentDir: string; providers: Awaited<ReturnType<typeof createDataProviders>> }> {
+  const config = loadConfig();
+  const providers = await createDataProviders({ dataDir: config.dataDir, configDir: config.configDir, clock: createClock() });
+  return { contentDir: join(config.configDir, 'intents'), providers };
+}
+
 export async function runNluTry(args: string[], out: Out): Promise<number> {
   const { positional, flags } = parseArgs(args);
   const text = positional.join(' ');
@@ -74,7 +88,7 @@ export async function runNluTry(args: string[], out: Out): Promise<number> {
   }
   try {
     // `--lang` is the operator's explicit choice: it weighs more than a browser or platform locale.
-    const intents = await createIntents(typeof lang === 'string' ? { localeStrength: 'explicit' } : {});
+    const intents = await createIntents({ ...(await liveOptions()), ...(typeof lang === 'string' ? { localeStrength: 'explicit' as const } : {}) });
     const result = await intents.classify(text, typeof lang === 'string' ? { languageHint: lang, languageHintStrength: 'explicit' } : {});
     out(`intent:   ${result.intent}${result.safety ? '  (safety net)' : ''}`);
     out(`score:    ${result.score.toFixed(3)}`);
@@ -98,7 +112,7 @@ export async function runNluEval(args: string[], out: Out): Promise<number> {
   }
   try {
     const lines = parseEvalLines(await readFile(file, 'utf8'), file);
-    const intents = await createIntents();
+    const intents = await createIntents(await liveOptions());
     const report = await evaluate(intents, lines);
     if (flags.get('json') === true) {
       const { errors: _errors, ...summary } = report;
