@@ -102,7 +102,7 @@ async function throughput(store: KyselyStore, intents: IntentsModule, messages: 
   }
   await until(() => drained(store), 300_000);
   const seconds = (performance.now() - start) / 1000;
-  if (adapter.firstReplyAt.size < messages) console.log(`  note: ${messages - adapter.firstReplyAt.size} of ${messages} messages got no reply (conversation handed to a person)`);
+  if (adapter.firstReplyAt.size < messages) console.log(`  note: ${messages - adapter.firstReplyAt.size} of ${messages} messages got no reply`);
   await hub.app.close();
   return messages / seconds;
 }

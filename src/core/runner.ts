@@ -143,6 +143,7 @@ export class TurnRunner {
       inboundId: inbound.id,
       conversationId: conversation.id,
       conversation,
+      ...(inbound.message.replyContext === undefined ? {} : { replyContext: inbound.message.replyContext }),
       inboundAnnotation: {
         intent: ctx.nlu?.intent ?? null,
         score: ctx.nlu?.score ?? null,

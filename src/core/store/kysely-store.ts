@@ -409,7 +409,7 @@ export class KyselyStore implements Store {
           .execute();
       }
       if (input.events !== undefined && input.events.length > 0) await this.insertTranscript(trx, input.conversationId, input.events, now);
-      const outbox = await this.insertReplies(trx, input.conversationId, input.replies, now, input.conversation);
+      const outbox = await this.insertReplies(trx, input.conversationId, input.replies, now, input.conversation, input.replyContext);
       if (input.patch !== undefined) {
         await trx.updateTable('conversations').set(patchColumns(input.patch, now)).where('id', '=', input.conversationId).execute();
       }
@@ -442,15 +442,23 @@ export class KyselyStore implements Store {
     return result;
   }
 
-  private async insertReplies(db: Db, conversationId: string, replies: readonly ReplyDraft[], now: string, known?: Conversation): Promise<OutboxItem[]> {
+  private async insertReplies(
+    db: Db,
+    conversationId: string,
+    replies: readonly ReplyDraft[],
+    now: string,
+    known?: Conversation,
+    replyContext?: Readonly<Record<string, string>>,
+  ): Promise<OutboxItem[]> {
     if (replies.length === 0) return [];
     // Routing data only changes on ingest, which the turn's lock orders before us: the turn's copy is current.
     const conversation = known?.id === conversationId ? known : await this.conversationById(db, conversationId);
     if (conversation === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `conversation ${conversationId} does not exist`);
+    const context = replyContext ?? conversation.replyContext;
     const recipient: Recipient = {
       participant: conversation.participant,
       conversationKey: conversation.conversationKey,
-      ...(conversation.replyContext === null ? {} : { replyContext: conversation.replyContext }),
+      ...(context === null ? {} : { replyContext: context }),
     };
     const items: OutboxItem[] = [];
     for (const reply of replies) {

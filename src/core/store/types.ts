@@ -129,6 +129,12 @@ export interface CompleteTurnInput {
   readonly conversationId: string;
   /** The conversation as the turn read it (saves a read when building reply recipients). */
   readonly conversation?: Conversation;
+  /**
+   * Routing data of the message this turn answers: its replies thread under it (an X mention,
+   * a Bot Framework activity) even if the citizen wrote again meanwhile. Defaults to the
+   * conversation's latest.
+   */
+  readonly replyContext?: Readonly<Record<string, string>>;
   /** Annotations of the citizen's own transcript entry (detected intent, score, language). */
   readonly inboundAnnotation?: { readonly intent?: string | null; readonly score?: number | null; readonly language?: Language | null };
   readonly replies: readonly ReplyDraft[];

@@ -154,3 +154,22 @@ describe('turn runner and delivery worker', () => {
     expect(adapter.texts().slice(0, -1).every((t) => /[.!?]$/.test(t))).toBe(true);
   });
 });
+
+describe('reply routing', () => {
+  it('threads each reply under the message it answers, even when the citizen wrote again meanwhile', async () => {
+    const adapter = new RecordingAdapter();
+    const hub = await hubWith(adapter);
+    try {
+      const first = { ...message('hola uno', 'rita'), replyContext: { inReplyTo: 'tweet-1' } };
+      const second = { ...message('hola dos', 'rita'), replyContext: { inReplyTo: 'tweet-2' } };
+      await Promise.all([hub.runner.accept(first), hub.runner.accept(second)]);
+      await adapter.waitForSent(2);
+      expect(adapter.sent.map((s) => [s.to.replyContext?.inReplyTo, s.message.kind === 'text' ? s.message.text : ''])).toEqual([
+        ['tweet-1', '¡Hola! ¿En qué puedo ayudarte? (hola uno)'],
+        ['tweet-2', '¡Hola! ¿En qué puedo ayudarte? (hola dos)'],
+      ]);
+    } finally {
+      await hub.app.close();
+    }
+  });
+});
