@@ -461,13 +461,14 @@ export class KyselyStore implements Store {
       ...(context === null ? {} : { replyContext: context }),
     };
     const items: OutboxItem[] = [];
+    const recipientJson = JSON.stringify(recipient);
     for (const reply of replies) {
-      const row = await db
+      const { seq } = await db
         .insertInto('outbox')
         .values({
           conversation_id: conversationId,
           channel: conversation.channel,
-          recipient: JSON.stringify(recipient),
+          recipient: recipientJson,
           message: JSON.stringify(reply.message),
           status: 'pending',
           attempts: 0,
@@ -478,7 +479,7 @@ export class KyselyStore implements Store {
           created_at: now,
           sent_at: null,
         })
-        .returningAll()
+        .returning('seq')
         .executeTakeFirstOrThrow();
       await db
         .insertInto('transcript')
@@ -491,12 +492,28 @@ export class KyselyStore implements Store {
           intent: reply.intent ?? null,
           score: reply.score ?? null,
           language: reply.language ?? null,
-          outbox_id: row.seq,
+          outbox_id: seq,
           inbound_id: null,
           created_at: now,
         })
         .execute();
-      items.push(toOutboxItem(row));
+      // Built from what was written: no read-back and no JSON re-parse on the hot path.
+      const created = new Date(now);
+      items.push({
+        id: String(seq),
+        conversationId,
+        channel: conversation.channel,
+        recipient,
+        message: reply.message,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: created,
+        lastError: null,
+        channelMessageId: null,
+        deliveryStatus: null,
+        createdAt: created,
+        sentAt: null,
+      });
     }
     return items;
   }
