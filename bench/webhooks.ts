@@ -6,8 +6,9 @@
  * Targets (issue 4): ≥ 1,500 updates/s accepted, ratio ≥ 0.25, p99 ≤ 50 ms.
  * BENCH_SECONDS (default 8), BENCH_CONNECTIONS (default 20) and BENCH_DATABASE_URL (default: a temp SQLite file) tune the run.
  */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
@@ -17,9 +18,6 @@ import { createTelegramChannel } from '../src/bots/telegram/index.js';
 import type { IntentsModule } from '../src/intents/contract.js';
 import { startFakeTelegramApi } from '../test/helpers/fake-telegram-api.js';
 
-interface AutocannonRequest {
-  setupRequest?: (request: { body?: string; headers?: Record<string, string> }) => { body?: string; headers?: Record<string, string> };
-}
 interface AutocannonResult {
   requests: { average: number; total: number };
   latency: { p99: number; average: number };
@@ -28,17 +26,19 @@ interface AutocannonResult {
   errors: number;
   timeouts: number;
 }
-type Autocannon = (options: {
-  url: string;
-  method: string;
-  connections: number;
-  duration: number;
-  headers: Record<string, string>;
-  body?: string;
-  requests?: AutocannonRequest[];
-}) => Promise<AutocannonResult>;
 
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+/** Runs autocannon in a child process: the load generator gets its own event loop and core. */
+function load(options: { url: string; headers: Record<string, string>; connections: number; duration: number; telegram: boolean; firstId: number }): Promise<AutocannonResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(new URL('./load-worker.mjs', import.meta.url)), [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (result) => resolve(result as AutocannonResult));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`load generator exited with ${String(code)}`));
+    });
+  });
+}
+
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const SECRET = 'bench-secret';
@@ -84,23 +84,15 @@ async function main(): Promise<void> {
   bare.post('/', async () => ({ ok: true }));
   const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
 
-  let updateId = 1;
-  const update = (): string => {
-    const id = updateId++;
-    // 500 citizens: several updates per chat, as in real traffic, each update unique.
-    const chat = 9_000_000 + (id % 500);
-    return JSON.stringify({ update_id: id, message: { message_id: id, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: 'private', first_name: 'B' }, from: { id: chat, is_bot: false, first_name: 'B', language_code: 'es' }, text: 'cuándo empieza la renta' } });
-  };
-
-  console.log(`bench:webhooks — ${seconds}s × ${connections} connections each`);
-  const bareResult = await autocannon({ url: bareUrl, method: 'POST', connections, duration: seconds, headers: { 'content-type': 'application/json' }, body: update() });
-  const hubResult = await autocannon({
+  console.log(`bench:webhooks — ${seconds}s × ${connections} connections each (autocannon in its own process)`);
+  const bareResult = await load({ url: bareUrl, connections, duration: seconds, headers: { 'content-type': 'application/json' }, telegram: false, firstId: 1 });
+  const hubResult = await load({
     url: `${hubUrl}/webhooks/telegram`,
-    method: 'POST',
     connections,
     duration: seconds,
     headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-    requests: [{ setupRequest: (request) => ({ ...request, body: update() }) }],
+    telegram: true,
+    firstId: 1,
   });
 
   const accepted = hubResult['2xx'];

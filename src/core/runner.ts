@@ -44,6 +44,12 @@ export interface TurnRunnerOptions {
   readonly logger: Logger;
   /** Called after each committed turn that produced replies (wakes the delivery worker). */
   readonly onReplies?: () => void;
+  /**
+   * Turns running at once (default 8). Intake never waits for this: a stored message is
+   * acknowledged at once and its turn queues, so a burst is absorbed at store speed and
+   * processed at NLU speed, instead of slowing every platform's webhook.
+   */
+  readonly maxConcurrentTurns?: number;
 }
 
 export interface AcceptResult {
@@ -62,11 +68,34 @@ export class TurnRunner {
   private readonly pipeline: Middleware;
   private readonly running = new Set<Promise<void>>();
   private readonly turnPromises = new Map<string, Promise<void>>();
+  private readonly waiting: (() => void)[] = [];
+  private active = 0;
+  private readonly maxConcurrent: number;
   private accepting = true;
 
   constructor(options: TurnRunnerOptions) {
     this.options = options;
     this.pipeline = compose([options.safety, options.handoff.mode, ...options.understand]);
+    this.maxConcurrent = Math.max(1, options.maxConcurrentTurns ?? 8);
+  }
+
+  /** Resolves when a turn slot is free. Slots are handed out in arrival order. */
+  private async slot(): Promise<void> {
+    if (this.active < this.maxConcurrent && this.waiting.length === 0) {
+      this.active += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next === undefined) {
+      this.active -= 1;
+      return;
+    }
+    // Hand the slot over on the next loop turn, after pending I/O: new webhooks are acknowledged first.
+    setImmediate(next);
   }
 
   /** Stores the message; resolves once it is durable and schedules its turn. */
@@ -107,8 +136,17 @@ export class TurnRunner {
   private schedule(inbound: StoredInbound): void {
     const existing = this.turnPromises.get(inbound.id);
     if (existing !== undefined) return;
+    // The conversation lock is queued at once (arrival order per conversation); the slot only
+    // bounds how many turns do work at the same time.
     const turn = this.options.store
-      .withConversationLock(inbound.conversationId, () => this.runTurn(inbound))
+      .withConversationLock(inbound.conversationId, async () => {
+        await this.slot();
+        try {
+          await this.runTurn(inbound);
+        } finally {
+          this.release();
+        }
+      })
       .catch((error: unknown) => {
         // The turn stays pending in the store and is resumed at the next start.
         this.options.logger.error({ err: error, inboundId: inbound.id }, 'turn could not be committed');
