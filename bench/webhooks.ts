@@ -16,7 +16,6 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createTelegramChannel } from '../src/bots/telegram/index.js';
 import type { IntentsModule } from '../src/intents/contract.js';
-import { startFakeTelegramApi } from '../test/helpers/fake-telegram-api.js';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -25,6 +24,28 @@ interface AutocannonResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+}
+
+/** The fake Bot API in its own process (Telegram's servers are not on the hub's machine). */
+async function startFakeBotApiProcess(): Promise<{ apiRoot: string; count(): Promise<number>; close(): Promise<void> }> {
+  const child = fork(fileURLToPath(new URL('./fake-bot-api-process.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const apiRoot = await new Promise<string>((resolve, reject) => {
+    child.once('message', (message) => resolve((message as { apiRoot: string }).apiRoot));
+    child.once('error', reject);
+  });
+  return {
+    apiRoot,
+    count: () =>
+      new Promise((resolve) => {
+        child.once('message', (message) => resolve((message as { count: number }).count));
+        child.send('count');
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.send('stop');
+      }),
+  };
 }
 
 /** Runs autocannon in a child process: the load generator gets its own event loop and core. */
@@ -59,7 +80,7 @@ const intents: IntentsModule = {
 async function main(): Promise<void> {
   let stored = 0;
   const dir = mkdtempSync(join(tmpdir(), 'ventanilla-bench-'));
-  const botApi = await startFakeTelegramApi();
+  const botApi = await startFakeBotApiProcess();
   const hub = await buildApp({
     config: loadConfig({ VENTANILLA_DATABASE_URL: process.env.BENCH_DATABASE_URL ?? join(dir, 'bench.sqlite'), LOG_LEVEL: 'silent' }),
     intents,
@@ -97,10 +118,10 @@ async function main(): Promise<void> {
 
   const accepted = hubResult['2xx'];
   const drainStart = Date.now();
-  let replies = botApi.callsOf('sendMessage').length;
+  let replies = await botApi.count();
   while (replies < stored && Date.now() - drainStart < 120_000) {
     await new Promise((resolve) => setTimeout(resolve, 250));
-    replies = botApi.callsOf('sendMessage').length;
+    replies = await botApi.count();
   }
   const drainMs = Date.now() - drainStart;
 
@@ -115,7 +136,7 @@ async function main(): Promise<void> {
   console.log(`accepted updates/s: ${hubResult.requests.average.toFixed(0)} (target ≥ 1500); p99 ${hubResult.latency.p99} ms (target ≤ 50)`);
   // Let a late duplicate show up before counting.
   await new Promise((resolve) => setTimeout(resolve, 500));
-  replies = botApi.callsOf('sendMessage').length;
+  replies = await botApi.count();
   console.log(`updates accepted (200 seen by autocannon): ${accepted}; stored (incl. in flight at the end): ${stored}`);
   console.log(`replies received by the fake Bot API: ${replies} of ${stored} stored updates ${replies === stored ? '✓' : '✗'} (outbox drained ${drainMs} ms after the load)`);
 

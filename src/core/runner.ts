@@ -45,7 +45,7 @@ export interface TurnRunnerOptions {
   /** Called after each committed turn that produced replies (wakes the delivery worker). */
   readonly onReplies?: () => void;
   /**
-   * Turns running at once (default 8). Intake never waits for this: a stored message is
+   * Turns running at once (default 32). Intake never waits for this: a stored message is
    * acknowledged at once and its turn queues, so a burst is absorbed at store speed and
    * processed at NLU speed, instead of slowing every platform's webhook.
    */
@@ -76,7 +76,7 @@ export class TurnRunner {
   constructor(options: TurnRunnerOptions) {
     this.options = options;
     this.pipeline = compose([options.safety, options.handoff.mode, ...options.understand]);
-    this.maxConcurrent = Math.max(1, options.maxConcurrentTurns ?? 8);
+    this.maxConcurrent = Math.max(1, options.maxConcurrentTurns ?? 32);
   }
 
   /** Resolves when a turn slot is free. Slots are handed out in arrival order. */
