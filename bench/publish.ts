@@ -28,10 +28,12 @@ const run = await startEditorHub();
 // Warm the worker thread (first start compiles the sources) so the figure is publish-to-live.
 await run.editor.trainer.train({ content: await run.editor.store.draftContent(), languages: ['es'] });
 await turns(run, 30, 'warm');
-const idle = await turns(run, 150, 'idle');
+// Enough samples on both sides for a p99 that is not just the single worst turn.
+const idle = await turns(run, 400, 'idle');
 
 const results: { publishMs: number; during: number[] }[] = [];
-for (let round = 0; round < 3; round += 1) {
+const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
+for (let round = 0; round < rounds; round += 1) {
   const intent = await run.editor.store.getDraftIntent('conversacion.saludo');
   if (intent === undefined) throw new Error('no conversacion.saludo');
   await run.editor.store.updateIntent({ ...intent, utterances: { ...intent.utterances, es: [...(intent.utterances.es ?? []), `saludos bench ${round}`] } }, 'bench');

@@ -14,7 +14,7 @@ import { classifierFor, ImportedEngine } from './model.js';
 export function fullModuleBuilder(providers: readonly DataAnswerProvider[]): BuildModule {
   return async (editorContent, models): Promise<IntentsModule> => {
     const content = toIntentsContent(editorContent);
-    const classifier = classifierFor(content, await ImportedEngine.fromExport(models));
+    const classifier = await classifierFor(content, await ImportedEngine.fromExport(models));
     const { safety, understand } = createPolicy({ classifier, content, providers });
     return {
       safety,

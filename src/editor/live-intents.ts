@@ -138,7 +138,7 @@ const NOT_UNDERSTOOD_AGAIN: Readonly<Record<Language, string>> = {
  */
 export async function createContentIntents(content: EditorContent, models: ModelExport): Promise<IntentsModule> {
   const intentsContent = toIntentsContent(content);
-  const classifier = classifierFor(intentsContent, await ImportedEngine.fromExport(models));
+  const classifier = await classifierFor(intentsContent, await ImportedEngine.fromExport(models));
   const variants = channelVariants(content);
   const analyses = new WeakMap<TurnContext, Analysis>();
 

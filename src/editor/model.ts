@@ -72,15 +72,15 @@ export class ImportedEngine {
 }
 
 /** The language detector built from the content's corpus, as the intents module builds it. */
-export function detectorFor(content: Content): LanguageDetector {
+export function detectorFor(content: Content): Promise<LanguageDetector> {
   const corpus = Object.fromEntries(LANGUAGES.map((l) => [l, [...content.intents.values()].flatMap((i) => i.utterances[l])])) as Record<Language, string[]>;
-  return new LanguageDetector(corpus);
+  return LanguageDetector.build(corpus);
 }
 
 /** A classifier over imported models: the intents helper's decision policy and safety rules. */
-export function classifierFor(content: Content, engine: ImportedEngine): Classifier {
+export async function classifierFor(content: Content, engine: ImportedEngine): Promise<Classifier> {
   // The Classifier only calls `scores()`, which ImportedEngine implements with the same contract.
-  return new Classifier(engine as unknown as IntentEngine, detectorFor(content), content.policy.thresholds);
+  return new Classifier(engine as unknown as IntentEngine, await detectorFor(content), content.policy.thresholds);
 }
 
 /** One line of the dev set (`test/fixtures/nlu-dev.jsonl`). */

@@ -25,6 +25,8 @@ export type WorkerMessage =
       readonly id: number;
       readonly type: 'result';
       readonly models: ModelExport;
+      /** `models` already serialised for storage: the main thread must not stringify megabytes. */
+      readonly modelsJson: string;
       readonly utterances: number;
       readonly trainMs: number;
       readonly accuracy: { readonly value: number; readonly baseline: number | null; readonly total: number } | null;
@@ -61,16 +63,16 @@ async function run(job: TrainJob): Promise<void> {
     const known = new Set<string>(newContent.intents.keys());
     const lines = job.devSet.filter((line) => known.has(line.intent) && (line.lang === undefined || job.languages.includes(line.lang)));
     post({ id: job.id, type: 'progress', stage: 'evaluate', percent: 75 });
-    const measured = await accuracyOf(classifierFor(newContent, await ImportedEngine.fromExport(models)), lines);
+    const measured = await accuracyOf(await classifierFor(newContent, await ImportedEngine.fromExport(models)), lines);
     let baseline: number | null = null;
     if (job.baseline !== undefined) {
       baselineModel = job.baseline.model ?? (await train(job, job.baseline.content, 80, 95)).models;
       post({ id: job.id, type: 'progress', stage: 'evaluate', percent: 95 });
-      baseline = (await accuracyOf(classifierFor(toIntentsContent(job.baseline.content), await ImportedEngine.fromExport(baselineModel)), lines)).accuracy;
+      baseline = (await accuracyOf(await classifierFor(toIntentsContent(job.baseline.content), await ImportedEngine.fromExport(baselineModel)), lines)).accuracy;
     }
     accuracy = { value: measured.accuracy, baseline, total: lines.length };
   }
-  post({ id: job.id, type: 'result', models, utterances, trainMs, accuracy, baselineModel: job.baseline?.model === null ? baselineModel : null });
+  post({ id: job.id, type: 'result', models, modelsJson: JSON.stringify(models), utterances, trainMs, accuracy, baselineModel: job.baseline?.model === null ? baselineModel : null });
 }
 
 parentPort?.on('message', (job: TrainJob) => {

@@ -62,6 +62,11 @@ function parseModel(model: string | null): ModelExport | null {
 }
 
 /** The editor's use cases. */
+/** Lets queued turns run between two pieces of publish work on the request thread. */
+function yieldToTurns(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export class EditorService {
   private status: PublishStatus = { state: 'idle', percent: 0, stage: 'idle' };
   private busy = false;
@@ -157,10 +162,14 @@ export class EditorService {
     this.setStatus({ state: 'training', percent: 0, stage: 'validate', startedAt: started.toISOString() });
     try {
       const { editorStore, trainer } = this.options;
+      // Each step parses or compares whole content sets: yield between them so turns keep flowing.
       const content = await editorStore.draftContent();
+      await yieldToTurns();
       const liveNumber = await editorStore.liveVersion();
       const liveVersion = await editorStore.getVersion(liveNumber);
+      await yieldToTurns();
       const diff = diffContent(liveVersion?.content, content);
+      await yieldToTurns();
       const reasons = this.completenessProblems(content);
       if (isEmptyDiff(diff)) reasons.push('el borrador no cambia nada respecto a la versión publicada');
       if (reasons.length > 0) throw new QualityGateError(reasons);
@@ -185,7 +194,8 @@ export class EditorService {
       this.setStatus({ state: 'swapping', percent: 97, stage: 'swap', startedAt: started.toISOString() });
       // Build the new module completely before it becomes visible to any turn.
       const module = await this.options.buildModule(content, result.models);
-      const version = await editorStore.createVersion({ kind: 'publish', content, model: JSON.stringify(result.models), author: actor, message, accuracy: result.accuracy?.value ?? null });
+      await yieldToTurns();
+      const version = await editorStore.createVersion({ kind: 'publish', content, model: result.modelsJson, author: actor, message, accuracy: result.accuracy?.value ?? null });
       this.options.live.swap(module, version.number);
       const durationMs = performance.now() - t0;
       this.setStatus({ state: 'done', percent: 100, stage: 'done', version: version.number, startedAt: started.toISOString(), finishedAt: this.clock().toISOString(), durationMs });

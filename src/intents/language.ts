@@ -90,17 +90,38 @@ export class LanguageDetector {
   private readonly trigram = new TrigramGuesser();
 
   constructor(corpus: Readonly<Record<Language, readonly string[]>>) {
+    this.addMarkers();
+    for (const language of LANGUAGES) this.addCorpus(language, corpus[language]);
+  }
+
+  /**
+   * Builds the same detector, yielding to the event loop between languages: a publish builds one
+   * on the request thread, and turns must keep flowing meanwhile.
+   */
+  static async build(corpus: Readonly<Record<Language, readonly string[]>>): Promise<LanguageDetector> {
+    const detector = new LanguageDetector({ es: [], ca: [], gl: [], eu: [], en: [] });
+    for (const language of LANGUAGES) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      detector.addCorpus(language, corpus[language]);
+    }
+    return detector;
+  }
+
+  private addMarkers(): void {
     for (const language of LANGUAGES) {
       for (const marker of MARKERS[language]) {
         const word = collapseFinalDoubles(marker);
         if (!this.markers.has(word)) this.markers.set(word, language);
       }
-      for (const utterance of corpus[language]) {
-        for (const word of wordsOf(utterance)) {
-          const languages = this.vocabulary.get(word) ?? [];
-          if (!languages.includes(language)) languages.push(language);
-          this.vocabulary.set(word, languages);
-        }
+    }
+  }
+
+  private addCorpus(language: Language, utterances: readonly string[]): void {
+    for (const utterance of utterances) {
+      for (const word of wordsOf(utterance)) {
+        const languages = this.vocabulary.get(word) ?? [];
+        if (!languages.includes(language)) languages.push(language);
+        this.vocabulary.set(word, languages);
       }
     }
   }
