@@ -1,0 +1,172 @@
+/**
+ * Conversations per channel with the real bot (nlp.js in five languages, the decision policy,
+ * data-backed answers): a greeting, a renta question, a choice picked with the channel's own
+ * button, and "quiero hablar con una persona". The channel integration tests use a scripted bot to
+ * pin the plumbing; these pin what a citizen actually gets.
+ */
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type Hub } from '../../src/app.js';
+import { createBotFrameworkChannel } from '../../src/bots/botframework/index.js';
+import { createTelegramChannel } from '../../src/bots/telegram/index.js';
+import { createWhatsAppCloudChannel } from '../../src/bots/whatsapp/index.js';
+import { createDataProviders } from '../../src/intents/data/index.js';
+import { createIntents, type Intents } from '../../src/intents/index.js';
+import { startFakeBotFrameworkConnector, type FakeBotFrameworkConnector } from '../helpers/fake-bf-connector.js';
+import { startFakeGraphApi, type FakeGraphApi } from '../helpers/fake-graph-api.js';
+import { startFakeTelegramApi } from '../helpers/fake-telegram-api.js';
+import { telegramFixture } from '../unit/bots/telegram/fixtures.js';
+import { unescapeMarkdownV2 } from '../unit/bots/telegram/scripted-intents.js';
+import { testConfig } from '../helpers/test-config.js';
+import { fixtureText, waitFor, whatsappFixture } from '../unit/bots/whatsapp/fakes.js';
+
+// Inside the 2025 campaign, so the renta answer is the date-computed one.
+const NOW = new Date('2026-05-10T10:00:00+02:00');
+let intents: Intents;
+let graph: FakeGraphApi;
+
+beforeAll(async () => {
+  const config = testConfig();
+  const providers = await createDataProviders({ dataDir: config.dataDir, configDir: config.configDir, clock: () => NOW });
+  intents = await createIntents({ providers });
+  graph = await startFakeGraphApi();
+});
+afterAll(async () => {
+  await graph.close();
+});
+
+describe('WhatsApp Cloud API with the real bot', () => {
+  let hub: Hub;
+  afterAll(async () => {
+    await hub.app.close();
+  });
+
+  function webhook(file: string, replace: Record<string, string>): string {
+    let body = whatsappFixture(file, new Date());
+    for (const [from, to] of Object.entries(replace)) body = body.split(from).join(to);
+    return body;
+  }
+  async function say(body: string, expectedReplies: number): Promise<Record<string, unknown>[]> {
+    const signature = `sha256=${createHmac('sha256', 'secret').update(body).digest('hex')}`;
+    const response = await hub.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, payload: body });
+    expect(response.statusCode).toBe(200);
+    await waitFor(() => graph.requests.length >= expectedReplies, `${expectedReplies} replies`);
+    return graph.requests.slice(expectedReplies - 1).map((request) => request.body);
+  }
+  const text = (n: number, words: string) => webhook('text.json', { 'wamid.TEST_TEXT_0001': `wamid.REAL_${n}`, '"Hola"': JSON.stringify(words) });
+
+  it('greets, answers the campaign dates, lets the citizen pick with a button, and hands over', async () => {
+    hub = await buildApp({
+      config: testConfig(),
+      intents,
+      clock: () => NOW,
+      logger: false,
+      channels: [(services) => createWhatsAppCloudChannel({ token: 't', appSecret: 'secret', verifyToken: 'v', phoneNumberId: '200000000000002', graphBaseUrl: graph.baseUrl }, services, { now: () => new Date() })],
+    });
+    await hub.start();
+
+    const [greeting] = await say(text(1, 'Hola'), 1);
+    expect(greeting).toMatchObject({ to: '34600000001', type: 'text', text: { body: expect.stringMatching(/Hola/) } });
+
+    const [renta] = await say(text(2, '¿hasta cuándo puedo presentar la renta?'), 2);
+    expect(renta).toMatchObject({ type: 'text', text: { body: expect.stringMatching(/abierta hasta el 30 de junio/) } });
+
+    // An ambiguous question gets WhatsApp reply buttons; the citizen taps one.
+    const [clarify] = await say(text(3, '¿dónde hay una oficina de atención?'), 3);
+    expect(clarify).toMatchObject({ type: 'interactive', interactive: { type: 'button' } });
+    const buttons = (clarify as { interactive: { action: { buttons: { reply: { id: string; title: string } }[] } } }).interactive.action.buttons;
+    const offices = buttons.find((button) => /oficina|horario/i.test(button.reply.title));
+    expect(offices).toBeDefined();
+    const [answer] = await say(
+      webhook('button-reply.json', { 'wamid.TEST_BUTTON_0001': 'wamid.REAL_4', '"renta.plazos"': JSON.stringify(offices?.reply.id), '"Plazos"': JSON.stringify(offices?.reply.title) }),
+      4,
+    );
+    expect(answer).toMatchObject({ type: 'text', text: { body: expect.stringMatching(/horario|oficina|010/i) } });
+
+    const [handoff] = await say(text(5, 'quiero hablar con una persona'), 5);
+    expect(handoff).toMatchObject({ type: 'text', text: { body: expect.stringMatching(/persona/) } });
+    expect((await hub.store.getConversationByKey('whatsapp:34600000001'))?.mode).toBe('queued');
+  });
+});
+
+describe('Bot Framework with the real bot', () => {
+  let hub: Hub;
+  let connector: FakeBotFrameworkConnector;
+  afterAll(async () => {
+    await hub.app.close();
+    await connector.close();
+  });
+
+  it('welcomes, greets, answers the campaign dates, takes a suggested action, and hands over', async () => {
+    connector = await startFakeBotFrameworkConnector();
+    hub = await buildApp({
+      config: testConfig(),
+      intents,
+      clock: () => NOW,
+      logger: false,
+      channels: [(services) => createBotFrameworkChannel({ appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '', anonymous: true }, services)],
+    });
+    await hub.start();
+    const activity = (name: string, overrides: Record<string, unknown> = {}) => ({ ...(JSON.parse(fixtureText('botframework', name)) as Record<string, unknown>), serviceUrl: connector.serviceUrl, ...overrides });
+    const say = async (body: Record<string, unknown>, expected: number) => {
+      expect((await hub.app.inject({ method: 'POST', url: '/api/messages', payload: body })).statusCode).toBe(200);
+      await waitFor(() => connector.requests.length >= expected, `${expected} replies`);
+      return connector.requests[expected - 1]?.activity ?? {};
+    };
+
+    expect(await say(activity('conversation-update.json'), 1)).toMatchObject({ type: 'message', text: expect.stringMatching(/Hola/) });
+    expect(await say(activity('message.json', { id: 'r-1', text: 'hola' }), 2)).toMatchObject({ text: expect.stringMatching(/Hola/), replyToId: 'r-1' });
+    expect(await say(activity('message.json', { id: 'r-2', text: '¿hasta cuándo puedo presentar la renta?' }), 3)).toMatchObject({
+      text: expect.stringMatching(/abierta hasta el 30 de junio/),
+    });
+    const clarify = await say(activity('message.json', { id: 'r-3', text: '¿dónde hay una oficina de atención?' }), 4);
+    const actions = (clarify as { suggestedActions?: { actions: { title: string; value: { payload: string } }[] } }).suggestedActions?.actions ?? [];
+    const offices = actions.find((action) => /oficina|horario/i.test(action.title));
+    expect(offices).toBeDefined();
+    const picked = await say(activity('suggested-action-reply.json', { id: 'r-4', text: offices?.title, value: offices?.value }), 5);
+    expect(picked).toMatchObject({ text: expect.stringMatching(/horario|oficina|010/i), replyToId: 'r-4' });
+    expect(await say(activity('message.json', { id: 'r-5', text: 'quiero hablar con una persona' }), 6)).toMatchObject({ text: expect.stringMatching(/persona/) });
+    expect((await hub.store.getConversationByKey('botframework:emulator:conv-0001|livechat'))?.mode).toBe('queued');
+  });
+});
+
+describe('Telegram with the real bot', () => {
+  it('greets, answers the campaign dates, takes an inline-keyboard choice, and hands over', async () => {
+    const api = await startFakeTelegramApi();
+    const hub = await buildApp({
+      config: testConfig(),
+      intents,
+      clock: () => NOW,
+      logger: false,
+      channels: [(services) => createTelegramChannel({ botToken: '123:REAL', mode: 'webhook', webhookSecret: 's3cret', apiRoot: api.apiRoot, pollTimeoutSeconds: 1, pollIdleDelayMs: 10, requestTimeoutMs: 2000 }, services)],
+    });
+    try {
+      await hub.start();
+      let update = 1;
+      const send = async (body: Record<string, unknown>, expected: number) => {
+        const response = await hub.app.inject({ method: 'POST', url: '/webhooks/telegram', headers: { 'x-telegram-bot-api-secret-token': 's3cret' }, payload: { ...body, update_id: 1000 + update++ } });
+        expect(response.statusCode).toBe(200);
+        await api.waitForCalls('sendMessage', expected);
+        return api.callsOf('sendMessage')[expected - 1]?.body ?? {};
+      };
+      const base = telegramFixture('text') as { message: Record<string, unknown> };
+      const text = (id: number, words: string) => ({ message: { ...base.message, message_id: id, text: words } });
+
+      expect(unescapeMarkdownV2(String((await send(text(1, 'hola'), 1)).text))).toMatch(/Hola/);
+      expect(unescapeMarkdownV2(String((await send(text(2, '¿hasta cuándo puedo presentar la renta?'), 2)).text))).toMatch(/abierta hasta el 30 de junio/);
+      const clarify = await send(text(3, '¿dónde hay una oficina de atención?'), 3);
+      const keyboard = (clarify.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat();
+      const offices = keyboard.find((button) => /oficina|horario/i.test(button.text));
+      expect(offices).toBeDefined();
+      const callback = telegramFixture('callback-query') as { callback_query: Record<string, unknown> };
+      const picked = await send({ callback_query: { ...callback.callback_query, id: 'cb-real-1', data: offices?.callback_data } }, 4);
+      expect(unescapeMarkdownV2(String(picked.text))).toMatch(/horario|oficina|010/i);
+      expect(api.callsOf('answerCallbackQuery').length).toBeGreaterThanOrEqual(1);
+      expect(unescapeMarkdownV2(String((await send(text(5, 'quiero hablar con una persona'), 5)).text))).toMatch(/persona/);
+      expect((await hub.store.getConversationByKey('telegram:5550001'))?.mode).toBe('queued');
+    } finally {
+      await hub.app.close();
+      await api.close();
+    }
+  });
+});
