@@ -238,7 +238,8 @@ async function loadVersions() {
 
 async function pollStatus(done) {
   const status = await api('GET', '/api/editor/publish/status').catch(() => null);
-  if (status) {
+  // A poll answered after the publish finished must not overwrite the final message.
+  if (status && !done()) {
     $('publish-progress').value = status.percent;
     const stages = { training: 'Entrenando', evaluating: 'Evaluando', swapping: 'Cambiando el modelo', done: 'Publicado', refused: 'Rechazado', failed: 'Error' };
     $('publish-status').textContent = `${stages[status.state] || 'Preparando'}${status.language ? ` (${status.language})` : ''}: ${status.percent} %`;
