@@ -8,7 +8,7 @@ import { NONE_INTENT, isEmergencyIntent, type EmergencyIntent } from './content/
 import type { PolicyFile } from './content/schema.js';
 import type { IntentEngine } from './engine.js';
 import type { LanguageDetector } from './language.js';
-import { hasWords, normalizeForNlu, normalizeText, wordsOf } from './normalize.js';
+import { hasWords, nluTextOf, normalizeForNlu, normalizeText, wordsOf } from './normalize.js';
 import { isSafetyIdiom, matchSafetyRules } from './safety.js';
 
 /** What the policy decided for one text. */
@@ -49,7 +49,7 @@ export class Classifier {
   /** Classifies one text; never throws on odd input (emoji, HTML, 5,000 characters). */
   async analyze(text: string, options: ClassifyOptions = {}): Promise<Analysis> {
     const normalized = normalizeText(text);
-    const nluText = normalizeForNlu(text);
+    const nluText = nluTextOf(normalized);
     const choice = this.detector.choose(nluText, options.languageHint, options.conversationLanguage, options.languageHintStrength);
     const base = { language: choice.language, languageSource: choice.source };
     // The phrase rules read the whole message, not only the part the NLU sees.
@@ -63,13 +63,16 @@ export class Classifier {
       return { result, decision: { kind: 'not-understood' } };
     }
     let alternatives: IntentScore[] = await this.engine.scores(choice.language, nluText);
-    if (isSafetyIdiom(normalized)) {
-      // "me muero de risa": never an emergency, whatever the classifier thinks.
-      alternatives = alternatives.filter((candidate) => !isEmergencyIntent(candidate.intent));
-    }
-    const vocabulary = this.emergencyVocabulary?.[choice.language];
-    if (vocabulary !== undefined && !wordsOf(nluText).some((word) => vocabulary.has(word))) {
-      alternatives = alternatives.filter((candidate) => !isEmergencyIntent(candidate.intent));
+    // The emergency vetoes only matter when an emergency could win or be offered as a choice.
+    if (alternatives.some((candidate, index) => isEmergencyIntent(candidate.intent) && (index === 0 || candidate.score >= this.thresholds.clarifyFloor))) {
+      if (isSafetyIdiom(normalized)) {
+        // "me muero de risa": never an emergency, whatever the classifier thinks.
+        alternatives = alternatives.filter((candidate) => !isEmergencyIntent(candidate.intent));
+      }
+      const vocabulary = this.emergencyVocabulary?.[choice.language];
+      if (vocabulary !== undefined && !wordsOf(nluText).some((word) => vocabulary.has(word))) {
+        alternatives = alternatives.filter((candidate) => !isEmergencyIntent(candidate.intent));
+      }
     }
     const decision = this.decide(alternatives);
     const top = alternatives[0] ?? { intent: NONE_INTENT, score: 1 };

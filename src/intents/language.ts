@@ -213,6 +213,8 @@ export class LanguageDetector {
    */
   choose(normalized: string, hint?: string | null, remembered?: Language | null, strength: HintStrength = 'profile'): LanguageChoice {
     const hinted = languageFromHint(hint);
+    // An explicit choice (`--lang`, a labelled evaluation line) is taken as given: no detection.
+    if (hinted && strength === 'explicit') return { language: hinted, source: 'hint', detection: undefined };
     // With a hint or a remembered language, detection only decides a switch: words suffice.
     const detection = this.detect(normalized, hinted === undefined && !remembered);
     const switchTo = detection?.strong ? detection.language : undefined;

@@ -39,7 +39,12 @@ export function collapseFinalDoubles(normalized: string): string {
 
 /** Normalised text (final doubles collapsed) cut to {@link NLU_MAX_CHARS} at a word boundary. */
 export function normalizeForNlu(text: string): string {
-  const normalized = collapseFinalDoubles(normalizeText(text));
+  return nluTextOf(normalizeText(text));
+}
+
+/** `normalizeForNlu` for text already passed through `normalizeText` (saves a second pass). */
+export function nluTextOf(normalizedText: string): string {
+  const normalized = collapseFinalDoubles(normalizedText);
   if (normalized.length <= NLU_MAX_CHARS) return normalized;
   const cut = normalized.slice(0, NLU_MAX_CHARS);
   const space = cut.lastIndexOf(' ');

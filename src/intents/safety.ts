@@ -63,6 +63,14 @@ const RULES: RuleSet = {
  * Idioms that look like danger but are not. They are removed before the rules run and they veto
  * an NLU-only emergency (a rule match on the rest of the text still fires).
  */
+/** The union of every rule (none has flags or numbered back-references, so union = "any rule matches"). */
+const ANY_RULE = new RegExp(
+  Object.values(RULES)
+    .flat()
+    .map((rule) => `(?:${rule.source})`)
+    .join('|'),
+);
+
 const IDIOMS: readonly RegExp[] = [
   /\bme muero de (risa|hambre|sueno|ganas|calor|frio|envidia|verguenza|aburrimiento)\b/g,
   /\bme (mata|matan|esta matando) (el|la|los|las|este|esta) (calor|frio|espalda|cabeza|pies|suegra|curro|trabajo|jefe)\b/g,
@@ -83,6 +91,9 @@ export interface SafetyMatch {
 
 /** Applies the phrase rules to normalised text; 024 first, then 016, then 112. */
 export function matchSafetyRules(normalized: string): SafetyMatch | undefined {
+  // One pass over the text answers "could any rule match?" for the vast majority of messages,
+  // which are not emergencies; removing idioms only ever takes matches away.
+  if (!ANY_RULE.test(normalized)) return undefined;
   let text = normalized;
   for (const idiom of IDIOMS) text = text.replace(idiom, ' ');
   // Self-harm and gender violence are checked before 112 so that "mi pareja me pega" gets the 016
