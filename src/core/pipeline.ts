@@ -107,3 +107,34 @@ export function createTurnContext(inbound: InboundMessage, conversation: Convers
   };
   return ctx;
 }
+
+/**
+ * A conversation that exists only for one unstored turn: `nlu try`, the editor's try-it console
+ * and tests run the real middlewares against it without touching the store.
+ */
+export function ephemeralConversation(inbound: InboundMessage, now: Date, overrides: Partial<Conversation> = {}): Conversation {
+  return {
+    id: `${inbound.conversationKey}#ephemeral`,
+    channel: inbound.from.channel,
+    conversationKey: inbound.conversationKey,
+    contactId: `${inbound.from.channel}:${inbound.from.id}`,
+    participant: inbound.from,
+    mode: 'bot',
+    language: null,
+    urgent: false,
+    unreachable: false,
+    replyContext: null,
+    state: {},
+    createdAt: now,
+    updatedAt: now,
+    lastInboundAt: now,
+    ...overrides,
+  };
+}
+
+/** Runs one turn through `middlewares` without storing anything; returns its context. */
+export async function dryRunTurn(middlewares: readonly Middleware[], inbound: InboundMessage, now: Date, conversation = ephemeralConversation(inbound, now)): Promise<TurnContext> {
+  const ctx = createTurnContext(inbound, conversation, now);
+  await compose(middlewares)(ctx, async () => undefined);
+  return ctx;
+}

@@ -14,8 +14,7 @@
  * from the same content and models instead; see the editor's README section in the report.
  */
 import type { ChannelId, InboundMessage, Language } from '../core/message.js';
-import { compose, createTurnContext, type Middleware, type TurnContext } from '../core/pipeline.js';
-import type { Conversation } from '../core/store/types.js';
+import { compose, dryRunTurn, ephemeralConversation, type Middleware, type TurnContext } from '../core/pipeline.js';
 import type { ClassifyOptions, IntentResult, IntentsModule } from '../intents/contract.js';
 import { NONE_INTENT } from '../intents/content/catalogue.js';
 import type { Analysis } from '../intents/classifier.js';
@@ -96,24 +95,7 @@ export async function tryTurn(module: IntentsModule, text: string, options: { re
     kind: 'text',
     text,
   };
-  const conversation: Conversation = {
-    id: 'editor-try',
-    channel,
-    conversationKey: inbound.conversationKey,
-    contactId: 'editor-try',
-    participant: inbound.from,
-    mode: 'bot',
-    language: options.language ?? null,
-    urgent: false,
-    unreachable: false,
-    replyContext: null,
-    state: {},
-    createdAt: now,
-    updatedAt: now,
-    lastInboundAt: now,
-  };
-  const ctx = createTurnContext(inbound, conversation, now);
-  await compose([module.safety, ...module.understand])(ctx, async () => undefined);
+  const ctx = await dryRunTurn([module.safety, ...module.understand], inbound, now, ephemeralConversation(inbound, now, { language: options.language ?? null }));
   const answers = ctx.replies.map((reply) => {
     const message = reply.message;
     if (message.kind === 'text') return message.text;

@@ -5,8 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { isHubError } from '../core/errors.js';
 import type { InboundMessage, OutboundMessage } from '../core/message.js';
-import { compose, createTurnContext } from '../core/pipeline.js';
-import type { Conversation } from '../core/store/types.js';
+import { dryRunTurn } from '../core/pipeline.js';
 import { join } from 'node:path';
 import { loadConfig } from '../config.js';
 import { createClock } from '../core/clock.js';
@@ -50,13 +49,7 @@ async function replyFor(intents: Intents, text: string, locale: string | undefin
   const now = createClock()();
   const participant = { channel: 'terminal' as const, id: 'nlu-try', ...(locale === undefined ? {} : { locale }) };
   const inbound: InboundMessage = { id: 'nlu-try-1', conversationKey: 'terminal:nlu-try', from: participant, receivedAt: now, kind: 'text', text };
-  const conversation: Conversation = {
-    id: 'nlu-try', channel: 'terminal', conversationKey: 'terminal:nlu-try', contactId: 'nlu-try', participant,
-    mode: 'bot', language: null, urgent: false, unreachable: false, replyContext: null, state: {},
-    createdAt: now, updatedAt: now, lastInboundAt: now,
-  };
-  const ctx = createTurnContext(inbound, conversation, now);
-  await compose([intents.safety, ...intents.understand])(ctx, async () => {});
+  const ctx = await dryRunTurn([intents.safety, ...intents.understand], inbound, now);
   const lines = ctx.replies.flatMap((reply) => describe(reply.message));
   if (ctx.handoff) lines.push(`[handoff: reason=${ctx.handoff.reason} priority=${ctx.handoff.priority}${ctx.handoff.queue ? ` queue=${ctx.handoff.queue}` : ''}]`);
   return lines;

@@ -4,13 +4,13 @@
  * notes, transfer, close, presence, queues, agents, events). TypeBox schemas on every route,
  * so they appear in the OpenAPI at `/docs` and bad input is a 400 that names the field.
  */
+import { transcriptItem, TranscriptItemSchema } from './transcript-view.js';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { HubError, isHubError } from '../../core/errors.js';
 import type { KyselyStore } from '../../core/store/kysely-store.js';
-import type { TranscriptEntry } from '../../core/store/types.js';
 import { isOpen } from '../business-hours.js';
 import type { HandoffConfig } from '../config.js';
 import type { HandoffLogger, HandoffQueue, Ticket } from '../queue.js';
@@ -69,19 +69,6 @@ const SummarySchema = Type.Object({
 });
 type Summary = Static<typeof SummarySchema>;
 
-const TranscriptItemSchema = Type.Object({
-  id: Type.String(),
-  author: Type.String(),
-  kind: Type.String(),
-  text: NullableString,
-  intent: NullableString,
-  score: Type.Union([Type.Number(), Type.Null()]),
-  language: NullableString,
-  createdAt: Type.String(),
-  agentName: NullableString,
-  internal: Type.Boolean({ description: 'Internal notes and system events: never sent to the citizen' }),
-  choices: Type.Optional(Type.Array(Type.String())),
-});
 
 const CannedSchema = Type.Object({ id: Type.String(), title: Type.String(), text: Type.String() });
 
@@ -185,23 +172,6 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
     });
   }
 
-  function transcriptItem(entry: TranscriptEntry): Static<typeof TranscriptItemSchema> {
-    const data = entry.data ?? {};
-    const message = data.message as { kind?: string; choices?: { title: string }[] } | undefined;
-    return {
-      id: entry.id,
-      author: entry.author,
-      kind: entry.kind,
-      text: entry.text,
-      intent: entry.intent,
-      score: entry.score,
-      language: entry.language,
-      createdAt: entry.createdAt.toISOString(),
-      agentName: typeof data.agentName === 'string' ? data.agentName : null,
-      internal: entry.author === 'system' && entry.outboxId === null,
-      ...(message?.kind === 'choices' && Array.isArray(message.choices) ? { choices: message.choices.map((c) => c.title) } : {}),
-    };
-  }
 
   return async (instance: FastifyInstance) => {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();

@@ -5,6 +5,7 @@
  * conversations with an open ticket are forwarded too, for the live transcript.
  * Each subscriber receives only what its user may see.
  */
+import { transcriptItem, type TranscriptItem } from './transcript-view.js';
 import type { HubEvents, HubEventMap } from '../../core/events.js';
 import type { TranscriptEntry } from '../../core/store/types.js';
 import type { HandoffEvent, HandoffLogger, HandoffQueue } from '../queue.js';
@@ -15,17 +16,8 @@ export interface FeedSubscriber {
   send(event: string, data: unknown, id?: number): void;
 }
 
-/** What a console receives for a transcript entry (no outbox internals). */
-export interface FeedTranscriptEntry {
-  readonly id: string;
-  readonly author: TranscriptEntry['author'];
-  readonly kind: string;
-  readonly text: string | null;
-  readonly intent: string | null;
-  readonly score: number | null;
-  readonly language: string | null;
-  readonly createdAt: string;
-}
+/** What a console receives for a transcript entry: the same view as the REST API. */
+export type FeedTranscriptEntry = TranscriptItem;
 
 export function visibleTo(user: User, event: Pick<HandoffEvent, 'queueId' | 'agentId' | 'type' | 'data'>): boolean {
   if (seesAllQueues(user)) return true;
@@ -123,17 +115,7 @@ export class ConsoleFeed {
   private async forwardTranscript(conversationId: string, entry: TranscriptEntry): Promise<void> {
     const ticket = await this.queue.openTicket(conversationId);
     if (ticket === undefined) return;
-    const data: FeedTranscriptEntry & { conversationId: string } = {
-      conversationId,
-      id: entry.id,
-      author: entry.author,
-      kind: entry.kind,
-      text: entry.text,
-      intent: entry.intent,
-      score: entry.score,
-      language: entry.language,
-      createdAt: entry.createdAt.toISOString(),
-    };
+    const data: FeedTranscriptEntry & { conversationId: string } = { conversationId, ...transcriptItem(entry) };
     for (const subscriber of this.subscribers) {
       if (this.queue.canSee(subscriber.user, ticket)) subscriber.send('transcript', data);
     }

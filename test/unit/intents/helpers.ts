@@ -3,29 +3,14 @@
  * middlewares (`compose` + `createTurnContext`) and keeps the conversation patch between turns.
  */
 import type { InboundMessage, Language, OutboundMessage } from '../../../src/core/message.js';
-import { compose, createTurnContext, type Middleware, type TurnContext } from '../../../src/core/pipeline.js';
+import { compose, createTurnContext, ephemeralConversation, type Middleware, type TurnContext } from '../../../src/core/pipeline.js';
 import type { Conversation } from '../../../src/core/store/types.js';
 import type { IntentsModule } from '../../../src/intents/contract.js';
 
 export function makeConversation(overrides: Partial<Conversation> = {}): Conversation {
   const now = new Date('2026-05-10T08:00:00Z');
-  return {
-    id: 'conv-1',
-    channel: 'webchat',
-    conversationKey: 'webchat:abc',
-    contactId: 'contact-1',
-    participant: { channel: 'webchat', id: 'abc' },
-    mode: 'bot',
-    language: null,
-    urgent: false,
-    unreachable: false,
-    replyContext: null,
-    state: {},
-    createdAt: now,
-    updatedAt: now,
-    lastInboundAt: now,
-    ...overrides,
-  };
+  const inbound: InboundMessage = { id: 'm0', conversationKey: 'webchat:abc', from: { channel: 'webchat', id: 'abc' }, receivedAt: now, kind: 'text' };
+  return ephemeralConversation(inbound, now, { id: 'conv-1', contactId: 'contact-1', ...overrides });
 }
 
 let counter = 0;
