@@ -163,7 +163,7 @@ if (pgUrl !== undefined && pgUrl !== '') {
     name: 'postgres',
     open: async () => {
       const schema = `bench_${Date.now()}`;
-      const store = await createStore(pgUrl, { schema });
+      const store = await createStore(pgUrl, { schema, poolSize: Number(process.env.BENCH_PG_POOL ?? 10) });
       await store.migrate();
       return { store, dispose: async () => { await store.close(); await dropPostgresSchema(pgUrl, schema); } };
     },

@@ -93,7 +93,7 @@ async function openPostgres(url: string, options: CreateStoreOptions): Promise<K
   // The search_path goes in the startup packet so every pooled connection is in the schema from its first query.
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }) });
   // Advisory locks hold a connection for a whole turn: a separate pool keeps them from starving queries.
-  const lockPool = new pg.Pool({ connectionString: url, max: 10 });
+  const lockPool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const advisoryLock = async <T>(key: string, fn: () => Promise<T>): Promise<T> => {
     const client = await lockPool.connect();
