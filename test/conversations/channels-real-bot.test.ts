@@ -9,12 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type Hub } from '../../src/app.js';
 import { createBotFrameworkChannel } from '../../src/bots/botframework/index.js';
 import { createTelegramChannel } from '../../src/bots/telegram/index.js';
-import { createWhatsAppCloudChannel } from '../../src/bots/whatsapp/index.js';
+import { createXChannel, DM_INVITATION, xSignature } from '../../src/bots/x/index.js';
+import { EventEmitter } from 'node:events';
+import { createWhatsAppCloudChannel, createWhatsAppWebChannel, type WhatsAppWebClientLike } from '../../src/bots/whatsapp/index.js';
 import { createDataProviders } from '../../src/intents/data/index.js';
 import { createIntents, type Intents } from '../../src/intents/index.js';
 import { startFakeBotFrameworkConnector, type FakeBotFrameworkConnector } from '../helpers/fake-bf-connector.js';
 import { startFakeGraphApi, type FakeGraphApi } from '../helpers/fake-graph-api.js';
 import { startFakeTelegramApi } from '../helpers/fake-telegram-api.js';
+import { startFakeXApi } from '../helpers/fake-x-api.js';
+import { ACCOUNT_ID, xFixture } from '../unit/bots/x/fixtures.js';
 import { telegramFixture } from '../unit/bots/telegram/fixtures.js';
 import { unescapeMarkdownV2 } from '../unit/bots/telegram/scripted-intents.js';
 import { testConfig } from '../helpers/test-config.js';
@@ -164,6 +168,116 @@ describe('Telegram with the real bot', () => {
       expect(api.callsOf('answerCallbackQuery').length).toBeGreaterThanOrEqual(1);
       expect(unescapeMarkdownV2(String((await send(text(5, 'quiero hablar con una persona'), 5)).text))).toMatch(/persona/);
       expect((await hub.store.getConversationByKey('telegram:5550001'))?.mode).toBe('queued');
+    } finally {
+      await hub.app.close();
+      await api.close();
+    }
+  });
+});
+
+describe('whatsapp-web.js with the real bot (client mocked: no browser)', () => {
+  it('greets, answers the campaign dates, takes a numbered choice, and hands over', async () => {
+    class FakeClient extends EventEmitter implements WhatsAppWebClientLike {
+      readonly sent: string[] = [];
+      async initialize(): Promise<void> {}
+      async destroy(): Promise<void> {}
+      async sendMessage(_chatId: string, content: string) {
+        this.sent.push(content);
+        return { id: { _serialized: `true_out_${this.sent.length}` } };
+      }
+      async requestPairingCode(): Promise<string> {
+        return 'ABCD1234';
+      }
+    }
+    const client = new FakeClient();
+    const hub = await buildApp({
+      config: testConfig(),
+      intents,
+      clock: () => NOW,
+      logger: false,
+      channels: [
+        (services) =>
+          createWhatsAppWebChannel(
+            { chromiumPath: '/usr/bin/chromium', sessionDir: '/tmp/unused/wwebjs' },
+            { ...services, clientFactory: () => client, acquireSingletonLock: async () => true, printQr: () => undefined },
+          ),
+      ],
+    });
+    try {
+      await hub.start();
+      client.emit('ready');
+      let n = 0;
+      const say = async (body: string): Promise<string> => {
+        n += 1;
+        const before = client.sent.length;
+        client.emit('message', { id: { _serialized: `false_34600000009@c.us_REAL${n}` }, from: '34600000009@c.us', fromMe: false, isStatus: false, body, type: 'chat', timestamp: Math.floor(Date.now() / 1000), _data: { notifyName: 'Prueba' } });
+        await waitFor(() => client.sent.length > before, `a reply to "${body}"`);
+        return client.sent.slice(before).join('\n');
+      };
+      expect(await say('hola')).toMatch(/Hola/);
+      expect(await say('¿hasta cuándo puedo presentar la renta?')).toMatch(/abierta hasta el 30 de junio/);
+      // No buttons on whatsapp-web.js: the choices arrive numbered and the citizen answers "2"-style.
+      const clarify = await say('¿dónde hay una oficina de atención?');
+      const line = clarify.split('\n').find((row) => /^\d+\. .*(oficina|horario)/i.test(row));
+      expect(line).toBeDefined();
+      expect(await say(line?.split('.')[0] ?? '')).toMatch(/horario|oficina|010/i);
+      expect(await say('quiero hablar con una persona')).toMatch(/persona/);
+      expect((await hub.store.getConversationByKey('whatsapp:34600000009'))?.mode).toBe('queued');
+    } finally {
+      await hub.app.close();
+    }
+  });
+});
+
+describe('X with the real bot', () => {
+  it('answers DMs in full, and public mentions briefly, with no personal data, moving a person request to DMs', async () => {
+    const api = await startFakeXApi(ACCOUNT_ID);
+    const hub = await buildApp({
+      config: testConfig(),
+      intents,
+      clock: () => NOW,
+      logger: false,
+      channels: [(services) => createXChannel({ appKey: 'k', appSecret: 'consumer-secret', accessToken: 't', accessSecret: 'ts', accountId: ACCOUNT_ID, mode: 'webhook', apiBaseUrl: api.baseUrl, pollIntervalMs: 20, requestTimeoutMs: 2000 }, services)],
+    });
+    try {
+      await hub.start();
+      let n = 0;
+      const post = async (payload: Record<string, unknown>) => {
+        const body = Buffer.from(JSON.stringify(payload));
+        const response = await hub.app.inject({ method: 'POST', url: '/webhooks/x', headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': xSignature('consumer-secret', body) }, payload: body });
+        expect(response.statusCode).toBe(200);
+      };
+      const dm = async (text: string): Promise<string> => {
+        n += 1;
+        const before = api.sentDms.length;
+        const fixture = xFixture('dm') as { direct_message_events: { id: string; message_create: { message_data: { text: string } } }[] };
+        const event = { ...fixture.direct_message_events[0], id: `19000000000001${n}` } as { message_create: { message_data: { text: string } } };
+        event.message_create = { ...event.message_create, message_data: { ...event.message_create.message_data, text } };
+        await post({ ...fixture, direct_message_events: [event] });
+        await waitFor(() => api.sentDms.length > before, `a DM reply to "${text}"`);
+        return api.sentDms.slice(before).map((m) => m.text).join('\n');
+      };
+      const mention = async (text: string): Promise<{ inReplyTo: string; text: string }> => {
+        n += 1;
+        const before = api.replies.length;
+        const fixture = xFixture('mention') as { tweet_create_events: Record<string, unknown>[] };
+        const id = `19000000000002${n}`;
+        await post({ ...fixture, tweet_create_events: [{ ...fixture.tweet_create_events[0], id: Number(id), id_str: id, text: `@ayto_pruebas ${text}` }] });
+        await waitFor(() => api.replies.length > before, `a public reply to "${text}"`);
+        const reply = api.replies[before];
+        return { inReplyTo: reply?.inReplyTo ?? '', text: reply?.text ?? '' };
+      };
+
+      expect(await dm('hola')).toMatch(/Hola/);
+      expect(await dm('¿hasta cuándo puedo presentar la renta?')).toMatch(/abierta hasta el 30 de junio/);
+
+      const publicAnswer = await mention('¿hasta cuándo puedo presentar la renta?');
+      expect(publicAnswer.inReplyTo).toMatch(/^19000000000002/);
+      expect(publicAnswer.text.length).toBeLessThanOrEqual(280);
+      expect(publicAnswer.text).toMatch(/30 de junio/);
+
+      const person = await mention('quiero hablar con una persona');
+      expect(person.text).toBe(DM_INVITATION);
     } finally {
       await hub.app.close();
       await api.close();
