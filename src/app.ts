@@ -121,10 +121,6 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
       const conversation = await store.getConversationByKey(conversationKey);
       if (conversation !== undefined) await store.updateConversation(conversation.id, { unreachable: true });
     },
-    async recordDeliveryStatus(channelMessageId, status) {
-      // The channel is implied by the caller; statuses only exist on WhatsApp today.
-      await store.setOutboxDeliveryStatus('whatsapp', channelMessageId, status);
-    },
     async history(conversationKey) {
       const conversation = await store.getConversationByKey(conversationKey);
       return conversation === undefined ? [] : store.getTranscript(conversation.id);
@@ -133,8 +129,16 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
 
   const channels = new Map<ChannelId, ChannelModule>();
   for (const factory of options.channels ?? []) {
-    const channel = await factory(services);
+    // Platform message ids are unique per channel only: a status is recorded on the channel that reported it.
+    const reporting: { channel?: ChannelId } = {};
+    const channel = await factory({
+      ...services,
+      async recordDeliveryStatus(channelMessageId, status) {
+        if (reporting.channel !== undefined) await store.setOutboxDeliveryStatus(reporting.channel, channelMessageId, status);
+      },
+    });
     if (channel === undefined) continue;
+    reporting.channel = channel.adapter.channel;
     channels.set(channel.adapter.channel, channel);
     adapters.set(channel.adapter.channel, channel.adapter);
   }

@@ -54,7 +54,6 @@ export interface DeliveryWorkerOptions {
   readonly events: HubEvents;
   readonly logger: Logger;
   readonly policy?: Partial<DeliveryPolicy>;
-  readonly clock?: () => Date;
 }
 
 /** Delivers outbox items; one instance per process (several processes share the work on PostgreSQL). */

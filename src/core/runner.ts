@@ -177,6 +177,7 @@ export class TurnRunner {
     } catch (error) {
       this.failTurn(ctx, error);
     }
+    const patch = effectivePatch(ctx);
     const result = await store.completeTurn({
       inboundId: inbound.id,
       conversationId: conversation.id,
@@ -189,12 +190,12 @@ export class TurnRunner {
       },
       replies: ctx.replies,
       events: ctx.events,
-      ...(effectivePatch(ctx) === undefined ? {} : { patch: effectivePatch(ctx) }),
+      ...(patch === undefined ? {} : { patch }),
     });
     if (!result.applied) return;
     logger.debug({ conversationId: conversation.id, intent: ctx.nlu?.intent, replies: ctx.replies.length }, 'turn committed');
     if (result.outbox.length > 0) this.options.onReplies?.();
-    await this.emitCommitted(conversation.id, ctx, result.outbox.length + ctx.events.length);
+    await this.emitCommitted(conversation.id, patch !== undefined, result.outbox.length + ctx.events.length);
     if (handoff.afterTurn !== undefined) {
       try {
         await handoff.afterTurn(ctx, conversation.id);
@@ -223,12 +224,12 @@ export class TurnRunner {
     });
   }
 
-  private async emitCommitted(conversationId: string, ctx: TurnContext, count: number): Promise<void> {
+  private async emitCommitted(conversationId: string, conversationChanged: boolean, count: number): Promise<void> {
     const { events, store } = this.options;
     if (events.listenerCount('transcript') > 0 && count > 0) {
       for (const entry of await store.getTranscript(conversationId, { limit: count })) events.emit('transcript', { conversationId, entry });
     }
-    if (effectivePatch(ctx) !== undefined && events.listenerCount('conversation') > 0) {
+    if (conversationChanged && events.listenerCount('conversation') > 0) {
       const conversation = await store.getConversation(conversationId);
       if (conversation !== undefined) events.emit('conversation', { conversation });
     }

@@ -13,19 +13,16 @@
  * ```
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { HubEvents } from '../core/events.js';
 import type { HandoffPort } from '../core/handoff-port.js';
 import type { TurnContext } from '../core/pipeline.js';
-import type { KyselyStore } from '../core/store/kysely-store.js';
 import type { OutboxItem } from '../core/store/types.js';
 import { HubError } from '../core/errors.js';
 import { SessionAuth } from './auth.js';
-import type { HandoffConfig } from './config.js';
 import { createAgentApi } from './console/api.js';
 import { ConsoleFeed } from './console/feed.js';
 import { createConsoleRoutes } from './console/static-routes.js';
 import { createHandoffPipeline } from './pipeline.js';
-import { HandoffQueue, type HandoffLogger } from './queue.js';
+import { HandoffQueue, type QueueDeps } from './queue.js';
 import { registerHandoffMigrations } from './schema.js';
 import { UserDirectory } from './users.js';
 
@@ -36,19 +33,10 @@ export { SessionAuth, SESSION_COOKIE, CSRF_HEADER } from './auth.js';
 export { UserDirectory, ROLES, type Role, type User } from './users.js';
 export { HandoffQueue, type HandoffLogger, type Ticket } from './queue.js';
 
-export interface HandoffDeps {
-  readonly store: KyselyStore;
-  readonly events: HubEvents;
-  /** The hub's clock (VENTANILLA_NOW in demos and tests). */
-  readonly clock: () => Date;
-  readonly config: HandoffConfig;
-  readonly logger: HandoffLogger;
-  /** Optional: wakes the outbox worker when agent messages or queue notices are enqueued. */
-  readonly notifyOutbox?: () => void;
+/** The queue's dependencies, plus the live feed's poll interval. */
+export interface HandoffDeps extends QueueDeps {
   /** Live-feed poll interval for events written by other instances (default 1000 ms). */
   readonly feedPollMs?: number;
-  /** How long the assignment roster is cached (default 2000 ms); see HandoffQueue.planAssignments. */
-  readonly rosterTtlMs?: number;
 }
 
 export interface HandoffModule extends HandoffPort {

@@ -7,14 +7,9 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { buildApp, type Hub } from '../../src/app.js';
-import { createWebchatChannel } from '../../src/bots/webchat/index.js';
-import { loadHandoffConfig } from '../../src/handoff/config.js';
-import { createHandoffWiring } from '../../src/handoff/hub-plugin.js';
+import type { Hub } from '../../src/app.js';
 import { hasChromium, launchChromium, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
-import { fakeIntents } from '../helpers/fake-intents.js';
-import { testConfig } from '../helpers/test-config.js';
-import { CONFIG_DIR, IN_HOURS } from '../unit/handoff/helpers.js';
+import { IN_HOURS, startHandoffHub } from '../unit/handoff/helpers.js';
 
 warnIfNoChromium('agent-console');
 
@@ -29,19 +24,9 @@ describe.skipIf(!hasChromium)('agent console in a browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    const clock = (): Date => new Date(IN_HOURS.getTime());
-    const wiring = createHandoffWiring({ config: loadHandoffConfig(CONFIG_DIR, {}), clock, feedPollMs: 200 });
-    hub = await buildApp({
-      config: testConfig(),
-      intents: fakeIntents(),
-      logger: false,
-      clock,
-      handoff: wiring.port,
-      plugins: [wiring.plugin],
-      channels: [(s) => createWebchatChannel(s)],
-      webRoot,
-    });
-    await hub.start();
+    const started = await startHandoffHub(IN_HOURS, { webRoot });
+    hub = started.hub;
+    const wiring = started.wiring;
     await wiring.module()?.users.create({ username: 'ana', role: 'agent', password: 'contraseña-de-prueba', displayName: 'Ana Pérez', queues: ['tramites'] });
     base = await hub.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchChromium();

@@ -5,13 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp, type Hub } from '../../src/app.js';
-import { createWebchatChannel } from '../../src/bots/webchat/index.js';
-import { loadHandoffConfig } from '../../src/handoff/config.js';
-import { createHandoffWiring, type HandoffWiring } from '../../src/handoff/hub-plugin.js';
-import { fakeIntents } from '../helpers/fake-intents.js';
-import { testConfig } from '../helpers/test-config.js';
-import { CONFIG_DIR, IN_HOURS, WEEKEND } from '../unit/handoff/helpers.js';
+import type { Hub } from '../../src/app.js';
+import type { HandoffWiring } from '../../src/handoff/hub-plugin.js';
+import { IN_HOURS, startHandoffHub, WEEKEND } from '../unit/handoff/helpers.js';
 
 let hub: Hub | undefined;
 
@@ -27,19 +23,9 @@ interface Item {
 }
 
 async function start(now: Date): Promise<{ hub: Hub; wiring: HandoffWiring }> {
-  const clock = (): Date => new Date(now.getTime());
-  const wiring = createHandoffWiring({ config: loadHandoffConfig(CONFIG_DIR, {}), clock, feedPollMs: 200 });
-  hub = await buildApp({
-    config: testConfig(),
-    intents: fakeIntents(),
-    logger: false,
-    clock,
-    handoff: wiring.port,
-    plugins: [wiring.plugin],
-    channels: [(services) => createWebchatChannel(services)],
-  });
-  await hub.start();
-  return { hub, wiring };
+  const started = await startHandoffHub(now);
+  hub = started.hub;
+  return started;
 }
 
 async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Migrator, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { HubError } from '../errors.js';
-import { isLanguage, type ChannelId, type InboundMessage, type Language, type OutboundMessage, type Recipient } from '../message.js';
+import { isLanguage, type ChannelId, type InboundMessage, type OutboundMessage, type Recipient } from '../message.js';
 import { KeyedMutex } from '../keyed-mutex.js';
 import { migrationProvider, type Dialect } from './migrations.js';
 import type { ConversationsTable, Database, InboundTable, OutboxTable, TranscriptTable } from './schema.js';
@@ -641,12 +641,8 @@ export class KyselyStore implements Store {
     return new Set(rows.map((row) => row.id));
   }
 
-  async markOutboxSent(outboxId: string, channelMessageId: string, sentAt: Date): Promise<void> {
-    await this.db
-      .updateTable('outbox')
-      .set({ status: 'sent', channel_message_id: channelMessageId, sent_at: sentAt.toISOString(), last_error: null })
-      .where('seq', '=', Number(outboxId))
-      .execute();
+  markOutboxSent(outboxId: string, channelMessageId: string, sentAt: Date): Promise<void> {
+    return this.markOutboxSentMany([{ outboxId, channelMessageId, sentAt }]);
   }
 
   async markOutboxRetry(outboxId: string, nextAttemptAt: Date, error: string): Promise<void> {
@@ -748,4 +744,3 @@ function citizenData(message: InboundMessage): string | null {
   return Object.keys(data).length === 0 ? null : JSON.stringify(data);
 }
 
-export type { Language };

@@ -208,7 +208,6 @@ export interface Store {
   getOutbox(outboxId: string): Promise<OutboxItem | undefined>;
   /** Moves dead items back to pending (all when `ids` is omitted); returns how many moved. */
   retryDeadOutbox(ids?: readonly string[]): Promise<number>;
-  /** True when no item of this conversation is pending or sending ahead of the given one. */
 
   /** Small durable key/value (polling cursors such as X `since_id`). */
   getCursor(name: string): Promise<string | undefined>;

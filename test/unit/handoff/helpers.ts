@@ -8,7 +8,12 @@ import type { InboundMessage } from '../../../src/core/message.js';
 import type { KyselyStore } from '../../../src/core/store/index.js';
 import { disposeStore, storeKinds, type StoreKind } from '../../helpers/stores.js';
 import { loadHandoffConfig, type HandoffConfig } from '../../../src/handoff/config.js';
+import { buildApp, type Hub } from '../../../src/app.js';
+import { createWebchatChannel } from '../../../src/bots/webchat/index.js';
+import { createHandoffWiring, type HandoffWiring } from '../../../src/handoff/hub-plugin.js';
 import { createHandoff, type HandoffModule } from '../../../src/handoff/index.js';
+import { fakeIntents } from '../../helpers/fake-intents.js';
+import { testConfig } from '../../helpers/test-config.js';
 import type { HandoffLogger } from '../../../src/handoff/queue.js';
 import type { NewUser, User } from '../../../src/handoff/users.js';
 
@@ -108,4 +113,25 @@ export async function createAgent(h: Harness, input: Partial<NewUser> & { userna
   });
   if (presence !== 'offline') await h.handoff.queue.setPresence(user, presence);
   return (await h.handoff.users.get(user.id)) as User;
+}
+
+/**
+ * The whole hub with the real handoff wiring, the web chat and the keyword bot, at a fixed time
+ * (started; the caller closes `hub.app`). `webRoot` serves the pages for browser tests.
+ */
+export async function startHandoffHub(now: Date, options: { readonly webRoot?: string } = {}): Promise<{ hub: Hub; wiring: HandoffWiring }> {
+  const clock = (): Date => new Date(now.getTime());
+  const wiring = createHandoffWiring({ config: loadHandoffConfig(CONFIG_DIR, {}), clock, feedPollMs: 200 });
+  const hub = await buildApp({
+    config: testConfig(),
+    intents: fakeIntents(),
+    logger: false,
+    clock,
+    handoff: wiring.port,
+    plugins: [wiring.plugin],
+    channels: [(services) => createWebchatChannel(services)],
+    ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
+  });
+  await hub.start();
+  return { hub, wiring };
 }
