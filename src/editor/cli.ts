@@ -12,7 +12,6 @@ import type { KyselyStore } from '../core/store/index.js';
 import { loadContent } from '../intents/content/loader.js';
 import { editorContentFromLoaded, exportContentFiles, exportUtterancesCsv, parseImport } from './content-io.js';
 import { EditorStore } from './content-store.js';
-import { registerEditorMigrations } from './schema.js';
 
 export interface ContentCliDeps {
   /** An open store (the CLI migrates it). */
@@ -42,7 +41,6 @@ export async function runContentCli(args: readonly string[], out: CliOutput, dep
     out.write(USAGE);
     return 2;
   }
-  registerEditorMigrations();
   await deps.store.migrate();
   const editorStore = new EditorStore(deps.store);
   if (!(await editorStore.isSeeded())) await editorStore.seed(editorContentFromLoaded(await loadContent(deps.contentDir)));

@@ -6,7 +6,6 @@ export { createEditorPlugin, sessionAuthorizer, EDITOR_STATIC_DIR, type EditorPl
 export { LiveIntents, createContentIntents, tryTurn, type BuildModule, type TryOutcome } from './live-intents.js';
 export { EDITOR_ROLES, type Authorize, type EditorPrincipal } from './api.js';
 export { runContentCli, type ContentCliDeps } from './cli.js';
-export { registerEditorMigrations } from './schema.js';
 export { EditorStore, type VersionInfo, type AuditEntry } from './content-store.js';
 export { EditorService, QualityGateError, type PublishStatus } from './service.js';
 export { ImportedEngine, trainLanguage, type ModelExport } from './model.js';

@@ -15,7 +15,6 @@ import { registerEditorRoutes, type Authorize } from './api.js';
 import { editorContentFromLoaded } from './content-io.js';
 import { EditorStore } from './content-store.js';
 import { createContentIntents, LiveIntents, type BuildModule } from './live-intents.js';
-import { registerEditorMigrations } from './schema.js';
 import { EditorService } from './service.js';
 import { Trainer } from './trainer.js';
 import { UnrecognizedInbox } from './unrecognized.js';
@@ -99,7 +98,6 @@ export function createEditorPlugin(options: EditorPluginOptions = {}): (hub: Hub
         if (live === undefined) {
           throw new HubError('HUB_ERR_CONFIG', 'the editor needs a swappable intents module: build the app with `intents: new LiveIntents(await createIntents(...))` or pass `live` to createEditorPlugin');
         }
-        registerEditorMigrations();
         await hub.store.migrate();
         const store = new EditorStore(hub.store);
         if (!(await store.isSeeded())) {

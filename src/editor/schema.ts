@@ -6,7 +6,6 @@
  */
 import type { Kysely } from 'kysely';
 import type { KyselyStore } from '../core/store/index.js';
-import { registerMigrations, type DialectMigration } from '../core/store/migrations.js';
 import type { Database } from '../core/store/schema.js';
 
 export interface EditorDraftTable {
@@ -85,70 +84,3 @@ export function editorDb(store: KyselyStore): EditorDb {
   return store.kysely as unknown as EditorDb;
 }
 
-const editor0200: DialectMigration = () => ({
-  async up(db: Kysely<unknown>) {
-    await db.schema
-      .createTable('editor_draft')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('data', 'text', (c) => c.notNull())
-      .addColumn('updated_at', 'text', (c) => c.notNull())
-      .addColumn('updated_by', 'text', (c) => c.notNull())
-      .execute();
-    await db.schema
-      .createTable('editor_versions')
-      .addColumn('number', 'integer', (c) => c.primaryKey())
-      .addColumn('kind', 'text', (c) => c.notNull())
-      .addColumn('content', 'text', (c) => c.notNull())
-      .addColumn('model', 'text')
-      .addColumn('author', 'text', (c) => c.notNull())
-      .addColumn('message', 'text', (c) => c.notNull())
-      .addColumn('diff', 'text', (c) => c.notNull())
-      .addColumn('source_version', 'integer')
-      .addColumn('accuracy', 'real')
-      .addColumn('created_at', 'text', (c) => c.notNull())
-      .execute();
-    await db.schema
-      .createTable('editor_audit')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('at', 'text', (c) => c.notNull())
-      .addColumn('actor', 'text', (c) => c.notNull())
-      .addColumn('action', 'text', (c) => c.notNull())
-      .addColumn('target', 'text')
-      .addColumn('details', 'text', (c) => c.notNull())
-      .execute();
-    await db.schema.createIndex('editor_audit_at').on('editor_audit').columns(['at']).execute();
-    await db.schema
-      .createTable('editor_meta')
-      .addColumn('key', 'text', (c) => c.primaryKey())
-      .addColumn('value', 'text', (c) => c.notNull())
-      .execute();
-    await db.schema
-      .createTable('editor_unrecognized')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('group_key', 'text', (c) => c.notNull())
-      .addColumn('text', 'text', (c) => c.notNull())
-      .addColumn('language', 'text')
-      .addColumn('intent', 'text')
-      .addColumn('score', 'real')
-      .addColumn('reason', 'text', (c) => c.notNull())
-      .addColumn('conversation_id', 'text', (c) => c.notNull())
-      .addColumn('entry_id', 'text', (c) => c.notNull().unique())
-      .addColumn('status', 'text', (c) => c.notNull())
-      .addColumn('assigned_intent', 'text')
-      .addColumn('resolved_by', 'text')
-      .addColumn('created_at', 'text', (c) => c.notNull())
-      .addColumn('resolved_at', 'text')
-      .execute();
-    await db.schema.createIndex('editor_unrecognized_status').on('editor_unrecognized').columns(['status', 'group_key']).execute();
-  },
-  async down(db: Kysely<unknown>) {
-    for (const table of ['editor_unrecognized', 'editor_meta', 'editor_audit', 'editor_versions', 'editor_draft']) {
-      await db.schema.dropTable(table).ifExists().execute();
-    }
-  },
-});
-
-/** Registers the `0200_editor` migration with the core store (idempotent). Call before `store.migrate()`. */
-export function registerEditorMigrations(): void {
-  registerMigrations({ '0200_editor': editor0200 });
-}

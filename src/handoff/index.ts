@@ -23,11 +23,9 @@ import { ConsoleFeed } from './console/feed.js';
 import { createConsoleRoutes } from './console/static-routes.js';
 import { createHandoffPipeline } from './pipeline.js';
 import { HandoffQueue, type QueueDeps } from './queue.js';
-import { registerHandoffMigrations } from './schema.js';
 import { UserDirectory } from './users.js';
 
 export { loadHandoffConfig, resolveHandoffConfig, type HandoffConfig, type QueueConfig } from './config.js';
-export { registerHandoffMigrations } from './schema.js';
 export { runUsersCli } from './users-cli.js';
 export { SessionAuth, SESSION_COOKIE, CSRF_HEADER } from './auth.js';
 export { UserDirectory, ROLES, type Role, type User } from './users.js';
@@ -62,7 +60,6 @@ export interface HandoffModule extends HandoffPort {
  * store, so it works whether or not the store migrated before.
  */
 export async function createHandoff(deps: HandoffDeps): Promise<HandoffModule> {
-  registerHandoffMigrations();
   await deps.store.migrate();
   const queue = new HandoffQueue(deps);
   const users = new UserDirectory(queue.db, deps.clock);

@@ -11,7 +11,7 @@
 import { HubError, isHubError } from '../core/errors.js';
 import { isLanguage, type Language } from '../core/message.js';
 import type { KyselyStore } from '../core/store/kysely-store.js';
-import { registerHandoffMigrations, handoffDb } from './schema.js';
+import { handoffDb } from './schema.js';
 import { isRole, ROLES, UserDirectory, type UserChanges } from './users.js';
 
 export interface UsersCliDeps {
@@ -143,7 +143,6 @@ export async function runUsersCli(
       out.write(USAGE);
       return command === undefined ? 2 : 0;
     }
-    registerHandoffMigrations();
     await deps.store.migrate();
     const users = new UserDirectory(handoffDb(deps.store), deps.clock ?? (() => new Date()));
     const username = options.get('--username');

@@ -6,14 +6,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
 import pg from 'pg';
 import { HubError } from '../errors.js';
 import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 
 export { KyselyStore } from './kysely-store.js';
-export { registerMigrations, type DialectMigration } from './migrations.js';
+export { MIGRATION_NAMES, type DialectMigration } from './migrations/index.js';
 export type * from './types.js';
 export type { Database } from './schema.js';
 
@@ -47,8 +47,25 @@ function openSqlite(path: string): KyselyStore {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const db = new Kysely<Database>({ dialect: new TransactionalSqliteDialect({ database: withStatementCache(database) }) });
   return new KyselyStore({ db, dialect: 'sqlite', destroy: () => db.destroy() });
+}
+
+/**
+ * SQLite runs DDL inside transactions, but Kysely's adapter says it does not, so its migrator
+ * would apply each migration bare: a failure half-way (disk full, a crash) would leave a
+ * half-migrated file. With this adapter pending migrations apply in one transaction.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
 }
 
 /**

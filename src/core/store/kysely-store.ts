@@ -7,7 +7,7 @@ import { Migrator, sql, type Kysely, type Selectable, type Transaction } from 'k
 import { HubError } from '../errors.js';
 import { isLanguage, type ChannelId, type InboundMessage, type OutboundMessage, type Recipient } from '../message.js';
 import { KeyedMutex } from '../keyed-mutex.js';
-import { migrationProvider, type Dialect } from './migrations.js';
+import { MIGRATION_NAMES, migrationProvider, type Dialect } from './migrations/index.js';
 import type { ConversationsTable, Database, InboundTable, OutboxTable, TranscriptTable } from './schema.js';
 import type {
   CompleteTurnInput,
@@ -217,7 +217,14 @@ export class KyselyStore implements Store {
     return this.db;
   }
 
+  /**
+   * Brings the schema to this version's migration list ({@link MIGRATION_NAMES}). Pending migrations apply in one
+   * transaction (both dialects), so a failure leaves the database as it was; on PostgreSQL
+   * Kysely's migration lock makes concurrent instances apply them once. Throws HUB_ERR_STORE when
+   * the database was migrated by a newer version (it names the unknown migration and what to do).
+   */
   async migrate(): Promise<void> {
+    await this.refuseNewerSchema();
     const migrator = new Migrator({
       db: this.db,
       provider: migrationProvider(this.dialect),
@@ -228,6 +235,25 @@ export class KyselyStore implements Store {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
       throw new HubError('HUB_ERR_STORE', `migration ${failed} failed: ${String(error)}`, { cause: error });
     }
+  }
+
+  /** Names of the migrations this database has recorded (empty for a new database). */
+  async appliedMigrations(): Promise<string[]> {
+    const tables = await this.db.introspection.getTables({ withInternalKyselyTables: true });
+    if (!tables.some((table) => table.name === 'kysely_migration' && (this.schema === undefined || table.schema === this.schema))) return [];
+    const rows = await sql<{ name: string }>`select name from ${sql.table(this.schema === undefined ? 'kysely_migration' : `${this.schema}.kysely_migration`)} order by name`.execute(this.db);
+    return rows.rows.map((row) => row.name);
+  }
+
+  private async refuseNewerSchema(): Promise<void> {
+    const known = new Set(MIGRATION_NAMES);
+    const unknown = (await this.appliedMigrations()).filter((name) => !known.has(name));
+    if (unknown.length === 0) return;
+    throw new HubError(
+      'HUB_ERR_STORE',
+      `this database was created or upgraded by a newer version of Ventanilla (it has migration ${unknown.join(', ')}, which this version does not know). ` +
+        'Run the version that upgraded it (or newer), or point VENTANILLA_DATABASE_URL at a backup made before the upgrade.',
+    );
   }
 
   async ping(): Promise<boolean> {

@@ -9,13 +9,11 @@ import { editorContentFromLoaded, exportContentFiles, exportUtterancesCsv, parse
 import { EditorStore } from '../../../src/editor/content-store.js';
 import { diffContent } from '../../../src/editor/diff.js';
 import { maskPersonalData } from '../../../src/editor/mask.js';
-import { registerEditorMigrations } from '../../../src/editor/schema.js';
 import type { EditorContent } from '../../../src/editor/types.js';
 import { similarityKey } from '../../../src/editor/unrecognized.js';
 import { loadContent } from '../../../src/intents/content/loader.js';
 import { disposeStore, storeKinds } from '../../helpers/stores.js';
 
-registerEditorMigrations();
 let seedContent: EditorContent;
 beforeAll(async () => {
   seedContent = editorContentFromLoaded(await loadContent(fileURLToPath(new URL('../../../config/intents/', import.meta.url))));

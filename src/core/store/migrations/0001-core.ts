@@ -1,19 +1,15 @@
 /**
- * Versioned migrations, applied in order by Kysely's Migrator. Never edit a shipped migration:
- * add a new one. Other modules (handoff, editor) append theirs through {@link registerMigrations}.
+ * `0001_core`: contacts, conversations, the inbound inbox, the outbox, the transcript and cursors.
+ * Shipped: never edit it, add a new migration.
  */
-import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Dialect, DialectMigration } from './types.js';
 
-export type Dialect = 'sqlite' | 'postgres';
-
-/** A migration that may differ per dialect (auto-increment columns are the usual reason). */
-export type DialectMigration = (dialect: Dialect) => Migration;
-
-function autoIncrement(dialect: Dialect): 'integer' | 'serial' {
+export function autoIncrement(dialect: Dialect): 'integer' | 'serial' {
   return dialect === 'sqlite' ? 'integer' : 'serial';
 }
 
-const core001: DialectMigration = (dialect) => ({
+export const core0001: DialectMigration = (dialect) => ({
   async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('contacts')
@@ -104,26 +100,3 @@ const core001: DialectMigration = (dialect) => ({
     }
   },
 });
-
-const registry = new Map<string, DialectMigration>([['0001_core', core001]]);
-
-/**
- * Adds migrations owned by another module (names must sort after the ones they depend on,
- * e.g. `0100_handoff`). Call before the store migrates.
- */
-export function registerMigrations(migrations: Readonly<Record<string, DialectMigration>>): void {
-  for (const [name, migration] of Object.entries(migrations)) registry.set(name, migration);
-}
-
-/** Kysely migration provider over the registry, for one dialect. */
-export function migrationProvider(dialect: Dialect): MigrationProvider {
-  return {
-    async getMigrations() {
-      const result: Record<string, Migration> = {};
-      for (const [name, migration] of [...registry.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-        result[name] = migration(dialect);
-      }
-      return result;
-    },
-  };
-}

@@ -1,0 +1,37 @@
+/**
+ * Every migration of every module, in the order they apply: the one list the store migrates to,
+ * whatever the entry point (server, each CLI command, benchmarks, tests). Nothing registers a
+ * migration at import time, so every process knows the same schema.
+ *
+ * Rules: never edit or rename a shipped migration (databases in the field recorded its name); add
+ * a new entry at the end with a name that sorts after the last one. Migrations only use
+ * `Kysely<unknown>`, so the store needs no module's types, and each module keeps its table types.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import { core0001 } from './0001-core.js';
+import { handoff0100 } from './0100-handoff.js';
+import { editor0200 } from './0200-editor.js';
+import type { Dialect, DialectMigration } from './types.js';
+
+export type { Dialect, DialectMigration } from './types.js';
+
+/** The ordered migration list. Names are what existing databases recorded: keep them. */
+export const MIGRATIONS: readonly (readonly [name: string, migration: DialectMigration])[] = [
+  ['0001_core', core0001],
+  ['0100_handoff', handoff0100],
+  ['0200_editor', editor0200],
+];
+
+/** The names this version knows, in order. */
+export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);
+
+/** Kysely migration provider over {@link MIGRATIONS}, for one dialect. */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      const result: Record<string, Migration> = {};
+      for (const [name, migration] of MIGRATIONS) result[name] = migration(dialect);
+      return result;
+    },
+  };
+}
