@@ -7,23 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../../src/core/message.js';
-import { DEFAULT_CONTENT_DIR, loadContent, normalizeForNlu, parseEvalLines, type Content } from '../../../src/intents/index.js';
+import { DEFAULT_CONTENT_DIR, INTENT_IDS, loadContent, normalizeForNlu, parseEvalLines, type Content } from '../../../src/intents/index.js';
 
 const HELD_OUT = new URL('../../fixtures/nlu-heldout-transporte-tramites.jsonl', import.meta.url);
 const heldOut = parseEvalLines(readFileSync(HELD_OUT, 'utf8'), 'nlu-heldout-transporte-tramites.jsonl');
 
-const COVERED_INTENTS = [
-  'transporte.horarios',
-  'transporte.tarifas',
-  'transporte.incidencias',
-  'transporte.objetos_perdidos',
-  'transporte.accesibilidad',
-  'tramites.cita_previa',
-  'tramites.empadronamiento',
-  'tramites.certificado_digital',
-  'tramites.horario_atencion',
-  'tramites.queja',
-] as const;
+/** The intents this corpus and held-out set cover: every transport and procedures intent of the catalogue. */
+const COVERED_INTENTS = INTENT_IDS.filter((id) => id.startsWith('transporte.') || id.startsWith('tramites.'));
 
 let content: Content;
 beforeAll(async () => {
@@ -60,6 +50,7 @@ describe('transport and procedures training corpus', () => {
 
 describe('held-out set (test/fixtures/nlu-heldout-transporte-tramites.jsonl)', () => {
   it('has exactly 8 lines per covered intent and language, and nothing else', () => {
+    expect(COVERED_INTENTS).toHaveLength(10);
     expect(heldOut).toHaveLength(COVERED_INTENTS.length * LANGUAGES.length * 8);
     for (const id of COVERED_INTENTS) {
       for (const language of LANGUAGES) {
