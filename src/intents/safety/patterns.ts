@@ -31,10 +31,10 @@ const RULES: RuleSet = {
     // es — breathing, choking, consciousness
     /\bno (?:respira|puede respirar|le entra (?:el )?aire|coge aire)\b|\b(?:ha dejado|dejo) de respirar\b|\bse (?:esta |estan )?(?:ahogando|atragantando|atraganto|ha atragantado)\b|\batragantamiento\b/,
     /\binconsciente\b|\bsin conocimiento\b|\bse ha (?:desmayado|desplomado)\b|\b(?:se ha caido|se cayo|esta en el suelo|esta tirad[oa])\b[^.!?\n]{0,40}\bno (?:responde|reacciona|se mueve|contesta|se despierta)\b|\bno (?:reacciona|vuelve en si)\b|\bconvulsion(?:a|ando|es)?\b/,
-    /\b(?:me esta dando|le esta dando|le ha dado|creo que es) un (?:infarto|ictus)\b|\bictus\b|\bsangr(?:a|ando) (?:mucho|much[ií]simo|sin parar)\b|\bno (?:para|deja) de sangrar\b|\bhemorragia\b|\bsobredosis\b|\bcoma etilico\b|\bse ha (?:tomado|bebido|tragado) (?:un bote|una caja|toda la caja|lejia|todas las pastillas)/,
+    /\b(?:me esta dando|le esta dando|le ha dado|creo que es) un (?:infarto|ictus)\b|\bsangr(?:a|ando) (?:mucho|much[ií]simo|sin parar)\b|\bno (?:para|deja) de sangrar\b|\bhemorragia\b|\bsobredosis\b|\bcoma etilico\b|\bse ha (?:tomado|bebido|tragado) (?:un bote|una caja|toda la caja|lejia|todas las pastillas)/,
     // es — fire, gas, accidents
     /\b(?:hay|tenemos) (?:un )?(?:incendio|fuego)\b|\bse (?:esta|estan) quemando (?:la|el|mi|las|los|todo)\b|\b(?:esta|estan) ardiendo\b|\bmi casa (?:esta ardiendo|se quema)\b|\b(?:llena|lleno) de humo\b|\bfuga de gas\b|\bhuele (?:mucho |muchisimo )?a gas\b/,
-    /\b(?:ha habido|hay|he tenido|hemos tenido|acabo de tener|acaba de haber|acabamos de tener) un (?:accidente|atropello|choque)\b(?! (?:laboral|de trabajo|hace|el (?:mes|ano)|la semana|en 20))|\baccidente de (?:coche|trafico|moto|autobus)\b(?! hace| del ano| el ano| laboral)|\b(?:han|ha|acaban de|acaba de) (?:atropellado|arrollado)\b|\b(?:acaban de|acabamos de) (?:chocar|estrellarse)\b|\bhay (?:gente|alguien|personas?) atrapad[oa]s?\b/,
+    /\b(?:ha habido|hay|he tenido|hemos tenido|acabo de tener|acaba de haber|acabamos de tener) un (?:accidente|atropello|choque)\b(?! (?:laboral|de trabajo|hace|el (?:mes|ano)|la semana|en 20))|\baccidente de (?:coche|trafico|moto|autobus)\b(?! (?:hace|del ano|el ano|laboral|de ayer|de onte|del otro dia|de la semana))|\b(?:han|ha|acaban de|acaba de) (?:atropellado|arrollado)\b|\b(?:acaban de|acabamos de) (?:chocar|estrellarse)\b|\bhay (?:gente|alguien|personas?) atrapad[oa]s?\b/,
     // es — crime in progress, weapons
     /\bme (?:estan|esta) (?:pegando|atacando|agrediendo|apunalando|robando|atracando|siguiendo para robar)\b|\b(?:nos|les|le) (?:estan|esta) (?:pegando|atacando|robando|agrediendo)\b|\bestan (?:robando|atracando|forzando)\b|\bestan entrando (?:a robar|en (?:mi|la|nuestra) casa)\b|\bhay (?:alguien|un hombre|unos? (?:tipos?|hombres?)) (?:dentro de|en) (?:mi )?casa\b|\bme (?:han|acaban de) (?:apunalar|apunalado|disparado|atracar|atracado)\b/,
     /\bhay un ladron\b|\btiroteo\b|\b(?:se oyen |oigo |he oido |han )(?:disparos|tiros|disparado)\b|\b(?:tiene|lleva|con|saca|ha sacado) (?:un |una )?(?:cuchillo|arma|pistola|navaja|escopeta|machete)\b[^.!?\n]{0,40}\b(?:amenaza|gritando|grita|persigue|calle|plaza|bar|metro|puerta)|\bpelea con (?:cuchillos?|navajas?|armas?)\b|\ble han (?:apunalado|dado una punalada|disparado)\b/,
@@ -45,10 +45,10 @@ const RULES: RuleSet = {
     /\bm'estan (?:pegant|atacant|robant|agredint|apunyalant)\b|\bens estan (?:pegant|atacant|robant)\b|\bestan (?:robant|entrant a (?:casa|robar))\b|\bhi ha un lladre\b|\b(?:porta|amb) (?:un )?(?:ganivet|arma|pistola|navalla)\b[^.!?\n]{0,40}\b(?:amenaca|crida|carrer|placa)|\btrets\b|\btruque(?:u|s|n)? a (?:la policia|una ambulancia|els bombers)\b|\bnecessito una ambulancia\b|\bsocors\b|\bauxili\b|\bes una emergencia\b/,
     // gl
     /\bnon (?:respira|pode respirar)\b|\b(?:atragantouse|esta atragantandose|estase afogando|afogase)\b|\binconsciente\b|\b(?:desmaiouse|desmaiose)\b|\bcaeu\b[^.!?\n]{0,40}\bnon (?:responde|reacciona|se move)\b|\bnon reacciona\b|\bsangra moito\b/,
-    /\bhai (?:un )?(?:incendio|lume)\b|\bestase queimando\b|\besta ardendo\b|\bsae (?:moito )?fume\b|\b(?:houbo|hai) un (?:accidente|atropelo)\b|\batropelaron\b|\bfuga de gas\b|\bcheira (?:moito )?a gas\b/,
+    /\bhai (?:un )?(?:incendio|lume)\b|\bestase queimando\b|\besta ardendo\b|\bsae (?:moito )?fume\b|\bhai un (?:accidente|atropelo)\b|\batropelaron\b|\bfuga de gas\b|\bcheira (?:moito )?a gas\b/,
     /\bestanme (?:pegando|atacando|roubando|agredindo)\b|\bestan (?:roubando|entrando na (?:mina )?casa)\b|\bhai un ladron\b|\b(?:leva|ten|con) (?:un |unha )?(?:coitelo|navalla|pistola|arma)\b[^.!?\n]{0,40}\b(?:ameaza|berra|rua|praza)|\bchama(?:de|dea)? (?:a|á) (?:policia|unha ambulancia|os bombeiros)\b|\bnecesito unha ambulancia\b|\be unha emerxencia\b/,
     // eu
-    /\bsute(?:a|ak|an)?\b(?! simulakro)|\bsua (?:dago|hartu)\b|\berretzen ari\b|\bkea (?:ateratzen|dago)\b|\bistripu(?:a|a izan| bat)\b|\bharrapatu (?:du|dute)\b|\bkonorterik gabe\b|\bkonortea galdu\b|\bez du arnas(?:a|ik) hartzen\b|\bez da arnasa hartzen ari\b|\bitotzen ari\b|\bzorabiatu (?:egin )?da\b|\bez du erantzuten\b/,
+    /\bsute(?:a|ak)? (?:dago|dugu|daukagu)\b|\bsua (?:dago|hartu du)\b|\berretzen ari\b|\bkea (?:ateratzen|dago)\b|\bistripu(?:a| bat) (?:izan (?:dugu|dut|da)|egon da)\b(?! atzo)|\bharrapatu (?:du|dute)\b|\bkonorterik gabe\b|\bkonortea galdu\b|\bez du arnas(?:a|ik) hartzen\b|\bez da arnasa hartzen ari\b|\bitotzen ari (?:da|dira)\b|\bzorabiatu (?:egin )?da\b|\bez du erantzuten\b/,
     /\blapurretan ari\b|\blapurtzen ari\b|\beraso (?:egiten|egin) (?:ari zaizkit|didate|dit|diote)\b|\bjotzen ari (?:zaizkit|dira)\b|\b(?:labana|pistola|arma)\w* (?:bat )?(?:du|dauka|darama)\b|\banbulantzia (?:bat )?behar\b|\bdeitu (?:poliziari|anbulantziari|suhiltzaileei|112ra)\b|\bgas[- ]ihes\w*/,
     // en
     /\b(?:there'?s|there is) a fire\b|\b(?:is|are|'s|'re) on fire\b|\bfire in (?:my|the|our)\b|\b(?:kitchen|house|flat|building|car|home) is burning\b|\b(?:full of|lots of|black) smoke\b|\b(?:there'?s been|there has been|there'?s|there is|(?:i'?ve|we'?ve|i|we) just had) an? (?:accident|crash)\b|\b(?:hit|run over) by a (?:car|bus|lorry|truck|van)\b|\bunconscious\b|\bunresponsive\b|\b(?:not|isn'?t|stopped|can'?t|cannot) breath(?:e|ing)\b/,
@@ -107,8 +107,9 @@ const IDIOMS: readonly RegExp[] = [
   /\bme pego una (?:ducha|siesta|vuelta|comilona)\b/g,
   /\b(?:el|la|del|linea|bus|autobus|numero|casilla|portal|local|modelo|formulario) (?:112|016|024)\b/g,
   /\bsalida de emergencia\b|\bsimulacro de (?:incendio|evacuacion)\b|\balarma de incendios\b/g,
-  /\bem moro de (?:riure|gana|son|fred|calor|vergonya)\b/g,
-  /\bmorro de (?:risa|fame|sono|frio|calor|vergonza)\b/g,
+  /\bem (?:moro|vull morir) de (?:riure|gana|son|fred|calor|vergonya)\b/g,
+  /\b(?:quero morrer|morro) de (?:vergonza|risa|fame|sono)\b/g,
+  /\blotsaz hil\b|\bbarrez hil\b|\bgosez hil\b/g,
   /\b(?:want to |wanna |could |gonna )?die of (?:embarrassment|shame|laughter|boredom)\b|\bi could die lol\b|\bdrowning in (?:paperwork|debt|work|bills|emails|forms)\b|\b(?:nearly|almost) had a heart attack\b/g,
   /\b(?:killing it|killed it|dying to|dying of laughter|to die for|killing me softly|bored to death|dead tired)\b/g,
   /\b(?:is|are) killing me\b(?= (?:from|with)|$)|\b(?:heat|traffic|back|boss|tax return|queue) (?:is|will) (?:killing|kill) me\b/g,
@@ -127,7 +128,7 @@ export interface SafetyMatch {
  * negatives) decides, so "en la peli hay un incendio" is not a definite alarm.
  */
 const REPORTED_CONTEXT =
-  /\b(?:pelicula|peli|serie|libro|novela|documental|videojuego|jugando|partida|noticias?|periodico|telediario|simulacro|pel\.licula|joc|noticies|diari|xogo|xogando|filma|telesaila|jokoa|albisteak?|film|movie|tv show|series|book|novel|documentary|video ?game|playing|news|newspaper|drill)\b/;
+  /\b(?:pelicula|peli|serie|libro|novela|documental|videojuego|jugando|partida|noticias?|periodico|telediario|simulacro|pel\.licula|joc|noticies|diari|xogo|xogando|filma|telesaila|jokoa|albistegi\w*|albisteak?|film|movie|tv show|series|book|novel|documentary|video ?game|playing|news|newspaper|drill)\b/;
 
 /** The union of every rule (none has flags or numbered back-references, so union = "any rule matches"). */
 const ANY_RULE = new RegExp(
