@@ -37,12 +37,13 @@ export interface SafetyThresholds {
 
 /**
  * Chosen by stratified 5-fold cross-validation on the safety corpus plus the FAQ utterances
- * (`npm run bench:safety` prints the recall and false alarms of both bands at these values):
- * `possible` is the lowest value that keeps out-of-fold false alarms on the negatives near 1 %;
- * `definite` keeps them near 0.2 %, so a false definite alarm (which hands the chat to the
- * emergency queue) stays rare while uncertain cases still get the number and a person.
+ * (`npm run bench:safety` prints recall and false alarms of both bands at these values). At
+ * `possible` 0.4 held-out recall is about 89 % with about 10 % of the hard negatives (written to
+ * share the emergencies' words) and 0.8 % of FAQ utterances in a band; `definite` 0.85 keeps false
+ * definite alarms (which hand the chat to the emergency queue) near 1 % of the hard negatives and
+ * 0 % of FAQ utterances. Lower `possible` buys recall with false alarms, roughly one for one.
  */
-export const DEFAULT_SAFETY_THRESHOLDS: SafetyThresholds = { definite: 0.9, possible: 0.4 };
+export const DEFAULT_SAFETY_THRESHOLDS: SafetyThresholds = { definite: 0.85, possible: 0.4 };
 
 /**
  * Words (and 5-letter stems of longer words) that are evidence of danger in the training corpus:
