@@ -38,12 +38,12 @@ export interface SafetyThresholds {
 /**
  * Chosen by stratified 5-fold cross-validation on the safety corpus plus the FAQ utterances
  * (`npm run bench:safety` prints recall and false alarms of both bands at these values). At
- * `possible` 0.4 held-out recall is about 89 % with about 10 % of the hard negatives (written to
- * share the emergencies' words) and 0.8 % of FAQ utterances in a band; `definite` 0.85 keeps false
- * definite alarms (which hand the chat to the emergency queue) near 1 % of the hard negatives and
- * 0 % of FAQ utterances. Lower `possible` buys recall with false alarms, roughly one for one.
+ * `possible` 0.5 held-out recall is about 88 % with about 9 % of the hard negatives (written to
+ * share the emergencies' words) and under 1 % of FAQ utterances in a band; `definite` 0.85 keeps
+ * false definite alarms (which hand the chat to the emergency queue) near 1 % of the hard
+ * negatives. Lower `possible` buys recall with false alarms, roughly one for one.
  */
-export const DEFAULT_SAFETY_THRESHOLDS: SafetyThresholds = { definite: 0.85, possible: 0.4 };
+export const DEFAULT_SAFETY_THRESHOLDS: SafetyThresholds = { definite: 0.85, possible: 0.5 };
 
 /**
  * Words (and 5-letter stems of longer words) that are evidence of danger in the training corpus:
@@ -97,7 +97,7 @@ export class DangerVocabulary {
 
 const DANGER_RATIO = 4;
 /** Word salads added to the negatives (see {@link backgroundNegatives}). */
-const BACKGROUND_NEGATIVES = 3000;
+const BACKGROUND_NEGATIVES = 1500;
 
 
 /**

@@ -115,7 +115,7 @@ export class NgramClassifier {
     const classCount = classes.length;
     const weights = new Float32Array((mask + 1) * classCount);
     const bias = new Float64Array(classCount);
-    const epochs = options.epochs ?? 12;
+    const epochs = options.epochs ?? 5;
     const rate = options.learningRate ?? 0.4;
     const l2 = options.l2 ?? 1e-5;
     const next = random(options.seed ?? 17);
