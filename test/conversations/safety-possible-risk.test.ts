@@ -10,13 +10,8 @@ import { loadSafetyCorpus, type SafetyExample } from '../../src/intents/safety/i
 import { FakeChat } from '../unit/intents/helpers.js';
 
 const NUMBER: Readonly<Record<string, RegExp>> = { 'emergencia.112': /112/, 'emergencia.016': /016/, 'emergencia.024': /024/ };
-const PERSON_TITLE: Readonly<Record<Language, RegExp>> = {
-  es: /persona/i,
-  ca: /persona/i,
-  gl: /persoa/i,
-  eu: /pertsona/i,
-  en: /person/i,
-};
+/** The person choice's title in any language: the bot answers in the language it detects in the text. */
+const PERSON_TITLE = /persona|persoa|pertsona|person/i;
 
 let intents: Intents;
 let corpus: SafetyExample[];
@@ -58,7 +53,7 @@ describe.each(['es', 'ca', 'gl', 'eu', 'en'] as const)('possible risk in %s', (l
       }
       // Otherwise a person is offered as a choice the citizen can press or type.
       const person = chat.conversation.state.pendingChoices?.find((choice) => choice.payload === 'intent:conversacion.agente');
-      expect(person?.title, text).toMatch(PERSON_TITLE[language]);
+      expect(person?.title, text).toMatch(PERSON_TITLE);
     }
   });
 });

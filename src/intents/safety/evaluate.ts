@@ -243,19 +243,19 @@ const percent = (value: number): string => `${(value * 100).toFixed(1)} %`;
 export function formatSafetyReport(report: SafetyReport, errors = 60): string[] {
   const out: string[] = [];
   out.push('Emergency recall (either band; right line in brackets; definite band after the slash):');
-  out.push(`  ${'line'.padEnd(16)}${LANGUAGES.map((language) => language.padStart(22)).join('')}`);
+  out.push(`  ${'line'.padEnd(16)}${LANGUAGES.map((language) => language.padStart(27)).join('')}`);
   for (const intent of EMERGENCY_INTENTS) {
     const byLanguage = report.recall[intent] ?? {};
     const cells = LANGUAGES.map((language) => {
       const cell = byLanguage[language];
-      return (cell === undefined ? '—' : `${percent(cell.recall)} ${cell.caught}/${cell.total} [${cell.rightLine}] /${cell.definite}`).padStart(22);
+      return (cell === undefined ? '—' : `${percent(cell.recall)} ${cell.caught}/${cell.total} [${cell.rightLine}] /${cell.definite}`).padStart(27);
     });
     out.push(`  ${intent.padEnd(16)}${cells.join('')}`);
   }
   const alarms = (label: string, table: SafetyReport['falseAlarms']): void => {
     const cells = LANGUAGES.map((language) => {
       const cell = table[language];
-      return (cell === undefined ? '—' : `${percent(cell.rate)} ${cell.alarms}/${cell.total} (d${cell.definite})`).padStart(22);
+      return (cell === undefined ? '—' : `${percent(cell.rate)} ${cell.alarms}/${cell.total} (d${cell.definite})`).padStart(27);
     });
     out.push(`  ${label.padEnd(16)}${cells.join('')}`);
   };
