@@ -7,7 +7,8 @@ import { HubError } from './errors.js';
 import type { InboundMessage, Language, OutboundMessage } from './message.js';
 import type { Conversation, ConversationPatch, ConversationState, ReplyDraft, TranscriptDraft } from './store/types.js';
 
-export type HandoffReason = 'citizen' | 'low-confidence' | 'emergency' | 'intent' | 'unsupported';
+/** Why a person is asked for; `safety-risk`: a possible emergency in a conversation a person already has. */
+export type HandoffReason = 'citizen' | 'low-confidence' | 'emergency' | 'intent' | 'unsupported' | 'safety-risk';
 
 /** A request to pass the conversation to a person; the handoff queue decides what follows. */
 export interface HandoffRequest {

@@ -14,6 +14,7 @@ import { NONE_INTENT } from '../intents/content/catalogue.js';
 import type { Content } from '../intents/content/loader.js';
 import { addCorpus, createLanguageModel, type IntentEngine } from '../intents/engine.js';
 import { LanguageDetector } from '../intents/language.js';
+import { sharedSafetyNet } from '../intents/safety/index.js';
 
 /** The exported models: one nlp.js `export()` JSON string per language. */
 export type ModelExport = Readonly<Partial<Record<Language, string>>>;
@@ -80,7 +81,8 @@ export function detectorFor(content: Content): Promise<LanguageDetector> {
 /** A classifier over imported models: the intents helper's decision policy and safety rules. */
 export async function classifierFor(content: Content, engine: ImportedEngine): Promise<Classifier> {
   // The Classifier only calls `scores()`, which ImportedEngine implements with the same contract.
-  return new Classifier(engine as unknown as IntentEngine, await detectorFor(content), content.policy.thresholds);
+  // The safety net is the process's shared one: a publish must never switch its classifier off.
+  return new Classifier(engine as unknown as IntentEngine, await detectorFor(content), content.policy.thresholds, undefined, await sharedSafetyNet(content));
 }
 
 /** One line of the dev set (`test/fixtures/nlu-dev.jsonl`). */

@@ -1,6 +1,8 @@
 /**
  * One classification exactly as a live turn decides it: normalise, choose the language, run the
- * safety rules, then the NLU, then the decision policy's thresholds.
+ * safety net (rules and its classifier: definite or possible emergency), then the NLU, then the
+ * decision policy's thresholds. The FAQ model's own emergency intents can only raise a possible
+ * risk; a definite emergency is the safety net's call.
  */
 import type { Language } from '../core/message.js';
 import type { ClassifyOptions, IntentResult, IntentScore } from './contract.js';
@@ -9,7 +11,7 @@ import type { PolicyFile } from './content/schema.js';
 import type { IntentEngine } from './engine.js';
 import type { LanguageDetector } from './language.js';
 import { hasWords, nluTextOf, normalizeForNlu, normalizeText, wordsOf } from './normalize.js';
-import { isSafetyIdiom, matchSafetyRules } from './safety.js';
+import { isSafetyIdiom, SafetyNet } from './safety/index.js';
 
 /** What the policy decided for one text. */
 export type Decision =
@@ -18,10 +20,23 @@ export type Decision =
   | { readonly kind: 'clarify'; readonly intents: readonly string[] }
   | { readonly kind: 'not-understood' };
 
+/**
+ * A possible emergency: the evidence is uncertain, so the bot answers what it can (the decision)
+ * and also gives this line's number and offers a person.
+ */
+export interface PossibleRisk {
+  readonly intent: EmergencyIntent;
+  /** Emergency probability of the safety classifier, or the NLU's emergency score. */
+  readonly score: number;
+  readonly source: 'safety-model' | 'nlu';
+}
+
 /** A classification plus the policy's decision. */
 export interface Analysis {
   readonly result: IntentResult;
   readonly decision: Decision;
+  /** Set when the message is in the safety net's "possible risk" band (never with an emergency decision). */
+  readonly risk?: PossibleRisk;
 }
 
 type Thresholds = PolicyFile['thresholds'];
@@ -38,6 +53,8 @@ export class Classifier {
      * ("I want to play FIFA", "want to hug"). Absent: no gate.
      */
     private readonly emergencyVocabulary?: Readonly<Record<Language, ReadonlySet<string>>>,
+    /** The safety net (rules + its own classifier); absent: the phrase rules only. */
+    private readonly safetyNet: SafetyNet = SafetyNet.rulesOnly(),
   ) {}
 
   /** Chooses the language only (used for turns without text). */
@@ -52,12 +69,13 @@ export class Classifier {
     const nluText = nluTextOf(normalized);
     const choice = this.detector.choose(nluText, options.languageHint, options.conversationLanguage, options.languageHintStrength);
     const base = { language: choice.language, languageSource: choice.source };
-    // The phrase rules read the whole message, not only the part the NLU sees.
-    const match = matchSafetyRules(normalized);
-    if (match) {
-      const result: IntentResult = { ...base, intent: match.intent, score: 1, alternatives: [{ intent: match.intent, score: 1 }], safety: true };
-      return { result, decision: { kind: 'emergency', intent: match.intent, rule: match.rule } };
+    // The safety net reads the whole message, not only the part the NLU sees.
+    const verdict = this.safetyNet.assess(normalized);
+    if (verdict.band === 'definite') {
+      const result: IntentResult = { ...base, intent: verdict.intent, score: verdict.risk, alternatives: [{ intent: verdict.intent, score: verdict.risk }], safety: true, safetyBand: 'definite' };
+      return { result, decision: { kind: 'emergency', intent: verdict.intent, ...(verdict.rule === undefined ? {} : { rule: verdict.rule }) } };
     }
+    let risk: PossibleRisk | undefined = verdict.band === 'possible' ? { intent: verdict.intent, score: verdict.risk, source: 'safety-model' } : undefined;
     if (!hasWords(nluText)) {
       const result: IntentResult = { ...base, intent: NONE_INTENT, score: 1, alternatives: [{ intent: NONE_INTENT, score: 1 }], safety: false };
       return { result, decision: { kind: 'not-understood' } };
@@ -65,31 +83,34 @@ export class Classifier {
     let alternatives: IntentScore[] = await this.engine.scores(choice.language, nluText);
     // The emergency vetoes only matter when an emergency could win or be offered as a choice.
     if (alternatives.some((candidate, index) => isEmergencyIntent(candidate.intent) && (index === 0 || candidate.score >= this.thresholds.clarifyFloor))) {
-      if (isSafetyIdiom(normalized)) {
-        // "me muero de risa": never an emergency, whatever the classifier thinks.
-        alternatives = alternatives.filter((candidate) => !isEmergencyIntent(candidate.intent));
-      }
+      const best = alternatives[0];
       const vocabulary = this.emergencyVocabulary?.[choice.language];
-      if (vocabulary !== undefined && !wordsOf(nluText).some((word) => vocabulary.has(word))) {
-        alternatives = alternatives.filter((candidate) => !isEmergencyIntent(candidate.intent));
+      const vetoed = isSafetyIdiom(normalized) || (vocabulary !== undefined && !wordsOf(nluText).some((word) => vocabulary.has(word)));
+      // A confident emergency guess of the FAQ model that passes the vetoes is a possible risk: the
+      // safety net's own classifier decides what is definite.
+      if (!vetoed && risk === undefined && best !== undefined && isEmergencyIntent(best.intent) && best.score >= this.thresholds.emergency) {
+        risk = { intent: best.intent, score: best.score, source: 'nlu' };
       }
+      // "me muero de risa": never an emergency, whatever the classifier thinks; and the FAQ
+      // answer below is chosen among the other intents.
+      alternatives = alternatives.filter((candidate) => !isEmergencyIntent(candidate.intent));
     }
     const decision = this.decide(alternatives);
     const top = alternatives[0] ?? { intent: NONE_INTENT, score: 1 };
-    const intent = decision.kind === 'answer' || decision.kind === 'emergency' ? decision.intent : decision.kind === 'clarify' ? (decision.intents[0] ?? NONE_INTENT) : NONE_INTENT;
-    const result: IntentResult = { ...base, intent, score: top.score, alternatives: alternatives.slice(0, 5), safety: false };
+    const faqIntent = decision.kind === 'answer' || decision.kind === 'emergency' ? decision.intent : decision.kind === 'clarify' ? (decision.intents[0] ?? NONE_INTENT) : NONE_INTENT;
+    if (risk !== undefined) {
+      // What evaluation and the transcript see: the possible emergency (the answer step still uses `decision`).
+      const result: IntentResult = { ...base, intent: risk.intent, score: risk.score, alternatives: [{ intent: risk.intent, score: risk.score }, ...alternatives.slice(0, 4)], safety: false, safetyBand: 'possible' };
+      return { result, decision, risk };
+    }
+    const result: IntentResult = { ...base, intent: faqIntent, score: top.score, alternatives: alternatives.slice(0, 5), safety: false };
     return { result, decision };
   }
 
-  private decide(alternatives: readonly IntentScore[]): Decision {
-    const best = alternatives[0];
-    if (best !== undefined && isEmergencyIntent(best.intent)) {
-      if (best.score >= this.thresholds.emergency) return { kind: 'emergency', intent: best.intent };
-      // A hesitant emergency guess ("hay un socavón enorme") is a false alarm more often than not;
-      // real emergencies are caught by the phrase rules. Decide on the other candidates.
-      return this.decide(alternatives.filter((candidate) => !isEmergencyIntent(candidate.intent)));
-    }
-    const top = best;
+  /** The FAQ decision among non-emergency intents (emergencies are the safety net's to decide). */
+  private decide(scored: readonly IntentScore[]): Decision {
+    const alternatives = scored.filter((candidate) => !isEmergencyIntent(candidate.intent));
+    const top = alternatives[0];
     const second = alternatives[1];
     if (top === undefined || top.intent === NONE_INTENT) return { kind: 'not-understood' };
     const close =

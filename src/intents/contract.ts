@@ -19,8 +19,14 @@ export interface IntentResult {
   readonly languageSource: 'hint' | 'conversation' | 'detected' | 'default';
   /** Best intents first (the winner included). */
   readonly alternatives: readonly IntentScore[];
-  /** True when the safety net's phrase rules fired. */
+  /** True when the safety net raised a definite emergency (a phrase rule or its classifier). */
   readonly safety: boolean;
+  /**
+   * The safety net's band when it saw a risk: `definite` (fixed answer + urgent handoff) or
+   * `possible` (the FAQ answer plus the number and the offer of a person). `intent` is then the
+   * emergency line; absent when no risk was seen.
+   */
+  readonly safetyBand?: 'definite' | 'possible';
 }
 
 export interface ClassifyOptions {

@@ -13,11 +13,12 @@ import { IntentEngine, type TrainingReport } from './engine.js';
 import { LanguageDetector, type HintStrength } from './language.js';
 import { normalizeForNlu, wordsOf } from './normalize.js';
 import { createPolicy, type IntentsLogger } from './policy.js';
+import { sharedSafetyNet, type SafetyNet } from './safety/index.js';
 
 export { INTENT_IDS, EMERGENCY_INTENTS, NONE_INTENT } from './content/catalogue.js';
 export { loadContent, type Content, type IntentContent } from './content/loader.js';
 export { evaluate, formatEvaluation, parseEvalLines, type EvalLine, type EvaluationReport } from './evaluate.js';
-export { matchSafetyRules, SAFETY_ANSWERS } from './safety.js';
+export { matchSafetyRules, SAFETY_ANSWERS, POSSIBLE_RISK_ANSWERS, SafetyNet, sharedSafetyNet } from './safety/index.js';
 export { INTENT_PAYLOAD_PREFIX, type IntentsLogger } from './policy.js';
 export { normalizeText, normalizeForNlu } from './normalize.js';
 export { languageFromHint, type HintStrength } from './language.js';
@@ -46,6 +47,8 @@ export interface Intents extends IntentsModule {
   readonly catalogue: readonly string[];
   /** Training time per language and in total. */
   readonly training: TrainingReport;
+  /** The safety net (its `trainingMs` and `trainedOn` say what its classifier cost and saw). */
+  readonly safetyNet: SafetyNet;
   readonly content: Content;
   /** The raw nlp.js `process()` of one language model (benchmark comparison only). */
   rawProcess(language: Language, text: string): Promise<unknown>;
@@ -67,7 +70,8 @@ export function emergencyVocabularyOf(content: Content): Record<Language, Set<st
 }
 
 /**
- * Loads the content, trains the five models (about 1–2 s) and returns the module.
+ * Loads the content, trains the five models (about 1–2 s) and the safety classifier (once per
+ * process, see `sharedSafetyNet`) and returns the module.
  * Throws `HUB_ERR_CONTENT` (naming file, intent and fix) when the content is invalid.
  */
 export async function createIntents(options: CreateIntentsOptions = {}): Promise<Intents> {
@@ -77,7 +81,8 @@ export async function createIntents(options: CreateIntentsOptions = {}): Promise
   for (const intent of content.intents.values()) {
     for (const language of LANGUAGES) corpus[language].push(...intent.utterances[language].map(normalizeForNlu));
   }
-  const classifier = new Classifier(engine, new LanguageDetector(corpus), content.policy.thresholds, emergencyVocabularyOf(content));
+  const safetyNet = await sharedSafetyNet(content);
+  const classifier = new Classifier(engine, new LanguageDetector(corpus), content.policy.thresholds, emergencyVocabularyOf(content), safetyNet);
   const { safety, understand } = createPolicy({
     classifier,
     content,
@@ -85,12 +90,16 @@ export async function createIntents(options: CreateIntentsOptions = {}): Promise
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.localeStrength === undefined ? {} : { localeStrength: options.localeStrength }),
   });
-  options.logger?.info({ trainingMs: Math.round(engine.training.totalMs), utterances: engine.training.utterances }, 'intent models trained');
+  options.logger?.info(
+    { trainingMs: Math.round(engine.training.totalMs), utterances: engine.training.utterances, safetyTrainingMs: Math.round(safetyNet.trainedOn === 0 ? 0 : safetyNet.trainingMs), safetyExamples: safetyNet.trainedOn },
+    'intent models trained',
+  );
   return {
     safety,
     understand,
     catalogue: INTENT_IDS,
     training: engine.training,
+    safetyNet,
     content,
     async classify(text: string, classifyOptions?: ClassifyOptions): Promise<IntentResult> {
       return (await classifier.analyze(text, classifyOptions)).result;

@@ -4,7 +4,7 @@
  * short Iberian texts, so detection combines distinctive function words, the vocabulary of each
  * language's training corpus, Basque morphology and (for longer texts) the trigram guesser.
  */
-import { Language as TrigramGuesser } from '@nlpjs/language';
+import { Language as TrigramGuesser, type LanguageGuess } from '@nlpjs/language';
 import { LANGUAGES, isLanguage, type Language } from '../core/message.js';
 import { collapseFinalDoubles, wordsOf } from './normalize.js';
 
@@ -84,6 +84,18 @@ export function languageFromHint(hint: string | null | undefined): Language | un
  * Detects the language of normalised text. Built once per content version: the vocabulary of
  * each language's training utterances adds evidence on top of the hand-written markers.
  */
+/**
+ * The trigram guesser's best two of es/ca/gl/en. nlp.js throws on text whose main script none of
+ * them uses (Cyrillic, Han, Arabic…): that text simply gets no trigram evidence.
+ */
+function trigramGuesses(trigram: TrigramGuesser, normalized: string): LanguageGuess[] {
+  try {
+    return trigram.guess(normalized, ['es', 'ca', 'gl', 'en'], 2);
+  } catch {
+    return [];
+  }
+}
+
 export class LanguageDetector {
   private readonly markers = new Map<string, Language>();
   private readonly vocabulary = new Map<string, Language[]>();
@@ -145,7 +157,7 @@ export class LanguageDetector {
     // The trigram guesser is the slow part of a turn: only ask it when the words are not decisive.
     if (useTrigrams && normalized.length >= 20 && lexicalMargin < 4) {
       // The trigram guesser helps on longer texts; on short ones it is close to random.
-      const guesses = this.trigram.guess(normalized, ['es', 'ca', 'gl', 'en'], 2);
+      const guesses = trigramGuesses(this.trigram, normalized);
       const best = guesses[0];
       const second = guesses[1];
       const language = best ? TRIGRAM_CODES[best.alpha2] : undefined;

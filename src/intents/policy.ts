@@ -3,15 +3,15 @@
  * `understand` = language → choice-mapping → nlu → answer.
  */
 import type { Choice, Language, OutboundMessage } from '../core/message.js';
-import type { Middleware, TurnContext } from '../core/pipeline.js';
+import type { Middleware, Next, TurnContext } from '../core/pipeline.js';
 import type { ConversationState } from '../core/store/types.js';
 import type { DataAnswerProvider } from './data/contract.js';
-import type { Analysis, Classifier } from './classifier.js';
+import type { Analysis, Classifier, PossibleRisk } from './classifier.js';
 import { NONE_INTENT, isEmergencyIntent, isIntentId, type EmergencyIntent } from './content/catalogue.js';
 import type { Content } from './content/loader.js';
 import { languageFromHint, DEFAULT_LANGUAGE, type HintStrength } from './language.js';
 import { normalizeText } from './normalize.js';
-import { SAFETY_ANSWERS } from './safety.js';
+import { POSSIBLE_RISK_ANSWERS, SAFETY_ANSWERS } from './safety/index.js';
 
 /** Minimal structured logger (pino satisfies it). */
 export interface IntentsLogger {
@@ -41,6 +41,25 @@ export interface PolicyDeps {
    * yields to clear evidence in the text) or `explicit` (`nlu try --lang`: the operator chose it).
    */
   readonly localeStrength?: HintStrength;
+}
+
+/**
+ * The mark a possible risk leaves in the conversation state (`state.safetyRisk`): the agent
+ * console shows it, and a later handoff of the conversation is raised to `vulnerable` priority.
+ */
+export interface SafetyRiskMark {
+  readonly intent: EmergencyIntent;
+  readonly band: 'possible';
+  /** ISO time of the last turn that raised it. */
+  readonly at: string;
+}
+
+/** The possible-risk mark of a conversation state, if any. */
+export function safetyRiskOf(state: ConversationState): SafetyRiskMark | undefined {
+  const mark = state.safetyRisk;
+  if (typeof mark !== 'object' || mark === null) return undefined;
+  const { intent, band, at } = mark as Record<string, unknown>;
+  return typeof intent === 'string' && isEmergencyIntent(intent) && band === 'possible' && typeof at === 'string' ? { intent, band, at } : undefined;
 }
 
 /**
@@ -111,15 +130,74 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
     ctx.reply({ kind: 'text', text: answer.text, short: answer.short }, data);
   };
 
+  const personChoice = (language: Language): Choice => ({
+    title: content.intents.get(AGENT_INTENT)?.title[language] ?? 'Persona',
+    payload: `${INTENT_PAYLOAD_PREFIX}${AGENT_INTENT}`,
+  });
+
+  /** A conversation marked at risk that is handed to a person goes ahead of ordinary ones. */
+  const raiseIfAtRisk = (ctx: TurnContext): void => {
+    if (ctx.handoff !== undefined && ctx.handoff.priority === 'normal' && safetyRiskOf(ctx.state) !== undefined) {
+      ctx.handoff = { ...ctx.handoff, priority: 'vulnerable' };
+    }
+  };
+
+  /**
+   * The "possible risk" band: the rest of the pipeline answers what it can, then the citizen gets
+   * the line's number and a person offered at once, and the conversation is marked for the console.
+   * Never silent: with a person already in charge (or being called) the number still goes out.
+   */
+  const possibleRisk = async (ctx: TurnContext, next: Next, risk: PossibleRisk, analysis: Analysis): Promise<void> => {
+    ctx.events.push({ author: 'system', kind: 'safety.possible_risk', data: { intent: risk.intent, score: Math.round(risk.score * 100) / 100, source: risk.source } });
+    await next();
+    const language = ctx.language ?? analysis.result.language;
+    patchState(ctx, { safetyRisk: { intent: risk.intent, band: 'possible', at: ctx.now.toISOString() } satisfies SafetyRiskMark });
+    const data = { safety: 'possible', intent: risk.intent };
+    if (ctx.handoff !== undefined || ctx.conversation.mode === 'queued' || ctx.conversation.mode === 'agent') {
+      // A person is taking over or already has the conversation: the number, and the queue is told.
+      const answer = SAFETY_ANSWERS[risk.intent][language];
+      ctx.reply({ kind: 'text', text: answer.short, short: answer.short }, data);
+      ctx.handoff = ctx.handoff === undefined ? { reason: 'safety-risk', priority: 'vulnerable', intent: risk.intent } : ctx.handoff;
+      raiseIfAtRisk(ctx);
+      return;
+    }
+    const person = personChoice(language);
+    const text = POSSIBLE_RISK_ANSWERS[risk.intent][language];
+    const pending = ctx.patch.state?.pendingChoices ?? [];
+    if (pending.length === 0 || !ctx.replies.some((reply) => reply.message.kind === 'choices')) {
+      ctx.reply({ kind: 'choices', text, short: text, choices: [person] }, data);
+      patchState(ctx, { pendingChoices: [person] });
+      return;
+    }
+    // The answer already offers choices ("2" must keep meaning its second one): the person joins
+    // that list instead of starting a second numbering.
+    if (!pending.some((choice) => choice.payload === person.payload)) {
+      const index = ctx.replies.map((reply) => reply.message.kind).lastIndexOf('choices');
+      const offered = ctx.replies[index];
+      if (offered !== undefined && offered.message.kind === 'choices') {
+        ctx.replies[index] = { ...offered, message: { ...offered.message, choices: [...offered.message.choices, person] } };
+      }
+      patchState(ctx, { pendingChoices: [...pending, person] });
+    }
+    ctx.reply({ kind: 'text', text, short: text }, data);
+  };
+
   const safety: Middleware = async (ctx, next) => {
     const text = turnText(ctx);
     if (text === undefined || text.trim().length === 0 || ctx.inbound.kind === 'postback' || isStartTurn(ctx.inbound)) {
       await next();
+      raiseIfAtRisk(ctx);
       return;
     }
-    const { result, decision } = await analyze(ctx, text);
+    const analysis = await analyze(ctx, text);
+    const { result, decision } = analysis;
     if (decision.kind !== 'emergency') {
+      if (analysis.risk !== undefined) {
+        await possibleRisk(ctx, next, analysis.risk, analysis);
+        return;
+      }
       await next();
+      raiseIfAtRisk(ctx);
       return;
     }
     ctx.language = result.language;
@@ -244,23 +322,19 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
       }
     }
     const queue = isIntentId(intent) ? content.intents.get(intent)?.handoffQueue : undefined;
-    const personChoice = (): Choice => ({
-      title: content.intents.get(AGENT_INTENT)?.title[language] ?? 'Persona',
-      payload: `${INTENT_PAYLOAD_PREFIX}${AGENT_INTENT}`,
-    });
     if (!answered) {
       const message = writtenAnswer(intent, language);
       // A guess on a topic people handle: the way to a person rides on the answer itself, as one
       // button, instead of a second message after every answer (users find that noisy).
       const below = policy.handoffChoiceBelowScore;
       if (message?.kind === 'text' && queue !== undefined && below !== undefined && score < below && !policy.offerHandoffAfterAnswer) {
-        const choices = [personChoice()];
+        const choices = [personChoice(language)];
         ctx.reply({ kind: 'choices', text: message.text, ...(message.short === undefined ? {} : { short: message.short }), choices });
         patchState(ctx, { pendingChoices: choices });
       } else if (message) ctx.reply(message);
     }
     if (policy.offerHandoffAfterAnswer && queue !== undefined && (ctx.patch.state ?? ctx.state).pendingChoices === undefined) {
-      const choices = [personChoice()];
+      const choices = [personChoice(language)];
       ctx.reply({ kind: 'choices', text: policy.messages[language].handoffOffer, choices });
       patchState(ctx, { pendingChoices: choices });
     }

@@ -79,6 +79,24 @@ describe('agent API', () => {
     expect(detail.canned.length).toBeGreaterThan(0);
   });
 
+  it('marks a conversation the safety net saw at possible risk in the list and the detail', async () => {
+    await setup();
+    await createAgent(h, { username: 'ana' }, 'offline');
+    const atRisk = await createConversation(h.store);
+    const ordinary = await createConversation(h.store);
+    await h.store.updateConversation(atRisk, { state: { safetyRisk: { intent: 'emergencia.024', band: 'possible', at: '2026-05-10T08:00:00.000Z' } } });
+    await h.handoff.queue.enqueue({ conversationId: atRisk, queueId: 'tramites', priority: 'vulnerable', reason: 'citizen' });
+    await h.handoff.queue.enqueue({ conversationId: ordinary, queueId: 'tramites', priority: 'normal', reason: 'citizen' });
+    const ana = await login('ana');
+    const list = (await as(ana, 'GET', '/api/agent/conversations?status=queued')).json() as { conversations: { conversationId: string; risk: string | null; priority: string }[] };
+    expect(list.conversations.map((c) => [c.conversationId, c.risk, c.priority])).toEqual([
+      [atRisk, 'emergencia.024', 'vulnerable'],
+      [ordinary, null, 'normal'],
+    ]);
+    const detail = (await as(ana, 'GET', `/api/agent/conversations/${atRisk}`)).json() as { conversation: { risk: string | null } };
+    expect(detail.conversation.risk).toBe('emergencia.024');
+  });
+
   it('claims with 409 for the second agent, replies, closes and refuses messages to closed conversations', async () => {
     await setup();
     await createAgent(h, { username: 'ana' }, 'offline');

@@ -66,6 +66,7 @@ const SummarySchema = Type.Object({
   outOfHours: Type.Boolean(),
   slaBreached: Type.Boolean(),
   satisfaction: Type.Union([Type.Integer(), Type.Null()]),
+  risk: Type.Union([Type.String(), Type.Null()], { description: 'Possible-risk line the safety net marked on the conversation (emergencia.112/016/024), or null' }),
 });
 type Summary = Static<typeof SummarySchema>;
 
@@ -118,6 +119,19 @@ function requireText(text: string, field: string): string {
   return trimmed;
 }
 
+/**
+ * The possible-risk line the safety net marked in a conversation's stored state (JSON text,
+ * `state.safetyRisk.intent`, written by the intents policy), or null.
+ */
+function riskOf(state: string): string | null {
+  try {
+    const mark = (JSON.parse(state) as { safetyRisk?: { intent?: unknown } } | null)?.safetyRisk;
+    return typeof mark?.intent === 'string' ? mark.intent : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The agent API plugin (encapsulated; register with `{ prefix: '/api' }`). */
 export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
   const { store, queue, auth, feed, config, logger } = deps;
@@ -129,7 +143,7 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
     const rows = await queue.db
       .selectFrom('conversations')
       .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
-      .select(['conversations.id', 'conversations.channel', 'contacts.display_name'])
+      .select(['conversations.id', 'conversations.channel', 'conversations.state', 'contacts.display_name'])
       .where('conversations.id', 'in', conversationIds)
       .execute();
     const conversations = new Map(rows.map((r) => [r.id, r]));
@@ -168,6 +182,7 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
         outOfHours: t.outOfHours,
         slaBreached: t.slaBreached,
         satisfaction: t.satisfaction,
+        risk: conversation === undefined ? null : riskOf(conversation.state),
       };
     });
   }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createIntents, type Intents } from '../../../src/intents/index.js';
-import { matchSafetyRules } from '../../../src/intents/safety.js';
+import { matchSafetyRules } from '../../../src/intents/safety/index.js';
 import { normalizeText } from '../../../src/intents/normalize.js';
 import { FakeChat } from './helpers.js';
 

@@ -6,6 +6,8 @@
   'use strict';
 
   const PRIORITY = { urgent: 'Urgente', vulnerable: 'Prioritaria', normal: '' };
+  // The safety net marked a possible risk: the agent sees which line's number the citizen got.
+  const riskLabel = (intent) => 'Posible riesgo ' + String(intent).replace('emergencia.', '');
   const STATUS = { queued: 'En cola', assigned: 'Atendiendo', resolved: 'Cerrada', cancelled: 'Cancelada', abandoned: 'Abandonada' };
   const AUTHOR = { citizen: 'Ciudadano/a', bot: 'Asistente', agent: 'Agente', system: 'Sistema' };
   const EVENT_TEXT = {
@@ -206,6 +208,7 @@
       if (c.conversationId === state.selected) button.setAttribute('aria-current', 'true');
       const name = el('span', 'name', c.citizenName || 'Sin nombre');
       if (PRIORITY[c.priority]) name.append(el('span', 'badge ' + c.priority, PRIORITY[c.priority]));
+      if (c.risk) name.append(el('span', 'badge risk', riskLabel(c.risk)));
       button.append(name);
       const parts = [c.queueName, c.channel];
       if (c.status === 'queued') parts.push('posición ' + (c.position || '?') + ', espera ' + Math.round(c.waitingSeconds / 60) + ' min');
@@ -328,6 +331,7 @@
     const meta = [STATUS[c.status] || c.status, c.queueName, 'canal ' + c.channel];
     if (c.language) meta.push('idioma ' + c.language);
     if (PRIORITY[c.priority]) meta.push('prioridad ' + PRIORITY[c.priority].toLowerCase());
+    if (c.risk) meta.push(riskLabel(c.risk).toLowerCase());
     if (c.intent) meta.push('motivo ' + c.intent);
     if (c.agentName) meta.push('atiende ' + c.agentName);
     $('detail-meta').textContent = meta.join(' · ');
