@@ -6,11 +6,27 @@
 import { parseCommand, printExit, selectCommand, usageError, usageOf, type CommandOutput } from './cli/args.js';
 import { mainUsage, NLU, OUTBOX, OUTBOX_LIST, OUTBOX_RETRY, START } from './cli/commands.js';
 import { describeFailure, operatorError } from './cli/failure.js';
-import { loadConfig } from './config.js';
-import { createStore } from './core/store/index.js';
-import type { OutboxStatus } from './core/store/index.js';
+import type { KyselyStore, OutboxStatus } from './core/store/index.js';
 
 type Out = (line: string) => void;
+
+/**
+ * The configured store, loaded on demand: help and usage errors answer without loading the
+ * configuration or the database drivers.
+ */
+async function openConfiguredStore(): Promise<KyselyStore> {
+  const [{ loadConfig }, { createStore }] = await Promise.all([import('./config.js'), import('./core/store/index.js')]);
+  return await createStore(loadConfig().databaseUrl);
+}
+
+async function configuredDataDir(): Promise<string | undefined> {
+  try {
+    return (await import('./config.js')).loadConfig().dataDir;
+  } catch {
+    // The configuration itself may be what failed; the error says so.
+    return undefined;
+  }
+}
 
 const OUTBOX_STATUSES: readonly OutboxStatus[] = ['dead', 'pending', 'sending', 'sent'];
 
@@ -28,7 +44,7 @@ async function outbox(args: readonly string[], out: Out, err: Out): Promise<numb
     if (!isOutboxStatus(status)) return printExit(usageError(OUTBOX_LIST, `--status must be one of ${OUTBOX_STATUSES.join(', ')}`), out, err);
     const limit = Number(parsed.values.limit ?? '100');
     if (!Number.isInteger(limit) || limit < 1) return printExit(usageError(OUTBOX_LIST, '--limit must be a whole number from 1'), out, err);
-    const store = await createStore(loadConfig().databaseUrl);
+    const store = await openConfiguredStore();
     try {
       await store.migrate();
       const items = await store.listOutbox(status, limit);
@@ -45,7 +61,7 @@ async function outbox(args: readonly string[], out: Out, err: Out): Promise<numb
   if (!parsed.ok) return printExit(parsed, out, err);
   const all = parsed.values.all === true;
   if (all === (parsed.positionals.length > 0)) return printExit(usageError(OUTBOX_RETRY, 'say which replies to retry: --all, or their ids'), out, err);
-  const store = await createStore(loadConfig().databaseUrl);
+  const store = await openConfiguredStore();
   try {
     await store.migrate();
     const moved = await store.retryDeadOutbox(all ? undefined : parsed.positionals);
@@ -131,12 +147,7 @@ export async function main(
         return 2;
     }
   } catch (error) {
-    let dataDir: string | undefined;
-    try {
-      dataDir = loadConfig().dataDir;
-    } catch {
-      // The configuration itself may be what failed; the error says so.
-    }
+    const dataDir = await configuredDataDir();
     const { text, exitCode } = describeFailure(operatorError(error, dataDir === undefined ? {} : { dataDir }));
     err(`ventanilla ${command}: ${text}`);
     return exitCode;
