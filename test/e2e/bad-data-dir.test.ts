@@ -8,10 +8,12 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore, MIGRATION_NAMES } from '../../src/core/store/index.js';
+import { runUsersCli } from '../../src/handoff/users-cli.js';
 import { killAllHubProcesses, runCli, type CliResult } from '../helpers/hub-process.js';
 
 const dirs: string[] = [];
@@ -40,10 +42,14 @@ function expectOperatorError(result: CliResult, pattern: RegExp): void {
   expect(result.stderr).not.toMatch(STACK_FRAME);
 }
 
-/** Creates a migrated database with one user through the real command, as root or the test's user. */
+/** A data directory holding a migrated database with one user, made by the `users add` command in this process. */
 async function installationWithUser(dataDir: string): Promise<void> {
-  const added = await runCli(['users', 'add', '--username', 'ana', '--role', 'agent', '--password-stdin'], { VENTANILLA_DATA_DIR: dataDir }, { input: PASSWORD });
-  expect(added.code, added.stderr).toBe(0);
+  const store = await createStore(join(dataDir, 'ventanilla.db'));
+  try {
+    expect(await runUsersCli(['add', '--username', 'ana', '--role', 'agent', '--password-stdin'], Readable.from([PASSWORD]), () => undefined, { store })).toBe(0);
+  } finally {
+    await store.close();
+  }
 }
 
 function usernames(file: string): string[] {
