@@ -1,122 +1,155 @@
 /**
  * The `ventanilla` command: start the hub, chat in the terminal, operate the outbox, and the
- * commands each module adds (nlu, gtfs, telegram, users, content).
+ * commands each module adds (nlu, gtfs, telegram, users, content). Every command's options are in
+ * `cli/commands.ts`; each command parses its arguments (`cli/args.ts`) before it opens anything.
  */
-import { join } from 'node:path';
-import { loadConfig } from './config.js';
-import { isHubError } from './core/errors.js';
-import { createStore } from './core/store/index.js';
-
-const USAGE = `Usage: ventanilla <command>
-
-  start                         start the hub (same as npm start)
-  chat [--lang xx] [--db PATH]  talk to the bot in this terminal (reads piped stdin too)
-  outbox list [--status dead|pending|sending|sent] [--limit N]
-  outbox retry [--all | ID...]  move dead-lettered replies back to the queue
-  nlu try "texto" [--lang xx]   classify one message: intent, score, language, answer
-  nlu eval --file F.jsonl [--json]
-  gtfs import <zip|dir>         import a GTFS feed for timetable answers
-  telegram set-webhook --url U  register the Telegram webhook with its secret
-  users add --username U --role R --password-stdin [--queues a,b] [--languages es,ca]
-  content export <dir> [--format yaml|json|csv]
-  content import <files...> [--replace]
-`;
+import { parseCommand, printExit, selectCommand, usageError, usageOf, type CommandOutput } from './cli/args.js';
+import { mainUsage, NLU, OUTBOX, OUTBOX_LIST, OUTBOX_RETRY, START } from './cli/commands.js';
+import { describeFailure, operatorError } from './cli/failure.js';
+import type { KyselyStore, OutboxStatus } from './core/store/index.js';
 
 type Out = (line: string) => void;
 
-async function outbox(args: readonly string[], out: Out): Promise<number> {
-  const [action, ...rest] = args;
-  const config = loadConfig();
-  const store = await createStore(config.databaseUrl);
+/**
+ * The configured store, loaded on demand: help and usage errors answer without loading the
+ * configuration or the database drivers.
+ */
+async function openConfiguredStore(): Promise<KyselyStore> {
+  const [{ loadConfig }, { createStore }] = await Promise.all([import('./config.js'), import('./core/store/index.js')]);
+  return await createStore(loadConfig().databaseUrl);
+}
+
+async function configuredDataDir(): Promise<string | undefined> {
   try {
-    await store.migrate();
-    if (action === 'list') {
-      const statusIndex = rest.indexOf('--status');
-      const status = statusIndex === -1 ? 'dead' : rest[statusIndex + 1];
-      if (status !== 'dead' && status !== 'pending' && status !== 'sending' && status !== 'sent') {
-        out('--status must be one of dead, pending, sending, sent');
-        return 2;
-      }
-      const limitIndex = rest.indexOf('--limit');
-      const limit = limitIndex === -1 ? 100 : Number(rest[limitIndex + 1]);
-      const items = await store.listOutbox(status, Number.isFinite(limit) ? limit : 100);
+    return (await import('./config.js')).loadConfig().dataDir;
+  } catch {
+    // The configuration itself may be what failed; the error says so.
+    return undefined;
+  }
+}
+
+const OUTBOX_STATUSES: readonly OutboxStatus[] = ['dead', 'pending', 'sending', 'sent'];
+
+function isOutboxStatus(value: string): value is OutboxStatus {
+  return (OUTBOX_STATUSES as readonly string[]).includes(value);
+}
+
+async function outbox(args: readonly string[], out: Out, err: Out): Promise<number> {
+  const selected = selectCommand(OUTBOX, args);
+  if (!selected.ok) return printExit(selected, out, err);
+  if (selected.spec === OUTBOX_LIST) {
+    const parsed = parseCommand(OUTBOX_LIST, selected.rest);
+    if (!parsed.ok) return printExit(parsed, out, err);
+    const status = parsed.values.status ?? 'dead';
+    if (!isOutboxStatus(status)) return printExit(usageError(OUTBOX_LIST, `--status must be one of ${OUTBOX_STATUSES.join(', ')}`), out, err);
+    const limit = Number(parsed.values.limit ?? '100');
+    if (!Number.isInteger(limit) || limit < 1) return printExit(usageError(OUTBOX_LIST, '--limit must be a whole number from 1'), out, err);
+    const store = await openConfiguredStore();
+    try {
+      await store.migrate();
+      const items = await store.listOutbox(status, limit);
       if (items.length === 0) out(`no ${status} replies`);
       for (const item of items) {
         out(`${item.id}\t${item.channel}\t${item.recipient.conversationKey}\tattempts=${item.attempts}\t${item.createdAt.toISOString()}\t${item.lastError ?? ''}`);
       }
       return 0;
+    } finally {
+      await store.close();
     }
-    if (action === 'retry') {
-      const ids = rest.filter((arg) => arg !== '--all');
-      if (ids.length === 0 && !rest.includes('--all')) {
-        out('say which replies to retry: ventanilla outbox retry --all | ID...');
-        return 2;
-      }
-      const moved = await store.retryDeadOutbox(ids.length === 0 ? undefined : ids);
-      out(`${moved} replies moved back to the queue; a running hub sends them within a second`);
-      return 0;
-    }
-    out(USAGE);
-    return 2;
+  }
+  const parsed = parseCommand(OUTBOX_RETRY, selected.rest);
+  if (!parsed.ok) return printExit(parsed, out, err);
+  const all = parsed.values.all === true;
+  if (all === (parsed.positionals.length > 0)) return printExit(usageError(OUTBOX_RETRY, 'say which replies to retry: --all, or their ids'), out, err);
+  const store = await openConfiguredStore();
+  try {
+    await store.migrate();
+    const moved = await store.retryDeadOutbox(all ? undefined : parsed.positionals);
+    out(`${moved} replies moved back to the queue; a running hub sends them within a second`);
+    return 0;
   } finally {
     await store.close();
   }
 }
 
-/** Runs one CLI command; returns the process exit code. */
-export async function main(argv: readonly string[], out: Out = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
+/** The output the modules' commands get: results on stdout (`out`), problems on stderr (`err`). */
+function moduleOutput(out: Out, err: Out): CommandOutput {
+  return {
+    write: (text: string) => {
+      for (const line of text.replace(/\n$/, '').split('\n')) out(line);
+    },
+    writeError: (text: string) => {
+      for (const line of text.replace(/\n$/, '').split('\n')) err(line);
+    },
+  };
+}
+
+/**
+ * Runs one CLI command; returns the process exit code: 0 done, 1 failed, 2 usage error (nothing
+ * opened), 78 configuration error. Results go to `out`; usage errors and failures to `err`.
+ */
+export async function main(
+  argv: readonly string[],
+  out: Out = (line) => process.stdout.write(`${line}\n`),
+  err: Out = (line) => process.stderr.write(`${line}\n`),
+): Promise<number> {
   const [command, ...args] = argv;
   try {
     switch (command) {
+      case undefined:
+        err(mainUsage().replace(/\n$/, ''));
+        return 2;
+      case '--help':
+      case '-h':
+      case 'help':
+        out(mainUsage().replace(/\n$/, ''));
+        return 0;
       case 'start': {
-        const { startServer } = await import('./server.js');
-        await startServer();
+        const parsed = parseCommand(START, args);
+        if (!parsed.ok) return printExit(parsed, out, err);
+        const { startServer, exitOnStartFailure } = await import('./server.js');
+        await startServer().catch(exitOnStartFailure);
         return await new Promise<number>(() => undefined);
       }
       case 'chat': {
         const { runChat } = await import('./cli/chat.js');
-        return await runChat(args);
+        return await runChat(args, process.env, { out, err });
       }
       case 'outbox':
-        return await outbox(args, out);
+        return await outbox(args, out, err);
       case 'nlu': {
+        // `nlu try|eval` parse their own arguments (src/intents/cli.ts); help and unknown
+        // sub-commands are answered here.
+        const selected = selectCommand(NLU, args);
+        if (!selected.ok) return printExit(selected, out, err);
+        if (selected.rest.some((arg) => arg === '--help' || arg === '-h')) return printExit({ ok: false, exitCode: 0, text: usageOf(selected.spec) }, out, err);
         const { runNluTry, runNluEval } = await import('./intents/cli.js');
-        if (args[0] === 'try') return await runNluTry(args.slice(1), out);
-        if (args[0] === 'eval') return await runNluEval(args.slice(1), out);
-        out(USAGE);
-        return 2;
+        return selected.spec.name === 'nlu try' ? await runNluTry([...selected.rest], out) : await runNluEval([...selected.rest], out);
       }
       case 'gtfs': {
-        if (args[0] !== 'import') break;
         const { runGtfsImport } = await import('./intents/data/index.js');
-        return await runGtfsImport(args.slice(1), out, { dataDir: loadConfig().dataDir });
+        return await runGtfsImport(args, out, { err });
       }
       case 'telegram': {
         const { runTelegramCli } = await import('./bots/telegram/index.js');
-        return await runTelegramCli(args, process.env, process.stdout);
+        return await runTelegramCli(args, process.env, moduleOutput(out, err));
       }
       case 'content': {
         const { runContentCli } = await import('./editor/index.js');
-        const config = loadConfig();
-        const store = await createStore(config.databaseUrl);
-        try {
-          await store.migrate();
-          return await runContentCli(args, process.stdout, { store, contentDir: join(config.configDir, 'intents') });
-        } finally {
-          await store.close();
-        }
+        return await runContentCli(args, moduleOutput(out, err));
       }
       case 'users': {
         const { runUsersCli } = await import('./handoff/index.js');
-        return await runUsersCli(args, process.stdin, out);
+        return await runUsersCli(args, process.stdin, moduleOutput(out, err));
       }
       default:
-        break;
+        err(`ventanilla: unknown command "${command}"\n\n${mainUsage().replace(/\n$/, '')}`);
+        return 2;
     }
-    out(USAGE);
-    return command === undefined || command === '--help' || command === 'help' ? 0 : 2;
   } catch (error) {
-    out(`ventanilla ${command ?? ''}: ${error instanceof Error ? error.message : String(error)}`);
-    return isHubError(error, 'HUB_ERR_CONFIG') ? 78 : 1;
+    const dataDir = await configuredDataDir();
+    const { text, exitCode } = describeFailure(operatorError(error, dataDir === undefined ? {} : { dataDir }));
+    err(`ventanilla ${command}: ${text}`);
+    return exitCode;
   }
 }

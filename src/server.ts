@@ -2,39 +2,48 @@
  * Entry point of `npm start`: load and validate the configuration, build the hub, listen, and shut
  * down gracefully on SIGINT/SIGTERM (stop intake, finish running turns, flush replies).
  */
-import { isHubError } from './core/errors.js';
+import { describeFailure, operatorError } from './cli/failure.js';
 import { loadConfig } from './config.js';
+import { checkWritableDirectory } from './core/storage-errors.js';
 import { createHub } from './hub.js';
 
+/**
+ * Starts the hub and installs the shutdown handlers. Rejects with an operator error (see
+ * `cli/failure.ts`) when the configuration is wrong, the data directory is read-only or full, the
+ * database is from a newer version or the port is taken; nothing is half-migrated.
+ */
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  let config;
+  const config = loadConfig(env);
+  const listen = { port: config.server.port, host: config.server.host };
   let hub;
+  let address: string;
   try {
-    config = loadConfig(env);
+    // Before anything slow (the demo timetable import, training the models): a data directory the
+    // hub cannot write fails in a second, not after them.
+    checkWritableDirectory(config.dataDir);
     hub = await createHub(config, { env, http: true, announce: (text) => void process.stdout.write(`\n${text}\n`) });
+    address = await hub.app.listen(listen);
+    await hub.start();
   } catch (error) {
-    if (!isHubError(error, 'HUB_ERR_CONFIG') && !isHubError(error, 'HUB_ERR_CONTENT')) throw error;
-    // A bad configuration is the operator's to fix: say which key and how, without a stack trace.
-    process.stderr.write(`Ventanilla cannot start: ${error.message}\n`);
-    process.exit(78);
+    await hub?.app.close().catch(() => undefined);
+    throw operatorError(error, { dataDir: config.dataDir, listen });
   }
-  const address = await hub.app.listen({ port: config.server.port, host: config.server.host });
-  await hub.start();
   const url = address.replace('[::1]', 'localhost');
   hub.logger.info({ url }, 'Ventanilla is listening');
   process.stdout.write(`\nVentanilla está en marcha: abre ${url} para chatear con el bot (consola de agentes: ${url}/agent, editor: ${url}/editor, API: ${url}/docs)\n\n`);
 
+  const running = hub;
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;
     closing = true;
-    hub.logger.info({ signal }, 'shutting down: finishing turns and flushing replies');
+    running.logger.info({ signal }, 'shutting down: finishing turns and flushing replies');
     const force = setTimeout(() => process.exit(1), config.shutdown.graceMs + 5_000);
     force.unref();
-    hub.app.close().then(
+    running.app.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        hub.logger.error({ err: error }, 'shutdown failed');
+        running.logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
@@ -43,10 +52,14 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+/** Prints why the hub did not start (one sentence for operator errors) and exits non-zero. */
+export function exitOnStartFailure(error: unknown): never {
+  const { text, exitCode } = describeFailure(error);
+  process.stderr.write(`Ventanilla cannot start: ${text}\n`);
+  process.exit(exitCode);
+}
+
 const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
 if (isMain || process.env.VENTANILLA_SERVER_MAIN === '1') {
-  startServer().catch((error: unknown) => {
-    process.stderr.write(`Ventanilla failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  });
+  startServer().catch(exitOnStartFailure);
 }

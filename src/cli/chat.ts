@@ -4,18 +4,29 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createTerminalChannel } from '../bots/terminal/index.js';
 import { loadConfig } from '../config.js';
+import { parseCommand, printExit } from './args.js';
+import { CHAT } from './commands.js';
 import { createHub } from '../hub.js';
 
-export async function runChat(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: { db: { type: 'string' }, lang: { type: 'string' }, user: { type: 'string' } },
-    allowPositionals: false,
-  });
+/** Where `chat` prints help (stdout) and usage errors (stderr). */
+export interface ChatIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+const STD_IO: ChatIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Runs `chat` until the end of stdin; returns the exit code (0 done, 2 usage error). */
+export async function runChat(args: readonly string[], env: NodeJS.ProcessEnv = process.env, io: ChatIo = STD_IO): Promise<number> {
+  const parsed = parseCommand(CHAT, args);
+  if (!parsed.ok) return printExit(parsed, io.out, io.err);
+  const { values } = parsed;
   const config = loadConfig({ ...env, VENTANILLA_DATABASE_URL: values.db ?? ':memory:' });
   const interactive = process.stdin.isTTY === true;
   const blocks: string[] = [];

@@ -2,17 +2,15 @@
  * `ventanilla users …`: manage console users. Passwords are read from stdin only
  * (`--password-stdin`), never from arguments or defaults, so they stay out of shell history
  * and process lists.
- *
- *   users add --username U --role R --password-stdin [--name N] [--queues a,b] [--languages es,ca] [--capacity 3]
- *   users set --username U [--role R] [--name N] [--queues a,b] [--languages es,ca] [--capacity 3] [--disable|--enable]
- *   users passwd --username U --password-stdin
- *   users list
+ * The commands and their options: `users add|set|passwd|list` in `src/cli/commands.ts`.
  */
+import { linePrinters, parseCommand, printExit, selectCommand, usageError, type CommandExit, type CommandOutput } from '../cli/args.js';
+import { USERS, USERS_ADD, USERS_LIST, USERS_PASSWD, USERS_SET } from '../cli/commands.js';
 import { HubError, isHubError } from '../core/errors.js';
 import { isLanguage, type Language } from '../core/message.js';
 import type { KyselyStore } from '../core/store/kysely-store.js';
 import { handoffDb } from './schema.js';
-import { isRole, ROLES, UserDirectory, type UserChanges } from './users.js';
+import { isRole, ROLES, UserDirectory, type Role, type UserChanges } from './users.js';
 
 export interface UsersCliDeps {
   readonly store: KyselyStore;
@@ -21,36 +19,27 @@ export interface UsersCliDeps {
   readonly queueIds?: readonly string[];
 }
 
-const USAGE = `usage:
-  ventanilla users add --username U --role ${ROLES.join('|')} --password-stdin [--name N] [--queues a,b] [--languages es,ca] [--capacity N]
-  ventanilla users set --username U [--role R] [--name N] [--queues a,b] [--languages es,ca] [--capacity N] [--disable|--enable]
-  ventanilla users passwd --username U --password-stdin
-  ventanilla users list
-`;
+type Output = CommandOutput | ((line: string) => void);
 
-const FLAGS = new Set(['--password-stdin', '--disable', '--enable']);
+/** What a `users` command line asks for, validated before the store is opened. */
+type UsersRequest =
+  | { readonly command: 'add'; readonly username: string; readonly role: Role; readonly changes: UserChanges }
+  | { readonly command: 'set'; readonly username: string; readonly changes: UserChanges }
+  | { readonly command: 'passwd'; readonly username: string }
+  | { readonly command: 'list' };
 
-function parseArgs(args: readonly string[]): { command: string | undefined; options: Map<string, string | true> } {
-  const list = args[0] === 'users' ? args.slice(1) : [...args];
-  const command = list[0];
-  const options = new Map<string, string | true>();
-  for (let i = 1; i < list.length; i++) {
-    const arg = list[i] as string;
-    if (!arg.startsWith('--')) throw new HubError('HUB_ERR_BAD_PAYLOAD', `unexpected argument "${arg}"`);
-    const eq = arg.indexOf('=');
-    if (eq !== -1) {
-      options.set(arg.slice(0, eq), arg.slice(eq + 1));
-    } else if (FLAGS.has(arg)) {
-      options.set(arg, true);
-    } else {
-      const value = list[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new HubError('HUB_ERR_BAD_PAYLOAD', `${arg} needs a value`);
-      options.set(arg, value);
-      i++;
-    }
-  }
-  if (options.has('--password')) throw new HubError('HUB_ERR_BAD_PAYLOAD', 'passwords are never taken as arguments: pipe it and use --password-stdin');
-  return { command, options };
+interface UserOptionValues {
+  readonly role?: string | undefined;
+  readonly name?: string | undefined;
+  readonly queues?: string | undefined;
+  readonly languages?: string | undefined;
+  readonly capacity?: string | undefined;
+  readonly disable?: boolean | undefined;
+  readonly enable?: boolean | undefined;
+}
+
+function isPasswordArgument(arg: string): boolean {
+  return arg === '--password' || arg.startsWith('--password=');
 }
 
 async function readPassword(stdin: AsyncIterable<string | Buffer>): Promise<string> {
@@ -62,142 +51,174 @@ async function readPassword(stdin: AsyncIterable<string | Buffer>): Promise<stri
   return line;
 }
 
-function listOption(value: string | true | undefined): string[] | undefined {
-  if (value === undefined || value === true) return undefined;
+function listOption(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
   return value
     .split(',')
     .map((v) => v.trim())
     .filter((v) => v !== '');
 }
 
-function changesFrom(options: Map<string, string | true>, queueIds: readonly string[] | undefined): UserChanges {
+function changesFrom(values: UserOptionValues): UserChanges {
   const changes: { -readonly [K in keyof UserChanges]: UserChanges[K] } = {};
-  const role = options.get('--role');
-  if (role !== undefined) {
-    if (!isRole(role)) throw new HubError('HUB_ERR_BAD_PAYLOAD', `--role: use one of ${ROLES.join(', ')}`);
-    changes.role = role;
+  if (values.role !== undefined) {
+    if (!isRole(values.role)) throw new HubError('HUB_ERR_BAD_PAYLOAD', `--role: use one of ${ROLES.join(', ')}`);
+    changes.role = values.role;
   }
-  const name = options.get('--name');
-  if (typeof name === 'string') changes.displayName = name;
-  const queues = listOption(options.get('--queues'));
-  if (queues !== undefined) {
-    const unknown = queueIds === undefined ? [] : queues.filter((q) => !queueIds.includes(q));
-    if (unknown.length > 0) throw new HubError('HUB_ERR_BAD_PAYLOAD', `--queues: unknown ${unknown.join(', ')}; known: ${queueIds?.join(', ')}`);
-    changes.queues = queues;
-  }
-  const languages = listOption(options.get('--languages'));
+  if (values.name !== undefined) changes.displayName = values.name;
+  const queues = listOption(values.queues);
+  if (queues !== undefined) changes.queues = queues;
+  const languages = listOption(values.languages);
   if (languages !== undefined) {
     const bad = languages.filter((l) => !isLanguage(l));
     if (bad.length > 0) throw new HubError('HUB_ERR_BAD_PAYLOAD', `--languages: unknown ${bad.join(', ')}; use es, ca, gl, eu, en`);
     changes.languages = languages as Language[];
   }
-  const capacity = options.get('--capacity');
-  if (typeof capacity === 'string') {
-    const n = Number(capacity);
+  if (values.capacity !== undefined) {
+    const n = Number(values.capacity);
     if (!Number.isInteger(n) || n < 1 || n > 50) throw new HubError('HUB_ERR_BAD_PAYLOAD', '--capacity: a whole number from 1 to 50');
     changes.capacity = n;
   }
-  if (options.has('--disable')) changes.disabled = true;
-  if (options.has('--enable')) changes.disabled = false;
+  if (values.disable === true && values.enable === true) throw new HubError('HUB_ERR_BAD_PAYLOAD', '--disable or --enable, not both');
+  if (values.disable === true) changes.disabled = true;
+  if (values.enable === true) changes.disabled = false;
   return changes;
 }
 
+function required(value: string | undefined, name: string): string {
+  if (value === undefined || value === '') throw new HubError('HUB_ERR_BAD_PAYLOAD', `--${name} is required`);
+  return value;
+}
+
 /**
- * Runs `users <command>`; returns the exit code (0 ok, 1 error, 2 usage). Writes results and
- * errors to `out`; never echoes a password.
+ * Parses and checks a `users` command line; nothing is read or opened. Returns the request, or the
+ * help / usage error to print. Throws HUB_ERR_BAD_PAYLOAD for a bad value (unknown role, language).
  */
-export async function runUsersCli(
-  args: readonly string[],
-  stdin: AsyncIterable<string | Buffer>,
-  output: { write(text: string): unknown } | ((line: string) => void),
-  deps?: UsersCliDeps,
-): Promise<number> {
-  const out = {
-    write(text: string): void {
-      if (typeof output !== 'function') {
-        output.write(text);
-        return;
-      }
-      for (const line of text.replace(/\n$/, '').split('\n')) output(line);
-    },
-  };
-  if (deps === undefined) {
-    // From the command line: the hub's configured store and queues.
-    const [{ loadConfig }, { createStore }, { loadHandoffConfig }] = await Promise.all([
-      import('../config.js'),
-      import('../core/store/index.js'),
-      import('./config.js'),
-    ]);
-    const config = loadConfig();
-    const store = await createStore(config.databaseUrl);
-    try {
-      const queueIds = loadHandoffConfig(config.configDir).queues.map((q) => q.id);
-      return await runUsersCli(args, stdin, out, { store, queueIds });
-    } finally {
-      await store.close();
+function requestFrom(args: readonly string[]): UsersRequest | CommandExit {
+  const selected = selectCommand(USERS, args);
+  if (!selected.ok) return selected;
+  // Refused by name, not only as an unknown option: the reason is the point.
+  if (selected.rest.some(isPasswordArgument)) return usageError(selected.spec, 'passwords are never taken as arguments: pipe it and use --password-stdin');
+  switch (selected.spec) {
+    case USERS_ADD: {
+      const parsed = parseCommand(USERS_ADD, selected.rest);
+      if (!parsed.ok) return parsed;
+      const username = required(parsed.values.username, 'username');
+      const role = parsed.values.role;
+      if (role === undefined || !isRole(role)) throw new HubError('HUB_ERR_BAD_PAYLOAD', `--role is required: one of ${ROLES.join(', ')}`);
+      if (parsed.values['password-stdin'] !== true) throw new HubError('HUB_ERR_BAD_PAYLOAD', 'there is no default password: pass --password-stdin and pipe the password');
+      return { command: 'add', username, role, changes: changesFrom(parsed.values) };
+    }
+    case USERS_SET: {
+      const parsed = parseCommand(USERS_SET, selected.rest);
+      if (!parsed.ok) return parsed;
+      return { command: 'set', username: required(parsed.values.username, 'username'), changes: changesFrom(parsed.values) };
+    }
+    case USERS_PASSWD: {
+      const parsed = parseCommand(USERS_PASSWD, selected.rest);
+      if (!parsed.ok) return parsed;
+      const username = required(parsed.values.username, 'username');
+      if (parsed.values['password-stdin'] !== true) throw new HubError('HUB_ERR_BAD_PAYLOAD', 'pass --password-stdin and pipe the new password');
+      return { command: 'passwd', username };
+    }
+    default: {
+      const parsed = parseCommand(USERS_LIST, selected.rest);
+      if (!parsed.ok) return parsed;
+      return { command: 'list' };
     }
   }
-  try {
-    const { command, options } = parseArgs(args);
-    if (command === undefined || command === 'help' || command === '--help') {
-      out.write(USAGE);
-      return command === undefined ? 2 : 0;
+}
+
+/** Typos in `--queues` are refused against the configured queues (when known). */
+function checkQueues(request: UsersRequest, queueIds: readonly string[] | undefined): void {
+  const queues = 'changes' in request ? request.changes.queues : undefined;
+  const unknown = queues === undefined || queueIds === undefined ? [] : queues.filter((q) => !queueIds.includes(q));
+  if (unknown.length > 0) throw new HubError('HUB_ERR_BAD_PAYLOAD', `--queues: unknown ${unknown.join(', ')}; known: ${queueIds?.join(', ')}`);
+}
+
+async function execute(request: UsersRequest, users: UserDirectory, stdin: AsyncIterable<string | Buffer>): Promise<string> {
+  switch (request.command) {
+    case 'add': {
+      const { changes } = request;
+      const password = await readPassword(stdin);
+      const user = await users.create({
+        username: request.username,
+        role: request.role,
+        password,
+        ...(changes.displayName === undefined ? {} : { displayName: changes.displayName }),
+        ...(changes.capacity === undefined ? {} : { capacity: changes.capacity }),
+        ...(changes.languages === undefined ? {} : { languages: changes.languages }),
+        ...(changes.queues === undefined ? {} : { queues: changes.queues }),
+      });
+      return `user ${user.username} created (role ${user.role}, queues ${user.queues.join(',') || '-'}, languages ${user.languages.join(',')}, capacity ${user.capacity})\n`;
     }
-    await deps.store.migrate();
-    const users = new UserDirectory(handoffDb(deps.store), deps.clock ?? (() => new Date()));
-    const username = options.get('--username');
-    switch (command) {
-      case 'add': {
-        if (typeof username !== 'string') throw new HubError('HUB_ERR_BAD_PAYLOAD', '--username is required');
-        const role = options.get('--role');
-        if (typeof role !== 'string' || !isRole(role)) throw new HubError('HUB_ERR_BAD_PAYLOAD', `--role is required: one of ${ROLES.join(', ')}`);
-        if (options.get('--password-stdin') !== true) throw new HubError('HUB_ERR_BAD_PAYLOAD', 'there is no default password: pass --password-stdin and pipe the password');
-        const changes = changesFrom(options, deps.queueIds);
-        const password = await readPassword(stdin);
-        const user = await users.create({
-          username,
-          role,
-          password,
-          ...(changes.displayName === undefined ? {} : { displayName: changes.displayName }),
-          ...(changes.capacity === undefined ? {} : { capacity: changes.capacity }),
-          ...(changes.languages === undefined ? {} : { languages: changes.languages }),
-          ...(changes.queues === undefined ? {} : { queues: changes.queues }),
-        });
-        out.write(`user ${user.username} created (role ${user.role}, queues ${user.queues.join(',') || '-'}, languages ${user.languages.join(',')}, capacity ${user.capacity})\n`);
-        return 0;
-      }
-      case 'set': {
-        if (typeof username !== 'string') throw new HubError('HUB_ERR_BAD_PAYLOAD', '--username is required');
-        const user = await users.byUsername(username);
-        if (user === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `no user "${username}"`);
-        const updated = await users.update(user.id, changesFrom(options, deps.queueIds));
-        out.write(`user ${updated.username} updated (role ${updated.role}, queues ${updated.queues.join(',') || '-'}, languages ${updated.languages.join(',')}, capacity ${updated.capacity}${updated.disabled ? ', disabled' : ''})\n`);
-        return 0;
-      }
-      case 'passwd': {
-        if (typeof username !== 'string') throw new HubError('HUB_ERR_BAD_PAYLOAD', '--username is required');
-        if (options.get('--password-stdin') !== true) throw new HubError('HUB_ERR_BAD_PAYLOAD', 'pass --password-stdin and pipe the new password');
-        const user = await users.byUsername(username);
-        if (user === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `no user "${username}"`);
-        await users.setPassword(user.id, await readPassword(stdin));
-        out.write(`password of ${user.username} changed; their sessions were closed\n`);
-        return 0;
-      }
-      case 'list': {
-        for (const user of await users.list()) {
-          out.write(`${user.username}\t${user.role}\t${user.presence}\t${user.queues.join(',') || '-'}\t${user.languages.join(',')}\t${user.capacity}${user.disabled ? '\tdisabled' : ''}\n`);
-        }
-        return 0;
-      }
-      default:
-        out.write(`unknown command "${command}"\n${USAGE}`);
-        return 2;
+    case 'set': {
+      const user = await users.byUsername(request.username);
+      if (user === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `no user "${request.username}"`);
+      const updated = await users.update(user.id, request.changes);
+      return `user ${updated.username} updated (role ${updated.role}, queues ${updated.queues.join(',') || '-'}, languages ${updated.languages.join(',')}, capacity ${updated.capacity}${updated.disabled ? ', disabled' : ''})\n`;
+    }
+    case 'passwd': {
+      const user = await users.byUsername(request.username);
+      if (user === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `no user "${request.username}"`);
+      await users.setPassword(user.id, await readPassword(stdin));
+      return `password of ${user.username} changed; their sessions were closed\n`;
+    }
+    case 'list':
+      return (await users.list())
+        .map((user) => `${user.username}\t${user.role}\t${user.presence}\t${user.queues.join(',') || '-'}\t${user.languages.join(',')}\t${user.capacity}${user.disabled ? '\tdisabled' : ''}\n`)
+        .join('');
+  }
+}
+
+/**
+ * Runs `users <command>` (`args` may start with `users`); returns the exit code (0 ok, 1 error,
+ * 2 usage). The arguments are checked before the store is opened: a usage error or a bad value
+ * never touches the database. Without `deps`, the hub's configured store and queues are used.
+ * Writes results and errors to `output`; never echoes a password.
+ */
+export async function runUsersCli(args: readonly string[], stdin: AsyncIterable<string | Buffer>, output: Output, deps?: UsersCliDeps): Promise<number> {
+  const out: CommandOutput =
+    typeof output !== 'function'
+      ? output
+      : {
+          write(text: string): void {
+            for (const line of text.replace(/\n$/, '').split('\n')) output(line);
+          },
+        };
+  const { err } = linePrinters(out);
+  try {
+    const request = requestFrom(args);
+    if ('ok' in request) return printExit(request, linePrinters(out).out, err);
+    let store: KyselyStore;
+    if (deps === undefined) {
+      // From the command line: the hub's configured queues and store, opened once the line is checked.
+      const configured = await configuration();
+      checkQueues(request, configured.queueIds);
+      store = await configured.openStore();
+    } else {
+      checkQueues(request, deps.queueIds);
+      store = deps.store;
+    }
+    try {
+      await store.migrate();
+      out.write(await execute(request, new UserDirectory(handoffDb(store), deps?.clock ?? (() => new Date())), stdin));
+      return 0;
+    } finally {
+      if (deps === undefined) await store.close();
     }
   } catch (error) {
     if (isHubError(error)) {
-      out.write(`error: ${error.message}\n`);
-      return 1;
+      err(`error: ${error.message}`);
+      return isHubError(error, 'HUB_ERR_CONFIG') ? 78 : 1;
     }
     throw error;
   }
+}
+
+/** The hub's configured queues, and how to open its store (not opened yet). */
+async function configuration(): Promise<{ readonly queueIds: readonly string[]; openStore(): Promise<KyselyStore> }> {
+  const [{ loadConfig }, { createStore }, { loadHandoffConfig }] = await Promise.all([import('../config.js'), import('../core/store/index.js'), import('./config.js')]);
+  const config = loadConfig();
+  return { queueIds: loadHandoffConfig(config.configDir).queues.map((q) => q.id), openStore: () => createStore(config.databaseUrl) };
 }

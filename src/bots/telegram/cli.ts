@@ -2,29 +2,14 @@
  * `ventanilla telegram …` sub-commands: register or remove the webhook with its secret token.
  */
 import { Telegraf } from 'telegraf';
+import { linePrinters, parseCommand, printExit, selectCommand, usageError, type CommandOutput } from '../../cli/args.js';
+import { TELEGRAM, TELEGRAM_DELETE_WEBHOOK, TELEGRAM_SET_WEBHOOK } from '../../cli/commands.js';
 import { isHubError } from '../../core/errors.js';
 import { loadTelegramConfig } from './config.js';
 import { telegramSendError } from './channel.js';
 
-/** Where the CLI writes human-readable lines. */
-export interface CliOutput {
-  write(chunk: string): unknown;
-}
-
-const USAGE = [
-  'usage: ventanilla telegram set-webhook --url <public https url>',
-  '       ventanilla telegram delete-webhook',
-  '',
-  'set-webhook registers <url> (or <url>/webhooks/telegram when <url> has no path) with',
-  'TELEGRAM_WEBHOOK_SECRET as secret_token, so Telegram signs every update it sends.',
-].join('\n');
-
-function flag(args: readonly string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  if (index !== -1) return args[index + 1];
-  const inline = args.find((arg) => arg.startsWith(`${name}=`));
-  return inline?.slice(name.length + 1);
-}
+/** Where the CLI writes human-readable lines (problems on `writeError` when given). */
+export type CliOutput = CommandOutput;
 
 /** Resolves the webhook URL: a bare origin gets the hub's route path appended. */
 export function telegramWebhookUrl(publicUrl: string): URL {
@@ -34,46 +19,49 @@ export function telegramWebhookUrl(publicUrl: string): URL {
 }
 
 /**
- * Runs `telegram <command>`; `args` may start with `telegram`. Returns the process exit code
- * (0 ok, 1 API or config failure, 2 usage error) and never throws.
+ * Runs `telegram set-webhook|delete-webhook` (options in `src/cli/commands.ts`); `args` may start
+ * with `telegram`. Returns the process exit code (0 ok, 1 API or config failure, 2 usage error)
+ * and never throws. `set-webhook` registers the URL (or `<url>/webhooks/telegram` for a bare
+ * origin) with TELEGRAM_WEBHOOK_SECRET as secret_token, so Telegram signs every update it sends.
  */
 export async function runTelegramCli(args: readonly string[], env: NodeJS.ProcessEnv, out: CliOutput): Promise<number> {
-  const rest = args[0] === 'telegram' ? args.slice(1) : args;
-  const command = rest[0];
-  if (command !== 'set-webhook' && command !== 'delete-webhook') {
-    out.write(`${USAGE}\n`);
-    return command === undefined || command === '--help' || command === 'help' ? 0 : 2;
+  const { out: print, err: printError } = linePrinters(out);
+  const selected = selectCommand(TELEGRAM, args);
+  if (!selected.ok) return printExit(selected, print, printError);
+  const setWebhook = selected.spec === TELEGRAM_SET_WEBHOOK;
+  let url: URL | undefined;
+  if (!setWebhook) {
+    const parsed = parseCommand(TELEGRAM_DELETE_WEBHOOK, selected.rest);
+    if (!parsed.ok) return printExit(parsed, print, printError);
+  } else {
+    const parsed = parseCommand(TELEGRAM_SET_WEBHOOK, selected.rest);
+    if (!parsed.ok) return printExit(parsed, print, printError);
+    const raw = parsed.values.url;
+    if (raw === undefined || raw === '') return printExit(usageError(TELEGRAM_SET_WEBHOOK, '--url is required'), print, printError);
+    try {
+      url = telegramWebhookUrl(raw);
+    } catch {
+      return printExit(usageError(TELEGRAM_SET_WEBHOOK, `--url "${raw}" is not a URL; pass the public https address of this hub`), print, printError);
+    }
   }
   try {
     const config = loadTelegramConfig(env);
     if (config === undefined) {
-      out.write('TELEGRAM_BOT_TOKEN is not set; set it to the token @BotFather gave you.\n');
+      printError('TELEGRAM_BOT_TOKEN is not set; set it to the token @BotFather gave you.');
       return 1;
     }
     const telegram = new Telegraf(config.botToken, { telegram: { apiRoot: config.apiRoot } }).telegram;
-    if (command === 'delete-webhook') {
+    if (url === undefined) {
       await telegram.callApi('deleteWebhook', { drop_pending_updates: false });
       out.write('Telegram webhook removed; use TELEGRAM_MODE=polling or set it again.\n');
       return 0;
     }
-    const raw = flag(rest, '--url');
-    if (raw === undefined || raw === '') {
-      out.write(`--url is required\n${USAGE}\n`);
-      return 2;
-    }
-    let url: URL;
-    try {
-      url = telegramWebhookUrl(raw);
-    } catch {
-      out.write(`--url "${raw}" is not a URL; pass the public https address of this hub.\n`);
-      return 2;
-    }
     if (config.webhookSecret === undefined) {
-      out.write('TELEGRAM_WEBHOOK_SECRET is not set; generate one (`openssl rand -hex 32`), set it here and on the server, then retry.\n');
+      printError('TELEGRAM_WEBHOOK_SECRET is not set; generate one (`openssl rand -hex 32`), set it here and on the server, then retry.');
       return 1;
     }
     if (url.protocol !== 'https:') {
-      out.write('warning: Telegram only delivers webhooks to https URLs.\n');
+      printError('warning: Telegram only delivers webhooks to https URLs.');
     }
     await telegram.callApi('setWebhook', {
       url: url.toString(),
@@ -83,8 +71,8 @@ export async function runTelegramCli(args: readonly string[], env: NodeJS.Proces
     out.write(`Telegram webhook set to ${url.toString()} (secret token configured).\n`);
     return 0;
   } catch (error) {
-    const message = isHubError(error) ? error.message : telegramSendError(error, command === 'set-webhook' ? 'setWebhook' : 'deleteWebhook').message;
-    out.write(`${message}\n`);
+    const message = isHubError(error) ? error.message : telegramSendError(error, setWebhook ? 'setWebhook' : 'deleteWebhook').message;
+    printError(message);
     return 1;
   }
 }

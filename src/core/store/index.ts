@@ -9,7 +9,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
 import pg from 'pg';
 import { HubError } from '../errors.js';
-import { KyselyStore } from './kysely-store.js';
+import { storageError, type StoragePlace } from '../storage-errors.js';
+import { KyselyStore, type KyselyStoreOptions } from './kysely-store.js';
 import type { Database } from './schema.js';
 
 export { KyselyStore } from './kysely-store.js';
@@ -34,21 +35,60 @@ export async function createStore(url: string, options: CreateStoreOptions = {})
 }
 
 function openSqlite(path: string): KyselyStore {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  let database: BetterSqlite3.Database;
+  const place = { directory: dirname(path), file: path };
+  let database: BetterSqlite3.Database | undefined;
   try {
+    if (path !== ':memory:') mkdirSync(place.directory, { recursive: true });
     database = new BetterSqlite3(path);
+    // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes
+    // (only an OS crash can lose the last transactions), which is the failure the outbox guards.
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    probeWritable(database);
   } catch (error) {
-    throw new HubError('HUB_ERR_CONFIG', `cannot open the SQLite database at ${path}: ${String(error)}. Set VENTANILLA_DATABASE_URL to a writable file path.`, { cause: error });
+    database?.close();
+    throw (
+      storageError(error, place) ??
+      new HubError('HUB_ERR_CONFIG', `cannot open the SQLite database at ${path}: ${String(error)}. Set VENTANILLA_DATABASE_URL to a writable file path.`, { cause: error })
+    );
   }
-  // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes
-  // (only an OS crash can lose the last transactions), which is the failure the outbox guards.
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new TransactionalSqliteDialect({ database: withStatementCache(database) }) });
-  return new KyselyStore({ db, dialect: 'sqlite', destroy: () => db.destroy() });
+  return new SqliteStore({ db, dialect: 'sqlite', destroy: () => db.destroy() }, place);
+}
+
+/**
+ * SQLite opens a file it may not write read-only without a word, and an already migrated
+ * database needs no write at start-up: without this probe a read-only file would be found out by
+ * the first citizen message. A header write inside a rolled-back transaction changes nothing.
+ */
+function probeWritable(database: BetterSqlite3.Database): void {
+  const version = Number(database.pragma('user_version', { simple: true }));
+  database.exec('BEGIN IMMEDIATE');
+  try {
+    database.pragma(`user_version = ${version}`);
+  } finally {
+    if (database.inTransaction) database.exec('ROLLBACK');
+  }
+}
+
+/** A SQLite store whose migration failures for lack of space or permission say so, with the path and the fix. */
+class SqliteStore extends KyselyStore {
+  constructor(
+    options: KyselyStoreOptions,
+    private readonly place: StoragePlace,
+  ) {
+    super(options);
+  }
+
+  override async migrate(): Promise<void> {
+    try {
+      await super.migrate();
+    } catch (error) {
+      throw storageError(error, this.place) ?? error;
+    }
+  }
 }
 
 /**
@@ -98,14 +138,21 @@ function quoteIdent(name: string): string {
 
 async function openPostgres(url: string, options: CreateStoreOptions): Promise<KyselyStore> {
   const schema = options.schema === undefined ? undefined : quoteIdent(options.schema);
-  if (schema !== undefined) {
-    const admin = new pg.Client({ connectionString: url });
+  const admin = new pg.Client({ connectionString: url });
+  try {
+    // Connecting once up front turns a wrong URL or a server that is down into one clear sentence.
     await admin.connect();
-    try {
-      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    } finally {
-      await admin.end();
-    }
+  } catch (error) {
+    throw new HubError(
+      'HUB_ERR_STORE',
+      `cannot connect to PostgreSQL at ${describePostgresUrl(url)} (${error instanceof Error ? error.message : String(error)}). Check VENTANILLA_DATABASE_URL and that the server is running and accepts this user.`,
+      { cause: error },
+    );
+  }
+  try {
+    if (schema !== undefined) await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } finally {
+    await admin.end();
   }
   // The search_path goes in the startup packet so every pooled connection is in the schema from its first query.
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }) });
@@ -149,6 +196,16 @@ async function openPostgres(url: string, options: CreateStoreOptions): Promise<K
       await lockPool.end();
     },
   });
+}
+
+/** Host, port and database of a PostgreSQL URL, without the credentials. */
+function describePostgresUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port === '' ? '5432' : parsed.port}${parsed.pathname}`;
+  } catch {
+    return 'the configured URL';
+  }
 }
 
 /** Drops a test schema (PostgreSQL test isolation). */

@@ -225,10 +225,11 @@ export class KyselyStore implements Store {
    */
   async migrate(): Promise<void> {
     await this.refuseNewerSchema();
+    const schema = await this.migrationSchema();
     const migrator = new Migrator({
       db: this.db,
       provider: migrationProvider(this.dialect),
-      ...(this.schema === undefined ? {} : { migrationTableSchema: this.schema }),
+      ...(schema === undefined ? {} : { migrationTableSchema: schema }),
     });
     const { error, results } = await migrator.migrateToLatest();
     if (error !== undefined) {
@@ -237,11 +238,24 @@ export class KyselyStore implements Store {
     }
   }
 
+  /**
+   * The PostgreSQL schema the migration tables live in: the configured one, else the one the
+   * search_path selects. Named explicitly because Kysely looks for its tables in every schema: a
+   * kysely_migration of another schema in the same database (another app, another instance) would
+   * be taken for this one's.
+   */
+  private async migrationSchema(): Promise<string | undefined> {
+    if (this.schema !== undefined || this.dialect !== 'postgres') return this.schema;
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(this.db);
+    return rows[0]?.schema ?? undefined;
+  }
+
   /** Names of the migrations this database has recorded (empty for a new database). */
   async appliedMigrations(): Promise<string[]> {
+    const schema = await this.migrationSchema();
     const tables = await this.db.introspection.getTables({ withInternalKyselyTables: true });
-    if (!tables.some((table) => table.name === 'kysely_migration' && (this.schema === undefined || table.schema === this.schema))) return [];
-    const rows = await sql<{ name: string }>`select name from ${sql.table(this.schema === undefined ? 'kysely_migration' : `${this.schema}.kysely_migration`)} order by name`.execute(this.db);
+    if (!tables.some((table) => table.name === 'kysely_migration' && (schema === undefined || table.schema === schema))) return [];
+    const rows = await sql<{ name: string }>`select name from ${sql.table(schema === undefined ? 'kysely_migration' : `${schema}.kysely_migration`)} order by name`.execute(this.db);
     return rows.rows.map((row) => row.name);
   }
 

@@ -5,8 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseCommand, printExit, selectCommand } from '../../cli/args.js';
+import { GTFS, GTFS_IMPORT } from '../../cli/commands.js';
 import type { Clock } from '../../core/clock.js';
 import { isHubError } from '../../core/errors.js';
+import { storageError } from '../../core/storage-errors.js';
 import type { DataAnswerProvider } from './contract.js';
 import { GTFS_DB_FILE, importGtfsFeed, type GtfsFeedSummary } from './gtfs/import.js';
 import { createGtfsProvider } from './gtfs/provider.js';
@@ -63,38 +66,27 @@ function describe(feed: GtfsFeedSummary): string {
   return `${feed.agencies.join(', ') || feed.key}: ${feed.stops} stops, ${feed.routes} routes, ${feed.trips} trips`;
 }
 
-const GTFS_USAGE = 'usage: ventanilla gtfs import <feed.zip|feed-dir> [--key <name>]';
-
 /**
  * `ventanilla gtfs import <zip|dir> [--key name]`: imports a feed into `<dataDir>/gtfs.db` next to
- * the feeds already there (same key = replaced) and prints what was imported. `args` starts after
- * `gtfs`. Returns the process exit code (0 ok, 1 failed import, 2 usage error).
+ * the feeds already there (same key = replaced) and prints what was imported. `args` may start with
+ * `gtfs` and `import`. Without `options.dataDir`, the configured data directory is used; problems
+ * go to `options.err` (default `out`). Returns the exit code (0 ok, 1 failed import, 2 usage error).
  */
-export async function runGtfsImport(args: string[], out: (line: string) => void, options: { dataDir: string }): Promise<number> {
-  const rest = args[0] === 'import' ? args.slice(1) : args;
-  let key: string | undefined;
-  const paths: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] as string;
-    if (arg === '--key') {
-      key = rest[++i];
-      if (key === undefined) {
-        out(GTFS_USAGE);
-        return 2;
-      }
-    } else if (arg === '--help' || arg === '-h') {
-      out(GTFS_USAGE);
-      return 0;
-    } else {
-      paths.push(arg);
-    }
-  }
-  if (paths.length !== 1) {
-    out(GTFS_USAGE);
-    return 2;
-  }
+export async function runGtfsImport(
+  args: readonly string[],
+  out: (line: string) => void,
+  options: { readonly dataDir?: string; readonly err?: (line: string) => void } = {},
+): Promise<number> {
+  const err = options.err ?? out;
+  const selected = selectCommand(GTFS, args[0] === 'import' ? ['gtfs', ...args] : args);
+  if (!selected.ok) return printExit(selected, out, err);
+  const parsed = parseCommand(GTFS_IMPORT, selected.rest);
+  if (!parsed.ok) return printExit(parsed, out, err);
+  const key = parsed.values.key;
+  const path = parsed.positionals[0] as string;
+  const dataDir = options.dataDir ?? (await import('../../config.js')).loadConfig().dataDir;
   try {
-    const result = await importGtfsFeed({ dataDir: options.dataDir, path: paths[0] as string, ...(key === undefined ? {} : { key }) });
+    const result = await importGtfsFeed({ dataDir, path, ...(key === undefined ? {} : { key }) });
     const feed = result.imported;
     out(`Imported GTFS feed "${feed.key}" into ${result.dbPath}`);
     out(`  agencies:      ${feed.agencies.join(', ')} (${feed.timezone})`);
@@ -107,8 +99,9 @@ export async function runGtfsImport(args: string[], out: (line: string) => void,
     if (others.length > 0) out(`  also in the database: ${others.map((other) => `${other.key} (${other.serviceStart ?? '?'} → ${other.serviceEnd ?? '?'})`).join(', ')}`);
     for (const warning of result.warnings) out(`  warning: ${warning}`);
     return 0;
-  } catch (error) {
-    out(isHubError(error) ? `${error.code}: ${error.message}` : `GTFS import failed: ${(error as Error).message}`);
+  } catch (caught) {
+    const error = storageError(caught, { directory: dataDir }) ?? caught;
+    err(isHubError(error) ? `${error.code}: ${error.message}` : `GTFS import failed: ${(error as Error).message}`);
     return 1;
   }
 }

@@ -32,7 +32,7 @@ describe('ventanilla users', () => {
   it('refuses a missing, short or argument password and unknown roles or queues', async () => {
     store = await createStore(':memory:');
     expect(await run(['add', '--username', 'ana', '--role', 'agent'])).toMatchObject({ code: 1, out: expect.stringMatching(/no default password/) });
-    expect(await run(['add', '--username', 'ana', '--role', 'agent', '--password', 'x'])).toMatchObject({ code: 1, out: expect.stringMatching(/never taken as arguments/) });
+    expect(await run(['add', '--username', 'ana', '--role', 'agent', '--password', 'x'])).toMatchObject({ code: 2, out: expect.stringMatching(/never taken as arguments/) });
     expect(await run(['add', '--username', 'ana', '--role', 'agent', '--password-stdin'], 'corta\n')).toMatchObject({ code: 1, out: expect.stringMatching(/at least 10/) });
     expect(await run(['add', '--username', 'ana', '--role', 'jefe', '--password-stdin'], 'una clave muy larga')).toMatchObject({ code: 1, out: expect.stringMatching(/--role/) });
     expect(await run(['add', '--username', 'ana', '--role', 'agent', '--queues', 'renta', '--password-stdin'], 'una clave muy larga')).toMatchObject({ code: 1, out: expect.stringMatching(/unknown renta/) });
