@@ -4,11 +4,12 @@
  * rollback restores the old behaviour; publishes under load lose and double nothing; the
  * unrecognised inbox feeds the draft.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { VersionInfo } from '../../src/editor/index.js';
-import { citizen, EDITOR, startEditorHub, type EditorHub } from './editor-helpers.js';
+import { citizen, EDITOR, prepareEditorHubs, startEditorHub, type EditorHub } from './editor-helpers.js';
 
 let running: EditorHub | undefined;
+beforeAll(prepareEditorHubs, 120_000);
 afterEach(async () => {
   await running?.hub.app.close();
   running = undefined;

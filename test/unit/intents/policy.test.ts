@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LANGUAGES } from '../../../src/core/message.js';
+import { SILENT_TURN_FALLBACK } from '../../../src/core/turn-fallbacks.js';
 import { Classifier } from '../../../src/intents/classifier.js';
 import type { IntentScore } from '../../../src/intents/contract.js';
 import { loadContent, type Content, type IntentContent } from '../../../src/intents/content/loader.js';
@@ -210,6 +212,16 @@ describe('decision policy', () => {
     const chat = new FakeChat(intents, 'es');
     await chat.turn(inboundOf({ kind: 'postback', text: '/start intent:renta.pago', payload: 'intent:renta.pago' }, 'es'));
     expect(chat.last?.nlu?.intent).toBe('renta.pago');
+  });
+});
+
+describe('the runner\'s silent-turn fallback', () => {
+  it.each(LANGUAGES)('offers a word that hands over with the default content (%s)', async (language) => {
+    const word = /[«“](.+?)[»”]/.exec(SILENT_TURN_FALLBACK[language])?.[1];
+    expect(word).toBeDefined();
+    const chat = new FakeChat(intents, language);
+    const ctx = await chat.send(word ?? '');
+    expect(ctx.handoff).toMatchObject({ reason: 'citizen' });
   });
 });
 

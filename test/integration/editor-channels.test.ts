@@ -1,0 +1,163 @@
+/**
+ * Acceptance of the one answer contract: an intent made in the editor — through
+ * `POST /api/editor/intents` with the minimum the schema accepts (`{ text }` answers, no title,
+ * no short text), or the way the page makes it (one language per save, title and short text) —
+ * is answered after publish in every language, through the real web chat (HTTP) and Telegram
+ * (webhook, replies to a fake Bot API on loopback) channels; an intent the policy could not
+ * answer is refused at save, naming the field.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTelegramChannel } from '../../src/bots/telegram/index.js';
+import { createWebchatChannel } from '../../src/bots/webchat/index.js';
+import { LANGUAGES, type Language } from '../../src/core/message.js';
+import type { Hub } from '../../src/app.js';
+import { startFakeTelegramApi, type FakeTelegramApi } from '../helpers/fake-telegram-api.js';
+import { unescapeMarkdownV2 } from '../unit/bots/telegram/scripted-intents.js';
+import { EDITOR, startEditorHub, type EditorHub } from './editor-helpers.js';
+
+const SECRET = 'editor-acceptance-secret';
+
+/** Made through the API with the minimum: phrases and `{ text }` answers. */
+const BICI = {
+  id: 'tramites.bicicleta_publica',
+  utterances: {
+    es: ['¿cómo me doy de alta en la bici pública?', 'alta en bicimad', 'quiero usar la bicicleta pública', 'abono de la bici pública', 'cómo funciona la bici pública'],
+    ca: ['com em dono d’alta a la bici pública?', 'vull fer servir la bicicleta pública', 'abonament de la bici pública'],
+    gl: ['como me dou de alta na bici pública?', 'quero usar a bicicleta pública', 'abono da bici pública'],
+    eu: ['nola eman izena bizikleta publikoan?', 'bizikleta publikoa erabili nahi dut', 'bizikleta publikoaren abonua'],
+    en: ['how do I sign up for the public bike?', 'I want to use the public bike scheme', 'public bike pass'],
+  },
+  answers: {
+    es: { text: 'Date de alta en la bici pública en la app BiciMAD o en bicimad.com.' },
+    ca: { text: 'Dona’t d’alta a la bici pública a l’app BiciMAD.' },
+    gl: { text: 'Dáte de alta na bici pública na app BiciMAD.' },
+    eu: { text: 'Eman izena bizikleta publikoan BiciMAD aplikazioan.' },
+    en: { text: 'Sign up for the public bike in the BiciMAD app.' },
+  },
+} as const;
+
+/** Made the way the page makes it: title, phrases, answer and short answer, one language per save. */
+const HUERTOS = {
+  id: 'tramites.huertos_urbanos',
+  title: { es: 'Huertos urbanos', ca: 'Horts urbans', gl: 'Hortas urbanas', eu: 'Hiri-baratzeak', en: 'Urban gardens' },
+  utterances: {
+    es: ['quiero un huerto urbano', '¿cómo pido una parcela en los huertos urbanos?', 'huertos urbanos municipales', 'solicitar un huerto urbano'],
+    ca: ['vull un hort urbà', 'com demano una parcel·la als horts urbans?', 'horts urbans municipals', 'sol·licitar un hort urbà'],
+    gl: ['quero unha horta urbana', 'como pido unha parcela nas hortas urbanas?', 'hortas urbanas municipais', 'solicitar unha horta urbana'],
+    eu: ['hiri-baratze bat nahi dut', 'nola eskatu lursail bat hiri-baratzeetan?', 'udal hiri-baratzeak', 'hiri-baratze bat eskatu'],
+    en: ['I want an urban garden plot', 'how do I apply for a plot in the urban gardens?', 'municipal urban gardens', 'apply for an urban garden'],
+  },
+  answers: {
+    es: { text: 'Las parcelas de los huertos urbanos se piden en la convocatoria anual de tu Junta de Distrito.', short: 'Huertos urbanos: convocatoria anual de tu Junta de Distrito.' },
+    ca: { text: 'Les parcel·les dels horts urbans es demanen a la convocatòria anual del teu districte.', short: 'Horts urbans: convocatòria anual del districte.' },
+    gl: { text: 'As parcelas das hortas urbanas pídense na convocatoria anual do teu distrito.', short: 'Hortas urbanas: convocatoria anual do distrito.' },
+    eu: { text: 'Hiri-baratzeetako lursailak zure barrutiko urteko deialdian eskatzen dira.', short: 'Hiri-baratzeak: barrutiko urteko deialdia.' },
+    en: { text: 'Urban garden plots are requested in your district’s yearly call.', short: 'Urban gardens: your district’s yearly call.' },
+  },
+} as const;
+
+let api: FakeTelegramApi;
+let running: EditorHub;
+let hub: Hub;
+
+beforeAll(async () => {
+  api = await startFakeTelegramApi();
+  running = await startEditorHub({}, {}, [
+    (services) => createWebchatChannel(services),
+    (services) => createTelegramChannel({ botToken: '123:EDITOR', mode: 'webhook', webhookSecret: SECRET, apiRoot: api.apiRoot, pollTimeoutSeconds: 1, pollIdleDelayMs: 10, requestTimeoutMs: 5000 }, services),
+  ]);
+  hub = running.hub;
+}, 120_000);
+
+afterAll(async () => {
+  await hub?.app.close();
+  await api?.close();
+});
+
+const editor = (method: 'POST' | 'PUT', url: string, payload: object) => hub.app.inject({ method, url, headers: EDITOR, payload });
+
+/** The page's save: the whole intent as the form holds it (`saveIntent` in editor.js). */
+function pageBody(languages: readonly Language[]) {
+  const pick = (values: Readonly<Record<Language, unknown>>) => Object.fromEntries(languages.map((language) => [language, values[language]]));
+  return { id: HUERTOS.id, enabled: true, handoffQueue: null, title: pick(HUERTOS.title), utterances: pick(HUERTOS.utterances), answers: pick(HUERTOS.answers) };
+}
+
+/** Asks on the web chat over HTTP, as the widget does; returns the bot's replies. */
+async function askWebchat(text: string, locale: Language): Promise<string> {
+  const { sessionId } = (await hub.app.inject({ method: 'POST', url: '/webchat/api/sessions' })).json<{ sessionId: string }>();
+  const posted = await hub.app.inject({ method: 'POST', url: '/webchat/api/messages', payload: { sessionId, clientMessageId: randomUUID(), text, locale } });
+  expect(posted.statusCode, posted.body).toBe(202);
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const items = (await hub.app.inject({ url: `/webchat/api/history?sessionId=${sessionId}` })).json<{ items: { author: string; text: string }[] }>().items;
+    const replies = items.filter((item) => item.author !== 'citizen');
+    if (replies.length > 0) return replies.map((item) => item.text).join('\n');
+    if (Date.now() > deadline) throw new Error(`no web chat reply to "${text}"`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+let updateId = 9000;
+/** Sends a Telegram update to the webhook, as Telegram would; returns what the bot sent back. */
+async function askTelegram(text: string, locale: Language): Promise<string> {
+  updateId += 1;
+  const chatId = 7_000_000 + updateId;
+  const before = api.callsOf('sendMessage').length;
+  const update = {
+    update_id: updateId,
+    message: { message_id: updateId, from: { id: chatId, is_bot: false, first_name: 'Vecina', language_code: locale }, chat: { id: chatId, first_name: 'Vecina', type: 'private' }, date: 1_778_400_000, text },
+  };
+  const response = await hub.app.inject({ method: 'POST', url: '/webhooks/telegram', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, payload: update });
+  expect(response.statusCode).toBe(200);
+  const calls = await api.waitForCalls('sendMessage', before + 1, 20_000);
+  return calls
+    .slice(before)
+    .filter((call) => String(call.body.chat_id) === String(chatId))
+    .map((call) => unescapeMarkdownV2(String(call.body.text)))
+    .join('\n');
+}
+
+describe('an intent made in the editor is answered after publish, on every channel and language', () => {
+  it('refuses at save what the policy could not answer, naming the field', async () => {
+    const noAnswer = await editor('POST', '/api/editor/intents', { id: 'tramites.sin_respuesta', utterances: { es: ['hola hola'], eu: ['kaixo kaixo'] }, answers: { es: { text: 'Hola.' } } });
+    expect(noAnswer.statusCode).toBe(400);
+    expect(noAnswer.json<{ problems: { field: string }[] }>().problems.map((p) => p.field)).toEqual(['answers.eu.text']);
+    const blank = await editor('POST', '/api/editor/intents', { id: 'tramites.sin_respuesta', utterances: { es: ['hola hola'] }, answers: { es: { text: '** **' } } });
+    expect(blank.json<{ problems: { field: string }[] }>().problems.map((p) => p.field)).toEqual(['answers.es.text']);
+    expect((await hub.app.inject({ method: 'GET', url: '/api/editor/intents/tramites.sin_respuesta', headers: EDITOR })).statusCode).toBe(404);
+  });
+
+  it('creates both, tries them with the production module, publishes, and answers them in five languages on the web chat and Telegram', async () => {
+    const minimal = await editor('POST', '/api/editor/intents', BICI);
+    expect(minimal.statusCode, minimal.body).toBe(201);
+
+    // The page: the first save creates the intent with Spanish; each language is one more save.
+    expect((await editor('POST', '/api/editor/intents', pageBody(['es']))).statusCode).toBe(201);
+    for (let count = 2; count <= LANGUAGES.length; count += 1) {
+      const saved = await editor('PUT', `/api/editor/intents/${HUERTOS.id}`, pageBody(LANGUAGES.slice(0, count)));
+      expect(saved.statusCode, saved.body).toBe(200);
+    }
+    // A page save with phrases but no answer in a language is refused, naming that answer.
+    const half = { ...pageBody(LANGUAGES), answers: { ...pageBody(LANGUAGES).answers, gl: undefined } };
+    const refused = await editor('PUT', `/api/editor/intents/${HUERTOS.id}`, half);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json<{ problems: { field: string }[] }>().problems.map((p) => p.field)).toEqual(['answers.gl.text']);
+
+    const tried = await editor('POST', '/api/editor/try', { text: BICI.utterances.eu[0], lang: 'eu' });
+    expect(tried.json<{ draft: { intent: string; answers: string[] } }>().draft).toMatchObject({ intent: BICI.id, answers: [BICI.answers.eu.text] });
+
+    const published = await editor('POST', '/api/editor/publish', { message: 'Bici pública y huertos urbanos' });
+    expect(published.statusCode, published.body).toBe(201);
+
+    for (const language of LANGUAGES) {
+      for (const intent of [BICI, HUERTOS]) {
+        const question = intent.utterances[language][0];
+        const expected = intent.answers[language].text;
+        expect(await askWebchat(question, language), `web chat, ${language}: ${question}`).toBe(expected);
+        expect(await askTelegram(question, language), `Telegram, ${language}: ${question}`).toBe(expected);
+      }
+    }
+    expect(hub.runner.counters.silentTurns).toBe(0);
+  }, 300_000);
+});
