@@ -14,28 +14,16 @@ import { LANGUAGES, type Language } from '../../src/core/message.js';
 import type { Hub } from '../../src/app.js';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../helpers/fake-telegram-api.js';
 import { unescapeMarkdownV2 } from '../unit/bots/telegram/scripted-intents.js';
-import { EDITOR, startEditorHub, type EditorHub } from './editor-helpers.js';
+import { BICI, EDITOR, startEditorHub, type EditorHub } from './editor-helpers.js';
 
 const SECRET = 'editor-acceptance-secret';
 
-/** Made through the API with the minimum: phrases and `{ text }` answers. */
-const BICI = {
-  id: 'tramites.bicicleta_publica',
-  utterances: {
-    es: ['¿cómo me doy de alta en la bici pública?', 'alta en bicimad', 'quiero usar la bicicleta pública', 'abono de la bici pública', 'cómo funciona la bici pública'],
-    ca: ['com em dono d’alta a la bici pública?', 'vull fer servir la bicicleta pública', 'abonament de la bici pública'],
-    gl: ['como me dou de alta na bici pública?', 'quero usar a bicicleta pública', 'abono da bici pública'],
-    eu: ['nola eman izena bizikleta publikoan?', 'bizikleta publikoa erabili nahi dut', 'bizikleta publikoaren abonua'],
-    en: ['how do I sign up for the public bike?', 'I want to use the public bike scheme', 'public bike pass'],
-  },
-  answers: {
-    es: { text: 'Date de alta en la bici pública en la app BiciMAD o en bicimad.com.' },
-    ca: { text: 'Dona’t d’alta a la bici pública a l’app BiciMAD.' },
-    gl: { text: 'Dáte de alta na bici pública na app BiciMAD.' },
-    eu: { text: 'Eman izena bizikleta publikoan BiciMAD aplikazioan.' },
-    en: { text: 'Sign up for the public bike in the BiciMAD app.' },
-  },
-} as const;
+/** Made through the API with the minimum: phrases and `{ text }` answers (no title, no short text). */
+const MINIMAL = {
+  id: BICI.id,
+  utterances: BICI.utterances,
+  answers: Object.fromEntries(LANGUAGES.map((language) => [language, { text: BICI.answers[language].text }])) as Record<Language, { text: string }>,
+};
 
 /** Made the way the page makes it: title, phrases, answer and short answer, one language per save. */
 const HUERTOS = {
@@ -129,7 +117,7 @@ describe('an intent made in the editor is answered after publish, on every chann
   });
 
   it('creates both, tries them with the production module, publishes, and answers them in five languages on the web chat and Telegram', async () => {
-    const minimal = await editor('POST', '/api/editor/intents', BICI);
+    const minimal = await editor('POST', '/api/editor/intents', MINIMAL);
     expect(minimal.statusCode, minimal.body).toBe(201);
 
     // The page: the first save creates the intent with Spanish; each language is one more save.
@@ -144,14 +132,14 @@ describe('an intent made in the editor is answered after publish, on every chann
     expect(refused.statusCode).toBe(400);
     expect(refused.json<{ problems: { field: string }[] }>().problems.map((p) => p.field)).toEqual(['answers.gl.text']);
 
-    const tried = await editor('POST', '/api/editor/try', { text: BICI.utterances.eu[0], lang: 'eu' });
-    expect(tried.json<{ draft: { intent: string; answers: string[] } }>().draft).toMatchObject({ intent: BICI.id, answers: [BICI.answers.eu.text] });
+    const tried = await editor('POST', '/api/editor/try', { text: MINIMAL.utterances.eu[0], lang: 'eu' });
+    expect(tried.json<{ draft: { intent: string; answers: string[] } }>().draft).toMatchObject({ intent: MINIMAL.id, answers: [MINIMAL.answers.eu.text] });
 
     const published = await editor('POST', '/api/editor/publish', { message: 'Bici pública y huertos urbanos' });
     expect(published.statusCode, published.body).toBe(201);
 
     for (const language of LANGUAGES) {
-      for (const intent of [BICI, HUERTOS]) {
+      for (const intent of [MINIMAL, HUERTOS]) {
         const question = intent.utterances[language][0];
         const expected = intent.answers[language].text;
         expect(await askWebchat(question, language), `web chat, ${language}: ${question}`).toBe(expected);

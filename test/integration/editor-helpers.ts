@@ -95,6 +95,26 @@ export async function startEditorHub(options: Partial<EditorPluginOptions> = {},
   return { hub, editor: plugin.runtime(), channel, live };
 }
 
+/** An intent the seed content does not have, complete in the five languages (title, phrases, answers with a short text). */
+export const BICI = {
+  id: 'tramites.bicicleta_publica',
+  title: { es: 'Bici pública', ca: 'Bici pública', gl: 'Bici pública', eu: 'Bizikleta publikoa', en: 'Public bike' },
+  utterances: {
+    es: ['¿cómo me doy de alta en la bici pública?', 'alta en bicimad', 'quiero usar la bicicleta pública', 'abono de la bici pública', 'cómo funciona la bici pública', 'registrarme en el servicio de bicicletas'],
+    ca: ['com em dono d’alta a la bici pública?', 'vull fer servir la bicicleta pública', 'abonament de la bici pública'],
+    gl: ['como me dou de alta na bici pública?', 'quero usar a bicicleta pública', 'abono da bici pública'],
+    eu: ['nola eman izena bizikleta publikoan?', 'bizikleta publikoa erabili nahi dut', 'bizikleta publikoaren abonua'],
+    en: ['how do I sign up for the public bike?', 'I want to use the public bike scheme', 'public bike pass'],
+  },
+  answers: {
+    es: { text: 'Date de alta en la bici pública en la app BiciMAD o en bicimad.com con tu tarjeta.', short: 'Alta en la app BiciMAD o en bicimad.com.' },
+    ca: { text: 'Dona’t d’alta a la bici pública a l’app BiciMAD.', short: 'Alta a l’app BiciMAD.' },
+    gl: { text: 'Dáte de alta na bici pública na app BiciMAD.', short: 'Alta na app BiciMAD.' },
+    eu: { text: 'Eman izena bizikleta publikoan BiciMAD aplikazioan.', short: 'Izena eman BiciMAD aplikazioan.' },
+    en: { text: 'Sign up for the public bike in the BiciMAD app.', short: 'Sign up in the BiciMAD app.' },
+  },
+};
+
 let counter = 0;
 /** A citizen text message on the web chat. */
 export function citizen(text: string, user = 'c1'): InboundMessage {
