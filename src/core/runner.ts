@@ -11,7 +11,7 @@ import type { InboundMessage } from './message.js';
 import { compose, createTurnContext, type Middleware, type TurnContext } from './pipeline.js';
 import type { KyselyStore } from './store/index.js';
 import type { ConversationPatch, StoredInbound } from './store/types.js';
-import { endsSilent, SILENT_TURN_FALLBACK, TURN_ERROR_APOLOGY, turnLanguage } from './turn-fallbacks.js';
+import { answerSilentTurn, endsSilent, TURN_ERROR_APOLOGY, turnLanguage } from './turn-fallbacks.js';
 
 /** The turn's patch without fields that would not change anything (saves a write per turn). */
 function effectivePatch(ctx: TurnContext): ConversationPatch | undefined {
@@ -71,7 +71,7 @@ export interface AcceptResult {
  * Guarantees: a message is stored before `accept` resolves; each stored message gets exactly one
  * committed turn (a resumed or duplicated turn is a no-op); turns of one conversation run in order;
  * every turn of a conversation the bot owns ends with at least one reply or a handoff (when the
- * pipeline left it silent, the runner sends {@link SILENT_TURN_FALLBACK} and raises
+ * pipeline left it silent, the runner sends `SILENT_TURN_FALLBACK` and raises
  * `alert.silent_turn`); a turn that throws gets an apology and `alert.turn_error`.
  */
 export class TurnRunner {
@@ -249,12 +249,9 @@ export class TurnRunner {
    * transcript and the alert say what the pipeline had recognised.
    */
   private answerSilence(ctx: TurnContext): TurnAlert {
-    const language = turnLanguage(ctx);
-    const recognised = { intent: ctx.nlu?.intent ?? null, score: ctx.nlu?.score ?? null, language, kind: ctx.inbound.kind };
+    const recognised = answerSilentTurn(ctx);
     this.options.logger.warn({ conversationKey: ctx.inbound.conversationKey, ...recognised }, 'turn ended without a reply or a handoff: sending the fallback');
-    ctx.replies.push({ message: { kind: 'text', text: SILENT_TURN_FALLBACK[language] }, author: 'bot', intent: recognised.intent, score: recognised.score, language, data: { fallback: 'silent-turn' } });
-    ctx.events.push({ author: 'system', kind: 'turn.silent', data: recognised });
-    return { type: 'alert.silent_turn', data: recognised };
+    return { type: 'alert.silent_turn', data: { ...recognised } };
   }
 
   private emitLatestCitizenEntry(conversationId: string): void {

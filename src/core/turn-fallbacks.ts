@@ -60,3 +60,24 @@ export function turnLanguage(ctx: TurnContext): Language {
   const locale = ctx.inbound.from.locale?.slice(0, 2).toLowerCase();
   return ctx.language ?? ctx.patch.language ?? ctx.conversation.language ?? (isLanguage(locale) ? locale : 'es');
 }
+
+/** What a silent turn had recognised (for the transcript event and the alert). */
+export interface SilentTurn {
+  readonly intent: string | null;
+  readonly score: number | null;
+  readonly language: Language;
+  readonly kind: string;
+}
+
+/**
+ * Makes a silent turn answer: adds {@link SILENT_TURN_FALLBACK} in the turn's language and a
+ * `turn.silent` transcript event saying what had been recognised, which it returns. Used by the
+ * runner, and by dry runs that must show what the citizen would get (the editor's "Probar").
+ */
+export function answerSilentTurn(ctx: TurnContext): SilentTurn {
+  const language = turnLanguage(ctx);
+  const recognised: SilentTurn = { intent: ctx.nlu?.intent ?? null, score: ctx.nlu?.score ?? null, language, kind: ctx.inbound.kind };
+  ctx.replies.push({ message: { kind: 'text', text: SILENT_TURN_FALLBACK[language] }, author: 'bot', intent: recognised.intent, score: recognised.score, language, data: { fallback: 'silent-turn' } });
+  ctx.events.push({ author: 'system', kind: 'turn.silent', data: { ...recognised } });
+  return recognised;
+}

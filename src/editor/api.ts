@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError, isHubError } from '../core/errors.js';
 import { CHANNEL_IDS, LANGUAGES, type ChannelId } from '../core/message.js';
-import { ANSWER_CHANNEL_LIMITS, ANSWER_TEXT_MAX, SHORT_ANSWER_MAX } from '../intents/content/schema.js';
+import { ANSWER_CHANNEL_LIMITS, ANSWER_TEXT_MAX, INTENT_ID_PATTERN, SHORT_ANSWER_MAX, TITLE_MAX } from '../intents/content/schema.js';
 import { exportContentFiles, exportUtterancesCsv, parseImport } from './content-io.js';
 import type { EditorStore } from './content-store.js';
 import { QualityGateError, type EditorService } from './service.js';
@@ -44,7 +44,7 @@ const ErrorSchema = Type.Object({
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 const Completeness = Type.Object(Object.fromEntries(LANGUAGES.map((l) => [l, Type.Object({ utterances: Type.Number(), answer: Type.Boolean() })])));
 const IntentSummary = Type.Object({ id: Type.String(), domain: Type.String(), enabled: Type.Boolean(), title: Type.String(), complete: Type.Boolean(), completeness: Completeness });
-const TryOutcomeSchema = Type.Object({ intent: Type.String(), score: Type.Number(), language: Type.Union([Type.String(), Type.Null()]), answers: Type.Array(Type.String()), handoff: Type.Boolean() });
+const TryOutcomeSchema = Type.Object({ intent: Type.String(), score: Type.Number(), language: Type.Union([Type.String(), Type.Null()]), answers: Type.Array(Type.String()), handoff: Type.Boolean(), fallback: Type.Boolean() });
 const DiffSchema = Type.Object({}, { additionalProperties: true });
 const VersionSchema = Type.Object({
   number: Type.Number(),
@@ -229,11 +229,17 @@ export async function registerEditorRoutes(app: FastifyInstance, deps: EditorRou
         },
       );
 
-      api.get('/channels', { schema: { tags: ['editor'], summary: 'Channel text limits for previews', response: { 200: Type.Object({ limits: Type.Record(Type.String(), Type.Number()), answerMax: Type.Number(), shortMax: Type.Number() }), ...errors } } }, async () => ({
-        limits: { ...ANSWER_CHANNEL_LIMITS },
-        answerMax: ANSWER_TEXT_MAX,
-        shortMax: SHORT_ANSWER_MAX,
-      }));
+      api.get(
+        '/channels',
+        {
+          schema: {
+            tags: ['editor'],
+            summary: "The content schema's limits, for the page's previews and fields",
+            response: { 200: Type.Object({ limits: Type.Record(Type.String(), Type.Number()), answerMax: Type.Number(), shortMax: Type.Number(), titleMax: Type.Number(), idPattern: Type.String() }), ...errors },
+          },
+        },
+        async () => ({ limits: { ...ANSWER_CHANNEL_LIMITS }, answerMax: ANSWER_TEXT_MAX, shortMax: SHORT_ANSWER_MAX, titleMax: TITLE_MAX, idPattern: INTENT_ID_PATTERN }),
+      );
     },
     { prefix: '/api/editor' },
   );

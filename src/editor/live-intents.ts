@@ -12,6 +12,7 @@
  */
 import type { ChannelId, InboundMessage, Language } from '../core/message.js';
 import { compose, dryRunTurn, ephemeralConversation, type Middleware, type TurnContext } from '../core/pipeline.js';
+import { answerSilentTurn, endsSilent } from '../core/turn-fallbacks.js';
 import type { ClassifyOptions, IntentResult, IntentsModule } from '../intents/contract.js';
 import { NONE_INTENT } from '../intents/content/catalogue.js';
 import type { ModelExport } from './model.js';
@@ -76,9 +77,14 @@ export interface TryOutcome {
   readonly language: Language | null;
   readonly answers: readonly string[];
   readonly handoff: boolean;
+  /** True when the module said nothing and the answer is the runner's fallback (a content gap). */
+  readonly fallback: boolean;
 }
 
-/** Runs one synthetic turn (nothing is stored) through a module, as a citizen on `channel` would. */
+/**
+ * Runs one synthetic turn (nothing is stored) through a module, as a citizen on `channel` would,
+ * including the runner's never-silent fallback, so the answers are what the citizen would get.
+ */
 export async function tryTurn(module: IntentsModule, text: string, options: { readonly language?: Language; readonly channel?: ChannelId; readonly now?: Date } = {}): Promise<TryOutcome> {
   const channel = options.channel ?? 'webchat';
   const now = options.now ?? new Date();
@@ -91,11 +97,13 @@ export async function tryTurn(module: IntentsModule, text: string, options: { re
     text,
   };
   const ctx = await dryRunTurn([module.safety, ...module.understand], inbound, now, ephemeralConversation(inbound, now, { language: options.language ?? null }));
+  const fallback = endsSilent(ctx);
+  if (fallback) answerSilentTurn(ctx);
   const answers = ctx.replies.map((reply) => {
     const message = reply.message;
     if (message.kind === 'text') return message.text;
     if (message.kind === 'choices') return `${message.text}\n${message.choices.map((c, i) => `${i + 1}. ${c.title}`).join('\n')}`;
     return message.caption ?? message.url;
   });
-  return { intent: ctx.nlu?.intent ?? NONE_INTENT, score: ctx.nlu?.score ?? 0, language: ctx.nlu?.language ?? ctx.language ?? null, answers, handoff: ctx.handoff !== undefined };
+  return { intent: ctx.nlu?.intent ?? NONE_INTENT, score: ctx.nlu?.score ?? 0, language: ctx.nlu?.language ?? ctx.language ?? null, answers, handoff: ctx.handoff !== undefined, fallback };
 }

@@ -12,6 +12,7 @@ import { createTelegramChannel } from '../../src/bots/telegram/index.js';
 import { createWebchatChannel } from '../../src/bots/webchat/index.js';
 import { LANGUAGES, type Language } from '../../src/core/message.js';
 import type { Hub } from '../../src/app.js';
+import { ANSWER_CHANNEL_LIMITS, ANSWER_TEXT_MAX, INTENT_ID_PATTERN, SHORT_ANSWER_MAX, TITLE_MAX } from '../../src/intents/content/schema.js';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../helpers/fake-telegram-api.js';
 import { unescapeMarkdownV2 } from '../unit/bots/telegram/scripted-intents.js';
 import { BICI, EDITOR, startEditorHub, type EditorHub } from './editor-helpers.js';
@@ -107,6 +108,11 @@ async function askTelegram(text: string, locale: Language): Promise<string> {
 }
 
 describe('an intent made in the editor is answered after publish, on every channel and language', () => {
+  it('gives the page the content schema\'s own limits and id pattern', async () => {
+    const response = await hub.app.inject({ method: 'GET', url: '/api/editor/channels', headers: EDITOR });
+    expect(response.json()).toEqual({ limits: { ...ANSWER_CHANNEL_LIMITS }, answerMax: ANSWER_TEXT_MAX, shortMax: SHORT_ANSWER_MAX, titleMax: TITLE_MAX, idPattern: INTENT_ID_PATTERN });
+  });
+
   it('refuses at save what the policy could not answer, naming the field', async () => {
     const noAnswer = await editor('POST', '/api/editor/intents', { id: 'tramites.sin_respuesta', utterances: { es: ['hola hola'], eu: ['kaixo kaixo'] }, answers: { es: { text: 'Hola.' } } });
     expect(noAnswer.statusCode).toBe(400);

@@ -182,6 +182,7 @@ async function saveIntent(event) {
 function outcomeBox(title, outcome) {
   const box = el('div');
   box.append(el('h4', title), el('p', `Intención: ${outcome.intent}`), el('p', `Puntuación: ${outcome.score.toFixed(2)}`));
+  if (outcome.fallback) box.append(el('p', 'Sin respuesta para esto: el ciudadano recibiría el mensaje de reserva.', { class: 'hint over' }));
   for (const answer of outcome.answers) box.append(el('p', answer, { class: 'preview' }));
   return box;
 }
@@ -332,6 +333,8 @@ async function start() {
     state.limits = limits.limits;
     state.answerMax = limits.answerMax;
     state.shortMax = limits.shortMax;
+    $('f-id').pattern = limits.idPattern;
+    $('f-title').maxLength = limits.titleMax;
   }
   await route();
 }
