@@ -1,10 +1,11 @@
 /**
  * Acceptance of the one answer contract: an intent made in the editor — through
  * `POST /api/editor/intents` with the minimum the schema accepts (`{ text }` answers, no title,
- * no short text), or the way the page makes it (one language per save, title and short text) —
- * is answered after publish in every language, through the real web chat (HTTP) and Telegram
- * (webhook, replies to a fake Bot API on loopback) channels; an intent the policy could not
- * answer is refused at save, naming the field.
+ * no short text), with the page's own requests (one language per save, title and short text), or
+ * in the page itself in Chromium — is answered after publish in every language, through the real
+ * web chat (HTTP) and Telegram (webhook, replies to a fake Bot API on loopback) channels; an
+ * intent the policy could not answer is refused at save, naming the field (and the page shows it).
+ * The browser part is skipped, visibly, without Chromium.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { createWebchatChannel } from '../../src/bots/webchat/index.js';
 import { LANGUAGES, type Language } from '../../src/core/message.js';
 import type { Hub } from '../../src/app.js';
 import { ANSWER_CHANNEL_LIMITS, ANSWER_TEXT_MAX, INTENT_ID_PATTERN, SHORT_ANSWER_MAX, TITLE_MAX } from '../../src/intents/content/schema.js';
+import { hasChromium, launchChromium, warnIfNoChromium } from '../helpers/browser.js';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../helpers/fake-telegram-api.js';
 import { unescapeMarkdownV2 } from '../unit/bots/telegram/scripted-intents.js';
 import { BICI, EDITOR, startEditorHub, type EditorHub } from './editor-helpers.js';
@@ -45,6 +47,28 @@ const HUERTOS = {
     en: { text: 'Urban garden plots are requested in your district’s yearly call.', short: 'Urban gardens: your district’s yearly call.' },
   },
 } as const;
+
+/** Made in the page, in Chromium. */
+const BIBLIOTECA = {
+  id: 'tramites.carne_biblioteca',
+  title: { es: 'Carné de biblioteca', ca: 'Carnet de biblioteca', gl: 'Carné de biblioteca', eu: 'Liburutegiko txartela', en: 'Library card' },
+  utterances: {
+    es: ['quiero sacar el carné de la biblioteca', '¿cómo consigo el carné de la biblioteca?', 'carné de biblioteca municipal'],
+    ca: ['vull treure el carnet de la biblioteca', 'com aconsegueixo el carnet de la biblioteca?', 'carnet de biblioteca municipal'],
+    gl: ['quero sacar o carné da biblioteca', 'como consigo o carné da biblioteca?', 'carné de biblioteca municipal'],
+    eu: ['liburutegiko txartela atera nahi dut', 'nola lortu liburutegiko txartela?', 'udal liburutegiko txartela'],
+    en: ['I want a library card', 'how do I get a library card?', 'municipal library card'],
+  },
+  answers: {
+    es: { text: 'El carné de biblioteca se saca gratis en cualquier biblioteca municipal con tu DNI.', short: 'Carné gratis en cualquier biblioteca municipal con DNI.' },
+    ca: { text: 'El carnet de biblioteca es treu gratis a qualsevol biblioteca municipal amb el DNI.', short: 'Carnet gratis a qualsevol biblioteca amb DNI.' },
+    gl: { text: 'O carné de biblioteca sácase gratis en calquera biblioteca municipal co DNI.', short: 'Carné gratis en calquera biblioteca co DNI.' },
+    eu: { text: 'Liburutegiko txartela doan ateratzen da udal liburutegi guztietan NANarekin.', short: 'Txartela doan, edozein liburutegitan NANarekin.' },
+    en: { text: 'The library card is free at any municipal library with your ID.', short: 'Free card at any municipal library with ID.' },
+  },
+} as const;
+
+warnIfNoChromium('editor-channels: the intent made in the page');
 
 let api: FakeTelegramApi;
 let running: EditorHub;
@@ -151,6 +175,50 @@ describe('an intent made in the editor is answered after publish, on every chann
         expect(await askWebchat(question, language), `web chat, ${language}: ${question}`).toBe(expected);
         expect(await askTelegram(question, language), `Telegram, ${language}: ${question}`).toBe(expected);
       }
+    }
+    expect(hub.runner.counters.silentTurns).toBe(0);
+  }, 300_000);
+
+  it.skipIf(!hasChromium)('an intent made in the page (Chromium) is answered after publish, in every language, on both channels', async () => {
+    const base = await hub.app.listen({ host: '127.0.0.1', port: 0 });
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ extraHTTPHeaders: { 'x-test-user': 'ana:editor' } });
+      const page = await context.newPage();
+      await page.goto(`${base}/editor`);
+      await page.getByRole('button', { name: 'Nueva intención' }).click();
+      await page.getByLabel('Identificador').fill(BIBLIOTECA.id);
+      const save = async (): Promise<void> => {
+        await page.locator('#try-result').evaluate((node) => node.replaceChildren());
+        await page.getByRole('button', { name: 'Guardar en el borrador' }).click();
+      };
+      for (const language of LANGUAGES) {
+        await page.getByLabel('Idioma').selectOption(language);
+        await page.getByLabel('Título').fill(BIBLIOTECA.title[language]);
+        await page.getByLabel('Frases de ejemplo (una por línea)').fill(BIBLIOTECA.utterances[language].join('\n'));
+        if (language === 'gl') {
+          // Phrases without an answer: refused at save, and the page points at the answer box.
+          await save();
+          await expect.poll(() => page.locator('#flash').textContent()).toContain('answers.gl.text');
+          expect(await page.getByLabel('Respuesta', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+        }
+        await page.getByLabel('Respuesta', { exact: true }).fill(BIBLIOTECA.answers[language].text);
+        await page.getByLabel('Respuesta corta (canales con límite estricto)').fill(BIBLIOTECA.answers[language].short);
+        await save();
+        await expect.poll(() => page.locator('#try-result').textContent()).toContain('Guardado');
+      }
+      await page.getByRole('button', { name: 'Versiones' }).click();
+      await page.getByLabel('Mensaje de la publicación').fill('Carné de biblioteca');
+      await page.getByRole('button', { name: 'Publicar' }).click();
+      await expect.poll(() => page.locator('#publish-status').textContent(), { timeout: 120_000 }).toMatch(/Publicada la versión \d+/);
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+    for (const language of LANGUAGES) {
+      const question = BIBLIOTECA.utterances[language][1];
+      expect(await askWebchat(question, language), `web chat, ${language}: ${question}`).toBe(BIBLIOTECA.answers[language].text);
+      expect(await askTelegram(question, language), `Telegram, ${language}: ${question}`).toBe(BIBLIOTECA.answers[language].text);
     }
     expect(hub.runner.counters.silentTurns).toBe(0);
   }, 300_000);
