@@ -7,10 +7,11 @@ import type { Logger } from 'pino';
 import type { HubEvents } from './events.js';
 import type { HandoffPort } from './handoff-port.js';
 import { isHubError } from './errors.js';
-import type { InboundMessage, Language } from './message.js';
+import type { InboundMessage } from './message.js';
 import { compose, createTurnContext, type Middleware, type TurnContext } from './pipeline.js';
 import type { KyselyStore } from './store/index.js';
 import type { ConversationPatch, StoredInbound } from './store/types.js';
+import { answerSilentTurn, endsSilent, TURN_ERROR_APOLOGY, turnLanguage } from './turn-fallbacks.js';
 
 /** The turn's patch without fields that would not change anything (saves a write per turn). */
 function effectivePatch(ctx: TurnContext): ConversationPatch | undefined {
@@ -23,15 +24,6 @@ function effectivePatch(ctx: TurnContext): ConversationPatch | undefined {
   if (patch.state !== undefined && JSON.stringify(patch.state) !== JSON.stringify(conversation.state)) changed.state = patch.state;
   return Object.keys(changed).length === 0 ? undefined : changed;
 }
-
-/** What a turn may say when something broke: an apology beats silence. */
-const APOLOGY: Readonly<Record<Language, string>> = {
-  es: 'Lo siento, he tenido un problema técnico y no he podido responderte. Vuelve a intentarlo en unos minutos o llama al 060.',
-  ca: 'Ho sento, he tingut un problema tècnic i no t’he pogut respondre. Torna-ho a provar d’aquí a uns minuts o truca al 060.',
-  gl: 'Síntoo, tiven un problema técnico e non puiden responderte. Téntao de novo nuns minutos ou chama ao 060.',
-  eu: 'Barkatu, arazo tekniko bat izan dut eta ezin izan dizut erantzun. Saiatu berriro minutu batzuk barru edo deitu 060ra.',
-  en: 'Sorry, I had a technical problem and could not answer. Please try again in a few minutes or call 060.',
-};
 
 export interface TurnRunnerOptions {
   readonly store: KyselyStore;
@@ -52,6 +44,22 @@ export interface TurnRunnerOptions {
   readonly maxConcurrentTurns?: number;
 }
 
+/**
+ * Turn counts since the runner was built, for a metrics endpoint. A silent turn is a bot turn the
+ * pipeline left without a reply or a handoff (the runner sent the fallback); a failed turn threw.
+ */
+export interface TurnCounters {
+  readonly turns: number;
+  readonly silentTurns: number;
+  readonly failedTurns: number;
+}
+
+/** Why the runner spoke for the pipeline in a turn; raised as an alert once the turn commits. */
+interface TurnAlert {
+  readonly type: 'alert.turn_error' | 'alert.silent_turn';
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
 export interface AcceptResult {
   readonly duplicate: boolean;
   readonly conversationId: string;
@@ -61,7 +69,10 @@ export interface AcceptResult {
 /**
  * Turns stored inbound messages into committed replies. Implements the channels' `InboundSink`.
  * Guarantees: a message is stored before `accept` resolves; each stored message gets exactly one
- * committed turn (a resumed or duplicated turn is a no-op); turns of one conversation run in order.
+ * committed turn (a resumed or duplicated turn is a no-op); turns of one conversation run in order;
+ * every turn of a conversation the bot owns ends with at least one reply or a handoff (when the
+ * pipeline left it silent, the runner sends `SILENT_TURN_FALLBACK` and raises
+ * `alert.silent_turn`); a turn that throws gets an apology and `alert.turn_error`.
  */
 export class TurnRunner {
   private readonly options: TurnRunnerOptions;
@@ -72,11 +83,17 @@ export class TurnRunner {
   private active = 0;
   private readonly maxConcurrent: number;
   private accepting = true;
+  private readonly counts = { turns: 0, silentTurns: 0, failedTurns: 0 };
 
   constructor(options: TurnRunnerOptions) {
     this.options = options;
     this.pipeline = compose([options.safety, options.handoff.mode, ...options.understand]);
     this.maxConcurrent = Math.max(1, options.maxConcurrentTurns ?? 32);
+  }
+
+  /** A snapshot of the turn counters. */
+  get counters(): TurnCounters {
+    return { ...this.counts };
   }
 
   /** Resolves when a turn slot is free. Slots are handed out in arrival order. */
@@ -171,12 +188,14 @@ export class TurnRunner {
       if (fresh === undefined || fresh.status !== 'pending') return;
     }
     const ctx = createTurnContext(inbound.message, conversation, this.options.clock());
+    let alert: TurnAlert | undefined;
     try {
       await this.pipeline(ctx, async () => undefined);
       if (ctx.handoff !== undefined) await handoff.escalate(ctx, async () => undefined);
     } catch (error) {
-      this.failTurn(ctx, error);
+      alert = this.failTurn(ctx, error);
     }
+    if (endsSilent(ctx)) alert = this.answerSilence(ctx);
     const patch = effectivePatch(ctx);
     const result = await store.completeTurn({
       inboundId: inbound.id,
@@ -193,6 +212,12 @@ export class TurnRunner {
       ...(patch === undefined ? {} : { patch }),
     });
     if (!result.applied) return;
+    this.counts.turns += 1;
+    if (alert !== undefined) {
+      if (alert.type === 'alert.silent_turn') this.counts.silentTurns += 1;
+      else this.counts.failedTurns += 1;
+      this.options.events.emit('custom', { type: alert.type, conversationId: conversation.id, data: alert.data });
+    }
     logger.debug({ conversationId: conversation.id, intent: ctx.nlu?.intent, replies: ctx.replies.length }, 'turn committed');
     if (result.outbox.length > 0) this.options.onReplies?.();
     await this.emitCommitted(conversation.id, patch !== undefined, result.outbox.length + ctx.events.length);
@@ -205,16 +230,28 @@ export class TurnRunner {
     }
   }
 
-  private failTurn(ctx: TurnContext, error: unknown): void {
+  /** Replaces whatever the failed pipeline collected with an apology; returns the alert to raise. */
+  private failTurn(ctx: TurnContext, error: unknown): TurnAlert {
     const code = isHubError(error) ? error.code : 'UNEXPECTED';
     this.options.logger.error({ err: error, conversationKey: ctx.inbound.conversationKey, code }, 'turn failed: apologising to the citizen');
     ctx.replies.length = 0;
     ctx.events.length = 0;
     ctx.handoff = undefined;
-    const language = ctx.language ?? ctx.conversation.language ?? 'es';
-    ctx.replies.push({ message: { kind: 'text', text: APOLOGY[language] }, author: 'bot', language, data: { error: code } });
+    const language = turnLanguage(ctx);
+    ctx.replies.push({ message: { kind: 'text', text: TURN_ERROR_APOLOGY[language] }, author: 'bot', language, data: { error: code } });
     ctx.events.push({ author: 'system', kind: 'turn.error', data: { code } });
-    this.options.events.emit('custom', { type: 'alert.turn_error', conversationId: ctx.conversation.id, data: { code } });
+    return { type: 'alert.turn_error', data: { code } };
+  }
+
+  /**
+   * A bot turn that would end with neither a reply nor a handoff (content without an answer for
+   * the recognised intent, a step that returned early): the citizen gets the fallback, the
+   * transcript and the alert say what the pipeline had recognised.
+   */
+  private answerSilence(ctx: TurnContext): TurnAlert {
+    const recognised = answerSilentTurn(ctx);
+    this.options.logger.warn({ conversationKey: ctx.inbound.conversationKey, ...recognised }, 'turn ended without a reply or a handoff: sending the fallback');
+    return { type: 'alert.silent_turn', data: { ...recognised } };
   }
 
   private emitLatestCitizenEntry(conversationId: string): void {

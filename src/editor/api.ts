@@ -7,10 +7,11 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError, isHubError } from '../core/errors.js';
 import { CHANNEL_IDS, LANGUAGES, type ChannelId } from '../core/message.js';
+import { ANSWER_CHANNEL_LIMITS, ANSWER_TEXT_MAX, INTENT_ID_PATTERN, SHORT_ANSWER_MAX, TITLE_MAX } from '../intents/content/schema.js';
 import { exportContentFiles, exportUtterancesCsv, parseImport } from './content-io.js';
 import type { EditorStore } from './content-store.js';
 import { QualityGateError, type EditorService } from './service.js';
-import { CHANNEL_LIMITS, IntentInputSchema, IntentSchema, ANSWER_HARD_LIMIT, SHORT_HARD_LIMIT, intentFromInput, missingLanguages, type EditorIntent } from './types.js';
+import { IntentInputSchema, IntentSchema, intentFromInput, missingLanguages, type EditorIntent } from './types.js';
 import type { UnrecognizedInbox } from './unrecognized.js';
 import { isKnownLanguage, validateIntentInput, type FieldProblem } from './validate.js';
 
@@ -43,7 +44,7 @@ const ErrorSchema = Type.Object({
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 const Completeness = Type.Object(Object.fromEntries(LANGUAGES.map((l) => [l, Type.Object({ utterances: Type.Number(), answer: Type.Boolean() })])));
 const IntentSummary = Type.Object({ id: Type.String(), domain: Type.String(), enabled: Type.Boolean(), title: Type.String(), complete: Type.Boolean(), completeness: Completeness });
-const TryOutcomeSchema = Type.Object({ intent: Type.String(), score: Type.Number(), language: Type.Union([Type.String(), Type.Null()]), answers: Type.Array(Type.String()), handoff: Type.Boolean() });
+const TryOutcomeSchema = Type.Object({ intent: Type.String(), score: Type.Number(), language: Type.Union([Type.String(), Type.Null()]), answers: Type.Array(Type.String()), handoff: Type.Boolean(), fallback: Type.Boolean() });
 const DiffSchema = Type.Object({}, { additionalProperties: true });
 const VersionSchema = Type.Object({
   number: Type.Number(),
@@ -105,7 +106,7 @@ export async function registerEditorRoutes(app: FastifyInstance, deps: EditorRou
         '/intents',
         { validatorCompiler: passThrough, schema: { tags: ['editor'], summary: 'Create an intent in the draft', body: IntentInputSchema, response: { 201: IntentSchema, ...errors } } },
         async (request, reply) => {
-          const { input, problems } = validateIntentInput(request.body);
+          const { input, problems } = validateIntentInput(request.body, { languages: service.languages });
           if (input === undefined) return badRequest(reply, problems);
           const intent = await editorStore.createIntent(intentFromInput(input), who(request)).catch((error: unknown) => {
             if (isHubError(error, 'HUB_ERR_BAD_PAYLOAD')) return undefined;
@@ -128,7 +129,7 @@ export async function registerEditorRoutes(app: FastifyInstance, deps: EditorRou
         { validatorCompiler: passThrough, schema: { tags: ['editor'], summary: 'Replace a draft intent', params: IdParams, body: IntentInputSchema, response: { 200: IntentSchema, ...errors } } },
         async (request, reply) => {
           const { id } = request.params as { id: string };
-          const { input, problems } = validateIntentInput(request.body, id);
+          const { input, problems } = validateIntentInput(request.body, { idFromPath: id, languages: service.languages });
           if (input === undefined) return badRequest(reply, problems);
           return editorStore.updateIntent(intentFromInput(input), who(request));
         },
@@ -220,7 +221,7 @@ export async function registerEditorRoutes(app: FastifyInstance, deps: EditorRou
         async (request, reply) => {
           const body = request.body as { files: { name: string; text: string }[]; replace?: boolean };
           const draftIds = new Set((await editorStore.listDraft()).map((i) => i.id));
-          const { parsed, problems } = parseImport(body.files, draftIds);
+          const { parsed, problems } = parseImport(body.files, draftIds, service.languages);
           if (parsed === undefined) {
             return reply.status(400).send({ statusCode: 400, error: 'HUB_ERR_BAD_PAYLOAD', message: problems.map((p) => `${p.file}:${p.line} ${p.field}: ${p.message}`).join('; '), problems });
           }
@@ -228,11 +229,17 @@ export async function registerEditorRoutes(app: FastifyInstance, deps: EditorRou
         },
       );
 
-      api.get('/channels', { schema: { tags: ['editor'], summary: 'Channel text limits for previews', response: { 200: Type.Object({ limits: Type.Record(Type.String(), Type.Number()), answerMax: Type.Number(), shortMax: Type.Number() }), ...errors } } }, async () => ({
-        limits: { ...CHANNEL_LIMITS },
-        answerMax: ANSWER_HARD_LIMIT,
-        shortMax: SHORT_HARD_LIMIT,
-      }));
+      api.get(
+        '/channels',
+        {
+          schema: {
+            tags: ['editor'],
+            summary: "The content schema's limits, for the page's previews and fields",
+            response: { 200: Type.Object({ limits: Type.Record(Type.String(), Type.Number()), answerMax: Type.Number(), shortMax: Type.Number(), titleMax: Type.Number(), idPattern: Type.String() }), ...errors },
+          },
+        },
+        async () => ({ limits: { ...ANSWER_CHANNEL_LIMITS }, answerMax: ANSWER_TEXT_MAX, shortMax: SHORT_ANSWER_MAX, titleMax: TITLE_MAX, idPattern: INTENT_ID_PATTERN }),
+      );
     },
     { prefix: '/api/editor' },
   );

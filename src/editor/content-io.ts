@@ -7,7 +7,6 @@
  */
 import { LineCounter, parseDocument, stringify, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import { LANGUAGES, type Language } from '../core/message.js';
-import type { IntentId } from '../intents/content/catalogue.js';
 import type { Content, IntentContent } from '../intents/content/loader.js';
 import { POLICY_FILE } from '../intents/content/loader.js';
 import { PolicyFileSchema, type PolicyFile } from '../intents/content/schema.js';
@@ -45,58 +44,36 @@ export function editorContentFromLoaded(content: Content): EditorContent {
     handoffQueue: intent.handoffQueue ?? null,
     title: { ...intent.title },
     utterances: Object.fromEntries(LANGUAGES.map((l) => [l, [...intent.utterances[l]]])),
-    answers: Object.fromEntries(LANGUAGES.map((l) => [l, { text: intent.answers[l].text, short: intent.answers[l].short }])),
+    answers: { ...intent.answers },
   }));
   intents.sort((a, b) => a.id.localeCompare(b.id));
   return { intents, entities: [], policy: content.policy };
 }
 
 /**
- * The editor's model → the intents helper's {@link Content}, for training and answering.
- * Disabled intents are left out (the bot no longer recognises them). A language an intent lacks
- * gets no utterances and falls back to the Spanish (or first) answer and title; the quality gate
- * refuses to publish such content for enabled languages, so this only matters for drafts.
+ * The editor's model → the engine's {@link Content}, for training and answering. Disabled
+ * intents are left out (the bot no longer recognises them). Answers are taken as they are: a
+ * language without an answer has none (saving refuses an enabled intent with phrases and no
+ * answer in a language, and the publish gate refuses missing languages). A missing title falls
+ * back to the Spanish one, or the id, since it only labels a button.
  */
 export function toIntentsContent(content: EditorContent): Content {
-  const intents = new Map<IntentId, IntentContent>();
+  const intents = new Map<string, IntentContent>();
   for (const intent of content.intents) {
     if (!intent.enabled) continue;
-    const fallbackAnswer = intent.answers.es ?? Object.values(intent.answers)[0] ?? { text: intent.id };
-    const answers = Object.fromEntries(
-      LANGUAGES.map((l) => {
-        const answer = intent.answers[l] ?? fallbackAnswer;
-        return [l, { text: answer.text, short: answer.short ?? answer.text.slice(0, 200) }];
-      }),
-    ) as IntentContent['answers'];
     const title = Object.fromEntries(LANGUAGES.map((l) => [l, intent.title[l] ?? intent.title.es ?? intent.id])) as IntentContent['title'];
     const utterances = Object.fromEntries(LANGUAGES.map((l) => [l, intent.utterances[l] ?? []])) as IntentContent['utterances'];
-    // Editors may invent ids beyond the default catalogue: the engine and the answer step only
-    // use them as map keys, so the catalogue type is widened here on purpose.
-    intents.set(intent.id as IntentId, {
-      id: intent.id as IntentId,
+    intents.set(intent.id, {
+      id: intent.id,
       domain: intent.domain,
       file: `editor:${intent.domain}`,
       title,
       utterances,
-      answers,
+      answers: intent.answers,
       ...(intent.handoffQueue === null ? {} : { handoffQueue: intent.handoffQueue }),
     });
   }
   return { intents, policy: content.policy };
-}
-
-/** The per-channel variants of answers are kept beside {@link Content}: id → language → channel → text. */
-export function channelVariants(content: EditorContent): ReadonlyMap<string, Partial<Record<Language, Readonly<Record<string, string>>>>> {
-  const result = new Map<string, Partial<Record<Language, Readonly<Record<string, string>>>>>();
-  for (const intent of content.intents) {
-    const perLanguage: Partial<Record<Language, Readonly<Record<string, string>>>> = {};
-    for (const l of LANGUAGES) {
-      const channels = intent.answers[l]?.channels;
-      if (channels !== undefined && Object.keys(channels).length > 0) perLanguage[l] = channels as Record<string, string>;
-    }
-    if (Object.keys(perLanguage).length > 0) result.set(intent.id, perLanguage);
-  }
-  return result;
 }
 
 function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: readonly (string | number)[]): number {
@@ -199,10 +176,11 @@ export function exportUtterancesCsv(content: EditorContent): string {
 /**
  * Parses import files. YAML/JSON intent files follow `config/intents/<domain>.yaml`
  * (`domain`, `intents: { id: {...} }`, optional `entities`); `policy.yaml` replaces the policy;
- * `.csv` files add utterances to intents of the draft or of the same import.
+ * `.csv` files add utterances to intents of the draft or of the same import. Intents are
+ * validated as a save would (`validateIntentInput` over `languages`, the hub's languages).
  * Returns every problem found in every file; `parsed` only when there are none.
  */
-export function parseImport(files: readonly ImportFile[], draftIds: ReadonlySet<string>): { parsed?: ParsedImport; problems: ImportProblem[] } {
+export function parseImport(files: readonly ImportFile[], draftIds: ReadonlySet<string>, languages: readonly Language[] = LANGUAGES): { parsed?: ParsedImport; problems: ImportProblem[] } {
   const problems: ImportProblem[] = [];
   const intents = new Map<string, EditorIntent>();
   const where = new Map<string, string>();
@@ -268,7 +246,7 @@ export function parseImport(files: readonly ImportFile[], draftIds: ReadonlySet<
     }
     for (const [id, entry] of Object.entries(root.intents as Record<string, unknown>)) {
       const base = ['intents', id];
-      const { input, problems: fieldProblems } = validateIntentInput(typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? { ...entry, id, ...(typeof domain === 'string' ? { domain } : {}) } : entry);
+      const { input, problems: fieldProblems } = validateIntentInput(typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? { ...entry, id, ...(typeof domain === 'string' ? { domain } : {}) } : entry, { languages });
       for (const problem of fieldProblems) {
         const path = problem.field === '(root)' || problem.field === 'id' ? [] : problem.field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
         const line = problem.field === 'id' || problem.field === 'domain' ? keyLine(doc, counter, ['intents'], id) : lineOf(doc, counter, [...base, ...path]);

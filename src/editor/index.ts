@@ -3,7 +3,8 @@
  * unrecognised-question inbox, its API and page. See `createEditorPlugin`.
  */
 export { createEditorPlugin, sessionAuthorizer, EDITOR_STATIC_DIR, type EditorPluginOptions, type EditorRuntime } from './plugin.js';
-export { LiveIntents, createContentIntents, tryTurn, type BuildModule, type TryOutcome } from './live-intents.js';
+export { LiveIntents, tryTurn, type BuildModule, type TryOutcome } from './live-intents.js';
+export { fullModuleBuilder } from './full-module.js';
 export { EDITOR_ROLES, type Authorize, type EditorPrincipal } from './api.js';
 export { runContentCli, type ContentCliDeps } from './cli.js';
 export { EditorStore, type VersionInfo, type AuditEntry } from './content-store.js';

@@ -8,13 +8,11 @@
  */
 import type { Nlp } from '@nlpjs/nlp';
 import { LANGUAGES, type Language } from '../core/message.js';
-import { Classifier } from '../intents/classifier.js';
+import type { Classifier } from '../intents/classifier.js';
 import type { IntentScore } from '../intents/contract.js';
 import { NONE_INTENT } from '../intents/content/catalogue.js';
 import type { Content } from '../intents/content/loader.js';
-import { addCorpus, createLanguageModel, type IntentEngine } from '../intents/engine.js';
-import { LanguageDetector } from '../intents/language.js';
-import { sharedSafetyNet } from '../intents/safety/index.js';
+import { addCorpus, createLanguageModel } from '../intents/engine.js';
 
 /** The exported models: one nlp.js `export()` JSON string per language. */
 export type ModelExport = Readonly<Partial<Record<Language, string>>>;
@@ -70,19 +68,6 @@ export class ImportedEngine {
     if (nlp === undefined) throw new Error(`no model for ${language}`);
     return nlp.process(language, text);
   }
-}
-
-/** The language detector built from the content's corpus, as the intents module builds it. */
-export function detectorFor(content: Content): Promise<LanguageDetector> {
-  const corpus = Object.fromEntries(LANGUAGES.map((l) => [l, [...content.intents.values()].flatMap((i) => i.utterances[l])])) as Record<Language, string[]>;
-  return LanguageDetector.build(corpus);
-}
-
-/** A classifier over imported models: the intents helper's decision policy and safety rules. */
-export async function classifierFor(content: Content, engine: ImportedEngine): Promise<Classifier> {
-  // The Classifier only calls `scores()`, which ImportedEngine implements with the same contract.
-  // The safety net is the process's shared one: a publish must never switch its classifier off.
-  return new Classifier(engine as unknown as IntentEngine, await detectorFor(content), content.policy.thresholds, undefined, await sharedSafetyNet(content));
 }
 
 /** One line of the dev set (`test/fixtures/nlu-dev.jsonl`). */

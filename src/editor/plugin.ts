@@ -14,7 +14,8 @@ import { loadContent } from '../intents/content/loader.js';
 import { registerEditorRoutes, type Authorize } from './api.js';
 import { editorContentFromLoaded } from './content-io.js';
 import { EditorStore } from './content-store.js';
-import { createContentIntents, LiveIntents, type BuildModule } from './live-intents.js';
+import { fullModuleBuilder } from './full-module.js';
+import { LiveIntents, type BuildModule } from './live-intents.js';
 import { EditorService } from './service.js';
 import { Trainer } from './trainer.js';
 import { UnrecognizedInbox } from './unrecognized.js';
@@ -24,7 +25,10 @@ export interface EditorPluginOptions {
   readonly authorize?: Authorize;
   /** The swappable live module; defaults to `hub.intents` when that is a {@link LiveIntents}. */
   readonly live?: LiveIntents;
-  /** Builds a full intents module from content + trained models (default: the editor's fallback). */
+  /**
+   * Builds the intents module from content + trained models: the production policy of
+   * `full-module.ts`. The hub passes one with its data providers; the default has none.
+   */
   readonly buildModule?: BuildModule;
   /** Where the default content lives (default `<configDir>/intents`). */
   readonly contentDir?: string;
@@ -109,7 +113,7 @@ export function createEditorPlugin(options: EditorPluginOptions = {}): (hub: Hub
           editorStore: store,
           trainer,
           live,
-          buildModule: options.buildModule ?? createContentIntents,
+          buildModule: options.buildModule ?? fullModuleBuilder([]),
           events: hub.events,
           logger: hub.logger,
           ...(options.languages === undefined ? {} : { languages: options.languages }),

@@ -5,8 +5,9 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { Language } from '../core/message.js';
+import { createClassifier } from '../intents/module.js';
 import { toIntentsContent } from './content-io.js';
-import { accuracyOf, classifierFor, ImportedEngine, trainLanguage, type DevLine, type ModelExport } from './model.js';
+import { accuracyOf, ImportedEngine, trainLanguage, type DevLine, type ModelExport } from './model.js';
 import type { EditorContent } from './types.js';
 
 export interface TrainJob {
@@ -63,12 +64,12 @@ async function run(job: TrainJob): Promise<void> {
     const known = new Set<string>(newContent.intents.keys());
     const lines = job.devSet.filter((line) => known.has(line.intent) && (line.lang === undefined || job.languages.includes(line.lang)));
     post({ id: job.id, type: 'progress', stage: 'evaluate', percent: 75 });
-    const measured = await accuracyOf(await classifierFor(newContent, await ImportedEngine.fromExport(models)), lines);
+    const measured = await accuracyOf(await createClassifier(newContent, await ImportedEngine.fromExport(models)), lines);
     let baseline: number | null = null;
     if (job.baseline !== undefined) {
       baselineModel = job.baseline.model ?? (await train(job, job.baseline.content, 80, 95)).models;
       post({ id: job.id, type: 'progress', stage: 'evaluate', percent: 95 });
-      baseline = (await accuracyOf(await classifierFor(toIntentsContent(job.baseline.content), await ImportedEngine.fromExport(baselineModel)), lines)).accuracy;
+      baseline = (await accuracyOf(await createClassifier(toIntentsContent(job.baseline.content), await ImportedEngine.fromExport(baselineModel)), lines)).accuracy;
     }
     accuracy = { value: measured.accuracy, baseline, total: lines.length };
   }

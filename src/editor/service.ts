@@ -14,7 +14,7 @@ import { diffContent, isEmptyDiff } from './diff.js';
 import { tryTurn, type BuildModule, type LiveIntents, type TryOutcome } from './live-intents.js';
 import { parseDevSet, type DevLine, type ModelExport } from './model.js';
 import type { Trainer, TrainProgress } from './trainer.js';
-import { missingLanguages, type EditorContent } from './types.js';
+import { completenessProblems, type EditorContent } from './types.js';
 
 /** What the progress endpoint shows. */
 export interface PublishStatus {
@@ -61,12 +61,12 @@ function parseModel(model: string | null): ModelExport | null {
   return model === null ? null : (JSON.parse(model) as ModelExport);
 }
 
-/** The editor's use cases. */
 /** Lets queued turns run between two pieces of publish work on the request thread. */
 function yieldToTurns(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** The editor's use cases. */
 export class EditorService {
   private status: PublishStatus = { state: 'idle', percent: 0, stage: 'idle' };
   private busy = false;
@@ -101,17 +101,9 @@ export class EditorService {
     return this.devSet;
   }
 
-  /** Completeness reasons: enabled intents without utterances or answers in an enabled language. */
+  /** The publish gate's completeness reasons over the hub's languages (see {@link completenessProblems}). */
   completenessProblems(content: EditorContent): string[] {
-    const reasons: string[] = [];
-    for (const intent of content.intents) {
-      if (!intent.enabled) continue;
-      const missing = missingLanguages(intent, this.languages);
-      if (missing.utterances.length > 0) reasons.push(`${intent.id}: sin frases de ejemplo en ${missing.utterances.join(', ')}`);
-      if (missing.answers.length > 0) reasons.push(`${intent.id}: sin respuesta en ${missing.answers.join(', ')}`);
-    }
-    if (!content.intents.some((i) => i.id === 'None' && i.enabled)) reasons.push('None: la intención «None» (fuera de ámbito) debe existir y estar activa');
-    return reasons;
+    return completenessProblems(content, this.languages);
   }
 
   /**

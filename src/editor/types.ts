@@ -1,72 +1,52 @@
 /**
- * The editor's content model: what content editors change in the draft and what a published
- * version freezes. It is a superset of the files in `config/intents/` (enabled flag, per-channel
- * answer variants, entities, any intent id the editors invent), and converts to the intents
- * helper's {@link Content} for training and answering.
+ * The editor's draft model: the content schema of `src/intents/content/schema.ts` (the same
+ * answers, titles, utterances and limits the engine loads) plus what only a draft has: an
+ * enabled flag, entities, and languages filled one at a time. It converts to the engine's
+ * {@link Content} for training and answering.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { LANGUAGES, type ChannelId, type Language } from '../core/message.js';
-import type { PolicyFile } from '../intents/content/schema.js';
+import { LANGUAGES, type Language } from '../core/message.js';
+import { hasAnswer } from '../intents/answers.js';
+import { domainOf, GREETING_INTENT, NONE_INTENT, POLICY_INTENTS } from '../intents/content/catalogue.js';
+import {
+  AnswerSchema,
+  DOMAIN_PATTERN,
+  HANDOFF_QUEUE_MAX,
+  HandoffQueueSchema,
+  INTENT_ID_PATTERN,
+  SomeLanguages,
+  TitleSchema,
+  UtteranceSchema,
+  type Answer,
+  type PolicyFile,
+} from '../intents/content/schema.js';
 
-/** Channels an answer may have its own variant for, with the platform's text limit. */
-export const CHANNEL_LIMITS = {
-  webchat: 4000,
-  telegram: 4096,
-  whatsapp: 4096,
-  x: 280,
-  botframework: 4000,
-} as const satisfies Partial<Record<ChannelId, number>>;
+/** Most utterances one intent may have in one language. */
+export const UTTERANCES_PER_LANGUAGE_MAX = 2000;
 
-export type EditorChannel = keyof typeof CHANNEL_LIMITS;
-export const EDITOR_CHANNELS = Object.keys(CHANNEL_LIMITS) as EditorChannel[];
-
-/** Longest answer text accepted: beyond it no channel shows it in one message. */
-export const ANSWER_HARD_LIMIT = 4000;
-/** Longest short variant (X public replies and other tight channels). */
-export const SHORT_HARD_LIMIT = 280;
-/** Longest training utterance accepted. */
-export const UTTERANCE_MAX = 500;
-/** Intent ids: `domain.name`, lower-case ASCII letters, digits and `_` (or the special `None`). */
-export const INTENT_ID_PATTERN = '^(None|[a-z][a-z0-9_]{0,39}\\.[a-z0-9_]{1,60})$';
-export const INTENT_ID_RE = new RegExp(INTENT_ID_PATTERN);
-
-const LanguageKey = Type.Union(LANGUAGES.map((l) => Type.Literal(l)));
-
-export const AnswerSchema = Type.Object(
-  {
-    text: Type.String({ minLength: 1, maxLength: ANSWER_HARD_LIMIT }),
-    short: Type.Optional(Type.String({ maxLength: SHORT_HARD_LIMIT })),
-    channels: Type.Optional(
-      Type.Object(
-        Object.fromEntries(EDITOR_CHANNELS.map((c) => [c, Type.Optional(Type.String({ minLength: 1, maxLength: CHANNEL_LIMITS[c] }))])),
-        { additionalProperties: false },
-      ),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const perLanguage = <T extends import('@sinclair/typebox').TSchema>(schema: T) =>
-  Type.Object(Object.fromEntries(LANGUAGES.map((l) => [l, Type.Optional(schema)])) as unknown as Record<Language, import('@sinclair/typebox').TOptional<T>>, {
-    additionalProperties: false,
-  });
-
-/** What an editor sends to create or replace an intent (the API body). */
+/**
+ * What an editor sends to create or replace an intent (the API body, an imported intent): the
+ * content schema's fields, every language optional (a draft is filled one language at a time).
+ * `problem` and `unknownKey` are the wording `validate.ts` gives editors.
+ */
 export const IntentInputSchema = Type.Object(
   {
-    id: Type.String({ pattern: INTENT_ID_PATTERN, description: 'domain.name, lower-case letters, digits and _' }),
-    domain: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
-    enabled: Type.Optional(Type.Boolean()),
-    handoffQueue: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 60 }), Type.Null()])),
-    title: Type.Optional(perLanguage(Type.String({ minLength: 1, maxLength: 80 }))),
-    utterances: Type.Optional(perLanguage(Type.Array(Type.String({ minLength: 1, maxLength: UTTERANCE_MAX }), { maxItems: 2000 }))),
-    answers: Type.Optional(perLanguage(AnswerSchema)),
+    id: Type.String({
+      pattern: INTENT_ID_PATTERN,
+      description: 'domain.name, lower-case letters, digits and _',
+      problem: 'bad intent id: use domain.name with lower-case letters, digits and _ (e.g. tramites.bicicleta_publica)',
+    }),
+    domain: Type.Optional(Type.String({ pattern: DOMAIN_PATTERN, problem: 'must be lower-case letters, digits and _' })),
+    enabled: Type.Optional(Type.Boolean({ problem: 'must be true or false' })),
+    handoffQueue: Type.Optional(Type.Union([HandoffQueueSchema, Type.Null()], { problem: `must be a queue id (1–${HANDOFF_QUEUE_MAX} characters) or null` })),
+    title: Type.Optional(SomeLanguages(TitleSchema)),
+    utterances: Type.Optional(SomeLanguages(Type.Array(UtteranceSchema, { maxItems: UTTERANCES_PER_LANGUAGE_MAX, problem: `must be a list of at most ${UTTERANCES_PER_LANGUAGE_MAX} sentences` }))),
+    answers: Type.Optional(SomeLanguages(AnswerSchema)),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, unknownKey: 'unknown field "{key}": an intent has id, domain, enabled, handoffQueue, title, utterances and answers' },
 );
 
 export type IntentInput = Static<typeof IntentInputSchema>;
-export type EditorAnswer = Static<typeof AnswerSchema>;
 
 /** One intent as the editor stores it. Languages may be missing (the quality gate reports it). */
 export interface EditorIntent {
@@ -76,7 +56,7 @@ export interface EditorIntent {
   readonly handoffQueue: string | null;
   readonly title: Partial<Record<Language, string>>;
   readonly utterances: Partial<Record<Language, readonly string[]>>;
-  readonly answers: Partial<Record<Language, EditorAnswer>>;
+  readonly answers: Partial<Record<Language, Answer>>;
 }
 
 /** A named list of values with synonyms per language (stored, imported and exported as they are). */
@@ -89,7 +69,7 @@ export const EntitySchema = Type.Object(
   {
     name: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }),
     values: Type.Array(
-      Type.Object({ value: Type.String({ minLength: 1 }), synonyms: perLanguage(Type.Array(Type.String({ minLength: 1 }))) }, { additionalProperties: false }),
+      Type.Object({ value: Type.String({ minLength: 1 }), synonyms: SomeLanguages(Type.Array(Type.String({ minLength: 1 }))) }, { additionalProperties: false }),
     ),
   },
   { additionalProperties: false },
@@ -108,18 +88,10 @@ export const IntentSchema = Type.Object({
   domain: Type.String(),
   enabled: Type.Boolean(),
   handoffQueue: Type.Union([Type.String(), Type.Null()]),
-  title: perLanguage(Type.String()),
-  utterances: perLanguage(Type.Array(Type.String())),
-  answers: perLanguage(AnswerSchema),
+  title: SomeLanguages(Type.String()),
+  utterances: SomeLanguages(Type.Array(Type.String())),
+  answers: SomeLanguages(AnswerSchema),
 });
-
-export { LanguageKey };
-
-/** `renta.plazos` → `renta`. */
-export function domainOfId(id: string): string {
-  const dot = id.indexOf('.');
-  return dot === -1 ? id : id.slice(0, dot);
-}
 
 /** Normalises an API/import input into a stored intent. */
 export function intentFromInput(input: IntentInput): EditorIntent {
@@ -128,7 +100,7 @@ export function intentFromInput(input: IntentInput): EditorIntent {
     const list = input.utterances?.[language];
     if (list !== undefined) utterances[language] = dedupe(list.map((u) => u.trim()).filter((u) => u.length > 0));
   }
-  const answers: Partial<Record<Language, EditorAnswer>> = {};
+  const answers: Partial<Record<Language, Answer>> = {};
   for (const language of LANGUAGES) {
     const answer = input.answers?.[language];
     if (answer === undefined) continue;
@@ -138,11 +110,11 @@ export function intentFromInput(input: IntentInput): EditorIntent {
       text: answer.text,
       ...(answer.short === undefined || answer.short === '' ? {} : { short: answer.short }),
       ...(channels === undefined || Object.keys(channels).length === 0 ? {} : { channels }),
-    } as EditorAnswer;
+    } as Answer;
   }
   return {
     id: input.id,
-    domain: input.domain ?? domainOfId(input.id),
+    domain: input.domain ?? domainOf(input.id),
     enabled: input.enabled ?? true,
     handoffQueue: input.handoffQueue ?? null,
     title: { ...(input.title ?? {}) },
@@ -159,6 +131,28 @@ function dedupe(list: readonly string[]): string[] {
 /** Languages where an enabled intent lacks utterances or an answer (the completeness check). */
 export function missingLanguages(intent: EditorIntent, languages: readonly Language[]): { utterances: Language[]; answers: Language[] } {
   const utterances = languages.filter((l) => (intent.utterances[l]?.length ?? 0) === 0);
-  const answers = languages.filter((l) => intent.answers[l] === undefined);
+  const answers = languages.filter((l) => !hasAnswer(intent, l));
   return { utterances, answers };
+}
+
+/** What the policy uses each intent of `POLICY_INTENTS` for, in the publish gate's words. */
+const POLICY_INTENT_ROLES: Readonly<Record<string, string>> = { [NONE_INTENT]: 'fuera de ámbito', [GREETING_INTENT]: 'saludo al empezar una conversación' };
+
+/**
+ * The publish gate's completeness reasons (in Spanish, for editors): enabled intents without
+ * utterances or answers in one of `languages`, and missing intents the policy answers with (the
+ * out-of-scope `None`, the greeting). Empty when the content may go live.
+ */
+export function completenessProblems(content: EditorContent, languages: readonly Language[]): string[] {
+  const reasons: string[] = [];
+  for (const intent of content.intents) {
+    if (!intent.enabled) continue;
+    const missing = missingLanguages(intent, languages);
+    if (missing.utterances.length > 0) reasons.push(`${intent.id}: sin frases de ejemplo en ${missing.utterances.join(', ')}`);
+    if (missing.answers.length > 0) reasons.push(`${intent.id}: sin respuesta en ${missing.answers.join(', ')}`);
+  }
+  for (const id of POLICY_INTENTS) {
+    if (!content.intents.some((i) => i.id === id && i.enabled)) reasons.push(`${id}: la intención «${id}» (${POLICY_INTENT_ROLES[id] ?? 'la usa el asistente'}) debe existir y estar activa`);
+  }
+  return reasons;
 }

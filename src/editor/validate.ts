@@ -1,19 +1,16 @@
 /**
- * Field-by-field validation of an intent as editors send it (API body or import file). Every
- * problem names its field (`answers.es.text`, `utterances.fr`), so a 400 or an import report
- * says exactly what to fix. Unknown keys are problems, never silently dropped.
+ * Validation of an intent as editors send it (API body or import file), against the one content
+ * schema (`IntentInputSchema`, built from `src/intents/content/schema.ts`) and the answer
+ * contract of the production policy. Every problem names its field (`answers.es.text`,
+ * `utterances.fr`), so a 400 or an import report says exactly what to fix. Unknown keys are
+ * problems, never silently dropped.
  */
+import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
+import { Value } from '@sinclair/typebox/value';
 import { LANGUAGES, type Language } from '../core/message.js';
-import {
-  ANSWER_HARD_LIMIT,
-  CHANNEL_LIMITS,
-  EDITOR_CHANNELS,
-  INTENT_ID_RE,
-  SHORT_HARD_LIMIT,
-  UTTERANCE_MAX,
-  domainOfId,
-  type IntentInput,
-} from './types.js';
+import { unanswerableLanguages } from '../intents/answers.js';
+import { domainOf } from '../intents/content/catalogue.js';
+import { IntentInputSchema, intentFromInput, type IntentInput } from './types.js';
 
 export interface FieldProblem {
   /** Dotted path inside the intent: `id`, `answers.es.text`, `utterances.fr`. */
@@ -21,100 +18,87 @@ export interface FieldProblem {
   readonly message: string;
 }
 
-const INTENT_KEYS = new Set(['id', 'domain', 'enabled', 'handoffQueue', 'title', 'utterances', 'answers']);
+export interface ValidateIntentOptions {
+  /** The id in the URL (PUT /intents/:id): the body id must match it when the body has one. */
+  readonly idFromPath?: string;
+  /** The languages the hub answers in (default all five): an enabled intent must be answerable in each. */
+  readonly languages?: readonly Language[];
+}
+
+/** Enough to fix a file at a time; a pasted corpus with thousands of bad lines says the rest later. */
+const MAX_PROBLEMS = 50;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkLanguages(value: unknown, field: string, problems: FieldProblem[]): value is Record<string, unknown> {
-  if (value === undefined) return false;
-  if (!isRecord(value)) {
-    problems.push({ field, message: 'must be a mapping of language → value (es, ca, gl, eu, en)' });
-    return false;
+/** `/answers/es/text` → `answers.es.text` (JSON pointer unescaped); the root is `(root)`. */
+function fieldOf(path: string): string {
+  if (path === '') return '(root)';
+  return path
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+}
+
+/** The schema's own wording for a field (`problem`, `unknownKey`), else the validator's. */
+function messageOf(error: ValueError): string {
+  const schema = error.schema as { readonly problem?: unknown; readonly unknownKey?: unknown; readonly maxLength?: unknown };
+  if (error.type === ValueErrorType.ObjectAdditionalProperties) {
+    const key = fieldOf(error.path).split('.').at(-1) ?? '';
+    return typeof schema.unknownKey === 'string' ? schema.unknownKey.replace('{key}', key) : `unknown field "${key}"`;
   }
-  for (const key of Object.keys(value)) {
-    if (!(LANGUAGES as readonly string[]).includes(key)) problems.push({ field: `${field}.${key}`, message: `unknown language "${key}": use es, ca, gl, eu or en` });
+  if (error.type === ValueErrorType.StringMaxLength && typeof error.value === 'string') {
+    return `${error.value.length} characters: over the limit of ${String(schema.maxLength)}`;
   }
-  return true;
+  return typeof schema.problem === 'string' ? schema.problem : error.message;
+}
+
+function schemaProblems(body: unknown): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const seen = new Set<string>();
+  for (const error of Value.Errors(IntentInputSchema, body)) {
+    const field = fieldOf(error.path);
+    // A missing text is also "not a string": one problem per field is enough.
+    if (seen.has(field)) continue;
+    seen.add(field);
+    problems.push({ field, message: messageOf(error) });
+    if (problems.length === MAX_PROBLEMS) break;
+  }
+  return problems;
 }
 
 /**
- * Validates a raw intent object. Returns the typed input when there are no problems.
- * `idFromPath` (PUT /intents/:id) must match the body id when the body has one.
+ * Validates a raw intent object. Returns the typed input when there are no problems. First the
+ * schema; then what the schema cannot say: the body id matches the URL, the domain matches the
+ * id, and the production policy could answer the intent wherever it would recognise it (an
+ * enabled intent with example phrases in a language needs an answer in that language).
  */
-export function validateIntentInput(raw: unknown, idFromPath?: string): { input?: IntentInput; problems: FieldProblem[] } {
-  const problems: FieldProblem[] = [];
+export function validateIntentInput(raw: unknown, options: ValidateIntentOptions = {}): { input?: IntentInput; problems: FieldProblem[] } {
   if (!isRecord(raw)) return { problems: [{ field: '(root)', message: 'the intent must be an object' }] };
+  const { idFromPath } = options;
   const body = idFromPath !== undefined && raw.id === undefined ? { ...raw, id: idFromPath } : raw;
-  for (const key of Object.keys(body)) if (!INTENT_KEYS.has(key)) problems.push({ field: key, message: `unknown field "${key}"` });
+  const problems = schemaProblems(body);
   const id = body.id;
-  if (typeof id !== 'string' || !INTENT_ID_RE.test(id)) {
-    problems.push({ field: 'id', message: 'bad intent id: use domain.name with lower-case letters, digits and _ (e.g. tramites.bicicleta_publica)' });
-  } else if (idFromPath !== undefined && id !== idFromPath) {
+  if (typeof id === 'string' && idFromPath !== undefined && id !== idFromPath) {
     problems.push({ field: 'id', message: `the body id "${id}" differs from the URL id "${idFromPath}"` });
   }
-  if (body.domain !== undefined) {
-    if (typeof body.domain !== 'string' || !/^[a-z][a-z0-9_]{0,39}$/.test(body.domain)) problems.push({ field: 'domain', message: 'must be lower-case letters, digits and _' });
-    else if (typeof id === 'string' && id !== 'None' && domainOfId(id) !== body.domain) problems.push({ field: 'domain', message: `intent "${id}" belongs to domain "${domainOfId(id)}"` });
+  if (typeof id === 'string' && typeof body.domain === 'string' && id !== 'None' && domainOf(id) !== body.domain) {
+    problems.push({ field: 'domain', message: `intent "${id}" belongs to domain "${domainOf(id)}"` });
   }
-  if (body.enabled !== undefined && typeof body.enabled !== 'boolean') problems.push({ field: 'enabled', message: 'must be true or false' });
-  if (body.handoffQueue !== undefined && body.handoffQueue !== null && (typeof body.handoffQueue !== 'string' || body.handoffQueue.length === 0 || body.handoffQueue.length > 60)) {
-    problems.push({ field: 'handoffQueue', message: 'must be a queue id (1–60 characters) or null' });
-  }
-  if (checkLanguages(body.title, 'title', problems)) {
-    for (const language of LANGUAGES) {
-      const title = body.title[language];
-      if (title !== undefined && (typeof title !== 'string' || title.trim() === '' || title.length > 80)) problems.push({ field: `title.${language}`, message: 'must be a text of 1–80 characters' });
-    }
-  }
-  if (checkLanguages(body.utterances, 'utterances', problems)) {
-    for (const language of LANGUAGES) {
-      const list = body.utterances[language];
-      if (list === undefined) continue;
-      if (!Array.isArray(list)) {
-        problems.push({ field: `utterances.${language}`, message: 'must be a list of sentences' });
-        continue;
-      }
-      list.forEach((utterance: unknown, index) => {
-        if (typeof utterance !== 'string' || utterance.trim() === '') problems.push({ field: `utterances.${language}.${index}`, message: 'must be a non-empty text' });
-        else if (utterance.length > UTTERANCE_MAX) problems.push({ field: `utterances.${language}.${index}`, message: `longer than ${UTTERANCE_MAX} characters` });
+  if (problems.length > 0) return { problems };
+  const input = body as unknown as IntentInput;
+  const intent = intentFromInput(input);
+  if (intent.enabled) {
+    for (const language of unanswerableLanguages(intent, options.languages ?? LANGUAGES)) {
+      problems.push({
+        field: `answers.${language}.text`,
+        message: `the intent has example phrases in ${language} but no answer in ${language}: the bot would recognise the question and have nothing to say. Write the answer, or remove the phrases`,
       });
     }
   }
-  if (checkLanguages(body.answers, 'answers', problems)) {
-    for (const language of LANGUAGES) validateAnswer(body.answers[language], `answers.${language}`, problems);
-  }
-  return problems.length === 0 ? { input: body as unknown as IntentInput, problems } : { problems };
-}
-
-function validateAnswer(answer: unknown, field: string, problems: FieldProblem[]): void {
-  if (answer === undefined) return;
-  if (!isRecord(answer)) {
-    problems.push({ field, message: 'must be an object with text, short and optional channels' });
-    return;
-  }
-  for (const key of Object.keys(answer)) if (!['text', 'short', 'channels'].includes(key)) problems.push({ field: `${field}.${key}`, message: `unknown field "${key}"` });
-  if (typeof answer.text !== 'string' || answer.text.trim() === '') problems.push({ field: `${field}.text`, message: 'the answer text is required' });
-  else if (answer.text.length > ANSWER_HARD_LIMIT) problems.push({ field: `${field}.text`, message: `${answer.text.length} characters: over the hard limit of ${ANSWER_HARD_LIMIT}` });
-  if (answer.short !== undefined && (typeof answer.short !== 'string' || answer.short.length > SHORT_HARD_LIMIT)) {
-    problems.push({ field: `${field}.short`, message: `the short answer must be a text of at most ${SHORT_HARD_LIMIT} characters` });
-  }
-  if (answer.channels !== undefined) {
-    if (!isRecord(answer.channels)) {
-      problems.push({ field: `${field}.channels`, message: 'must be a mapping of channel → text' });
-      return;
-    }
-    for (const [channel, text] of Object.entries(answer.channels)) {
-      if (!(EDITOR_CHANNELS as string[]).includes(channel)) {
-        problems.push({ field: `${field}.channels.${channel}`, message: `unknown channel "${channel}": use ${EDITOR_CHANNELS.join(', ')}` });
-        continue;
-      }
-      const limit = CHANNEL_LIMITS[channel as keyof typeof CHANNEL_LIMITS];
-      if (typeof text !== 'string' || text.trim() === '') problems.push({ field: `${field}.channels.${channel}`, message: 'must be a non-empty text' });
-      else if (text.length > limit) problems.push({ field: `${field}.channels.${channel}`, message: `${text.length} characters: over the ${channel} limit of ${limit}` });
-    }
-  }
+  return problems.length === 0 ? { input, problems } : { problems };
 }
 
 /** Validates a `lang` parameter. */

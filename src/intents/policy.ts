@@ -1,13 +1,15 @@
 /**
  * The turn middlewares of the intent module: the safety net (first in the pipeline) and
- * `understand` = language → choice-mapping → nlu → answer.
+ * `understand` = language → choice-mapping → nlu → answer. It answers every intent the content
+ * has, built-in or made in the editor; written answers are rendered by `answers.ts`.
  */
 import type { Choice, Language, OutboundMessage } from '../core/message.js';
 import type { Middleware, Next, TurnContext } from '../core/pipeline.js';
 import type { ConversationState } from '../core/store/types.js';
 import type { DataAnswerProvider } from './data/contract.js';
 import type { Analysis, Classifier, PossibleRisk } from './classifier.js';
-import { NONE_INTENT, isEmergencyIntent, isIntentId, type EmergencyIntent } from './content/catalogue.js';
+import { renderAnswer } from './answers.js';
+import { AGENT_INTENT, GREETING_INTENT, NONE_INTENT, isEmergencyIntent, type EmergencyIntent } from './content/catalogue.js';
 import type { Content } from './content/loader.js';
 import { languageFromHint, DEFAULT_LANGUAGE, type HintStrength } from './language.js';
 import { normalizeText } from './normalize.js';
@@ -21,7 +23,6 @@ export interface IntentsLogger {
 
 /** Prefix of the choice payloads the policy creates (`intent:renta.plazos`). */
 export const INTENT_PAYLOAD_PREFIX = 'intent:';
-const AGENT_INTENT = 'conversacion.agente';
 
 interface TurnMemory {
   analysis?: Analysis;
@@ -68,7 +69,6 @@ export function safetyRiskOf(state: ConversationState): SafetyRiskMark | undefin
  * text (see {@link isStartTurn}).
  */
 export const WELCOME_PAYLOADS: readonly string[] = ['welcome'];
-const GREETING_INTENT = 'conversacion.saludo';
 /** Telegram's `/start`, `/start@bot_name`, with or without a deep-link payload. */
 const START_COMMAND = /^\/start(?:@\w+)?(?:\s+\S+)?\s*$/;
 
@@ -98,6 +98,8 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
   const localeStrength = deps.localeStrength ?? 'profile';
   const memory = new WeakMap<TurnContext, TurnMemory>();
   const policy = content.policy;
+  // A payload or a deep link may name any intent the content has, and the person request.
+  const answerable = (intent: string): boolean => content.intents.has(intent) || intent === AGENT_INTENT;
 
   const remember = (ctx: TurnContext): TurnMemory => {
     let entry = memory.get(ctx);
@@ -231,7 +233,7 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
       // A (re)started conversation: greet. A deep link may name an intent (`/start intent:renta.cita`
       // arrives as that payload); anything else a deep link carries is the bot's own, so greet too.
       const payload = ctx.inbound.kind === 'postback' ? ctx.inbound.payload : undefined;
-      picked = { title: '', payload: payload?.startsWith(INTENT_PAYLOAD_PREFIX) && isIntentId(payload.slice(INTENT_PAYLOAD_PREFIX.length)) ? payload : `${INTENT_PAYLOAD_PREFIX}${GREETING_INTENT}` };
+      picked = { title: '', payload: payload?.startsWith(INTENT_PAYLOAD_PREFIX) && answerable(payload.slice(INTENT_PAYLOAD_PREFIX.length)) ? payload : `${INTENT_PAYLOAD_PREFIX}${GREETING_INTENT}` };
     } else if (ctx.inbound.kind === 'postback' && ctx.inbound.payload) {
       picked = pending?.find((choice) => choice.payload === ctx.inbound.payload) ?? { title: '', payload: ctx.inbound.payload };
     } else if (pending && pending.length > 0 && ctx.inbound.kind === 'text') {
@@ -244,7 +246,7 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
     if (picked) {
       if (picked.payload.startsWith(INTENT_PAYLOAD_PREFIX)) {
         const intent = picked.payload.slice(INTENT_PAYLOAD_PREFIX.length);
-        if (isIntentId(intent)) entry.chosenIntent = intent;
+        if (answerable(intent)) entry.chosenIntent = intent;
       } else {
         const pendingIntent = ctx.state.pendingIntent;
         if (typeof pendingIntent === 'string') entry.chosenPayload = { intent: pendingIntent, payload: picked.payload };
@@ -269,11 +271,8 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
     await next();
   };
 
-  const writtenAnswer = (intent: string, language: Language): OutboundMessage | undefined => {
-    if (!isIntentId(intent)) return undefined;
-    const answer = content.intents.get(intent)?.answers[language];
-    return answer ? { kind: 'text', text: answer.text, short: answer.short } : undefined;
-  };
+  const writtenAnswer = (ctx: TurnContext, intent: string, language: Language): OutboundMessage | undefined =>
+    renderAnswer(content.intents.get(intent)?.answers[language], ctx.inbound.from.channel);
 
   const notUnderstood = (ctx: TurnContext, language: Language): void => {
     const misunderstood = (ctx.state.misunderstood ?? 0) + 1;
@@ -284,7 +283,7 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
       return;
     }
     patchState(ctx, { misunderstood });
-    const rephrase = writtenAnswer(NONE_INTENT, language);
+    const rephrase = writtenAnswer(ctx, NONE_INTENT, language);
     if (rephrase) ctx.reply(rephrase);
   };
 
@@ -321,9 +320,9 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
         logger?.warn({ err: error, intent }, 'data answer provider failed; using the written answer');
       }
     }
-    const queue = isIntentId(intent) ? content.intents.get(intent)?.handoffQueue : undefined;
+    const queue = content.intents.get(intent)?.handoffQueue;
     if (!answered) {
-      const message = writtenAnswer(intent, language);
+      const message = writtenAnswer(ctx, intent, language);
       // A guess on a topic people handle: the way to a person rides on the answer itself, as one
       // button, instead of a second message after every answer (users find that noisy).
       const below = policy.handoffChoiceBelowScore;
@@ -369,7 +368,7 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
           break;
         case 'clarify': {
           const choices = decision.intents.map((intent) => ({
-            title: (isIntentId(intent) ? content.intents.get(intent)?.title[language] : undefined) ?? intent,
+            title: content.intents.get(intent)?.title[language] ?? intent,
             payload: `${INTENT_PAYLOAD_PREFIX}${intent}`,
           }));
           ctx.reply({ kind: 'choices', text: messages.clarify, choices });

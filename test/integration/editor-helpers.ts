@@ -1,16 +1,22 @@
 /**
  * Shared set-up of the editor's integration, browser and benchmark runs: a hub built with
- * buildApp, the editor plugin, a swappable live module trained from config/intents, a recording
- * channel and a header-based authorizer standing in for the handoff sessions.
+ * buildApp, the editor plugin, and a swappable live module that is the production one (the
+ * intents module `fullModuleBuilder` builds, with the hub's data providers) trained from
+ * config/intents; a recording channel (or the real channels a test passes) and a header-based
+ * authorizer standing in for the handoff sessions.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp, type Hub } from '../../src/app.js';
+import { buildApp, type ChannelFactory, type Hub } from '../../src/app.js';
 import { HubError } from '../../src/core/errors.js';
 import { LANGUAGES, type InboundMessage } from '../../src/core/message.js';
 import { editorContentFromLoaded, toIntentsContent } from '../../src/editor/content-io.js';
-import { createContentIntents, createEditorPlugin, LiveIntents, type Authorize, type EditorPluginOptions, type EditorRuntime } from '../../src/editor/index.js';
+import { createEditorPlugin, fullModuleBuilder, LiveIntents, type Authorize, type BuildModule, type EditorPluginOptions, type EditorRuntime } from '../../src/editor/index.js';
 import { trainLanguage, type ModelExport } from '../../src/editor/model.js';
 import { loadContent } from '../../src/intents/content/loader.js';
+import { createDataProviders } from '../../src/intents/data/index.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
 import { testConfig } from '../helpers/test-config.js';
 
@@ -38,6 +44,25 @@ async function defaultModels(): Promise<ModelExport> {
   return cachedModels;
 }
 
+let cachedBuilder: Promise<BuildModule> | undefined;
+/**
+ * The hub's BuildModule (`src/hub.ts`): the production policy with the tax calendar and the demo
+ * GTFS timetable, built once per test file (the demo feed is imported into a temporary folder).
+ */
+export function productionModuleBuilder(): Promise<BuildModule> {
+  cachedBuilder ??= (async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ventanilla-editor-data-'));
+    process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+    return fullModuleBuilder(await createDataProviders({ dataDir, configDir: fileURLToPath(new URL('../../config/', import.meta.url)) }));
+  })();
+  return cachedBuilder;
+}
+
+/** Builds what every hub of a test file shares (the default models, the data providers) ahead of the tests' own timeouts. */
+export async function prepareEditorHubs(): Promise<void> {
+  await Promise.all([productionModuleBuilder(), defaultModels()]);
+}
+
 export interface EditorHub {
   readonly hub: Hub;
   readonly editor: EditorRuntime;
@@ -45,18 +70,23 @@ export interface EditorHub {
   readonly live: LiveIntents;
 }
 
-/** Builds the hub with the editor; the live module starts as the default content's. */
-export async function startEditorHub(options: Partial<EditorPluginOptions> = {}, env: NodeJS.ProcessEnv = {}): Promise<EditorHub> {
+/**
+ * Builds the hub with the editor; the live module starts as the default content's, built by the
+ * production builder. `channels` replaces the recording web-chat channel (then `channel` records
+ * nothing).
+ */
+export async function startEditorHub(options: Partial<EditorPluginOptions> = {}, env: NodeJS.ProcessEnv = {}, channels?: readonly ChannelFactory[]): Promise<EditorHub> {
   const content = editorContentFromLoaded(await loadContent(CONTENT_DIR));
-  const live = new LiveIntents(await createContentIntents(content, await defaultModels()));
+  const buildModule = await productionModuleBuilder();
+  const live = new LiveIntents(await buildModule(content, await defaultModels()));
   const channel = new RecordingAdapter('webchat');
-  const factory = createEditorPlugin({ authorize: headerAuthorizer, syncIntervalMs: 0, trainSeedModel: false, contentDir: CONTENT_DIR, ...options });
+  const factory = createEditorPlugin({ authorize: headerAuthorizer, syncIntervalMs: 0, trainSeedModel: false, contentDir: CONTENT_DIR, buildModule, ...options });
   let plugin: ReturnType<typeof factory> | undefined;
   const hub = await buildApp({
     config: testConfig(env),
     intents: live,
     logger: false,
-    channels: [() => ({ adapter: channel })],
+    channels: channels ?? [() => ({ adapter: channel })],
     plugins: [(h) => (plugin = factory(h))],
     deliveryPolicy: { baseDelayMs: 5, maxDelayMs: 20 },
   });
@@ -64,6 +94,26 @@ export async function startEditorHub(options: Partial<EditorPluginOptions> = {},
   if (plugin === undefined) throw new Error('editor plugin not built');
   return { hub, editor: plugin.runtime(), channel, live };
 }
+
+/** An intent the seed content does not have, complete in the five languages (title, phrases, answers with a short text). */
+export const BICI = {
+  id: 'tramites.bicicleta_publica',
+  title: { es: 'Bici pública', ca: 'Bici pública', gl: 'Bici pública', eu: 'Bizikleta publikoa', en: 'Public bike' },
+  utterances: {
+    es: ['¿cómo me doy de alta en la bici pública?', 'alta en bicimad', 'quiero usar la bicicleta pública', 'abono de la bici pública', 'cómo funciona la bici pública', 'registrarme en el servicio de bicicletas'],
+    ca: ['com em dono d’alta a la bici pública?', 'vull fer servir la bicicleta pública', 'abonament de la bici pública'],
+    gl: ['como me dou de alta na bici pública?', 'quero usar a bicicleta pública', 'abono da bici pública'],
+    eu: ['nola eman izena bizikleta publikoan?', 'bizikleta publikoa erabili nahi dut', 'bizikleta publikoaren abonua'],
+    en: ['how do I sign up for the public bike?', 'I want to use the public bike scheme', 'public bike pass'],
+  },
+  answers: {
+    es: { text: 'Date de alta en la bici pública en la app BiciMAD o en bicimad.com con tu tarjeta.', short: 'Alta en la app BiciMAD o en bicimad.com.' },
+    ca: { text: 'Dona’t d’alta a la bici pública a l’app BiciMAD.', short: 'Alta a l’app BiciMAD.' },
+    gl: { text: 'Dáte de alta na bici pública na app BiciMAD.', short: 'Alta na app BiciMAD.' },
+    eu: { text: 'Eman izena bizikleta publikoan BiciMAD aplikazioan.', short: 'Izena eman BiciMAD aplikazioan.' },
+    en: { text: 'Sign up for the public bike in the BiciMAD app.', short: 'Sign up in the BiciMAD app.' },
+  },
+};
 
 let counter = 0;
 /** A citizen text message on the web chat. */

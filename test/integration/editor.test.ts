@@ -4,34 +4,16 @@
  * rollback restores the old behaviour; publishes under load lose and double nothing; the
  * unrecognised inbox feeds the draft.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { VersionInfo } from '../../src/editor/index.js';
-import { citizen, EDITOR, startEditorHub, type EditorHub } from './editor-helpers.js';
+import { BICI, citizen, EDITOR, prepareEditorHubs, startEditorHub, type EditorHub } from './editor-helpers.js';
 
 let running: EditorHub | undefined;
+beforeAll(prepareEditorHubs, 120_000);
 afterEach(async () => {
   await running?.hub.app.close();
   running = undefined;
 });
-
-const BICI = {
-  id: 'tramites.bicicleta_publica',
-  title: { es: 'Bici pública', ca: 'Bici pública', gl: 'Bici pública', eu: 'Bizikleta publikoa', en: 'Public bike' },
-  utterances: {
-    es: ['¿cómo me doy de alta en la bici pública?', 'alta en bicimad', 'quiero usar la bicicleta pública', 'abono de la bici pública', 'cómo funciona la bici pública', 'registrarme en el servicio de bicicletas'],
-    ca: ['com em dono d’alta a la bici pública?', 'vull fer servir la bicicleta pública', 'abonament de la bici pública'],
-    gl: ['como me dou de alta na bici pública?', 'quero usar a bicicleta pública', 'abono da bici pública'],
-    eu: ['nola eman izena bizikleta publikoan?', 'bizikleta publikoa erabili nahi dut', 'bizikleta publikoaren abonua'],
-    en: ['how do I sign up for the public bike?', 'I want to use the public bike scheme', 'public bike pass'],
-  },
-  answers: {
-    es: { text: 'Date de alta en la bici pública en la app BiciMAD o en bicimad.com con tu tarjeta.', short: 'Alta en la app BiciMAD o en bicimad.com.' },
-    ca: { text: 'Dona’t d’alta a la bici pública a l’app BiciMAD.', short: 'Alta a l’app BiciMAD.' },
-    gl: { text: 'Dáte de alta na bici pública na app BiciMAD.', short: 'Alta na app BiciMAD.' },
-    eu: { text: 'Eman izena bizikleta publikoan BiciMAD aplikazioan.', short: 'Izena eman BiciMAD aplikazioan.' },
-    en: { text: 'Sign up for the public bike in the BiciMAD app.', short: 'Sign up in the BiciMAD app.' },
-  },
-};
 
 async function ask(hub: EditorHub, text: string, user: string): Promise<string> {
   const before = hub.channel.sent.length;

@@ -15,6 +15,7 @@ import {
 } from 'botbuilder';
 import type { FastifyInstance } from 'fastify';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
+import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import { channelHttpError, HubError } from '../../core/errors.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
 import { BOTFRAMEWORK_ANONYMOUS_WARNING, type BotFrameworkConfig } from './config.js';
@@ -23,7 +24,7 @@ import { BOTFRAMEWORK_ANONYMOUS_WARNING, type BotFrameworkConfig } from './confi
 export const BOTFRAMEWORK_CAPABILITIES: ChannelCapabilities = {
   choices: 10,
   attachments: true,
-  maxTextLength: 4000,
+  maxTextLength: CHANNEL_TEXT_LIMITS.botframework,
   markup: 'none',
 };
 

@@ -6,6 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
+import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import { HubError, channelHttpError, isHubError } from '../../core/errors.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
 import type { TelegramConfig } from './config.js';
@@ -19,7 +20,7 @@ export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
   // Inline keyboards: we lay out one button per row; Telegram allows up to 100 buttons.
   choices: 10,
   attachments: true,
-  maxTextLength: 4096,
+  maxTextLength: CHANNEL_TEXT_LIMITS.telegram,
   markup: 'markdown-v2',
 };
 

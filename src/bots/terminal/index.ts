@@ -3,9 +3,10 @@
  * blocks. It needs no credentials, which makes it the quickest way to try the bot and to script it.
  */
 import type { ChannelAdapter, ChannelCapabilities, ChannelModule } from '../adapter.js';
+import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import type { OutboundMessage, Recipient } from '../../core/message.js';
 
-export const TERMINAL_CAPABILITIES: ChannelCapabilities = { choices: false, attachments: false, maxTextLength: 4000, markup: 'none' };
+export const TERMINAL_CAPABILITIES: ChannelCapabilities = { choices: false, attachments: false, maxTextLength: CHANNEL_TEXT_LIMITS.terminal, markup: 'none' };
 
 /** Creates the terminal channel; every reply is passed to `write` as one block of text. */
 export function createTerminalChannel(write: (block: string) => void): ChannelModule {

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
+import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import { HubError } from '../../core/errors.js';
 import type { HubEventMap, HubEvents } from '../../core/events.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
@@ -25,7 +26,7 @@ export const WEBCHAT_MAX_TEXT = 10_000;
 /** Most items `GET /api/history` returns (the newest ones). */
 export const WEBCHAT_HISTORY_LIMIT = 500;
 
-export const WEBCHAT_CAPABILITIES: ChannelCapabilities = { choices: true, attachments: true, maxTextLength: 4000, markup: 'none' };
+export const WEBCHAT_CAPABILITIES: ChannelCapabilities = { choices: true, attachments: true, maxTextLength: CHANNEL_TEXT_LIMITS.webchat, markup: 'none' };
 
 export interface WebchatDeps extends ChannelDeps {
   /** The transcript of a conversation by key, oldest first; empty when the conversation does not exist. */

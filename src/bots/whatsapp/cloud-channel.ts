@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
+import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import { HubError, isHubError } from '../../core/errors.js';
 import type { OutboundMessage, Recipient } from '../../core/message.js';
 import type { WhatsAppCloudConfig } from './cloud-config.js';
@@ -15,7 +16,7 @@ import { WHATSAPP_WINDOW_CLOSED_REASON, whatsappWindowOpen } from './window.js';
 export const WHATSAPP_CLOUD_CAPABILITIES: ChannelCapabilities = {
   choices: 10,
   attachments: true,
-  maxTextLength: 4096,
+  maxTextLength: CHANNEL_TEXT_LIMITS.whatsapp,
   markup: 'whatsapp',
 };
 

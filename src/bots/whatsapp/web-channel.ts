@@ -6,6 +6,7 @@
  */
 import { access, constants } from 'node:fs/promises';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
+import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import { HubError } from '../../core/errors.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
 import { numberedChoicesText } from './cloud-send.js';
@@ -26,7 +27,7 @@ export const WHATSAPP_WEB_CHROMIUM_ARGS = [
 export const WHATSAPP_WEB_CAPABILITIES: ChannelCapabilities = {
   choices: false,
   attachments: false,
-  maxTextLength: 4096,
+  maxTextLength: CHANNEL_TEXT_LIMITS.whatsapp,
   markup: 'whatsapp',
 };
 

@@ -6,6 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { TwitterApi, TwitterRateLimit } from 'twitter-api-v2';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
+import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import { HubError, isHubError } from '../../core/errors.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
 import { createXClient, xApiError } from './client.js';
@@ -17,7 +18,7 @@ import { DM_INVITATION, fitPublicText, maskPersonalData, needsPrivateChannel, PR
 export const X_DM_CAPABILITIES: ChannelCapabilities = { choices: false, attachments: false, maxTextLength: 10_000, markup: 'none' };
 
 /** Public replies to mentions: one post, the short answer variant. */
-export const X_PUBLIC_CAPABILITIES: ChannelCapabilities = { choices: false, attachments: false, maxTextLength: 280, markup: 'none', preferShort: true };
+export const X_PUBLIC_CAPABILITIES: ChannelCapabilities = { choices: false, attachments: false, maxTextLength: CHANNEL_TEXT_LIMITS.x, markup: 'none', preferShort: true };
 
 export const X_DM_CURSOR = 'x:dm_events:newest_id';
 export const X_MENTIONS_CURSOR = 'x:mentions:since_id';

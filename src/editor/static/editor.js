@@ -4,7 +4,8 @@
 'use strict';
 
 const LANGS = ['es', 'ca', 'gl', 'eu', 'en'];
-const state = { csrf: sessionStorage.getItem('editor-csrf') || '', limits: { webchat: 4000, telegram: 4096, whatsapp: 4096, x: 280, botframework: 4000 }, intent: null, isNew: false, lang: 'es' };
+// The limits come from the server's content schema (GET /api/editor/channels): the page states none.
+const state = { csrf: sessionStorage.getItem('editor-csrf') || '', limits: {}, answerMax: null, shortMax: null, intent: null, isNew: false, lang: 'es' };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, text, attrs) {
@@ -32,6 +33,7 @@ async function api(method, path, body) {
     const detail = data && data.reasons ? data.reasons.join('\n') : data && data.problems ? data.problems.map((p) => `${p.field}: ${p.message}`).join('\n') : (data && data.message) || response.statusText;
     const error = new Error(detail);
     error.status = response.status;
+    error.problems = (data && data.problems) || [];
     throw error;
   }
   return data;
@@ -101,6 +103,10 @@ function fillForm() {
 }
 
 function countText(node, length, limit) {
+  if (typeof limit !== 'number') {
+    node.textContent = `${length} caracteres`;
+    return;
+  }
   node.textContent = `${length} / ${limit} caracteres${length > limit ? ' — supera el límite' : ''}`;
   node.classList.toggle('over', length > limit);
 }
@@ -114,8 +120,8 @@ function updatePreview() {
   const shown = variant || (channel === 'x' && short ? short : text);
   $('preview').textContent = shown;
   countText($('preview-count'), shown.length, limit);
-  countText($('f-answer-count'), text.length, 4000);
-  countText($('f-short-count'), short.length, 280);
+  countText($('f-answer-count'), text.length, state.answerMax);
+  countText($('f-short-count'), short.length, state.shortMax);
 }
 
 async function openIntent(id) {
@@ -134,9 +140,32 @@ async function openIntent(id) {
   $('f-id').focus();
 }
 
+// The form field that shows a problem the server named (`answers.eu.text` → the answer box).
+const FIELD_INPUTS = { id: 'f-id', title: 'f-title', utterances: 'f-utterances', text: 'f-answer', short: 'f-short' };
+
+function clearInvalid() {
+  for (const id of Object.values(FIELD_INPUTS)) $(id).removeAttribute('aria-invalid');
+}
+
+/** Shows the first problem's field: switches to its language and marks the input invalid. */
+function showProblem(problems) {
+  const first = problems[0];
+  if (!first) return;
+  const [group, lang, leaf] = first.field.split('.');
+  if (LANGS.includes(lang) && lang !== state.lang) {
+    state.lang = lang;
+    $('f-lang').value = lang;
+    fillForm();
+  }
+  const input = $(group === 'answers' ? FIELD_INPUTS[leaf] || 'f-answer' : FIELD_INPUTS[group] || 'f-id');
+  input.setAttribute('aria-invalid', 'true');
+  input.focus();
+}
+
 async function saveIntent(event) {
   event.preventDefault();
   readForm();
+  clearInvalid();
   try {
     const body = { id: state.intent.id, enabled: state.intent.enabled, handoffQueue: state.intent.handoffQueue ?? null, title: state.intent.title, utterances: state.intent.utterances, answers: state.intent.answers };
     state.intent = state.isNew ? await api('POST', '/api/editor/intents', body) : await api('PUT', `/api/editor/intents/${encodeURIComponent(state.intent.id)}`, body);
@@ -146,12 +175,14 @@ async function saveIntent(event) {
     $('try-result').replaceChildren(el('p', 'Guardado en el borrador.'));
   } catch (error) {
     flash(`No se ha guardado:\n${error.message}`);
+    showProblem(error.problems || []);
   }
 }
 
 function outcomeBox(title, outcome) {
   const box = el('div');
   box.append(el('h4', title), el('p', `Intención: ${outcome.intent}`), el('p', `Puntuación: ${outcome.score.toFixed(2)}`));
+  if (outcome.fallback) box.append(el('p', 'Sin respuesta para esto: el ciudadano recibiría el mensaje de reserva.', { class: 'hint over' }));
   for (const answer of outcome.answers) box.append(el('p', answer, { class: 'preview' }));
   return box;
 }
@@ -298,7 +329,13 @@ async function start() {
     // No session endpoint or no session: a header-authorised deployment still works; a 401 shows the login.
   }
   const limits = await api('GET', '/api/editor/channels').catch(() => null);
-  if (limits) state.limits = limits.limits;
+  if (limits) {
+    state.limits = limits.limits;
+    state.answerMax = limits.answerMax;
+    state.shortMax = limits.shortMax;
+    $('f-id').pattern = limits.idPattern;
+    $('f-title').maxLength = limits.titleMax;
+  }
   await route();
 }
 

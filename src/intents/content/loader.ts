@@ -9,7 +9,7 @@ import { Value } from '@sinclair/typebox/value';
 import { parse, YAMLParseError } from 'yaml';
 import { HubError } from '../../core/errors.js';
 import { LANGUAGES, type Language } from '../../core/message.js';
-import { INTENT_IDS, NONE_INTENT, domainOf, isIntentId, type IntentId } from './catalogue.js';
+import { INTENT_IDS, NONE_INTENT, domainOf, isIntentId } from './catalogue.js';
 import {
   IntentFileSchema,
   PolicyFileSchema,
@@ -18,20 +18,23 @@ import {
   type PolicyFile,
 } from './schema.js';
 
-/** One intent with everything the engine and the answer step need. */
+/**
+ * One intent with everything the engine and the answer step need. The content files give every
+ * language; content from the editor may lack an answer where the intent has no utterances.
+ */
 export interface IntentContent {
-  readonly id: IntentId;
+  readonly id: string;
   readonly domain: string;
   readonly file: string;
   readonly handoffQueue?: string;
   readonly title: Readonly<Record<Language, string>>;
   readonly utterances: Readonly<Record<Language, readonly string[]>>;
-  readonly answers: Readonly<Record<Language, Answer>>;
+  readonly answers: Readonly<Partial<Record<Language, Answer>>>;
 }
 
-/** The whole content set, validated: every catalogue id present exactly once. */
+/** A validated content set: the seed files give every catalogue id once; the editor adds its own. */
 export interface Content {
-  readonly intents: ReadonlyMap<IntentId, IntentContent>;
+  readonly intents: ReadonlyMap<string, IntentContent>;
   readonly policy: PolicyFile;
 }
 
@@ -74,7 +77,7 @@ function schemaError(file: string, value: unknown, schema: Parameters<typeof Val
   }
   const fix = field.endsWith('short')
     ? `shorten it to at most ${SHORT_ANSWER_MAX} characters`
-    : 'compare with the other intents of the file; every intent needs title, utterances and answers (text and short) in es, ca, gl, eu and en';
+    : 'compare with the other intents of the file; every intent needs title, utterances and answers (text, optionally short) in es, ca, gl, eu and en';
   return contentError(file, `${where}: ${first.message}`, fix);
 }
 
@@ -93,7 +96,7 @@ export async function loadContent(dir: string): Promise<Content> {
   if (!names.includes(POLICY_FILE)) {
     throw contentError(join(dir, POLICY_FILE), 'file not found', 'restore policy.yaml (thresholds and policy messages) from the default config/intents');
   }
-  const intents = new Map<IntentId, IntentContent>();
+  const intents = new Map<string, IntentContent>();
   let policy: PolicyFile | undefined;
   for (const name of names) {
     const path = join(dir, name);
@@ -109,7 +112,7 @@ export async function loadContent(dir: string): Promise<Content> {
     const file = Value.Cast(IntentFileSchema, parsed);
     for (const [id, entry] of Object.entries(file.intents)) {
       if (!isIntentId(id)) {
-        throw contentError(path, `unknown intent id "${id}"`, `use one of the catalogue ids (${INTENT_IDS.join(', ')}) or ask a developer to add it to the catalogue`);
+        throw contentError(path, `unknown intent id "${id}"`, `these files hold the seed catalogue (${INTENT_IDS.join(', ')}); add new intents in the editor (/editor) or with \`npx ventanilla content import\``);
       }
       const previous = intents.get(id);
       if (previous) {

@@ -39,7 +39,7 @@ describe('intent content loader', () => {
     expect([...content.intents.keys()].sort()).toEqual([...INTENT_IDS].sort());
     for (const intent of content.intents.values()) {
       for (const language of ['es', 'ca', 'gl', 'eu', 'en'] as const) {
-        expect(intent.answers[language].short.length).toBeLessThanOrEqual(200);
+        expect(intent.answers[language]?.short?.length).toBeLessThanOrEqual(200);
         expect(intent.utterances[language].length).toBeGreaterThanOrEqual(language === 'es' ? 15 : 10);
       }
     }
@@ -47,7 +47,7 @@ describe('intent content loader', () => {
 
   it('the 016 answer says the call leaves no trace on the phone bill', async () => {
     const content = await loadContent(DEFAULT_CONTENT_DIR);
-    expect(content.intents.get('emergencia.016')?.answers.es.text).toMatch(/no deja rastro en la factura/);
+    expect(content.intents.get('emergencia.016')?.answers.es?.text).toMatch(/no deja rastro en la factura/);
   });
 
   it('a YAML error names the file and the line', async () => {

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LANGUAGES } from '../../../src/core/message.js';
+import { SILENT_TURN_FALLBACK } from '../../../src/core/turn-fallbacks.js';
 import { Classifier } from '../../../src/intents/classifier.js';
 import type { IntentScore } from '../../../src/intents/contract.js';
-import { loadContent, type Content } from '../../../src/intents/content/loader.js';
+import { loadContent, type Content, type IntentContent } from '../../../src/intents/content/loader.js';
 import type { DataAnswerProvider } from '../../../src/intents/data/contract.js';
 import type { IntentEngine } from '../../../src/intents/engine.js';
 import { createIntents, DEFAULT_CONTENT_DIR, type Intents } from '../../../src/intents/index.js';
@@ -210,5 +212,69 @@ describe('decision policy', () => {
     const chat = new FakeChat(intents, 'es');
     await chat.turn(inboundOf({ kind: 'postback', text: '/start intent:renta.pago', payload: 'intent:renta.pago' }, 'es'));
     expect(chat.last?.nlu?.intent).toBe('renta.pago');
+  });
+});
+
+describe('the runner\'s silent-turn fallback', () => {
+  it.each(LANGUAGES)('offers a word that hands over with the default content (%s)', async (language) => {
+    const word = /[«“](.+?)[»”]/.exec(SILENT_TURN_FALLBACK[language])?.[1];
+    expect(word).toBeDefined();
+    const chat = new FakeChat(intents, language);
+    const ctx = await chat.send(word ?? '');
+    expect(ctx.handoff).toMatchObject({ reason: 'citizen' });
+  });
+});
+
+describe('intents beyond the seed catalogue (made in the editor)', () => {
+  const BICI: IntentContent = {
+    id: 'tramites.bici_publica',
+    domain: 'tramites',
+    file: 'editor:tramites',
+    title: { es: 'Bici pública', ca: 'Bici pública', gl: 'Bici pública', eu: 'Bizikleta publikoa', en: 'Public bike' },
+    utterances: { es: ['alta en la bici pública'], ca: [], gl: [], eu: [], en: [] },
+    // The minimum the schema accepts: a text, no short, in one language; plus one X variant.
+    answers: { es: { text: 'Date de alta en la app BiciMAD.', channels: { x: 'Alta en la app BiciMAD.' } } },
+  };
+
+  function withBici(script: Record<string, IntentScore[]>) {
+    const extended: Content = { ...content, intents: new Map([...content.intents, [BICI.id, BICI]]) };
+    const corpus = { es: ['hola'], ca: [], gl: [], eu: [], en: [] };
+    const classifier = new Classifier(scriptedEngine(script), new LanguageDetector(corpus), extended.policy.thresholds);
+    return { ...createPolicy({ classifier, content: extended, providers: [] }), classify: async (text: string) => (await classifier.analyze(text)).result, ready: () => true };
+  }
+
+  it('answers an intent the catalogue does not have, recognised at 1.0', async () => {
+    const chat = new FakeChat(withBici({ 'alta en la bici publica': [{ intent: BICI.id, score: 1 }] }), 'es');
+    const ctx = await chat.send('alta en la bici pública');
+    expect(ctx.nlu).toMatchObject({ intent: BICI.id, score: 1 });
+    expect(ctx.replies.map((reply) => reply.message)).toEqual([{ kind: 'text', text: 'Date de alta en la app BiciMAD.' }]);
+  });
+
+  it('uses the channel variant on its channel (on X as the short text too)', async () => {
+    const chat = new FakeChat(withBici({ 'alta en la bici publica': [{ intent: BICI.id, score: 1 }] }), 'es');
+    const ctx = await chat.turn({ ...inboundOf({ kind: 'text', text: 'alta en la bici pública' }, 'es'), conversationKey: 'x:dm:1', from: { channel: 'x', id: '1', locale: 'es' } });
+    expect(ctx.replies.map((reply) => reply.message)).toEqual([{ kind: 'text', text: 'Alta en la app BiciMAD.', short: 'Alta en la app BiciMAD.' }]);
+  });
+
+  it('a deep link, a postback and a clarify choice may name it', async () => {
+    const module = withBici({ 'bici o cita': [{ intent: BICI.id, score: 0.45 }, { intent: 'tramites.cita_previa', score: 0.4 }] });
+    const chat = new FakeChat(module, 'es');
+    await chat.turn(inboundOf({ kind: 'postback', text: `/start intent:${BICI.id}`, payload: `intent:${BICI.id}` }, 'es'));
+    expect(chat.text()).toBe('Date de alta en la app BiciMAD.');
+    await chat.press(`intent:${BICI.id}`);
+    expect(chat.text()).toBe('Date de alta en la app BiciMAD.');
+    const ctx = await chat.send('bici o cita');
+    const reply = ctx.replies[0]?.message;
+    expect(reply?.kind === 'choices' && reply.choices[0]).toEqual({ title: 'Bici pública', payload: `intent:${BICI.id}` });
+    await chat.send('1');
+    expect(chat.text()).toBe('Date de alta en la app BiciMAD.');
+  });
+
+  it('recognised in a language it has no answer for: the policy says nothing (the runner\'s fallback speaks)', async () => {
+    const chat = new FakeChat(withBici({ 'bike sign up': [{ intent: BICI.id, score: 1 }] }), 'en');
+    const ctx = await chat.send('bike sign up');
+    expect(ctx.language).toBe('en');
+    expect(ctx.replies).toEqual([]);
+    expect(ctx.handoff).toBeUndefined();
   });
 });
