@@ -8,16 +8,13 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type Hub } from '../../src/app.js';
+import type { Hub } from '../../src/app.js';
 import { createWhatsAppCloudChannel, type WhatsAppCloudConfig } from '../../src/bots/whatsapp/index.js';
 import type { HubEventMap } from '../../src/core/events.js';
-import { loadHandoffConfig } from '../../src/handoff/config.js';
-import { createHandoffWiring, type HandoffWiring } from '../../src/handoff/hub-plugin.js';
+import type { HandoffWiring } from '../../src/handoff/hub-plugin.js';
 import { startFakeGraphApi, type FakeGraphApi } from '../helpers/fake-graph-api.js';
-import { fakeIntents } from '../helpers/fake-intents.js';
-import { testConfig } from '../helpers/test-config.js';
-import { CONFIG_DIR } from '../unit/handoff/helpers.js';
-import { whatsappFixture } from '../unit/bots/whatsapp/fakes.js';
+import { startHandoffHub } from '../unit/handoff/helpers.js';
+import { cloudTestConfig, whatsappFixture } from '../unit/bots/whatsapp/fakes.js';
 
 /** Monday 9 March 2026, 04:00 in Madrid: every queue but Urgencias is closed. */
 const CITIZEN_WRITES = new Date('2026-03-09T04:00:00+01:00');
@@ -49,26 +46,11 @@ afterEach(async () => {
 async function start(reopenTemplate?: WhatsAppCloudConfig['reopenTemplate']): Promise<Running> {
   const state = { now: CITIZEN_WRITES };
   const clock = (): Date => new Date(state.now.getTime());
-  const wiring = createHandoffWiring({ config: loadHandoffConfig(CONFIG_DIR, {}), clock, feedPollMs: 100 });
-  const config: WhatsAppCloudConfig = {
-    token: 'test-token',
-    appSecret: 'test-app-secret',
-    verifyToken: 'verify-me',
-    phoneNumberId: '200000000000002',
-    graphBaseUrl: graph.baseUrl,
-    ...(reopenTemplate === undefined ? {} : { reopenTemplate }),
-  };
-  const hub = await buildApp({
-    config: testConfig(),
-    intents: fakeIntents(),
-    logger: false,
-    clock,
-    handoff: wiring.port,
-    plugins: [wiring.plugin],
+  const config = cloudTestConfig(graph.baseUrl, reopenTemplate === undefined ? {} : { reopenTemplate });
+  const { hub, wiring } = await startHandoffHub(clock, {
     channels: [(services) => createWhatsAppCloudChannel(config, services, { now: clock })],
     deliveryPolicy: { pollIntervalMs: 10, baseDelayMs: 20, maxDelayMs: 100 },
   });
-  await hub.start();
   const alerts: HubEventMap['custom'][0][] = [];
   hub.events.on('custom', (event) => {
     if (event.type.startsWith('alert.')) alerts.push(event);
@@ -159,13 +141,7 @@ describe('WhatsApp Cloud outside the 24-hour window', () => {
     const sent = await as(r, ana, 'POST', `/api/agent/conversations/${conversationId}/messages`, { text: ANSWER });
     expect(sent.statusCode).toBe(202);
     await until(() => graph.requests.length >= 2, 'the template');
-    expect(graph.requests[1]?.body).toEqual({
-      messaging_product: 'whatsapp',
-      recipient_type: 'individual',
-      to: '34600000001',
-      type: 'template',
-      template: { name: 'reabrir_conversacion', language: { code: 'es' } },
-    });
+    expect(graph.requests[1]?.body).toMatchObject({ to: '34600000001', type: 'template', template: { name: 'reabrir_conversacion', language: { code: 'es' } } });
     await until(async () => (await agentEntry(r, ana, conversationId, ANSWER)).entry?.delivery?.state === 'held', 'the held state in the console');
     const held = await agentEntry(r, ana, conversationId, ANSWER);
     // The "a person is with you now" notice of the claim fell outside the window too.

@@ -7,15 +7,14 @@
 import fc from 'fast-check';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp, type Hub } from '../../../src/app.js';
+import type { Hub } from '../../../src/app.js';
 import type { ChannelAdapter, ChannelCapabilities } from '../../../src/bots/adapter.js';
 import { channelHttpError, HubError, REPLY_WINDOW_CLOSED } from '../../../src/core/errors.js';
 import { HubEvents, type HubEventMap } from '../../../src/core/events.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../../src/core/message.js';
 import { DeliveryWorker } from '../../../src/core/outbox.js';
 import { createStore, type KyselyStore } from '../../../src/core/store/index.js';
-import { fakeIntents } from '../../helpers/fake-intents.js';
-import { testConfig } from '../../helpers/test-config.js';
+import { hubWithAdapter } from '../../helpers/hub-with-adapter.js';
 
 let counter = 0;
 function message(text: string, user: string): InboundMessage {
@@ -71,17 +70,6 @@ class GatedPlatform implements ChannelAdapter {
   }
 }
 
-async function hubWith(adapter: ChannelAdapter, policy: { maxAttempts?: number } = {}): Promise<Hub> {
-  const hub = await buildApp({
-    config: testConfig({ VENTANILLA_OUTBOX_MAX_ATTEMPTS: String(policy.maxAttempts ?? 8) }),
-    intents: fakeIntents(),
-    channels: [() => ({ adapter })],
-    logger: false,
-    deliveryPolicy: { baseDelayMs: 20, maxDelayMs: 100, pollIntervalMs: 10 },
-  });
-  await hub.start();
-  return hub;
-}
 
 describe('delivery across conversations', () => {
   let hub: Hub | undefined;
@@ -95,7 +83,7 @@ describe('delivery across conversations', () => {
   it("a hanging send does not delay another conversation's reply, which is recorded as sent at once", async () => {
     platform = new GatedPlatform();
     platform.block('webchat:slow');
-    hub = await hubWith(platform);
+    hub = await hubWithAdapter(platform);
     const running = hub;
     await running.runner.accept(message('hola', 'slow'));
     await until(() => platform?.started.includes('webchat:slow') === true, 'the slow send to start');
@@ -111,7 +99,7 @@ describe('delivery across conversations', () => {
   it('a slow reply holds back the later replies of its own conversation only, and order holds', async () => {
     platform = new GatedPlatform();
     platform.block('webchat:slow');
-    hub = await hubWith(platform);
+    hub = await hubWithAdapter(platform);
     const running = hub;
     await running.runner.accept(message('hola uno', 'slow'));
     await until(() => platform?.started.includes('webchat:slow') === true, 'the slow send to start');
@@ -152,7 +140,7 @@ describe('a reply split into parts', () => {
 
   it('when part 2 fails, the retry sends part 2 and the rest, never part 1 again', async () => {
     const platform = new SplittingPlatform((call) => call === 2);
-    hub = await hubWith(platform);
+    hub = await hubWithAdapter(platform);
     const running = hub;
     await running.runner.accept(message(LONG, 'partes'));
     await until(async () => (await running.store.listOutbox('sent', 10)).length === 1, 'the reply to be sent');
@@ -219,7 +207,7 @@ describe('a reply that will never arrive', () => {
         throw channelHttpError('webchat', 400, 'Bad Request: chat not found');
       },
     };
-    hub = await hubWith(platform);
+    hub = await hubWithAdapter(platform);
     const running = hub;
     const alerts: HubEventMap['custom'][0][] = [];
     running.events.on('custom', (event) => {
