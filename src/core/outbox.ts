@@ -29,6 +29,12 @@ export interface DeliveryPolicy {
   readonly batchSize: number;
   /** How often the worker looks for due retries when nothing wakes it. */
   readonly pollIntervalMs: number;
+  /**
+   * How long a round waits for its slowest send before leasing more. Fast sends finish within it
+   * and are leased and recorded in batches; a slower one (a chat whose API hangs) finishes on its
+   * own, so it delays other conversations by this much at most, not by its request timeout.
+   */
+  readonly roundWaitMs: number;
 }
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
@@ -38,6 +44,7 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   leaseMs: 60_000,
   batchSize: 100,
   pollIntervalMs: 1_000,
+  roundWaitMs: 200,
 };
 
 /** Backoff for the n-th failed attempt (1-based): full jitter over an exponential cap. */
@@ -76,6 +83,7 @@ export class DeliveryWorker {
   private readonly chains = new Set<Promise<void>>();
   private marks: { readonly delivered: Delivered; readonly done: { resolve: () => void; reject: (error: unknown) => void } }[] = [];
   private marksScheduled = false;
+  private kickScheduled = false;
 
   constructor(options: DeliveryWorkerOptions) {
     this.options = options;
@@ -93,10 +101,20 @@ export class DeliveryWorker {
     this.loopPromise = this.loop();
   }
 
-  /** Wakes the worker now (a turn just committed replies, or a conversation's chain finished). */
+  /** Wakes the worker now (a turn just committed replies). */
   kick(): void {
     this.kicked = true;
     this.wake?.();
+  }
+
+  /** Wakes the worker once for all the chains that finish in this tick (one lease, not one each). */
+  private kickSoon(): void {
+    if (this.kickScheduled || !this.running) return;
+    this.kickScheduled = true;
+    setImmediate(() => {
+      this.kickScheduled = false;
+      if (this.running) this.kick();
+    });
   }
 
   /**
@@ -118,6 +136,13 @@ export class DeliveryWorker {
       }
     }
     await this.settled();
+  }
+
+  /** Resolves when `round` settles or `ms` have passed, whichever comes first. */
+  private async untilSettledOr(round: Promise<unknown>, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([round, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
   }
 
   /** Resolves when no chain is running. */
@@ -167,7 +192,7 @@ export class DeliveryWorker {
           this.inFlight -= remaining;
           this.chains.delete(chain);
           // Room for more, and this conversation's next replies may be due now.
-          if (this.running) this.kick();
+          this.kickSoon();
         });
       this.chains.add(chain);
       return chain;
@@ -176,19 +201,21 @@ export class DeliveryWorker {
 
   private async loop(): Promise<void> {
     while (this.running) {
+      let leased = 0;
       try {
         this.kicked = false;
         const room = this.policy.batchSize - this.inFlight;
-        // Chains run on their own: leasing again does not wait for a slow send to finish.
         if (room > 0) {
           const items = await this.lease(room);
-          if (items.length > 0) this.dispatch(items);
+          leased = items.length;
+          // Chains run on their own: the next round does not wait for a slow send to finish.
+          if (leased > 0) await this.untilSettledOr(Promise.all(this.dispatch(items)), this.policy.roundWaitMs);
         }
       } catch (error) {
         this.options.logger.error({ err: error }, 'outbox round failed; retrying shortly');
       }
       if (!this.running) break;
-      if (this.kicked) continue;
+      if (leased > 0 || this.kicked) continue;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         this.timer = setTimeout(resolve, this.policy.pollIntervalMs);
