@@ -37,6 +37,13 @@ export interface ChannelAdapter {
    */
   capabilitiesFor?(to: Recipient): ChannelCapabilities;
   send(to: Recipient, message: OutboundMessage): Promise<{ readonly id: string }>;
+  /**
+   * Invites the citizen to write again after `send` refused because the platform's reply window
+   * is closed (a HubError with `details.reason === REPLY_WINDOW_CLOSED`): WhatsApp Cloud sends a
+   * configured approved template. Only channels that can do this define it; the outbox then holds
+   * the replies until the citizen writes, instead of dead-lettering them. Throws like `send`.
+   */
+  reopen?(to: Recipient): Promise<{ readonly id: string }>;
 }
 
 /** Where adapters hand what they decoded: stores it durably, then schedules the turn. */

@@ -1,3 +1,5 @@
+import { describeNetworkError } from './network-error.js';
+
 /**
  * The one error catalogue of the hub. Every error a caller may act on is a {@link HubError}
  * with a stable `code`; its message says what happened and what to do next.
@@ -64,4 +66,26 @@ export function channelHttpError(channel: string, status: number, detail: string
     `${channel} API answered ${status === 0 ? 'nothing (network error or timeout)' : status}: ${detail}`,
     retryAfterMs === undefined ? { details: { status } } : { details: { status }, retryAfterMs },
   );
+}
+
+/**
+ * `details.reason` of a send the platform refused because its reply window is closed (WhatsApp's
+ * 24-hour customer-service window): the outbox holds the reply, or dead-letters it when the
+ * channel cannot invite the citizen back, instead of retrying.
+ */
+export const REPLY_WINDOW_CLOSED = 'reply-window-closed';
+
+/**
+ * A request to a channel API that got no HTTP answer, with the cause in plain words (connection
+ * refused, timeout, DNS, TLS, bad port, reset) read from the error's `cause` chain. Retryable,
+ * except a port fetch refuses to use (a configuration error that no retry fixes).
+ * `details.transport` holds the kind, `cause` the original error.
+ */
+export function channelNetworkError(channel: string, operation: string, error: unknown): HubError {
+  const network = describeNetworkError(error);
+  const words = network?.text ?? `the request failed: ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`;
+  return new HubError(network?.kind === 'bad-port' ? 'HUB_ERR_CHANNEL_PERMANENT' : 'HUB_ERR_CHANNEL_RETRYABLE', `${channel} API not reached (${operation}): ${words}`, {
+    cause: error,
+    details: { status: 0, transport: network?.kind ?? 'network', ...(network?.code === undefined ? {} : { networkCode: network.code }) },
+  });
 }

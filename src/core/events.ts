@@ -3,15 +3,21 @@
  * emitted only after the data they describe is committed.
  */
 import { EventEmitter } from 'node:events';
+import type { DeliveryFailure } from './delivery-failure.js';
 import type { Conversation, OutboxItem, TranscriptEntry } from './store/types.js';
+
+export type DeliveryOutcome = 'sent' | 'retry' | 'dead' | 'held';
 
 export interface HubEventMap {
   /** A transcript entry was committed (citizen message, bot/agent reply, system event). */
   transcript: [{ readonly conversationId: string; readonly entry: TranscriptEntry }];
   /** A conversation changed (mode, language, urgent…). */
   conversation: [{ readonly conversation: Conversation }];
-  /** An outbox item was delivered, retried or dead-lettered. */
-  delivery: [{ readonly item: OutboxItem; readonly outcome: 'sent' | 'retry' | 'dead' }];
+  /**
+   * An outbox item was delivered, will be retried, was dead-lettered, or is held until the
+   * citizen writes again (reply window closed). `failure` says why, for every outcome but `sent`.
+   */
+  delivery: [{ readonly item: OutboxItem; readonly outcome: DeliveryOutcome; readonly failure?: DeliveryFailure }];
   /** Any module-specific event (handoff transitions, publishes); `type` namespaces it. */
   custom: [{ readonly type: string; readonly conversationId?: string; readonly data: Readonly<Record<string, unknown>> }];
 }

@@ -3,10 +3,15 @@
  * recognises while a conversation waits ("¿cuánto falta?", "ya no hace falta").
  */
 import type { Language } from '../core/message.js';
+import type { ReplyWindow } from '../core/reply-window.js';
 
 export interface QueueText {
   queued(p: { queue: string; position: number; waitMinutes: number }): string;
-  outOfHours(p: { queue: string; hours: string; next: string | undefined }): string;
+  /**
+   * Closed queue: the hours, when it opens, and that a message left now is answered then. With
+   * `replyWindow` (WhatsApp's 24 hours) it also says how a late answer reaches the citizen.
+   */
+  outOfHours(p: { queue: string; hours: string; next: string | undefined; replyWindow?: ReplyWindow }): string;
   position(p: { position: number; waitMinutes: number }): string;
   positionUpdate(p: { position: number; waitMinutes: number }): string;
   assigned(): string;
@@ -34,15 +39,48 @@ const minutes = (n: number, lang: Language): string => {
   }
 };
 
+/** How an answer given after the channel's reply window reaches the citizen (the truth, per setup). */
+const REPLY_WINDOW_TEXT: Record<Language, (window: ReplyWindow) => string> = {
+  es: ({ hours, reopenBy }) =>
+    ` Por WhatsApp solo podemos escribirte durante las ${hours} horas siguientes a tu último mensaje.` +
+    (reopenBy === 'template'
+      ? ' Si la respuesta llega más tarde, primero te enviaremos un aviso para retomar la conversación: contéstalo y recibirás la respuesta.'
+      : ' Si para entonces no te hemos respondido, vuelve a escribirnos por aquí y te contestaremos.'),
+  ca: ({ hours, reopenBy }) =>
+    ` Per WhatsApp només et podem escriure durant les ${hours} hores següents al teu últim missatge.` +
+    (reopenBy === 'template'
+      ? ' Si la resposta arriba més tard, primer t’enviarem un avís per reprendre la conversa: respon-lo i rebràs la resposta.'
+      : ' Si per aleshores no t’hem respost, torna’ns a escriure per aquí i et contestarem.'),
+  gl: ({ hours, reopenBy }) =>
+    ` Por WhatsApp só podemos escribirche durante as ${hours} horas seguintes á túa última mensaxe.` +
+    (reopenBy === 'template'
+      ? ' Se a resposta chega máis tarde, primeiro enviarémosche un aviso para retomar a conversa: contéstao e recibirás a resposta.'
+      : ' Se para entón non che respondemos, volve escribirnos por aquí e contestarémosche.'),
+  eu: ({ hours, reopenBy }) =>
+    ` WhatsApp bidez zure azken mezutik ${hours} orduko epean bakarrik idatz diezazukegu.` +
+    (reopenBy === 'template'
+      ? ' Erantzuna beranduago iristen bada, lehenik abisu bat bidaliko dizugu elkarrizketari berriro ekiteko: erantzun iezaiozu eta erantzuna jasoko duzu.'
+      : ' Ordurako erantzun ez badizugu, idatzi iezaguzu berriro hemen eta erantzungo dizugu.'),
+  en: ({ hours, reopenBy }) =>
+    ` On WhatsApp we can only write to you within ${hours} hours of your last message.` +
+    (reopenBy === 'template'
+      ? ' If the answer comes later, we will first send you a notice to resume the conversation: reply to it and you will get the answer.'
+      : ' If we have not answered by then, write to us here again and we will reply.'),
+};
+
+const windowText = (language: Language, window: ReplyWindow | undefined): string => (window === undefined ? '' : REPLY_WINDOW_TEXT[language](window));
+
 export const QUEUE_TEXT: Record<Language, QueueText> = {
   es: {
     queued: ({ queue, position, waitMinutes }) =>
       `Te paso con una persona del equipo de ${queue}. Estás en la posición ${position} de la cola; espera estimada: unos ${minutes(waitMinutes, 'es')}. ` +
       'Mientras esperas, escribe «¿cuánto falta?» para saber tu turno o «ya no hace falta» para cancelar.',
-    outOfHours: ({ queue, hours, next }) =>
+    outOfHours: ({ queue, hours, next, replyWindow }) =>
       `Ahora mismo el equipo de ${queue} no está atendiendo. Horario: ${hours}.` +
       (next === undefined ? '' : ` Volvemos ${next}.`) +
-      ' Puedes dejar tu mensaje aquí y lo atenderá el próximo turno. Si ya no hace falta, escribe «cancelar».',
+      ' Puedes dejar tu mensaje aquí y lo atenderá el próximo turno.' +
+      windowText('es', replyWindow) +
+      ' Si ya no hace falta, escribe «cancelar».',
     position: ({ position, waitMinutes }) =>
       position <= 1
         ? `Eres el siguiente en la cola; espera estimada: unos ${minutes(waitMinutes, 'es')}.`
@@ -61,10 +99,12 @@ export const QUEUE_TEXT: Record<Language, QueueText> = {
     queued: ({ queue, position, waitMinutes }) =>
       `Et passo amb una persona de l'equip de ${queue}. Ets a la posició ${position} de la cua; espera estimada: uns ${minutes(waitMinutes, 'ca')}. ` +
       'Mentre esperes, escriu «quant falta?» per saber el teu torn o «ja no cal» per cancel·lar.',
-    outOfHours: ({ queue, hours, next }) =>
+    outOfHours: ({ queue, hours, next, replyWindow }) =>
       `Ara mateix l'equip de ${queue} no atén. Horari: ${hours}.` +
       (next === undefined ? '' : ` Tornem ${next}.`) +
-      ' Pots deixar el teu missatge aquí i l’atendrà el torn següent. Si ja no cal, escriu «cancel·lar».',
+      ' Pots deixar el teu missatge aquí i l’atendrà el torn següent.' +
+      windowText('ca', replyWindow) +
+      ' Si ja no cal, escriu «cancel·lar».',
     position: ({ position, waitMinutes }) =>
       position <= 1
         ? `Ets el següent de la cua; espera estimada: uns ${minutes(waitMinutes, 'ca')}.`
@@ -83,10 +123,12 @@ export const QUEUE_TEXT: Record<Language, QueueText> = {
     queued: ({ queue, position, waitMinutes }) =>
       `Pásote cunha persoa do equipo de ${queue}. Estás na posición ${position} da cola; espera estimada: uns ${minutes(waitMinutes, 'gl')}. ` +
       'Mentres agardas, escribe «canto falta?» para saber a túa quenda ou «xa non fai falta» para cancelar.',
-    outOfHours: ({ queue, hours, next }) =>
+    outOfHours: ({ queue, hours, next, replyWindow }) =>
       `Agora mesmo o equipo de ${queue} non está a atender. Horario: ${hours}.` +
       (next === undefined ? '' : ` Volvemos ${next}.`) +
-      ' Podes deixar aquí a túa mensaxe e atenderaa a seguinte quenda. Se xa non fai falta, escribe «cancelar».',
+      ' Podes deixar aquí a túa mensaxe e atenderaa a seguinte quenda.' +
+      windowText('gl', replyWindow) +
+      ' Se xa non fai falta, escribe «cancelar».',
     position: ({ position, waitMinutes }) =>
       position <= 1
         ? `Es o seguinte na cola; espera estimada: uns ${minutes(waitMinutes, 'gl')}.`
@@ -105,10 +147,12 @@ export const QUEUE_TEXT: Record<Language, QueueText> = {
     queued: ({ queue, position, waitMinutes }) =>
       `${queue} taldeko pertsona batekin jarriko zaitut harremanetan. Ilaran ${position}. postuan zaude; gutxi gorabeherako itxaronaldia: ${minutes(waitMinutes, 'eu')}. ` +
       'Itxaroten duzun bitartean, idatzi «zenbat falta da?» zure txanda jakiteko edo «ez da beharrezkoa» bertan behera uzteko.',
-    outOfHours: ({ queue, hours, next }) =>
+    outOfHours: ({ queue, hours, next, replyWindow }) =>
       `Une honetan ${queue} taldea ez dago arreta ematen. Ordutegia: ${hours}.` +
       (next === undefined ? '' : ` Berriro: ${next}.`) +
-      ' Zure mezua hemen utz dezakezu eta hurrengo txandak erantzungo dio. Jada behar ez baduzu, idatzi «utzi».',
+      ' Zure mezua hemen utz dezakezu eta hurrengo txandak erantzungo dio.' +
+      windowText('eu', replyWindow) +
+      ' Jada behar ez baduzu, idatzi «utzi».',
     position: ({ position, waitMinutes }) =>
       position <= 1
         ? `Hurrengoa zara ilaran; gutxi gorabeherako itxaronaldia: ${minutes(waitMinutes, 'eu')}.`
@@ -127,10 +171,12 @@ export const QUEUE_TEXT: Record<Language, QueueText> = {
     queued: ({ queue, position, waitMinutes }) =>
       `I'm passing you to a person from the ${queue} team. You are number ${position} in the queue; estimated wait: about ${minutes(waitMinutes, 'en')}. ` +
       'While you wait, write "how long?" to check your place or "cancel" to stop waiting.',
-    outOfHours: ({ queue, hours, next }) =>
+    outOfHours: ({ queue, hours, next, replyWindow }) =>
       `The ${queue} team is not attending right now. Opening hours: ${hours}.` +
       (next === undefined ? '' : ` We are back ${next}.`) +
-      ' You can leave your message here and the next shift will answer it. If you no longer need it, write "cancel".',
+      ' You can leave your message here and the next shift will answer it.' +
+      windowText('en', replyWindow) +
+      ' If you no longer need it, write "cancel".',
     position: ({ position, waitMinutes }) =>
       position <= 1
         ? `You are next in the queue; estimated wait: about ${minutes(waitMinutes, 'en')}.`

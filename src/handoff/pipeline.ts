@@ -11,6 +11,7 @@
 import type { HandoffPort } from '../core/handoff-port.js';
 import type { Language } from '../core/message.js';
 import type { HandoffRequest, Middleware, TurnContext } from '../core/pipeline.js';
+import { replyWindowOf, type ReplyWindow } from '../core/reply-window.js';
 import type { Conversation } from '../core/store/types.js';
 import { describeHours, formatWhen, isOpen, nextOpening } from './business-hours.js';
 import { queueById } from './config.js';
@@ -56,8 +57,11 @@ export function createHandoffPipeline(queue: HandoffQueue, logger: HandoffLogger
     ctx.replies.push({ message: { kind: 'text', text }, author: 'bot', intent: null, score: null, language, data: { handoff: true, ...data } });
   };
 
-  /** Decides queue, priority, hours, place and wait for a request, and the citizen's message. */
-  async function plan(request: HandoffRequest, text: string | undefined, language: Language, now: Date): Promise<EscalationPlan> {
+  /**
+   * Decides queue, priority, hours, place and wait for a request, and the citizen's message
+   * (which, on a channel with a reply window, says how a late answer reaches them).
+   */
+  async function plan(request: HandoffRequest, text: string | undefined, language: Language, now: Date, replyWindow?: ReplyWindow): Promise<EscalationPlan> {
     const queueId = resolveQueue(config, request);
     const queueConfig = queueById(config, queueId);
     const priority = resolvePriority(config, request, text);
@@ -75,6 +79,7 @@ export function createHandoffPipeline(queue: HandoffQueue, logger: HandoffLogger
           queue: queueConfig.name,
           hours: describeHours(queueConfig.businessHours, language),
           next: next === undefined ? undefined : formatWhen(next, language, config.timezone),
+          ...(replyWindow === undefined ? {} : { replyWindow }),
         }),
       };
     }
@@ -133,7 +138,7 @@ export function createHandoffPipeline(queue: HandoffQueue, logger: HandoffLogger
     // Already with the queue: the after-turn hook raises the priority if this one is more urgent.
     if (ctx.conversation.mode === 'queued' || ctx.conversation.mode === 'agent') return;
     const language = ctx.language ?? ctx.conversation.language ?? 'es';
-    const decided = await plan(request, ctx.inbound.text, language, ctx.now);
+    const decided = await plan(request, ctx.inbound.text, language, ctx.now, replyWindowOf(ctx.inbound.replyContext));
     say(ctx, decided.text, language, { event: decided.outOfHours ? 'out-of-hours' : 'queued', position: decided.position });
     ctx.events.push({
       author: 'system',
@@ -197,7 +202,7 @@ export function createHandoffPipeline(queue: HandoffQueue, logger: HandoffLogger
         }
       } else {
         // The escalate step did not run (a step before it ended the turn): do its work now.
-        const decided = await plan(request, ctx.inbound.text, language, ctx.now);
+        const decided = await plan(request, ctx.inbound.text, language, ctx.now, replyWindowOf(ctx.inbound.replyContext));
         await queue.setMode(conversationId, 'queued', ['bot', 'closed', 'queued', 'agent']);
         await queue.notifyCitizen(conversationId, { kind: 'text', text: decided.text }, language, { event: decided.outOfHours ? 'out-of-hours' : 'queued' });
         await queue.enqueue({ conversationId, queueId: decided.queueId, priority: decided.priority, reason: request.reason, intent: request.intent ?? null, language, outOfHours: decided.outOfHours });

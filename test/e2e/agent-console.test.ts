@@ -103,6 +103,47 @@ describe.skipIf(!hasChromium)('agent console in a browser', () => {
     expect(dialogs).toEqual([]);
   });
 
+  it('shows an undelivered reply with the reason in plain words and «Reintentar», which sends it again', async () => {
+    const agent = await (await browser.newContext({ locale: 'es-ES' })).newPage();
+    await agent.goto(`${base}/agent`);
+    await agent.getByLabel('Usuario').fill('ana');
+    await agent.getByLabel('Contraseña').fill('contraseña-de-prueba');
+    await agent.getByRole('button', { name: 'Entrar' }).click();
+    await agent.getByText('Ana Pérez (agent)').waitFor();
+    const citizen = await (await browser.newContext({ locale: 'es-ES' })).newPage();
+    await citizen.goto(`${base}/`);
+    await citizen.getByLabel('Escribe tu mensaje').fill('quiero hablar con una persona, por favor');
+    await citizen.getByLabel('Escribe tu mensaje').press('Enter');
+    const item = agent.getByRole('navigation', { name: 'Conversaciones' }).getByRole('button', { name: /Trámites/ }).first();
+    await item.waitFor();
+    await item.click();
+    await agent.getByRole('button', { name: 'Atender esta conversación' }).click();
+    await agent.getByLabel(/Mensaje para la persona/).fill('Te mando el enlace del trámite.');
+    await agent.getByLabel(/Mensaje para la persona/).press('Control+Enter');
+    await citizen.getByRole('log').getByText('Te mando el enlace del trámite.').waitFor();
+    await agent.getByRole('log').getByText('Enviado').last().waitFor();
+
+    // The platform refused it for good: recorded and announced as the delivery worker does (the
+    // web chat itself never refuses), and the console updates live.
+    const sent = (await hub.store.listOutbox('sent', 100)).find((entry) => entry.message.kind === 'text' && entry.message.text === 'Te mando el enlace del trámite.');
+    if (sent === undefined) throw new Error('the reply was not recorded as sent');
+    const detail = 'webchat API answered 403: Forbidden: bot was blocked by the user';
+    const failure = { kind: 'http' as const, status: 403, detail };
+    await hub.store.markOutboxDead(sent.id, detail, failure);
+    hub.events.emit('delivery', { item: sent, outcome: 'dead', failure });
+    await agent.getByRole('log').getByText(/No entregado/).waitFor();
+    await agent.getByRole('log').getByText(/el chat web rechazó el mensaje \(error 403\)\./).waitFor();
+    await agent.getByRole('navigation', { name: 'Conversaciones' }).getByText('1 mensaje sin entregar').waitFor();
+    expect(await axeSeriousOrCritical(agent)).toEqual([]);
+
+    await agent.getByRole('button', { name: 'Reintentar el envío de este mensaje' }).click();
+    await agent.getByRole('status').getByText('Se reintenta el envío.').waitFor();
+    await expect.poll(() => citizen.getByRole('log').getByText('Te mando el enlace del trámite.').count(), { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => agent.getByRole('log').getByText(/No entregado/).count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => agent.getByRole('button', { name: 'Reintentar el envío de este mensaje' }).count()).toBe(0);
+    // Two browsers and a hub on a shared two-core machine: more than the default 30 s.
+  }, 120_000);
+
   it('is usable from the keyboard alone', async () => {
     const page = await (await browser.newContext({ locale: 'es-ES' })).newPage();
     await page.goto(`${base}/agent`);

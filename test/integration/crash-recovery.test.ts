@@ -43,3 +43,26 @@ describe('a process killed mid-turn (SIGKILL) loses nothing and answers nothing 
     });
   }
 });
+
+describe('a process killed mid-delivery (SIGKILL) re-sends nothing the platform accepted', () => {
+  let dir = '';
+  afterEach(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("killed while B's send hangs, after the platform accepted A's reply: A is not sent again", () => {
+    dir = mkdtempSync(join(tmpdir(), 'ventanilla-crash-'));
+    const db = join(dir, 'hub.db');
+    const sink = join(dir, 'sink.jsonl');
+    const crashed = run({ CRASH_DB: db, CRASH_SINK: sink, CRASH_AT: 'while-b-hangs', CRASH_MESSAGES: 'a=hola A|b=hola B' });
+    expect(crashed.signal).toBe('SIGKILL');
+    expect(replies(sink)).toEqual([{ to: 'webchat:a', text: '¡Hola! ¿En qué puedo ayudarte? (hola A)' }]);
+    const restarted = run({ CRASH_DB: db, CRASH_SINK: sink, CRASH_AT: 'none', CRASH_MESSAGES: '' });
+    expect(restarted.status).toBe(0);
+    expect(replies(sink)).toEqual([
+      { to: 'webchat:a', text: '¡Hola! ¿En qué puedo ayudarte? (hola A)' },
+      { to: 'webchat:b', text: '¡Hola! ¿En qué puedo ayudarte? (hola B)' },
+    ]);
+    // Two child processes of a whole hub each: generous on a loaded two-core machine.
+  }, 120_000);
+});

@@ -5,10 +5,10 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type Hub } from '../../src/app.js';
-import { createWhatsAppCloudChannel, type WhatsAppCloudConfig } from '../../src/bots/whatsapp/index.js';
+import { createWhatsAppCloudChannel } from '../../src/bots/whatsapp/index.js';
 import { startFakeGraphApi, type FakeGraphApi } from '../helpers/fake-graph-api.js';
 import { testConfig } from '../helpers/test-config.js';
-import { scriptedIntents, waitFor, whatsappFixture } from '../unit/bots/whatsapp/fakes.js';
+import { cloudTestConfig, scriptedIntents, waitFor, whatsappFixture } from '../unit/bots/whatsapp/fakes.js';
 
 let graph: FakeGraphApi;
 let hub: Hub | undefined;
@@ -25,13 +25,7 @@ afterEach(async () => {
 });
 
 async function startHub(): Promise<Hub> {
-  const config: WhatsAppCloudConfig = {
-    token: 'test-token',
-    appSecret: 'test-app-secret',
-    verifyToken: 'verify-me',
-    phoneNumberId: '200000000000002',
-    graphBaseUrl: graph.baseUrl,
-  };
+  const config = cloudTestConfig(graph.baseUrl);
   hub = await buildApp({
     config: testConfig(),
     intents: scriptedIntents(),

@@ -16,7 +16,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
 import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
-import { channelHttpError, HubError } from '../../core/errors.js';
+import { channelHttpError, channelNetworkError, HubError } from '../../core/errors.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
 import { BOTFRAMEWORK_ANONYMOUS_WARNING, type BotFrameworkConfig } from './config.js';
 
@@ -179,6 +179,8 @@ export function botFrameworkSendError(error: unknown): HubError {
   const retryAfterHeader = isRecord(error) && isRecord(error.response) && isRecord(error.response.headers) ? error.response.headers : undefined;
   const getHeader = retryAfterHeader?.get;
   const retryAfter = typeof getHeader === 'function' ? Number((getHeader as (name: string) => unknown).call(retryAfterHeader, 'retry-after')) : Number.NaN;
+  // No HTTP answer: say why (refused, timeout, DNS, TLS) from the error's cause chain.
+  if (status === 0) return channelNetworkError('Bot Framework connector', 'send', error);
   const message = error instanceof Error ? error.message : String(error);
   const hubError = channelHttpError('Bot Framework connector', status, message, Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
   return new HubError(hubError.code, hubError.message, {

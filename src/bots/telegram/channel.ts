@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
 import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
-import { HubError, channelHttpError, isHubError } from '../../core/errors.js';
+import { HubError, channelHttpError, channelNetworkError, isHubError } from '../../core/errors.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
 import type { TelegramConfig } from './config.js';
 import { decodeTelegramUpdate, isGroupUpdate, parseTelegramUpdate, type TelegramBotIdentity } from './decode.js';
@@ -48,15 +48,15 @@ function secretMatches(expected: Buffer, received: string | string[] | undefined
   return timingSafeEqual(given, expected);
 }
 
-/** Maps a Bot API failure to the outbox policy (429/5xx/network → retryable; others permanent). */
+/** Maps a Bot API failure to the outbox policy (429/5xx/network → retryable; others permanent), the cause in plain words. */
 export function telegramSendError(error: unknown, method: string): HubError {
   if (isHubError(error)) return error;
   if (error instanceof TelegramError) {
     const retryAfter = error.parameters?.retry_after;
     return channelHttpError('telegram', error.code, `${method}: ${error.description}`, retryAfter === undefined ? undefined : retryAfter * 1000);
   }
-  const detail = error instanceof Error ? `${method}: ${error.name} ${error.message}` : `${method}: unknown error`;
-  return channelHttpError('telegram', 0, detail);
+  // No HTTP answer: say why (refused, timeout, DNS, TLS) instead of node-fetch's bare message.
+  return channelNetworkError('telegram', method, error);
 }
 
 function chatIdOf(to: Recipient): string {

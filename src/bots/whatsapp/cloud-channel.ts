@@ -5,12 +5,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
 import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
-import { HubError, isHubError } from '../../core/errors.js';
-import type { OutboundMessage, Recipient } from '../../core/message.js';
+import { HubError, isHubError, REPLY_WINDOW_CLOSED } from '../../core/errors.js';
+import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
 import type { WhatsAppCloudConfig } from './cloud-config.js';
-import { buildGraphPayload, postGraphMessage } from './cloud-send.js';
+import { buildGraphPayload, buildTemplatePayload, postGraphMessage } from './cloud-send.js';
 import { decodeWhatsAppWebhook, verifyWhatsAppSignature } from './cloud-webhook.js';
-import { WHATSAPP_WINDOW_CLOSED_REASON, whatsappWindowOpen } from './window.js';
+import { replyWindowContext } from '../../core/reply-window.js';
+import { WHATSAPP_WINDOW_CLOSED_REASON, WHATSAPP_WINDOW_MS, whatsappWindowOpen } from './window.js';
 
 /** What the Cloud API can show: up to 10 choices (3 as buttons, 10 as a list), 4,096 characters. */
 export const WHATSAPP_CLOUD_CAPABILITIES: ChannelCapabilities = {
@@ -43,10 +44,13 @@ function sendError(reply: FastifyReply, error: HubError): FastifyReply {
  * go to `deps.recordDeliveryStatus` (unknown message ids are ignored).
  *
  * Inbound: conversationKey `whatsapp:<wa_id>`; replyContext `{ transport: 'cloud', phoneNumberId,
- * lastInboundAt }` (ISO time of the citizen's latest message, for the 24-hour window).
+ * lastInboundAt, replyWindowHours: '24', reopenBy }` (ISO time of the citizen's latest message,
+ * for the 24-hour window; the reply window as `core/reply-window.ts` declares it).
  *
- * `adapter.send` refuses (permanent `HUB_ERR_CHANNEL_PERMANENT`) when the recipient's
- * `replyContext.lastInboundAt` is missing or older than 24 h.
+ * `adapter.send` refuses (permanent `HUB_ERR_CHANNEL_PERMANENT`, `details.reason`
+ * {@link REPLY_WINDOW_CLOSED}) when the recipient's `replyContext.lastInboundAt` is missing or
+ * older than 24 h. With `config.reopenTemplate`, `adapter.reopen` sends that approved template
+ * (allowed outside the window), so the outbox can hold the replies until the citizen answers.
  */
 export function createWhatsAppCloudChannel(
   config: WhatsAppCloudConfig,
@@ -58,6 +62,10 @@ export function createWhatsAppCloudChannel(
   const timeoutMs = options.timeoutMs ?? 15_000;
   const log = deps.logger;
 
+  const messagesUrl = (to: Recipient): string => `${config.graphBaseUrl}/${encodeURIComponent(to.replyContext?.phoneNumberId ?? config.phoneNumberId)}/messages`;
+  const template = config.reopenTemplate;
+  const windowContext = replyWindowContext({ hours: WHATSAPP_WINDOW_MS / 3_600_000, reopenBy: template === undefined ? 'citizen' : 'template' });
+
   const adapter: ChannelAdapter = {
     channel: 'whatsapp',
     capabilities: WHATSAPP_CLOUD_CAPABILITIES,
@@ -66,14 +74,22 @@ export function createWhatsAppCloudChannel(
       const lastInboundAt = lastInbound === undefined ? null : new Date(lastInbound);
       if (!whatsappWindowOpen(lastInboundAt, now())) {
         throw new HubError('HUB_ERR_CHANNEL_PERMANENT', `WhatsApp message not sent: ${WHATSAPP_WINDOW_CLOSED_REASON}`, {
-          details: { reason: 'whatsapp-window-closed', lastInboundAt: lastInbound ?? null },
+          details: { reason: REPLY_WINDOW_CLOSED, lastInboundAt: lastInbound ?? null },
         });
       }
-      const phoneNumberId = to.replyContext?.phoneNumberId ?? config.phoneNumberId;
-      const url = `${config.graphBaseUrl}/${encodeURIComponent(phoneNumberId)}/messages`;
-      return postGraphMessage(url, config.token, buildGraphPayload(to.participant.id, message, { listButtonLabel }), timeoutMs);
+      return postGraphMessage(messagesUrl(to), config.token, buildGraphPayload(to.participant.id, message, { listButtonLabel }), timeoutMs);
     },
+    ...(template === undefined
+      ? {}
+      : {
+          async reopen(to: Recipient) {
+            return postGraphMessage(messagesUrl(to), config.token, buildTemplatePayload(to.participant.id, template), timeoutMs);
+          },
+        }),
   };
+
+  /** Tells the steps after the adapter how a late answer can reach this citizen. */
+  const withWindow = (message: InboundMessage): InboundMessage => ({ ...message, replyContext: { ...message.replyContext, ...windowContext } });
 
   async function plugin(app: FastifyInstance): Promise<void> {
     // The signature covers the exact bytes Meta sent: keep them instead of parsed JSON. Scoped to
@@ -115,7 +131,7 @@ export function createWhatsAppCloudChannel(
         throw error;
       }
       // In order: turns of one conversation must be stored in the order the citizen wrote them.
-      for (const message of decoded.messages) {
+      for (const message of decoded.messages.map(withWindow)) {
         const { duplicate } = await deps.sink.accept(message);
         log.debug({ channel: 'whatsapp', messageId: message.id, kind: message.kind, duplicate }, 'whatsapp message accepted');
       }

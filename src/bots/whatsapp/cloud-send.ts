@@ -2,8 +2,9 @@
  * Turning outbound messages into Graph API `/{phone-number-id}/messages` requests.
  * https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
  */
-import { channelHttpError, HubError } from '../../core/errors.js';
+import { channelHttpError, channelNetworkError, HubError, REPLY_WINDOW_CLOSED } from '../../core/errors.js';
 import type { Choice, OutboundMessage } from '../../core/message.js';
+import type { WhatsAppTemplateRef } from './cloud-config.js';
 import { WHATSAPP_WINDOW_CLOSED_REASON } from './window.js';
 
 /** Limits of the Cloud API's message objects. */
@@ -92,6 +93,20 @@ export function buildGraphPayload(to: string, message: OutboundMessage, options:
   return { ...envelope, type: 'text', text: { body: numberedChoicesText(text, choices), preview_url: false } };
 }
 
+/**
+ * The body of a template message (no variables: the invitation's text is the approved one).
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates
+ */
+export function buildTemplatePayload(to: string, template: WhatsAppTemplateRef): GraphPayload {
+  return {
+    messaging_product: 'whatsapp',
+    recipient_type: 'individual',
+    to,
+    type: 'template',
+    template: { name: template.name, language: { code: template.language } },
+  };
+}
+
 /** Meta error codes that mean "slow down" even when the HTTP status is 400. */
 const THROTTLE_CODES = new Set([4, 80007, 130429, 131048, 131056]);
 /** Meta's "re-engagement message": sent outside the 24-hour window. */
@@ -108,8 +123,9 @@ export function parseRetryAfter(header: string | null, now: Date = new Date()): 
 
 /**
  * POSTs one payload and returns the `wamid`. Throws a retryable HubError on 429/5xx, network
- * errors and Meta's throttling codes (with `retryAfterMs` from `Retry-After`), a permanent one
- * otherwise — with the window reason for error 131047.
+ * errors (the cause in plain words: refused, timeout, DNS, TLS) and Meta's throttling codes (with
+ * `retryAfterMs` from `Retry-After`), a permanent one otherwise — with `details.reason`
+ * {@link REPLY_WINDOW_CLOSED} for error 131047 (outside the 24-hour window).
  */
 export async function postGraphMessage(
   url: string,
@@ -126,8 +142,7 @@ export async function postGraphMessage(
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (cause) {
-    const error = channelHttpError('WhatsApp Graph', 0, cause instanceof Error ? cause.message : String(cause));
-    throw new HubError(error.code, error.message, { cause, details: { status: 0 } });
+    throw channelNetworkError('WhatsApp Graph', 'POST /messages', cause);
   }
   const text = await response.text();
   let body: Record<string, unknown> = {};
@@ -144,16 +159,20 @@ export async function postGraphMessage(
     const detail = `${typeof error.message === 'string' ? error.message : response.statusText}${code === undefined ? '' : ` (code ${code})`}`;
     if (code === WINDOW_CLOSED_CODE) {
       throw new HubError('HUB_ERR_CHANNEL_PERMANENT', `WhatsApp refused the message: ${WHATSAPP_WINDOW_CLOSED_REASON}`, {
-        details: { status: response.status, code },
+        details: { status: response.status, code, reason: REPLY_WINDOW_CLOSED },
       });
     }
     if (code !== undefined && THROTTLE_CODES.has(code) && response.status < 500 && response.status !== 429) {
       throw new HubError('HUB_ERR_CHANNEL_RETRYABLE', `WhatsApp Graph API is throttling: ${detail}`, {
-        details: { status: response.status, code },
+        details: { status: response.status, code, throttled: true },
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       });
     }
-    throw channelHttpError('WhatsApp Graph', response.status, detail, retryAfterMs);
+    const refused = channelHttpError('WhatsApp Graph', response.status, detail, retryAfterMs);
+    throw new HubError(refused.code, refused.message, {
+      details: { status: response.status, ...(code === undefined ? {} : { code }) },
+      ...(refused.retryAfterMs === undefined ? {} : { retryAfterMs: refused.retryAfterMs }),
+    });
   }
   const messages = Array.isArray(body.messages) ? (body.messages as unknown[]) : [];
   const first = messages[0];

@@ -20,6 +20,8 @@ export function combineWhatsAppTransports(cloud: ChannelModule | undefined, web:
     send(to, message) {
       return (to.replyContext?.transport === 'web' ? web : cloud).adapter.send(to, message);
     },
+    // Only the Cloud API has a reply window to reopen: whatsapp-web.js never refuses for it.
+    ...(cloud.adapter.reopen === undefined ? {} : { reopen: cloud.adapter.reopen.bind(cloud.adapter) }),
   };
   const routes = cloud.routes ?? web.routes;
   return {

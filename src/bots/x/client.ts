@@ -6,7 +6,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ApiRequestError, ApiResponseError, TwitterApi, type ITwitterApiClientPlugin } from 'twitter-api-v2';
-import { channelHttpError, isHubError, type HubError } from '../../core/errors.js';
+import { channelHttpError, channelNetworkError, isHubError, type HubError } from '../../core/errors.js';
 import type { XConfig } from './config.js';
 
 const X_ORIGINS = ['https://api.x.com', 'https://api.twitter.com', 'https://upload.x.com', 'https://upload.twitter.com'];
@@ -44,6 +44,15 @@ export function xApiError(error: unknown, operation: string, now: () => number =
     const detail = error.data.detail ?? error.data.title ?? error.message;
     return channelHttpError('x', error.code, `${operation}: ${String(detail)}`, retryAfterMs);
   }
-  if (error instanceof ApiRequestError) return channelHttpError('x', 0, `${operation}: ${error.requestError.message}`);
-  return channelHttpError('x', 0, `${operation}: ${error instanceof Error ? error.message : 'unknown error'}`);
+  if (error instanceof ApiRequestError) return channelNetworkError('x', operation, requestCause(error) ?? error);
+  return channelNetworkError('x', operation, error);
+}
+
+/**
+ * The network error behind an ApiRequestError. twitter-api-v2 1.x stores it as `error` while its
+ * `requestError` getter reads `requestError`, so the getter is undefined: read both.
+ */
+function requestCause(error: ApiRequestError): unknown {
+  const options = (error as unknown as { readonly _options?: { readonly error?: unknown; readonly requestError?: unknown } })._options;
+  return (error.requestError as unknown) ?? options?.requestError ?? options?.error;
 }

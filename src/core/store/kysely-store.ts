@@ -3,7 +3,8 @@
  * row locking (PostgreSQL `FOR UPDATE SKIP LOCKED`, advisory locks) and connection setup.
  */
 import { randomUUID } from 'node:crypto';
-import { Migrator, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { Migrator, sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
+import { parseDeliveryFailure, type DeliveryFailure } from '../delivery-failure.js';
 import { HubError } from '../errors.js';
 import { isLanguage, type ChannelId, type InboundMessage, type OutboundMessage, type Recipient } from '../message.js';
 import { KeyedMutex } from '../keyed-mutex.js';
@@ -89,6 +90,8 @@ function toOutboxItem(row: Selectable<OutboxTable>): OutboxItem {
     deliveryStatus: row.delivery_status,
     createdAt: new Date(row.created_at),
     sentAt: row.sent_at === null ? null : new Date(row.sent_at),
+    partsSent: Number(row.parts_sent),
+    failure: parseDeliveryFailure(row.failure),
   };
 }
 
@@ -108,14 +111,23 @@ function toTranscriptEntry(row: Selectable<TranscriptTable>): TranscriptEntry {
   };
 }
 
-function patchColumns(patch: ConversationPatch, now: string): Partial<ConversationsTable> {
-  const columns: Partial<ConversationsTable> = { updated_at: now };
+function patchColumns(patch: ConversationPatch, now: string): Updateable<ConversationsTable> {
+  const columns: Updateable<ConversationsTable> = { updated_at: now };
   if (patch.mode !== undefined) columns.mode = patch.mode;
   if (patch.language !== undefined) columns.language = patch.language;
   if (patch.urgent !== undefined) columns.urgent = patch.urgent ? 1 : 0;
   if (patch.unreachable !== undefined) columns.unreachable = patch.unreachable ? 1 : 0;
   if (patch.state !== undefined) columns.state = JSON.stringify(patch.state);
   return columns;
+}
+
+/** Where a conversation's replies go, with the given routing data (default: the latest message's). */
+function recipientOf(conversation: Conversation, replyContext: Readonly<Record<string, string>> | null = conversation.replyContext): Recipient {
+  return {
+    participant: conversation.participant,
+    conversationKey: conversation.conversationKey,
+    ...(replyContext === null ? {} : { replyContext }),
+  };
 }
 
 /** Text of an outbound message for the transcript. */
@@ -346,6 +358,7 @@ export class KyselyStore implements Store {
         await trx.updateTable('contacts').set({ display_name: contact.display_name, locale: contact.locale }).where('id', '=', contact.id).execute();
       }
       let conversationRow: Selectable<ConversationsTable>;
+      let heldReplies = false;
       if (known === undefined) {
         conversationRow = {
           id: randomUUID(),
@@ -361,17 +374,22 @@ export class KyselyStore implements Store {
           created_at: now,
           updated_at: now,
           last_inbound_at: now,
+          held_outbox: 0,
         };
         await trx.insertInto('conversations').values(conversationRow).execute();
       } else {
         const { display_name: _name, locale: _locale, ...row } = known;
         // A citizen writing again is reachable again, and the latest routing data wins.
         conversationRow = { ...row, reply_context: replyContext ?? row.reply_context, unreachable: 0, last_inbound_at: now, updated_at: now };
-        await trx
+        // `held_outbox` is read back from the update, not from the read above: a hold committed
+        // in between (another connection) is seen, so its replies are released below.
+        const updated = await trx
           .updateTable('conversations')
           .set({ reply_context: conversationRow.reply_context, unreachable: 0, last_inbound_at: now, updated_at: now })
           .where('id', '=', conversationRow.id)
-          .execute();
+          .returning('held_outbox')
+          .executeTakeFirst();
+        heldReplies = Number(updated?.held_outbox ?? 0) === 1;
       }
       const inboundRow: Selectable<InboundTable> = {
         id: randomUUID(),
@@ -405,6 +423,7 @@ export class KyselyStore implements Store {
         display_name: contact.display_name,
         locale: contact.locale,
       });
+      if (heldReplies) await this.releaseHeld(trx, conversation, now);
       return { inbound: toStoredInbound(inboundRow), conversation, duplicate: false };
     });
   }
@@ -494,12 +513,7 @@ export class KyselyStore implements Store {
     // Routing data only changes on ingest, which the turn's lock orders before us: the turn's copy is current.
     const conversation = known?.id === conversationId ? known : await this.conversationById(db, conversationId);
     if (conversation === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `conversation ${conversationId} does not exist`);
-    const context = replyContext ?? conversation.replyContext;
-    const recipient: Recipient = {
-      participant: conversation.participant,
-      conversationKey: conversation.conversationKey,
-      ...(context === null ? {} : { replyContext: context }),
-    };
+    const recipient = recipientOf(conversation, replyContext ?? conversation.replyContext);
     const items: OutboxItem[] = [];
     const recipientJson = JSON.stringify(recipient);
     for (const reply of replies) {
@@ -553,6 +567,8 @@ export class KyselyStore implements Store {
         deliveryStatus: null,
         createdAt: created,
         sentAt: null,
+        partsSent: 0,
+        failure: null,
       });
     }
     return items;
@@ -667,7 +683,7 @@ export class KyselyStore implements Store {
       for (const item of items) {
         await trx
           .updateTable('outbox')
-          .set({ status: 'sent', channel_message_id: item.channelMessageId, sent_at: item.sentAt.toISOString(), last_error: null })
+          .set({ status: 'sent', channel_message_id: item.channelMessageId, sent_at: item.sentAt.toISOString(), last_error: null, failure: null })
           .where('seq', '=', Number(item.outboxId))
           .execute();
       }
@@ -685,20 +701,89 @@ export class KyselyStore implements Store {
     return this.markOutboxSentMany([{ outboxId, channelMessageId, sentAt }]);
   }
 
-  async markOutboxRetry(outboxId: string, nextAttemptAt: Date, error: string): Promise<void> {
+  async markOutboxPartsSent(outboxId: string, partsSent: number, channelMessageId: string): Promise<void> {
+    await this.write(async (trx) => {
+      await trx.updateTable('outbox').set({ parts_sent: partsSent, channel_message_id: channelMessageId }).where('seq', '=', Number(outboxId)).execute();
+    });
+  }
+
+  async markOutboxRetry(outboxId: string, nextAttemptAt: Date, error: string, failure?: DeliveryFailure): Promise<void> {
     await this.db
       .updateTable('outbox')
-      .set((eb) => ({ status: 'pending', next_attempt_at: nextAttemptAt.toISOString(), last_error: error, attempts: eb('attempts', '+', 1) }))
+      .set((eb) => ({
+        status: 'pending',
+        next_attempt_at: nextAttemptAt.toISOString(),
+        last_error: error,
+        failure: failure === undefined ? null : JSON.stringify(failure),
+        attempts: eb('attempts', '+', 1),
+      }))
       .where('seq', '=', Number(outboxId))
       .execute();
   }
 
-  async markOutboxDead(outboxId: string, error: string): Promise<void> {
+  async markOutboxDead(outboxId: string, error: string, failure?: DeliveryFailure): Promise<void> {
     await this.db
       .updateTable('outbox')
-      .set((eb) => ({ status: 'dead', last_error: error, attempts: eb('attempts', '+', 1) }))
+      .set((eb) => ({ status: 'dead', last_error: error, failure: failure === undefined ? null : JSON.stringify(failure), attempts: eb('attempts', '+', 1) }))
       .where('seq', '=', Number(outboxId))
       .execute();
+  }
+
+  async holdOutbox(outboxId: string, failure: DeliveryFailure, attemptStartedAt: Date): Promise<'held' | 'released'> {
+    return this.write(async (trx) => {
+      const item = await trx.selectFrom('outbox').select('conversation_id').where('seq', '=', Number(outboxId)).executeTakeFirst();
+      if (item === undefined) return 'held';
+      // Locked, so a message being stored for this conversation either commits first (and is
+      // seen here) or waits and then finds the flag this sets.
+      let read = trx.selectFrom('conversations').select(['last_inbound_at']).where('id', '=', item.conversation_id);
+      if (this.dialect === 'postgres') read = read.forUpdate();
+      const row = await read.executeTakeFirst();
+      const now = new Date().toISOString();
+      const wroteSince = row?.last_inbound_at !== null && row?.last_inbound_at !== undefined && row.last_inbound_at > attemptStartedAt.toISOString();
+      const conversation = wroteSince ? await this.conversationById(trx, item.conversation_id) : undefined;
+      if (conversation !== undefined) {
+        // The citizen wrote while this send was failing: the window is open again, send now.
+        await trx
+          .updateTable('outbox')
+          .set((eb) => ({ status: 'pending', next_attempt_at: now, recipient: JSON.stringify(recipientOf(conversation)), last_error: failure.detail, failure: JSON.stringify(failure), attempts: eb('attempts', '+', 1) }))
+          .where('seq', '=', Number(outboxId))
+          .execute();
+        return 'released';
+      }
+      await trx
+        .updateTable('outbox')
+        .set((eb) => ({ status: 'held', last_error: failure.detail, failure: JSON.stringify(failure), attempts: eb('attempts', '+', 1) }))
+        .where('seq', '=', Number(outboxId))
+        .execute();
+      await trx.updateTable('conversations').set({ held_outbox: 1 }).where('id', '=', item.conversation_id).execute();
+      return 'held';
+    });
+  }
+
+  /**
+   * The citizen wrote: the reply window is open again, so held replies go out, in order, through
+   * this message's routing data (their stored routing data is the expired one).
+   */
+  private async releaseHeld(trx: Transaction<Database>, conversation: Conversation, now: string): Promise<void> {
+    await trx
+      .updateTable('outbox')
+      .set({ status: 'pending', next_attempt_at: now, recipient: JSON.stringify(recipientOf(conversation)) })
+      .where('conversation_id', '=', conversation.id)
+      .where('status', '=', 'held')
+      .execute();
+    await trx.updateTable('conversations').set({ held_outbox: 0 }).where('id', '=', conversation.id).execute();
+  }
+
+  async firstHeldOutbox(conversationId: string): Promise<OutboxItem | undefined> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('status', '=', 'held')
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toOutboxItem(row);
   }
 
   /** Puts leased items back without counting an attempt (a sibling failed first). */
@@ -746,14 +831,28 @@ export class KyselyStore implements Store {
     return row === undefined ? undefined : toOutboxItem(row);
   }
 
+  async getOutboxMany(outboxIds: readonly string[]): Promise<OutboxItem[]> {
+    if (outboxIds.length === 0) return [];
+    const rows = await this.db.selectFrom('outbox').selectAll().where('seq', 'in', outboxIds.map(Number)).orderBy('seq').execute();
+    return rows.map(toOutboxItem);
+  }
+
   async retryDeadOutbox(ids?: readonly string[]): Promise<number> {
-    let q = this.db
-      .updateTable('outbox')
-      .set({ status: 'pending', attempts: 0, next_attempt_at: new Date().toISOString() })
-      .where('status', '=', 'dead');
-    if (ids !== undefined) q = q.where('seq', 'in', ids.map(Number));
-    const result = await q.executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    if (ids !== undefined && ids.length === 0) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      const now = new Date().toISOString();
+      // Replies that died outside the reply window go out through the citizen's latest message.
+      let windowClosed = trx.selectFrom('outbox').select(['seq', 'conversation_id']).where('status', '=', 'dead').where('failure', 'like', '%"kind":"window-closed"%');
+      if (ids !== undefined) windowClosed = windowClosed.where('seq', 'in', ids.map(Number));
+      for (const row of await windowClosed.execute()) {
+        const conversation = await this.conversationById(trx, row.conversation_id);
+        if (conversation !== undefined) await trx.updateTable('outbox').set({ recipient: JSON.stringify(recipientOf(conversation)) }).where('seq', '=', row.seq).execute();
+      }
+      let q = trx.updateTable('outbox').set({ status: 'pending', attempts: 0, next_attempt_at: now }).where('status', '=', 'dead');
+      if (ids !== undefined) q = q.where('seq', 'in', ids.map(Number));
+      const result = await q.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    });
   }
 
   async getCursor(name: string): Promise<string | undefined> {

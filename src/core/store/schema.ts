@@ -28,6 +28,8 @@ export interface ConversationsTable {
   created_at: string;
   updated_at: string;
   last_inbound_at: string | null;
+  /** 1 while replies wait in `held` for the citizen to reopen the channel's reply window. */
+  held_outbox: Generated<number>;
 }
 
 export interface InboundTable {
@@ -70,6 +72,10 @@ export interface OutboxTable {
   delivery_status: string | null;
   created_at: string;
   sent_at: string | null;
+  /** Parts of a split reply the platform already accepted (a retry resumes after them). */
+  parts_sent: Generated<number>;
+  /** The last failure as JSON (`DeliveryFailure` in core/delivery-failure.ts), for people to read. */
+  failure: string | null;
 }
 
 export interface CursorsTable {

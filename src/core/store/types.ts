@@ -11,6 +11,7 @@ import type {
   Participant,
   Recipient,
 } from '../message.js';
+import type { DeliveryFailure } from '../delivery-failure.js';
 
 export type TranscriptAuthor = 'citizen' | 'bot' | 'agent' | 'system';
 
@@ -95,7 +96,11 @@ export interface IngestResult {
   readonly duplicate: boolean;
 }
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead';
+/**
+ * `held`: refused because the channel's reply window is closed (WhatsApp 24 h) and waiting for
+ * the citizen to write again, which releases it (`pending`, with the new message's routing data).
+ */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead' | 'held';
 
 export interface OutboxItem {
   readonly id: string;
@@ -112,6 +117,10 @@ export interface OutboxItem {
   readonly deliveryStatus: string | null;
   readonly createdAt: Date;
   readonly sentAt: Date | null;
+  /** Parts of a split reply already accepted by the platform: a retry sends only the rest. */
+  readonly partsSent: number;
+  /** The last failure in a form people can read (kept until the item is sent). */
+  readonly failure: DeliveryFailure | null;
 }
 
 /** A reply produced by a turn (or an agent): goes to the outbox and to the transcript together. */
@@ -200,13 +209,30 @@ export interface Store {
    */
   leaseOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]>;
   markOutboxSent(outboxId: string, channelMessageId: string, sentAt: Date): Promise<void>;
-  markOutboxRetry(outboxId: string, nextAttemptAt: Date, error: string): Promise<void>;
-  markOutboxDead(outboxId: string, error: string): Promise<void>;
+  /** Records that the first `partsSent` parts of a split reply were accepted (durable before the next part is sent). */
+  markOutboxPartsSent(outboxId: string, partsSent: number, channelMessageId: string): Promise<void>;
+  markOutboxRetry(outboxId: string, nextAttemptAt: Date, error: string, failure?: DeliveryFailure): Promise<void>;
+  markOutboxDead(outboxId: string, error: string, failure?: DeliveryFailure): Promise<void>;
+  /**
+   * Holds an item until the citizen writes again (the channel's reply window is closed). The
+   * citizen's next stored message releases every held item of the conversation, in order, with
+   * that message's routing data. When the citizen already wrote after `attemptStartedAt`, the
+   * item is put back to pending with that message's routing data instead (`'released'`).
+   */
+  holdOutbox(outboxId: string, failure: DeliveryFailure, attemptStartedAt: Date): Promise<'held' | 'released'>;
+  /** The oldest reply of the conversation held for the citizen's answer, if any. */
+  firstHeldOutbox(conversationId: string): Promise<OutboxItem | undefined>;
   /** Records a platform delivery status (sent/delivered/read/failed) by the platform's message id. */
   setOutboxDeliveryStatus(channel: ChannelId, channelMessageId: string, status: string): Promise<boolean>;
   listOutbox(status: OutboxStatus, limit: number): Promise<OutboxItem[]>;
   getOutbox(outboxId: string): Promise<OutboxItem | undefined>;
-  /** Moves dead items back to pending (all when `ids` is omitted); returns how many moved. */
+  /** The given items (missing ids are left out), for views that show delivery state. */
+  getOutboxMany(outboxIds: readonly string[]): Promise<OutboxItem[]>;
+  /**
+   * Moves dead items back to pending (all when `ids` is omitted); returns how many moved. An item
+   * that died outside the channel's reply window is retried with the routing data of the
+   * citizen's latest message (the window is open again once they wrote).
+   */
   retryDeadOutbox(ids?: readonly string[]): Promise<number>;
 
   /** Small durable key/value (polling cursors such as X `since_id`). */

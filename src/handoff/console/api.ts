@@ -1,8 +1,9 @@
 /**
  * The agent REST API and live feed, one encapsulated fastify plugin (registered with prefix
  * `/api`): `/auth/*` (login, logout, session) and `/agent/*` (conversations, claim, messages,
- * notes, transfer, close, presence, queues, agents, events). TypeBox schemas on every route,
- * so they appear in the OpenAPI at `/docs` and bad input is a 400 that names the field.
+ * retry of an undelivered reply, notes, transfer, close, presence, queues, agents, events).
+ * TypeBox schemas on every route, so they appear in the OpenAPI at `/docs` and bad input is a 400
+ * that names the field.
  */
 import { transcriptItem, TranscriptItemSchema } from './transcript-view.js';
 import rateLimit from '@fastify/rate-limit';
@@ -67,6 +68,7 @@ const SummarySchema = Type.Object({
   slaBreached: Type.Boolean(),
   satisfaction: Type.Union([Type.Integer(), Type.Null()]),
   risk: Type.Union([Type.String(), Type.Null()], { description: 'Possible-risk line the safety net marked on the conversation (emergencia.112/016/024), or null' }),
+  undelivered: Type.Integer({ description: 'Replies of this conversation that are not delivered: dead-lettered, or held outside the reply window' }),
 });
 type Summary = Static<typeof SummarySchema>;
 
@@ -80,6 +82,10 @@ const DetailSchema = Type.Object({
 });
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' }) });
+const OutboxParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' }),
+  outboxId: Type.String({ minLength: 1, maxLength: 20, pattern: '^[0-9]+$' }),
+});
 
 export const MAX_REPLY_LENGTH = 4000;
 
@@ -91,6 +97,8 @@ export interface ApiDeps {
   readonly config: HandoffConfig;
   readonly logger: HandoffLogger;
   readonly clock: () => Date;
+  /** Wakes the delivery worker (a retried reply is due now). */
+  readonly notifyOutbox?: () => void;
 }
 
 function publicUser(user: User): Static<typeof UserSchema> {
@@ -151,6 +159,14 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
     const agents =
       agentIds.length === 0 ? [] : await queue.db.selectFrom('handoff_users').select(['id', 'display_name']).where('id', 'in', agentIds).execute();
     const agentNames = new Map(agents.map((a) => [a.id, a.display_name]));
+    const undeliveredRows = await queue.db
+      .selectFrom('outbox')
+      .select(['conversation_id', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('conversation_id', 'in', conversationIds)
+      .where('status', 'in', ['dead', 'held'])
+      .groupBy('conversation_id')
+      .execute();
+    const undelivered = new Map(undeliveredRows.map((row) => [row.conversation_id, Number(row.count)]));
     const positions = new Map<string, number>();
     if (withPositions) {
       for (const ticket of tickets) {
@@ -183,6 +199,7 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
         slaBreached: t.slaBreached,
         satisfaction: t.satisfaction,
         risk: conversation === undefined ? null : riskOf(conversation.state),
+        undelivered: undelivered.get(t.conversationId) ?? 0,
       };
     });
   }
@@ -300,8 +317,14 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
           if (!queue.canSee(user, ticket)) throw new HubError('HUB_ERR_FORBIDDEN', 'this conversation belongs to a queue you do not serve');
           const [summary] = await summaries([ticket], true);
           const transcript = await store.getTranscript(request.params.id, { limit: 1000 });
+          const outboxIds = transcript.map((entry) => entry.outboxId).filter((id): id is string => id !== null);
+          const deliveries = new Map((await store.getOutboxMany(outboxIds)).map((item) => [item.id, item]));
           const canned = config.queues.find((q) => q.id === ticket.queueId)?.canned ?? [];
-          return { conversation: summary as Summary, transcript: transcript.map(transcriptItem), canned: [...canned] };
+          return {
+            conversation: summary as Summary,
+            transcript: transcript.map((entry) => transcriptItem(entry, entry.outboxId === null ? undefined : deliveries.get(entry.outboxId), config.timezone)),
+            canned: [...canned],
+          };
         },
       );
 
@@ -329,6 +352,35 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
           const text = requireText(request.body.text, 'text');
           const items = await queue.sendAgentMessage(request.params.id, auth.require(request).user, text);
           return reply.status(202).send({ outboxId: items[0]?.id ?? null });
+        },
+      );
+
+      agent.post(
+        '/conversations/:id/outbox/:outboxId/retry',
+        {
+          schema: {
+            tags: ['agent'],
+            summary: 'Send an undelivered (dead-lettered) reply again; outside the WhatsApp window it goes through the citizen’s latest message',
+            description:
+              'Only the agent who holds the conversation. 404 when the reply is not one of this conversation; 409 (reason `not-failed`) when it is not dead-lettered. ' +
+              'The reply goes back to the outbox with its attempts reset; its delivery state in the conversation shows the outcome.',
+            params: OutboxParams,
+            response: { 202: Type.Object({ outboxId: Type.String(), state: Type.Literal('pending') }), ...errors },
+          },
+        },
+        async (request, reply) => {
+          const user = auth.require(request).user;
+          const ticket = await queue.requireVisibleOpen(request.params.id, user);
+          if (ticket.status === 'queued') throw new HubError('HUB_ERR_CONFLICT', 'claim the conversation before retrying its replies', { details: { reason: 'not-claimed' } });
+          if (ticket.agentId !== user.id) throw new HubError('HUB_ERR_CONFLICT', 'another agent holds this conversation', { details: { reason: 'held' } });
+          const item = await store.getOutbox(request.params.outboxId);
+          if (item === undefined || item.conversationId !== request.params.id) throw new HubError('HUB_ERR_NOT_FOUND', 'this conversation has no such reply');
+          if (item.status !== 'dead' || (await store.retryDeadOutbox([item.id])) === 0) {
+            throw new HubError('HUB_ERR_CONFLICT', `the reply is not undelivered (it is ${item.status})`, { details: { reason: 'not-failed' } });
+          }
+          deps.notifyOutbox?.();
+          await queue.record('delivery_retry', ticket, user.id, { outboxId: item.id });
+          return reply.status(202).send({ outboxId: item.id, state: 'pending' as const });
         },
       );
 
@@ -471,7 +523,7 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
         {
           schema: {
             tags: ['agent'],
-            summary: 'Live feed (Server-Sent Events): `handoff` transitions and `transcript` entries visible to the agent',
+            summary: 'Live feed (Server-Sent Events): `handoff` transitions, `transcript` entries and `delivery` outcomes of replies visible to the agent',
             produces: ['text/event-stream'],
           },
         },

@@ -2,7 +2,10 @@
  * The agents' live feed (Server-Sent Events). It tails `handoff_events` by sequence number, so
  * every instance's consoles see every instance's transitions; a local `handoff.*` hub event only
  * wakes the tail at once (no waiting for the poll). Committed `transcript` hub events of
- * conversations with an open ticket are forwarded too, for the live transcript.
+ * conversations with an open ticket are forwarded too, for the live transcript, and so are
+ * `delivery` outcomes (sent, retry, held, dead) of their replies. A reply that is held or
+ * dead-lettered in a conversation that was passed to a person is also recorded as a handoff
+ * event (`delivery_held`, `delivery_failed`), so consoles of every instance hear of it.
  * Each subscriber receives only what its user may see.
  */
 import { transcriptItem, type TranscriptItem } from './transcript-view.js';
@@ -41,6 +44,10 @@ export class ConsoleFeed {
     if (this.subscribers.size === 0) return;
     void this.forwardTranscript(event.conversationId, event.entry).catch((error: unknown) => this.logger.error({ err: error }, 'handoff feed: transcript forward failed'));
   };
+  private readonly onDelivery = (event: HubEventMap['delivery'][0]): void => {
+    if (this.subscribers.size === 0 && event.outcome !== 'dead' && event.outcome !== 'held') return;
+    void this.forwardDelivery(event).catch((error: unknown) => this.logger.error({ err: error }, 'handoff feed: delivery forward failed'));
+  };
 
   constructor(
     private readonly queue: HandoffQueue,
@@ -55,6 +62,7 @@ export class ConsoleFeed {
     this.lastSeq = await this.queue.lastEventSeq();
     this.events.on('custom', this.onCustom);
     this.events.on('transcript', this.onTranscript);
+    this.events.on('delivery', this.onDelivery);
     this.timer = setInterval(() => {
       if (this.subscribers.size > 0) this.wake();
     }, this.pollMs);
@@ -65,6 +73,7 @@ export class ConsoleFeed {
     this.started = false;
     this.events.off('custom', this.onCustom);
     this.events.off('transcript', this.onTranscript);
+    this.events.off('delivery', this.onDelivery);
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     await this.polling;
@@ -109,6 +118,23 @@ export class ConsoleFeed {
         }
       }
       if (events.length < 500) return;
+    }
+  }
+
+  private async forwardDelivery(event: HubEventMap['delivery'][0]): Promise<void> {
+    const { item, outcome, failure } = event;
+    const problem = outcome === 'dead' || outcome === 'held';
+    // A failure is worth recording even after the close; progress only matters while a person is on it.
+    const ticket = problem ? await this.queue.currentTicket(item.conversationId) : await this.queue.openTicket(item.conversationId);
+    if (ticket === undefined) return;
+    if (problem) {
+      // Stored, so the consoles of every instance see it (the tail broadcasts it).
+      await this.queue.record(outcome === 'dead' ? 'delivery_failed' : 'delivery_held', ticket, 'system', { outboxId: item.id, failure: failure?.kind ?? null });
+      return;
+    }
+    const data = { conversationId: item.conversationId, outboxId: item.id, outcome };
+    for (const subscriber of this.subscribers) {
+      if (this.queue.canSee(subscriber.user, ticket)) subscriber.send('delivery', data);
     }
   }
 

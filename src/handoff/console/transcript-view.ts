@@ -1,10 +1,11 @@
 /**
  * How a transcript entry looks to an agent, in the REST API and in the live feed alike: the
- * bot's intent, score and language, who wrote it, and whether it is internal (never sent to the
- * citizen). Outbox internals stay out.
+ * bot's intent, score and language, who wrote it, whether it is internal (never sent to the
+ * citizen), and for replies their delivery state in plain words (outbox internals stay out).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { TranscriptEntry } from '../../core/store/types.js';
+import type { OutboxItem, TranscriptEntry } from '../../core/store/types.js';
+import { DeliverySchema, deliveryView } from './delivery-view.js';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 
@@ -20,12 +21,16 @@ export const TranscriptItemSchema = Type.Object({
   agentName: NullableString,
   internal: Type.Boolean({ description: 'Internal notes and system events: never sent to the citizen' }),
   choices: Type.Optional(Type.Array(Type.String())),
+  delivery: Type.Optional(DeliverySchema),
 });
 
 export type TranscriptItem = Static<typeof TranscriptItemSchema>;
 
-/** The agent's view of one transcript entry. */
-export function transcriptItem(entry: TranscriptEntry): TranscriptItem {
+/**
+ * The agent's view of one transcript entry; `delivery` is the outbox item of a reply, when the
+ * caller read it (the REST API does; the live feed sends entries as they are written).
+ */
+export function transcriptItem(entry: TranscriptEntry, delivery?: OutboxItem, timeZone?: string): TranscriptItem {
   const data = entry.data ?? {};
   const message = data.message as { kind?: string; choices?: { title: string }[] } | undefined;
   return {
@@ -40,5 +45,6 @@ export function transcriptItem(entry: TranscriptEntry): TranscriptItem {
     agentName: typeof data.agentName === 'string' ? data.agentName : null,
     internal: entry.author === 'system' && entry.outboxId === null,
     ...(message?.kind === 'choices' && Array.isArray(message.choices) ? { choices: message.choices.map((c) => c.title) } : {}),
+    ...(delivery === undefined ? {} : { delivery: deliveryView(delivery, timeZone) }),
   };
 }

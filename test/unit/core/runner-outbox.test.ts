@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp, type Hub } from '../../../src/app.js';
+import type { Hub } from '../../../src/app.js';
 import type { InboundMessage } from '../../../src/core/message.js';
-import { fakeIntents } from '../../helpers/fake-intents.js';
 import { RecordingAdapter } from '../../helpers/recording-adapter.js';
-import { testConfig } from '../../helpers/test-config.js';
+import { hubWithAdapter } from '../../helpers/hub-with-adapter.js';
 
 let counter = 0;
 
@@ -18,18 +17,6 @@ function message(text: string, user = 'ana', id = `m${++counter}`): InboundMessa
   return { id, conversationKey: `webchat:${user}`, from: { channel: 'webchat', id: user }, receivedAt: new Date(), kind: 'text', text };
 }
 
-async function hubWith(adapter: RecordingAdapter, options: { failOn?: string; maxAttempts?: number } = {}): Promise<Hub> {
-  const hub = await buildApp({
-    config: testConfig({ VENTANILLA_OUTBOX_MAX_ATTEMPTS: String(options.maxAttempts ?? 8) }),
-    intents: fakeIntents(options.failOn === undefined ? {} : { failOn: options.failOn }),
-    channels: [() => ({ adapter })],
-    logger: false,
-    deliveryPolicy: { baseDelayMs: 20, maxDelayMs: 200, pollIntervalMs: 10 },
-  });
-  await hub.start();
-  return hub;
-}
-
 describe('turn runner and delivery worker', () => {
   let hub: Hub | undefined;
   afterEach(async () => {
@@ -39,7 +26,7 @@ describe('turn runner and delivery worker', () => {
 
   it('answers a message once even when the channel delivers it twice', async () => {
     const adapter = new RecordingAdapter();
-    hub = await hubWith(adapter);
+    hub = await hubWithAdapter(adapter);
     const first = await hub.runner.accept(message('hola', 'ana', 'dup-1'));
     const second = await hub.runner.accept(message('hola', 'ana', 'dup-1'));
     expect(first.duplicate).toBe(false);
@@ -51,7 +38,7 @@ describe('turn runner and delivery worker', () => {
 
   it('keeps each conversation in order while serving many at once', async () => {
     const adapter = new RecordingAdapter();
-    hub = await hubWith(adapter);
+    hub = await hubWithAdapter(adapter);
     const users = ['u1', 'u2', 'u3', 'u4'];
     await Promise.all(users.flatMap((user) => [1, 2, 3, 4, 5].map((n) => hub?.runner.accept(message(`hola ${n}`, user)))));
     await adapter.waitForSent(20);
@@ -64,7 +51,7 @@ describe('turn runner and delivery worker', () => {
   it('retries a 5xx and a timeout with growing delays, then delivers exactly once', async () => {
     const adapter = new RecordingAdapter();
     adapter.failures = [{ status: 503 }, { hang: true }, { status: 500 }];
-    hub = await hubWith(adapter);
+    hub = await hubWithAdapter(adapter);
     await hub.runner.accept(message('hola'));
     await adapter.waitForSent(1);
     expect(adapter.attempts.map((a) => a.ok)).toEqual([false, false, false, true]);
@@ -78,7 +65,7 @@ describe('turn runner and delivery worker', () => {
   it('waits as long as a 429 retry-after says', async () => {
     const adapter = new RecordingAdapter();
     adapter.failures = [{ status: 429, retryAfterMs: 400 }];
-    hub = await hubWith(adapter);
+    hub = await hubWithAdapter(adapter);
     await hub.runner.accept(message('hola'));
     await adapter.waitForSent(1);
     const [failed, ok] = adapter.attempts;
@@ -88,7 +75,7 @@ describe('turn runner and delivery worker', () => {
   it('dead-letters after the configured attempts and delivers when an operator retries', async () => {
     const adapter = new RecordingAdapter();
     adapter.failures = [{ status: 500 }, { status: 500 }, { status: 500 }];
-    hub = await hubWith(adapter, { maxAttempts: 3 });
+    hub = await hubWithAdapter(adapter, { maxAttempts: 3 });
     await hub.runner.accept(message('hola'));
     const deadline = Date.now() + 10_000;
     while ((await hub.store.listOutbox('dead', 10)).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -105,7 +92,7 @@ describe('turn runner and delivery worker', () => {
   it('a permanent refusal (403 blocked) is dead-lettered at once, without a retry storm', async () => {
     const adapter = new RecordingAdapter();
     adapter.failures = [{ status: 403 }];
-    hub = await hubWith(adapter);
+    hub = await hubWithAdapter(adapter);
     await hub.runner.accept(message('hola'));
     const deadline = Date.now() + 5_000;
     while ((await hub.store.listOutbox('dead', 10)).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -114,7 +101,7 @@ describe('turn runner and delivery worker', () => {
 
   it('apologises instead of staying silent when a turn fails', async () => {
     const adapter = new RecordingAdapter();
-    hub = await hubWith(adapter, { failOn: 'boom' });
+    hub = await hubWithAdapter(adapter, { failOn: 'boom' });
     await hub.runner.accept(message('boom'));
     await adapter.waitForSent(1);
     expect(adapter.texts()[0]).toMatch(/problema técnico/);
@@ -125,7 +112,7 @@ describe('turn runner and delivery worker', () => {
 
   it('escalates to a person and keeps the bot silent while queued; an emergency is answered at once', async () => {
     const adapter = new RecordingAdapter();
-    hub = await hubWith(adapter);
+    hub = await hubWithAdapter(adapter);
     await hub.runner.acceptAndWait(message('quiero hablar con una persona', 'eva'));
     await adapter.waitForSent(1);
     expect(adapter.texts()[0]).toMatch(/Te paso con una persona/);
@@ -143,7 +130,7 @@ describe('turn runner and delivery worker', () => {
 
   it('splits a reply longer than the channel allows, at sentence boundaries', async () => {
     const adapter = new RecordingAdapter('webchat', { choices: false, attachments: false, maxTextLength: 60, markup: 'none' });
-    hub = await hubWith(adapter);
+    hub = await hubWithAdapter(adapter);
     const long = 'hola ' + 'Primera frase bastante larga del ciudadano. '.repeat(3);
     await hub.runner.accept(message(long));
     await adapter.waitForSent(4);
@@ -158,7 +145,7 @@ describe('turn runner and delivery worker', () => {
 describe('reply routing', () => {
   it('threads each reply under the message it answers, even when the citizen wrote again meanwhile', async () => {
     const adapter = new RecordingAdapter();
-    const hub = await hubWith(adapter);
+    const hub = await hubWithAdapter(adapter);
     try {
       const first = { ...message('hola uno', 'rita'), replyContext: { inReplyTo: 'tweet-1' } };
       const second = { ...message('hola dos', 'rita'), replyContext: { inReplyTo: 'tweet-2' } };

@@ -103,6 +103,79 @@ for (const kind of storeKinds) {
       expect((await store.getOutbox(first.id))?.deliveryStatus).toBe('read');
     });
 
+    it('keeps delivered parts and the last failure, and clears the failure once sent', async () => {
+      const { inbound: a, conversation } = await store.ingest(inbound('m1', 'uno'));
+      const { outbox } = await store.completeTurn({ inboundId: a.id, conversationId: conversation.id, replies: [{ message: { kind: 'text', text: 'largo' }, author: 'bot' }] });
+      const id = outbox[0]?.id ?? '';
+      expect(await store.getOutbox(id)).toMatchObject({ partsSent: 0, failure: null });
+      await store.markOutboxPartsSent(id, 2, 'part-2');
+      await store.markOutboxRetry(id, new Date(), 'telegram API answered 502: Bad Gateway', { kind: 'http', status: 502, detail: 'telegram API answered 502: Bad Gateway' });
+      expect(await store.getOutbox(id)).toMatchObject({ partsSent: 2, channelMessageId: 'part-2', attempts: 1, failure: { kind: 'http', status: 502 } });
+      await store.markOutboxSent(id, 'part-3', new Date());
+      expect(await store.getOutbox(id)).toMatchObject({ status: 'sent', partsSent: 2, failure: null, lastError: null, channelMessageId: 'part-3' });
+      expect((await store.getOutboxMany([id, '999999'])).map((item) => item.id)).toEqual([id]);
+    });
+
+    it('holds replies outside the reply window and releases them, in order and re-routed, when the citizen writes', async () => {
+      const old = { ...inbound('w1', 'hola', 'wa'), replyContext: { lastInboundAt: '2026-03-09T03:00:00.000Z' } };
+      const { inbound: a, conversation } = await store.ingest(old);
+      const { outbox } = await store.completeTurn({
+        inboundId: a.id,
+        conversationId: conversation.id,
+        replies: [
+          { message: { kind: 'text', text: 'primero' }, author: 'agent' },
+          { message: { kind: 'text', text: 'segundo' }, author: 'agent' },
+        ],
+      });
+      const [first, second] = outbox.map((item) => item.id);
+      const window = { kind: 'window-closed' as const, detail: 'outside the window', reopenSentAt: '2026-03-10T09:00:00.000Z' };
+      expect(await store.firstHeldOutbox(conversation.id)).toBeUndefined();
+      expect(await store.holdOutbox(first ?? '', window, new Date())).toBe('held');
+      expect(await store.holdOutbox(second ?? '', { kind: 'window-closed', detail: 'outside the window' }, new Date()))
+        .toBe('held');
+      expect((await store.firstHeldOutbox(conversation.id))?.id).toBe(first);
+      expect(await store.leaseOutbox(new Date(Date.now() + 1000), 10, 30_000)).toHaveLength(0);
+      // Another citizen writing releases nothing of this conversation.
+      await store.ingest(inbound('x1', 'hola', 'someone-else'));
+      expect(await store.listOutbox('held', 10)).toHaveLength(2);
+      await store.ingest({ ...inbound('w2', 'vale', 'wa'), replyContext: { lastInboundAt: '2026-03-10T10:00:00.000Z' } });
+      const released = await store.leaseOutbox(new Date(Date.now() + 1000), 10, 30_000);
+      expect(released.map((item) => [item.id, item.recipient.replyContext?.lastInboundAt])).toEqual([
+        [first, '2026-03-10T10:00:00.000Z'],
+        [second, '2026-03-10T10:00:00.000Z'],
+      ]);
+      expect(await store.firstHeldOutbox(conversation.id)).toBeUndefined();
+    });
+
+    it('does not hold a reply when the citizen wrote while its send was failing', async () => {
+      const { inbound: a, conversation } = await store.ingest({ ...inbound('w1', 'hola', 'wa'), replyContext: { lastInboundAt: 'old' } });
+      const { outbox } = await store.completeTurn({ inboundId: a.id, conversationId: conversation.id, replies: [{ message: { kind: 'text', text: 'r' }, author: 'agent' }] });
+      const attemptStartedAt = new Date(Date.now() - 60_000);
+      await store.ingest({ ...inbound('w2', 'sigo aquí', 'wa'), replyContext: { lastInboundAt: 'new' } });
+      expect(await store.holdOutbox(outbox[0]?.id ?? '', { kind: 'window-closed', detail: 'outside' }, attemptStartedAt)).toBe('released');
+      expect(await store.getOutbox(outbox[0]?.id ?? '')).toMatchObject({ status: 'pending', recipient: { replyContext: { lastInboundAt: 'new' } } });
+    });
+
+    it('retries a reply that died outside the window through the citizen’s latest message, others as they were', async () => {
+      const { inbound: a, conversation } = await store.ingest({ ...inbound('w1', 'hola', 'wa'), replyContext: { lastInboundAt: 'old', thread: 't1' } });
+      const { outbox } = await store.completeTurn({
+        inboundId: a.id,
+        conversationId: conversation.id,
+        replies: [
+          { message: { kind: 'text', text: 'ventana' }, author: 'agent' },
+          { message: { kind: 'text', text: 'otro' }, author: 'agent' },
+        ],
+      });
+      const [windowed, other] = outbox.map((item) => item.id ?? '');
+      await store.markOutboxDead(windowed ?? '', 'outside', { kind: 'window-closed', detail: 'outside' });
+      await store.markOutboxDead(other ?? '', 'telegram API answered 400', { kind: 'http', status: 400, detail: 'telegram API answered 400' });
+      await store.ingest({ ...inbound('w2', 'ya estoy', 'wa'), replyContext: { lastInboundAt: 'new', thread: 't2' } });
+      expect(await store.retryDeadOutbox([windowed ?? '', other ?? ''])).toBe(2);
+      expect((await store.getOutbox(windowed ?? ''))?.recipient.replyContext).toEqual({ lastInboundAt: 'new', thread: 't2' });
+      expect((await store.getOutbox(other ?? ''))?.recipient.replyContext).toEqual({ lastInboundAt: 'old', thread: 't1' });
+      expect(await store.retryDeadOutbox([])).toBe(0);
+    });
+
     it('reclaims a lease that expired (a worker died mid-send)', async () => {
       const { inbound: a, conversation } = await store.ingest(inbound('m1', 'uno'));
       await store.completeTurn({ inboundId: a.id, conversationId: conversation.id, replies: [{ message: { kind: 'text', text: 'r' }, author: 'bot' }] });

@@ -8,7 +8,7 @@ import type { InboundMessage } from '../../../src/core/message.js';
 import type { KyselyStore } from '../../../src/core/store/index.js';
 import { disposeStore, storeKinds, type StoreKind } from '../../helpers/stores.js';
 import { loadHandoffConfig, type HandoffConfig } from '../../../src/handoff/config.js';
-import { buildApp, type Hub } from '../../../src/app.js';
+import { buildApp, type BuildAppOptions, type ChannelFactory, type Hub } from '../../../src/app.js';
 import { createWebchatChannel } from '../../../src/bots/webchat/index.js';
 import { createHandoffWiring, type HandoffWiring } from '../../../src/handoff/hub-plugin.js';
 import { createHandoff, type HandoffModule } from '../../../src/handoff/index.js';
@@ -116,11 +116,15 @@ export async function createAgent(h: Harness, input: Partial<NewUser> & { userna
 }
 
 /**
- * The whole hub with the real handoff wiring, the web chat and the keyword bot, at a fixed time
- * (started; the caller closes `hub.app`). `webRoot` serves the pages for browser tests.
+ * The whole hub with the real handoff wiring, the web chat (or `channels`) and the keyword bot, at
+ * a fixed time or on a given clock (started; the caller closes `hub.app`). `webRoot` serves the
+ * pages for browser tests.
  */
-export async function startHandoffHub(now: Date, options: { readonly webRoot?: string } = {}): Promise<{ hub: Hub; wiring: HandoffWiring }> {
-  const clock = (): Date => new Date(now.getTime());
+export async function startHandoffHub(
+  now: Date | (() => Date),
+  options: { readonly webRoot?: string; readonly channels?: readonly ChannelFactory[]; readonly deliveryPolicy?: BuildAppOptions['deliveryPolicy'] } = {},
+): Promise<{ hub: Hub; wiring: HandoffWiring }> {
+  const clock = typeof now === 'function' ? now : (): Date => new Date(now.getTime());
   const wiring = createHandoffWiring({ config: loadHandoffConfig(CONFIG_DIR, {}), clock, feedPollMs: 200 });
   const hub = await buildApp({
     config: testConfig(),
@@ -129,8 +133,9 @@ export async function startHandoffHub(now: Date, options: { readonly webRoot?: s
     clock,
     handoff: wiring.port,
     plugins: [wiring.plugin],
-    channels: [(services) => createWebchatChannel(services)],
+    channels: options.channels ?? [(services) => createWebchatChannel(services)],
     ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
+    ...(options.deliveryPolicy === undefined ? {} : { deliveryPolicy: options.deliveryPolicy }),
   });
   await hub.start();
   return { hub, wiring };

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Language } from '../../../src/core/message.js';
 import { createTurnContext, type HandoffRequest, type TurnContext } from '../../../src/core/pipeline.js';
+import { replyWindowContext } from '../../../src/core/reply-window.js';
 import { isCancelRequest, isHowLongQuestion, parseRating } from '../../../src/handoff/messages.js';
 import { IN_HOURS, WEEKEND, citizenMessage, createAgent, createHarness, type Harness } from './helpers.js';
 
@@ -15,8 +16,17 @@ afterEach(async () => {
 });
 
 /** One turn: mode step, then (if the step let it through) a fake NLU, then escalate, commit, afterTurn. */
-async function turn(key: string, text: string, options: { handoff?: HandoffRequest; language?: Language; payload?: string } = {}): Promise<{ ctx: TurnContext; reachedBot: boolean }> {
-  const { inbound, conversation } = await h.store.ingest(citizenMessage(key, text, options.payload === undefined ? {} : { kind: 'postback', payload: options.payload }));
+async function turn(
+  key: string,
+  text: string,
+  options: { handoff?: HandoffRequest; language?: Language; payload?: string; replyContext?: Record<string, string> } = {},
+): Promise<{ ctx: TurnContext; reachedBot: boolean }> {
+  const { inbound, conversation } = await h.store.ingest(
+    citizenMessage(key, text, {
+      ...(options.payload === undefined ? {} : { kind: 'postback', payload: options.payload }),
+      ...(options.replyContext === undefined ? {} : { replyContext: options.replyContext }),
+    }),
+  );
   const ctx = createTurnContext(inbound.message, conversation, h.clock());
   let reachedBot = false;
   await h.handoff.mode(ctx, async () => {
@@ -116,6 +126,28 @@ describe('handoff pipeline steps', () => {
     const urgent = await turn('webchat:u', 'socorro', { handoff: { reason: 'emergency', priority: 'urgent' } });
     expect(texts(urgent.ctx).join(' ')).toMatch(/equipo de Urgencias\. Estás en la posición 1/);
     expect(urgent.ctx.patch.urgent).toBe(true);
+  });
+
+  it('out of hours on WhatsApp tells how a late answer reaches the citizen, as the hub is set up, in five languages', async () => {
+    h = await createHarness({ now: WEEKEND });
+    const template = replyWindowContext({ hours: 24, reopenBy: 'template' });
+    const citizenFirst = replyWindowContext({ hours: 24, reopenBy: 'citizen' });
+    const expected: Record<Language, [RegExp, RegExp]> = {
+      es: [/lo atenderá el próximo turno\. Por WhatsApp solo podemos escribirte durante las 24 horas siguientes a tu último mensaje\. Si la respuesta llega más tarde, primero te enviaremos un aviso para retomar la conversación: contéstalo y recibirás la respuesta\. Si ya no hace falta/, /Si para entonces no te hemos respondido, vuelve a escribirnos por aquí y te contestaremos\./],
+      ca: [/Per WhatsApp només et podem escriure durant les 24 hores següents.*respon-lo i rebràs la resposta\./, /torna’ns a escriure per aquí i et contestarem\./],
+      gl: [/Por WhatsApp só podemos escribirche durante as 24 horas seguintes.*contéstao e recibirás a resposta\./, /volve escribirnos por aquí e contestarémosche\./],
+      eu: [/WhatsApp bidez zure azken mezutik 24 orduko epean bakarrik.*erantzuna jasoko duzu\./, /idatzi iezaguzu berriro hemen eta erantzungo dizugu\./],
+      en: [/On WhatsApp we can only write to you within 24 hours of your last message\. If the answer comes later, we will first send you a notice to resume the conversation: reply to it and you will get the answer\./, /If we have not answered by then, write to us here again and we will reply\./],
+    };
+    for (const language of ['es', 'ca', 'gl', 'eu', 'en'] as const) {
+      const withTemplate = await turn(`whatsapp:t-${language}`, 'persona', { handoff: citizen, language, replyContext: { transport: 'cloud', ...template } });
+      expect(texts(withTemplate.ctx).join(' ')).toMatch(expected[language][0]);
+      const without = await turn(`whatsapp:c-${language}`, 'persona', { handoff: citizen, language, replyContext: { transport: 'cloud', ...citizenFirst } });
+      expect(texts(without.ctx).join(' ')).toMatch(expected[language][1]);
+    }
+    // A channel without a reply window (web chat, whatsapp-web.js) says nothing of it.
+    const webchat = await turn('webchat:sin-ventana', 'persona', { handoff: citizen, language: 'es' });
+    expect(texts(webchat.ctx).join(' ')).not.toMatch(/WhatsApp/);
   });
 
   it('an emergency while waiting raises the ticket to urgent', async () => {

@@ -11,6 +11,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { core0001 } from './0001-core.js';
 import { handoff0100 } from './0100-handoff.js';
 import { editor0200 } from './0200-editor.js';
+import { delivery0300 } from './0300-delivery.js';
 import type { Dialect, DialectMigration } from './types.js';
 
 export type { Dialect, DialectMigration } from './types.js';
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: DialectMig
   ['0001_core', core0001],
   ['0100_handoff', handoff0100],
   ['0200_editor', editor0200],
+  ['0300_delivery', delivery0300],
 ];
 
 /** The names this version knows, in order. */

@@ -64,6 +64,7 @@
       if (error.reason === 'closed') return 'La conversación está cerrada.';
       if (error.reason === 'not-claimed') return 'Primero pulsa «Atender esta conversación».';
       if (error.reason === 'offline') return 'Esa persona está desconectada.';
+      if (error.reason === 'not-failed') return 'Ese mensaje ya no está pendiente de reintentar.';
       return 'La conversación ha cambiado. Se ha actualizado.';
     }
     if (error.status === 429) return 'Demasiados intentos. Espera un minuto.';
@@ -153,6 +154,11 @@
       const data = JSON.parse(message.data);
       if (state.selected === data.conversationId) scheduleRefresh(data.conversationId);
     });
+    // A reply was sent, will be retried, is held or failed: its state line changes.
+    source.addEventListener('delivery', (message) => {
+      const data = JSON.parse(message.data);
+      if (state.selected === data.conversationId) scheduleRefresh(data.conversationId);
+    });
   }
 
   function notifyAssigned(event) {
@@ -216,6 +222,7 @@
       else parts.push(STATUS[c.status] || c.status);
       if (c.outOfHours) parts.push('fuera de horario');
       button.append(el('span', 'sub', parts.join(' · ')));
+      if (c.undelivered > 0) button.append(el('span', 'sub problem', c.undelivered === 1 ? '1 mensaje sin entregar' : c.undelivered + ' mensajes sin entregar'));
       button.addEventListener('click', () => select(c.conversationId));
       item.append(button);
       list.append(item);
@@ -270,6 +277,7 @@
       item.append(el('span', 'who', who + ' · ' + time));
       if (entry.text) item.append(el('p', 'text', entry.text));
       if (entry.choices) item.append(el('p', 'nlu', 'Opciones: ' + entry.choices.join(' · ')));
+      if (entry.delivery) item.append(renderDelivery(entry.delivery));
       if (entry.author === 'citizen' && (entry.intent || entry.language)) {
         const nlu = [];
         if (entry.intent) nlu.push('intención ' + entry.intent + (entry.score === null ? '' : ' (' + Math.round(entry.score * 100) + ' %)'));
@@ -280,6 +288,32 @@
     }
     const box = $('transcript-box');
     box.scrollTop = box.scrollHeight;
+  }
+
+  /** A reply's delivery: its state, why it is not delivered (plain words), and «Reintentar» when it applies. */
+  function renderDelivery(delivery) {
+    const problem = delivery.state === 'dead' || delivery.state === 'held' || delivery.state === 'retrying';
+    const box = el('div', 'delivery ' + delivery.state + (problem ? ' problem' : ''));
+    box.append(el('span', 'delivery-label', delivery.label));
+    if (delivery.reason) box.append(el('span', 'delivery-reason', ' · ' + delivery.reason));
+    if (delivery.detail && problem) {
+      const detail = el('details', 'delivery-detail');
+      detail.append(el('summary', null, 'Detalle técnico'), el('span', null, delivery.detail));
+      box.append(detail);
+    }
+    if (delivery.canRetry) {
+      const retry = el('button', 'secondary retry', 'Reintentar');
+      retry.type = 'button';
+      retry.setAttribute('aria-label', 'Reintentar el envío de este mensaje');
+      retry.addEventListener('click', () =>
+        act(
+          api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/outbox/' + encodeURIComponent(delivery.outboxId) + '/retry'),
+          'Se reintenta el envío.',
+        ),
+      );
+      box.append(retry);
+    }
+    return box;
   }
 
   function fillCanned(canned) {

@@ -3,8 +3,9 @@ import { createWhatsAppCloudChannel } from '../../../../src/bots/whatsapp/cloud-
 import { DEFAULT_GRAPH_BASE_URL, loadWhatsAppCloudConfig } from '../../../../src/bots/whatsapp/cloud-config.js';
 import { parseRetryAfter } from '../../../../src/bots/whatsapp/cloud-send.js';
 import { whatsappWindowOpen } from '../../../../src/bots/whatsapp/window.js';
-import { HubError, isHubError } from '../../../../src/core/errors.js';
+import { HubError, isHubError, REPLY_WINDOW_CLOSED } from '../../../../src/core/errors.js';
 import type { Recipient } from '../../../../src/core/message.js';
+import { startFailingServers } from '../../../helpers/failing-servers.js';
 import { startFakeGraphApi, type FakeGraphApi } from '../../../helpers/fake-graph-api.js';
 import { channelDeps } from './fakes.js';
 
@@ -159,12 +160,35 @@ describe('WhatsApp Cloud sending', () => {
   });
 
   it('throws a retryable error when the Graph API is unreachable', async () => {
+    const servers = await startFailingServers();
+    try {
+      const adapter = createWhatsAppCloudChannel(
+        { token: 't', appSecret: 's', verifyToken: 'v', phoneNumberId: '1', graphBaseUrl: `${servers.refusedUrl}/v21.0` },
+        channelDeps(),
+        { now: () => NOW },
+      ).adapter;
+      expect(isHubError(await rejection(adapter.send(recipient(), { kind: 'text', text: 'Hola' })), 'HUB_ERR_CHANNEL_RETRYABLE')).toBe(true);
+    } finally {
+      await servers.close();
+    }
+  });
+
+  it('sends the configured reopen template (no window check: templates are allowed outside it)', async () => {
     const adapter = createWhatsAppCloudChannel(
-      { token: 't', appSecret: 's', verifyToken: 'v', phoneNumberId: '1', graphBaseUrl: 'http://127.0.0.1:9/v21.0' },
+      { token: 'test-token', appSecret: 's', verifyToken: 'v', phoneNumberId: '200000000000002', graphBaseUrl: graph.baseUrl, reopenTemplate: { name: 'reabrir_conversacion', language: 'es' } },
       channelDeps(),
       { now: () => NOW },
     ).adapter;
-    expect(isHubError(await rejection(adapter.send(recipient(), { kind: 'text', text: 'Hola' })), 'HUB_ERR_CHANNEL_RETRYABLE')).toBe(true);
+    const result = await adapter.reopen?.(recipient('2025-05-30T09:00:00.000Z'));
+    expect(result?.id).toMatch(/^wamid\./);
+    expect(graph.requests[0]?.body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '34600000001',
+      type: 'template',
+      template: { name: 'reabrir_conversacion', language: { code: 'es' } },
+    });
+    expect(channel().reopen).toBeUndefined();
   });
 });
 
@@ -181,6 +205,7 @@ describe('WhatsApp 24-hour customer-service window', () => {
     expect(error.code).toBe('HUB_ERR_CHANNEL_PERMANENT');
     expect(error.retryable).toBe(false);
     expect(error.message).toContain("outside WhatsApp's 24-hour customer-service window; the citizen must write first or use an approved template");
+    expect(error.details?.reason).toBe(REPLY_WINDOW_CLOSED);
     expect(graph.requests).toHaveLength(0);
   });
 
@@ -189,6 +214,7 @@ describe('WhatsApp 24-hour customer-service window', () => {
     const error = await rejection(channel().send(recipient(), { kind: 'text', text: 'Hola' }));
     expect(error.code).toBe('HUB_ERR_CHANNEL_PERMANENT');
     expect(error.message).toContain('24-hour customer-service window');
+    expect(error.details?.reason).toBe(REPLY_WINDOW_CLOSED);
   });
 });
 
@@ -218,6 +244,19 @@ describe('loadWhatsAppCloudConfig', () => {
       const env: Record<string, string> = { ...full };
       delete env[name];
       expect(() => loadWhatsAppCloudConfig(env)).toThrowError(expect.objectContaining({ code: 'HUB_ERR_CONFIG', message: expect.stringContaining(`set ${name}`) }));
+    },
+  );
+  it('reads WHATSAPP_CLOUD_REOPEN_TEMPLATE as name:language', () => {
+    expect(loadWhatsAppCloudConfig({ ...full, WHATSAPP_CLOUD_REOPEN_TEMPLATE: 'reabrir_conversacion:es' })?.reopenTemplate).toEqual({ name: 'reabrir_conversacion', language: 'es' });
+    expect(loadWhatsAppCloudConfig({ ...full, WHATSAPP_CLOUD_REOPEN_TEMPLATE: ' aviso_respuesta_2 : en_US ' })?.reopenTemplate).toEqual({ name: 'aviso_respuesta_2', language: 'en_US' });
+    expect(loadWhatsAppCloudConfig({ ...full, WHATSAPP_CLOUD_REOPEN_TEMPLATE: '' })).not.toHaveProperty('reopenTemplate');
+  });
+  it.each(['reabrir_conversacion', 'Reabrir:es', 'reabrir:spanish', 'reabrir conversación:es', ':es', 'reabrir:'])(
+    'refuses WHATSAPP_CLOUD_REOPEN_TEMPLATE=%s naming the variable and the expected form',
+    (value) => {
+      expect(() => loadWhatsAppCloudConfig({ ...full, WHATSAPP_CLOUD_REOPEN_TEMPLATE: value })).toThrowError(
+        expect.objectContaining({ code: 'HUB_ERR_CONFIG', message: expect.stringMatching(/WHATSAPP_CLOUD_REOPEN_TEMPLATE=".*" is not <template name>:<language code>: .*reabrir_conversacion:es/) }),
+      );
     },
   );
 });

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ChannelDeps, ChannelLogger, InboundSink } from '../../../../src/bots/adapter.js';
+import type { WhatsAppCloudConfig } from '../../../../src/bots/whatsapp/cloud-config.js';
 import type { InboundMessage } from '../../../../src/core/message.js';
 import type { IntentsModule } from '../../../../src/intents/contract.js';
 
@@ -139,4 +140,9 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, what:
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** The Cloud API channel settings the app-level tests use, sending to a fake Graph API. */
+export function cloudTestConfig(graphBaseUrl: string, extra: Partial<WhatsAppCloudConfig> = {}): WhatsAppCloudConfig {
+  return { token: 'test-token', appSecret: 'test-app-secret', verifyToken: 'verify-me', phoneNumberId: '200000000000002', graphBaseUrl, ...extra };
 }
