@@ -2,7 +2,7 @@
  * Safe reading of values from platform payloads, shared by every channel's decoder: citizen text
  * capped to the channel's limit before anything processes it, and dates that cannot be invalid.
  */
-import type { ChannelId } from '../core/message.js';
+import type { ChannelId, InboundMessage } from '../core/message.js';
 
 /**
  * Longest citizen text each channel passes on, in UTF-16 code units. The limit is what the
@@ -69,4 +69,40 @@ export function dateFromText(value: unknown, fallback: Date): Date {
   if (typeof value !== 'string') return fallback;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? fallback : date;
+}
+
+/** What {@link boundInbound} returns: the bounded message and the names of the fields it had to fix. */
+export interface BoundedInbound {
+  readonly message: InboundMessage;
+  readonly fixed: readonly string[];
+}
+
+/**
+ * The hub's own check on every decoded message, whatever channel produced it: text and payload
+ * within the channel's {@link INBOUND_TEXT_LIMITS}, the display name within
+ * {@link DISPLAY_NAME_LIMIT}, and a `receivedAt` that is a valid date (`now` otherwise). A
+ * well-behaved adapter has already done all this at its edge; `fixed` names what it missed.
+ */
+export function boundInbound(message: InboundMessage, now: Date): BoundedInbound {
+  const limit = INBOUND_TEXT_LIMITS[message.from.channel];
+  const fixed: string[] = [];
+  let bounded: InboundMessage = message;
+  if (message.text !== undefined && message.text.length > limit) {
+    bounded = { ...bounded, text: capText(message.text, limit) };
+    fixed.push('text');
+  }
+  if (message.payload !== undefined && message.payload.length > limit) {
+    bounded = { ...bounded, payload: capText(message.payload, limit) };
+    fixed.push('payload');
+  }
+  const name = message.from.displayName;
+  if (name !== undefined && name.length > DISPLAY_NAME_LIMIT) {
+    bounded = { ...bounded, from: { ...bounded.from, displayName: capText(name, DISPLAY_NAME_LIMIT) } };
+    fixed.push('from.displayName');
+  }
+  if (!(message.receivedAt instanceof Date) || Number.isNaN(message.receivedAt.getTime())) {
+    bounded = { ...bounded, receivedAt: now };
+    fixed.push('receivedAt');
+  }
+  return { message: bounded, fixed };
 }
