@@ -12,10 +12,11 @@ export function adversarialTexts(length: number): readonly string[] {
 
 /**
  * One message of `length` characters mixing every adversarial run above (each a fair share of the
- * text), starting with a readable question so a real NLU can still answer something.
+ * text). It starts with words no intent knows, so a real hub files it as an unrecognised question
+ * (the path that masks personal data) and answers with its fallback.
  */
 export function longCitizenMessage(length = 1_000_000): string {
-  const head = 'Hola, tengo una pregunta larga sobre la renta. ';
+  const head = 'Xyzzy plugh frobnicate quux. ';
   const runs = adversarialTexts(Math.floor((length - head.length) / 13));
   return (head + runs.join('')).padEnd(length, 'a').slice(0, length);
 }
