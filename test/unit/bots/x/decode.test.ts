@@ -3,7 +3,7 @@ import { decodeAccountActivity, decodeV2DmEvent, decodeV2Mention, parseXWebhookB
 import { ACCOUNT_ID, CITIZEN_ID, xFixture } from './fixtures.js';
 
 describe('decodeAccountActivity', () => {
-  it('never yields an invalid date (a signed "created_timestamp": "1e20" must not become a 500 at the store)', () => {
+  it('never yields an invalid date (a signed "created_timestamp": "1e20" would be stored as null and read back as 1970)', () => {
     for (const stamp of ['1e20', '-1', 'x', '']) {
       const payload = xFixture('dm');
       const [event] = payload.direct_message_events as Record<string, unknown>[];
