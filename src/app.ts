@@ -219,7 +219,14 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
   await app.register(fastifySwaggerUi, {
     routePrefix: '/docs',
     staticCSP: true,
-    transformStaticCSP: (header) => (https ? header : header.replace(/\s*upgrade-insecure-requests;?/g, '')),
+    transformStaticCSP: (header) =>
+      https
+        ? header
+        : header
+            .split(';')
+            .map((directive) => directive.trim())
+            .filter((directive) => directive !== '' && directive !== 'upgrade-insecure-requests')
+            .join('; '),
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
