@@ -251,18 +251,21 @@ describe('a one-megabyte citizen message', () => {
     );
   });
 
+  /** Posts an Account Activity delivery, signed. */
+  async function postX(events: Record<string, unknown>): Promise<void> {
+    const body = json({ for_user_id: ACCOUNT_ID, ...events });
+    expect((await post('/webhooks/x', body, { 'x-twitter-webhooks-signature': xSignature('x-secret', body) })).status).toBe(200);
+  }
+
   it('X direct message: answered; the event loop never blocks 100 ms meanwhile', { timeout: 90_000 }, async () => {
     await warmThenMeasure(
       'xDirectMessage',
-      async (text, n) => {
-        const body = json({
-          for_user_id: ACCOUNT_ID,
+      (text, n) =>
+        postX({
           direct_message_events: [
             { type: 'message_create', id: `190000000000000077${n}`, created_timestamp: String(Date.now()), message_create: { sender_id: `${CITIZEN_ID}${n}`, message_data: { text } } },
           ],
-        });
-        expect((await post('/webhooks/x', body, { 'x-twitter-webhooks-signature': xSignature('x-secret', body) })).status).toBe(200);
-      },
+        }),
       () => x.sentDms.length,
     );
   });
@@ -270,15 +273,12 @@ describe('a one-megabyte citizen message', () => {
   it('X public mention: answered; the event loop never blocks 100 ms meanwhile', { timeout: 90_000 }, async () => {
     await warmThenMeasure(
       'xMention',
-      async (text, n) => {
-        const body = json({
-          for_user_id: ACCOUNT_ID,
+      (text, n) =>
+        postX({
           tweet_create_events: [
             { id_str: `190000000000000088${n}`, timestamp_ms: String(Date.now()), text: `@ayto_pruebas ${text}`, user: { id_str: `${CITIZEN_ID}${n}`, name: 'Vecina' }, entities: { user_mentions: [{ id_str: ACCOUNT_ID }] } },
           ],
-        });
-        expect((await post('/webhooks/x', body, { 'x-twitter-webhooks-signature': xSignature('x-secret', body) })).status).toBe(200);
-      },
+        }),
       () => x.replies.length,
     );
   });
