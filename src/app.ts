@@ -4,12 +4,15 @@
  * the intent engine, the handoff port and every channel plugin.
  */
 import fastifyHelmet from '@fastify/helmet';
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import type { ChannelAdapter, ChannelDeps, ChannelModule } from './bots/adapter.js';
+import type { ChannelAdapter, ChannelDeps, ChannelModule, InboundSink } from './bots/adapter.js';
+import { boundInbound } from './bots/inbound-values.js';
+import { redactWebchatSecrets } from './bots/webchat/index.js';
 import { createBasicHandoff } from './core/basic-handoff.js';
 import { isHubError } from './core/errors.js';
 import { HubEvents } from './core/events.js';
@@ -28,6 +31,8 @@ export interface ChannelServices extends ChannelDeps {
   /** The transcript of a conversation by key (empty when unknown). */
   readonly history: (conversationKey: string) => Promise<readonly TranscriptEntry[]>;
   readonly config: HubConfig;
+  /** Where request limits count (@fastify/rate-limit store); undefined: each process in its memory. */
+  readonly rateLimitStore?: FastifyRateLimitStoreCtor;
 }
 
 /** Builds one channel, or returns undefined when it is not configured. */
@@ -58,6 +63,11 @@ export interface BuildAppOptions {
   readonly deliveryPolicy?: Partial<DeliveryPolicy>;
   /** Static web root for `/` (web chat page, widget, console assets). */
   readonly webRoot?: string;
+  /**
+   * A shared store for request limits (web chat), so several instances count together; default:
+   * each process counts in its own memory.
+   */
+  readonly rateLimitStore?: FastifyRateLimitStoreCtor;
 }
 
 /** The running parts of the hub. */
@@ -79,11 +89,41 @@ export interface Hub {
 }
 
 
+/** Log fields that may hold a credential: censored in every line the hub writes. */
+const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'conversationKey', '*.conversationKey', 'err.details.conversationKey'];
+
+/**
+ * The hub's logger on top of `base`: request lines carry method, URL (web chat session ids
+ * redacted: the id is the citizen's only credential) and status, never bodies; authorization and
+ * cookie headers are censored, and a web chat conversation key loses its session id.
+ */
+export function hubLogger(base: Logger): Logger {
+  return base.child(
+    {},
+    {
+      serializers: {
+        req: (request: { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+          method: request.method,
+          url: request.url === undefined ? undefined : redactWebchatSecrets(request.url),
+          host: request.host,
+          remoteAddress: request.ip,
+          remotePort: request.socket?.remotePort,
+        }),
+      },
+      redact: {
+        paths: REDACTED_PATHS,
+        censor: (value: unknown, path: string[]) =>
+          path[path.length - 1] === 'conversationKey' ? (typeof value === 'string' ? redactWebchatSecrets(value) : value) : '[Redacted]',
+      },
+    },
+  );
+}
+
 /** Builds the hub. The returned app is ready for `inject()`; call `hub.start()` to deliver. */
 export async function buildApp(options: BuildAppOptions): Promise<Hub> {
   const { config } = options;
   const logger: Logger =
-    options.logger === false ? pino({ level: 'silent' }) : (options.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] }));
+    options.logger === false ? pino({ level: 'silent' }) : hubLogger(options.logger ?? pino({ level: config.logLevel }));
   const ownsStore = options.store === undefined || options.ownsStore === true;
   const store = options.store ?? (await createStore(config.databaseUrl));
   await store.migrate();
@@ -111,11 +151,21 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
     onReplies: () => worker.kick(),
   });
 
+  // Every channel's messages pass the hub's own bounds (text length, valid date) on the way in.
+  const sink: InboundSink = {
+    accept(message) {
+      const { message: bounded, fixed } = boundInbound(message, clock());
+      if (fixed.length > 0) logger.warn({ channel: message.from.channel, messageId: message.id, fixed }, 'inbound message over the channel limits: bounded by the hub');
+      return runner.accept(bounded);
+    },
+  };
+
   const services: ChannelServices = {
-    sink: runner,
+    sink,
     logger,
     events,
     config,
+    ...(options.rateLimitStore === undefined ? {} : { rateLimitStore: options.rateLimitStore }),
     cursors: { get: (name) => store.getCursor(name), set: (name, value) => store.setCursor(name, value) },
     async markUnreachable(conversationKey) {
       const conversation = await store.getConversationByKey(conversationKey);
@@ -143,6 +193,9 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
     adapters.set(channel.adapter.channel, channel.adapter);
   }
 
+  // Over plain HTTP (HOST=0.0.0.0 on a LAN), `upgrade-insecure-requests` would rewrite the pages'
+  // own scripts and styles to https:// and break them, and HSTS would lock browsers out.
+  const https = config.servedOverHttps;
   await app.register(fastifyHelmet, {
     // The widget script is loaded by other sites: allow cross-origin reads of static assets.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
@@ -153,15 +206,28 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
+        upgradeInsecureRequests: https ? [] : null,
       },
     },
+    strictTransportSecurity: https,
   });
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Ventanilla API', version: '0.1.0', description: 'Channel webhooks, web chat, agent console and editor APIs of the Ventanilla hub.' },
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) =>
+      https
+        ? header
+        : header
+            .split(';')
+            .map((directive) => directive.trim())
+            .filter((directive) => directive !== '' && directive !== 'upgrade-insecure-requests')
+            .join('; '),
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isHubError(error)) {

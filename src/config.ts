@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
+import { WEBCHAT_LIMIT_DEFAULTS, type WebchatLimits } from './bots/webchat/limits.js';
 import { HubError } from './core/errors.js';
 import { LANGUAGES } from './core/message.js';
 
@@ -23,6 +24,8 @@ export const ConfigSchema = Type.Object(
       host: Type.String({ minLength: 1 }),
       bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024 }),
       publicUrl: Type.Union([Type.String({ pattern: '^https?://' }), Type.Null()]),
+      // Optional keys (here and under webchat) so a config file written before them still loads.
+      https: Type.Optional(Type.Union([Type.Literal('auto'), Type.Boolean()])),
     }),
     storage: Type.Object({
       dataDir: Type.String({ minLength: 1 }),
@@ -37,22 +40,50 @@ export const ConfigSchema = Type.Object(
       leaseMs: Type.Integer({ minimum: 1000 }),
     }),
     shutdown: Type.Object({ graceMs: Type.Integer({ minimum: 0 }) }),
+    webchat: Type.Optional(
+      Type.Object(
+        {
+          limits: Type.Optional(
+            Type.Object(
+              {
+                requestsPerClientPerMinute: Type.Optional(Type.Integer({ minimum: 1 })),
+                messagesPerSessionPerMinute: Type.Optional(Type.Integer({ minimum: 1 })),
+                sessionsPerClientPerHour: Type.Optional(Type.Integer({ minimum: 1 })),
+                streamsPerSession: Type.Optional(Type.Integer({ minimum: 1 })),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
 
-/** The validated configuration, with paths resolved. */
-export type HubConfig = Static<typeof ConfigSchema> & {
+type RawConfig = Static<typeof ConfigSchema>;
+
+/** The validated configuration, with paths resolved and defaults filled in. */
+export type HubConfig = Omit<RawConfig, 'webchat'> & {
   readonly configDir: string;
   /** `storage.databaseUrl` resolved: a postgres:// URL or an absolute SQLite path. */
   readonly databaseUrl: string;
   readonly dataDir: string;
+  /**
+   * `server.https` resolved: true when forced, or (auto) when `publicUrl` is https:// or
+   * VENTANILLA_COOKIE_SECURE is true. Only then do responses carry HSTS and the CSP's
+   * `upgrade-insecure-requests`, which would break the pages over plain HTTP.
+   */
+  readonly servedOverHttps: boolean;
+  /** `webchat.limits`, each missing key at its default. */
+  readonly webchat: { readonly limits: WebchatLimits };
 };
 
 interface EnvBinding {
   readonly env: string;
   readonly path: readonly string[];
-  readonly type: 'string' | 'integer' | 'nullable-string';
+  readonly type: 'string' | 'integer' | 'nullable-string' | 'auto-boolean';
   readonly fix: string;
 }
 
@@ -62,6 +93,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'HOST', path: ['server', 'host'], type: 'string', fix: 'set HOST to an interface address such as 127.0.0.1 or 0.0.0.0' },
   { env: 'VENTANILLA_BODY_LIMIT', path: ['server', 'bodyLimitBytes'], type: 'integer', fix: 'set VENTANILLA_BODY_LIMIT to a size in bytes between 1024 and 104857600' },
   { env: 'VENTANILLA_PUBLIC_URL', path: ['server', 'publicUrl'], type: 'nullable-string', fix: 'set VENTANILLA_PUBLIC_URL to an http(s):// URL such as https://ventanilla.example.org' },
+  { env: 'VENTANILLA_HTTPS', path: ['server', 'https'], type: 'auto-boolean', fix: 'set VENTANILLA_HTTPS to auto, true or false' },
   { env: 'VENTANILLA_DATA_DIR', path: ['storage', 'dataDir'], type: 'string', fix: 'set VENTANILLA_DATA_DIR to a writable directory' },
   { env: 'VENTANILLA_DATABASE_URL', path: ['storage', 'databaseUrl'], type: 'nullable-string', fix: 'set VENTANILLA_DATABASE_URL to a SQLite file path (data/ventanilla.db) or a postgres:// URL' },
   { env: 'LOG_LEVEL', path: ['logLevel'], type: 'string', fix: 'set LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent' },
@@ -87,6 +119,13 @@ function envValue(binding: EnvBinding, raw: string): unknown {
     return Number(raw.trim());
   }
   if (binding.type === 'nullable-string' && raw.trim() === '') return null;
+  if (binding.type === 'auto-boolean') {
+    const value = raw.trim().toLowerCase();
+    if (value === 'auto') return 'auto';
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    throw new HubError('HUB_ERR_CONFIG', `${binding.env}="${raw}" is not auto, true or false: ${binding.fix}.`);
+  }
   return raw.trim();
 }
 
@@ -130,5 +169,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = env
   const url = config.storage.databaseUrl;
   const databaseUrl =
     url === null ? join(dataDir, 'ventanilla.db') : /^postgres(ql)?:\/\//i.test(url) || url === ':memory:' ? url : resolve(url);
-  return { ...config, configDir, dataDir, databaseUrl };
+  const https = config.server.https ?? 'auto';
+  // The handoff console reads VENTANILLA_COOKIE_SECURE for its cookie; true there means HTTPS here.
+  const cookieSecure = ['1', 'true'].includes((env.VENTANILLA_COOKIE_SECURE ?? '').trim().toLowerCase());
+  const servedOverHttps = https === 'auto' ? (config.server.publicUrl?.startsWith('https://') ?? false) || cookieSecure : https;
+  const limits = { ...WEBCHAT_LIMIT_DEFAULTS, ...config.webchat?.limits };
+  return { ...config, configDir, dataDir, databaseUrl, servedOverHttps, webchat: { limits } };
 }

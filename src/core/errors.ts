@@ -11,6 +11,8 @@ export const HUB_ERRORS = {
   HUB_ERR_BAD_PAYLOAD: { statusCode: 400, retryable: false },
   HUB_ERR_NOT_FOUND: { statusCode: 404, retryable: false },
   HUB_ERR_CONFLICT: { statusCode: 409, retryable: false },
+  /** Too many requests from one client or session: `retryAfterMs` says when to try again (429 + Retry-After). */
+  HUB_ERR_RATE_LIMITED: { statusCode: 429, retryable: true },
   HUB_ERR_FORBIDDEN: { statusCode: 403, retryable: false },
   HUB_ERR_UNAUTHENTICATED: { statusCode: 401, retryable: false },
   /** A channel API answered 429 or 5xx, or timed out: the outbox retries. */

@@ -29,6 +29,28 @@ export interface UnrecognizedGroup {
 
 const STOPWORDS = new Set(['el', 'la', 'los', 'las', 'de', 'del', 'un', 'una', 'y', 'o', 'que', 'en', 'a', 'al', 'me', 'mi', 'se', 'por', 'para', 'con', 'es', 'the', 'a', 'to', 'of', 'i', 'is', 'and', 'el', 'els', 'les', 'i', 'o', 'os', 'as', 'da', 'do', 'eta', 'lo', 'le', 'su']);
 
+/** Longest question text the inbox keeps. */
+export const INBOX_TEXT_LIMIT = 500;
+/**
+ * How much of a citizen text is masked before it is cut to {@link INBOX_TEXT_LIMIT}: every
+ * channel caps text at 10,000 characters or less, so a current message is masked whole; a longer
+ * text (stored before the caps existed) is never masked whole.
+ */
+const INBOX_MASK_WINDOW = 10_000;
+
+/**
+ * The masked, shortened text the inbox files. The text is cut before it is masked, and when the
+ * cut went through the text, the last word of the window (which may be half an e-mail address or
+ * a number) is dropped before masking.
+ */
+export function inboxText(text: string): string {
+  if (text.length <= INBOX_MASK_WINDOW) return maskPersonalData(text).slice(0, INBOX_TEXT_LIMIT);
+  let end = INBOX_MASK_WINDOW;
+  while (end > 0 && !/\s/.test(text.charAt(end - 1))) end -= 1;
+  // A window without any space has no word to drop.
+  return maskPersonalData(text.slice(0, end === 0 ? INBOX_MASK_WINDOW : end)).slice(0, INBOX_TEXT_LIMIT);
+}
+
 /** The words that decide similarity: normalised, without stop words, sorted and unique. */
 export function similarityKey(text: string): string {
   return [...new Set(wordsOf(normalizeText(text)).filter((w) => !STOPWORDS.has(w) && w.length > 1))].sort().join(' ');
@@ -87,7 +109,7 @@ export class UnrecognizedInbox {
   /** Files the recent unrecognised citizen entries of one conversation (idempotent). */
   async scan(conversationId: string): Promise<number> {
     const entries = await this.options.store.getTranscript(conversationId, { limit: 30 });
-    let filed = 0;
+    const candidates: { entry: TranscriptEntry & { text: string }; reason: string }[] = [];
     for (const [index, entry] of entries.entries()) {
       if (entry.author !== 'citizen' || entry.kind !== 'text' || entry.text === null || entry.intent === null) continue;
       if (entry.intent.startsWith('emergencia.')) continue;
@@ -96,8 +118,20 @@ export class UnrecognizedInbox {
       const none = entry.intent === 'None';
       const low = entry.score !== null && entry.score < this.options.lowScore();
       if (!none && !low && !escalated) continue;
-      const reason = escalated ? 'escalated' : none ? 'none' : 'low-confidence';
-      const text = maskPersonalData(entry.text).slice(0, 500);
+      candidates.push({ entry: { ...entry, text: entry.text }, reason: escalated ? 'escalated' : none ? 'none' : 'low-confidence' });
+    }
+    if (candidates.length === 0) return 0;
+    // Every bot or system entry triggers a scan: entries filed before are not read (or masked) again.
+    const filedRows = await this.db
+      .selectFrom('editor_unrecognized')
+      .select('entry_id')
+      .where('entry_id', 'in', candidates.map((candidate) => candidate.entry.id))
+      .execute();
+    const filed = new Set(filedRows.map((row) => row.entry_id));
+    let inserted = 0;
+    for (const { entry, reason } of candidates) {
+      if (filed.has(entry.id)) continue;
+      const text = inboxText(entry.text);
       const result = await this.db
         .insertInto('editor_unrecognized')
         .values({
@@ -118,9 +152,9 @@ export class UnrecognizedInbox {
         })
         .onConflict((oc) => oc.column('entry_id').doNothing())
         .executeTakeFirst();
-      filed += Number(result.numInsertedOrUpdatedRows ?? 0);
+      inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
     }
-    return filed;
+    return inserted;
   }
 
   private async openRows() {

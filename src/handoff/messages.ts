@@ -245,7 +245,12 @@ export function isCancelRequest(text: string): boolean {
 export function parseRating(text: string | undefined, payload: string | undefined): number | undefined {
   const fromPayload = payload === undefined ? undefined : /^survey:([1-5])$/.exec(payload)?.[1];
   if (fromPayload !== undefined) return Number(fromPayload);
-  if (text === undefined) return undefined;
-  const match = /^\s*([1-5])\s*(\/\s*5)?\s*(estrellas?|stars?|izarr\w*|estrel\w*)?\s*[.!]?\s*$/i.exec(text);
+  const trimmed = text?.trim();
+  // A rating is a few characters; the length check keeps any pattern cheap on a long message.
+  if (trimmed === undefined || trimmed.length > 40) return undefined;
+  // Spaces belong to the part after them (an optional group is kept only when its word follows), so
+  // a run of spaces splits one way only: four free-standing `\s*` sharing one run made a former
+  // pattern backtrack for minutes on "5" + 500 spaces + "x".
+  const match = /^([1-5])(?:\s*\/\s*5)?(?:\s*(?:estrellas?|stars?|izarr\w*|estrel\w*))?\s*[.!]?$/i.exec(trimmed);
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }

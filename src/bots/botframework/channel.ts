@@ -13,12 +13,14 @@ import {
   type CardAction,
   type ConversationReference,
 } from 'botbuilder';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
 import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import { channelHttpError, channelNetworkError, HubError } from '../../core/errors.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
-import { BOTFRAMEWORK_ANONYMOUS_WARNING, type BotFrameworkConfig } from './config.js';
+import { capInboundText } from '../inbound-values.js';
+import { checkActivity, isLoopbackUrl } from './activity-schema.js';
+import { BOTFRAMEWORK_ANONYMOUS_WARNING, BOTFRAMEWORK_LOOPBACK_ONLY, type BotFrameworkConfig } from './config.js';
 
 /** Suggested actions for choices, plain text, files as attachments. */
 export const BOTFRAMEWORK_CAPABILITIES: ChannelCapabilities = {
@@ -122,10 +124,12 @@ export function decodeBotFrameworkActivity(activity: Partial<Activity>, now: Dat
   };
   const base = { id: activity.id, conversationKey, from, receivedAt: at, replyContext: replyContextOf(activity, true) };
   const value: unknown = activity.value;
+  // Capped before anything reads it (Bot Framework itself sets no limit on text).
+  const rawText = activity.text === undefined ? '' : capInboundText(activity.text, 'botframework');
   if (isRecord(value) && typeof value.payload === 'string') {
-    return [{ ...base, kind: 'postback', payload: value.payload, ...(activity.text ? { text: activity.text } : {}) }];
+    return [{ ...base, kind: 'postback', payload: value.payload, ...(rawText === '' ? {} : { text: rawText }) }];
   }
-  const text = activity.text?.trim() ?? '';
+  const text = rawText.trim();
   // Teams and Web Chat send cards' thumbnails etc. as attachments; only files count.
   const files = (activity.attachments ?? []).filter((attachment) => attachment.contentUrl !== undefined);
   if (files.length > 0) {
@@ -220,6 +224,12 @@ export function createBotFrameworkChannel(config: BotFrameworkConfig, deps: Chan
         details: { conversationKey: to.conversationKey },
       });
     }
+    // Without an app id nobody proved who sent the serviceUrl: never let it point the hub elsewhere.
+    if (config.anonymous && !isLoopbackUrl(serviceUrl)) {
+      throw new HubError('HUB_ERR_CHANNEL_PERMANENT', `Bot Framework reply not sent: ${BOTFRAMEWORK_LOOPBACK_ONLY}`, {
+        details: { conversationKey: to.conversationKey },
+      });
+    }
     const reference: Partial<ConversationReference> = {
       serviceUrl,
       channelId: context.channelId ?? to.conversationKey.split(':')[1] ?? 'unknown',
@@ -252,20 +262,32 @@ export function createBotFrameworkChannel(config: BotFrameworkConfig, deps: Chan
 
   async function plugin(app: FastifyInstance): Promise<void> {
     app.post('/', async (request, reply) => {
-      if (!isRecord(request.body)) {
-        return reply.code(400).send({ error: 'HUB_ERR_BAD_PAYLOAD', message: 'the body must be a JSON Bot Framework activity' });
+      const headers = request.headers as Record<string, string | string[] | undefined>;
+      // Authenticated mode: a request without a token is refused before its body is looked at.
+      if (!config.anonymous && typeof headers.authorization !== 'string') return refuseUnauthenticated(request.ip, reply);
+      // botbuilder reads the activity without checking its types and answers 500 ("retry") to
+      // whatever breaks it: every malformed activity is refused here with a 400 instead.
+      const checked = checkActivity(request.body);
+      if (!checked.ok) {
+        log.warn({ channel: 'botframework', reason: checked.reason }, 'botframework activity malformed');
+        return reply.code(400).send({ error: 'HUB_ERR_BAD_PAYLOAD', message: `malformed Bot Framework activity: ${checked.reason}` });
+      }
+      if (config.anonymous && !isLoopbackUrl(checked.activity.serviceUrl)) {
+        log.warn({ channel: 'botframework', ip: request.ip }, 'botframework activity refused: anonymous mode and a serviceUrl that is not loopback');
+        return reply.code(403).send({ error: 'HUB_ERR_FORBIDDEN', message: BOTFRAMEWORK_LOOPBACK_ONLY });
       }
       const response = new CollectingResponse();
-      const headers = request.headers as Record<string, string | string[] | undefined>;
-      await cloudAdapter.process({ body: request.body, headers, method: 'POST' }, response, async (turn: BotTurnContext) => {
+      await cloudAdapter.process({ body: checked.activity, headers, method: 'POST' }, response, async (turn: BotTurnContext) => {
         for (const message of decodeBotFrameworkActivity(turn.activity, now())) {
           const { duplicate } = await deps.sink.accept(message);
           log.debug({ channel: 'botframework', messageId: message.id, kind: message.kind, duplicate }, 'botframework activity accepted');
         }
       });
-      if (response.statusCode === 401 || response.statusCode === 403) {
-        log.warn({ channel: 'botframework', ip: request.ip }, 'botframework request refused: no valid token');
-        return reply.code(401).send({ error: 'HUB_ERR_WEBHOOK_AUTH', message: 'missing or invalid Bot Framework token' });
+      if (response.statusCode === 401 || response.statusCode === 403) return refuseUnauthenticated(request.ip, reply);
+      if (response.statusCode === 501) {
+        // botbuilder's answer to an invoke nobody handles: the hub asks for none, so it is not a
+        // failure to retry but a request this bot does not serve.
+        return reply.code(400).send({ error: 'HUB_ERR_BAD_PAYLOAD', message: `activity type "${checked.activity.type}" is not handled by this bot` });
       }
       if (response.statusCode >= 500) {
         // botbuilder already printed the error; fastify's handler must not see a half-written reply.
@@ -274,6 +296,11 @@ export function createBotFrameworkChannel(config: BotFrameworkConfig, deps: Chan
       for (const [name, value] of Object.entries(response.headers)) reply.header(name, value);
       return reply.code(response.statusCode).send(response.body ?? '');
     });
+  }
+
+  function refuseUnauthenticated(ip: string, reply: FastifyReply): FastifyReply {
+    log.warn({ channel: 'botframework', ip }, 'botframework request refused: no valid token');
+    return reply.code(401).send({ error: 'HUB_ERR_WEBHOOK_AUTH', message: 'missing or invalid Bot Framework token' });
   }
 
   return {

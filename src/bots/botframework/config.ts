@@ -50,4 +50,11 @@ export function loadBotFrameworkConfig(env: Readonly<Record<string, string | und
 
 /** Logged once at start in anonymous mode. */
 export const BOTFRAMEWORK_ANONYMOUS_WARNING =
-  'Bot Framework channel in anonymous mode (no MicrosoftAppId): requests are not authenticated. Use only with the Emulator on a closed network; set MicrosoftAppId/MicrosoftAppPassword for Azure Bot Service';
+  'Bot Framework channel in anonymous mode (no MicrosoftAppId): requests are not authenticated and only loopback serviceUrls are accepted. Use only with the Emulator on this machine; set MicrosoftAppId/MicrosoftAppPassword for Azure Bot Service';
+
+/**
+ * Why an activity or a reply is refused in anonymous mode: an unauthenticated `serviceUrl` would
+ * let anyone make the hub POST wherever they like, so only this machine's addresses are used.
+ */
+export const BOTFRAMEWORK_LOOPBACK_ONLY =
+  'in anonymous mode (no MicrosoftAppId) the serviceUrl must be a loopback address (localhost, 127.0.0.1, [::1]: the Bot Framework Emulator on this machine); set MicrosoftAppId/MicrosoftAppPassword to serve Azure Bot Service';

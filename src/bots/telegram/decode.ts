@@ -5,6 +5,7 @@
 import { isJsonObject, parseJsonObject, type JsonObject } from '../json-body.js';
 import { HubError } from '../../core/errors.js';
 import type { InboundAttachment, InboundMessage, Participant } from '../../core/message.js';
+import { capInboundText, dateFromEpoch } from '../inbound-values.js';
 
 /** Who the bot is; needed to tell whether a group message is addressed to it. */
 export interface TelegramBotIdentity {
@@ -128,7 +129,9 @@ function decodeMessage(update: Json, updateId: number, message: Json, edited: bo
   if (from.is_bot === true) return { status: 'ignored', reason: 'sent by a bot' };
   if (chat.type === 'channel') return { status: 'ignored', reason: 'channel post' };
 
-  let text = optionalString(message, 'text') ?? optionalString(message, 'caption');
+  const rawText = optionalString(message, 'text') ?? optionalString(message, 'caption');
+  // Capped before anything reads it: Telegram sends at most 4,096 characters, a forged update more.
+  let text = rawText === undefined ? undefined : capInboundText(rawText, 'telegram');
   const group = chat.type === 'group' || chat.type === 'supergroup';
   if (group) {
     const address = groupAddress(message, text, bot);
@@ -136,14 +139,14 @@ function decodeMessage(update: Json, updateId: number, message: Json, edited: bo
     text = address.text;
   }
 
-  const date = typeof message.edit_date === 'number' ? message.edit_date : typeof message.date === 'number' ? message.date : undefined;
+  const date = typeof message.edit_date === 'number' ? message.edit_date : message.date;
   const base = {
     // The chat + message id is stable across webhook retries and polling re-deliveries, and unlike
     // `update_id` it is never re-randomised by Telegram after a week of silence.
     id: edited ? `${chatId}:${messageId}:edit:${String(message.edit_date ?? updateId)}` : `${chatId}:${messageId}`,
     conversationKey: `telegram:${chatId}`,
     from: participantOf(from),
-    receivedAt: date === undefined ? new Date() : new Date(date * 1000),
+    receivedAt: dateFromEpoch(date, 'seconds', new Date()),
     replyContext: { chatId: String(chatId), messageId: String(messageId), ...(edited ? { edited: 'true' } : {}) },
   } as const;
 

@@ -4,6 +4,7 @@
  * a browser session is an unguessable random id the browser keeps in localStorage.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
@@ -13,16 +14,19 @@ import { HubError } from '../../core/errors.js';
 import type { HubEventMap, HubEvents } from '../../core/events.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
 import type { TranscriptEntry } from '../../core/store/types.js';
+import { INBOUND_TEXT_LIMITS } from '../inbound-values.js';
+import { registerWebchatLimits, STREAM_RETRY_AFTER_MS, WEBCHAT_LIMIT_DEFAULTS, type WebchatLimits } from './limits.js';
 import { ReplyReconciler } from './reconcile.js';
 import { SseStreams } from './streams.js';
 import { isCitizenVisible, itemFromEntry, itemFromMessage, messageText, WebchatItem } from './view.js';
 
 export { WebchatItem } from './view.js';
+export { WEBCHAT_LIMIT_DEFAULTS, type WebchatLimits } from './limits.js';
 
 /** Route prefix of the web chat API. */
 export const WEBCHAT_PREFIX = '/webchat';
-/** Longest citizen message accepted, in characters (the NLU truncates; the transcript keeps it whole). */
-export const WEBCHAT_MAX_TEXT = 10_000;
+/** Longest citizen message accepted, in characters: longer text is refused with a 400 (the widget says so first). */
+export const WEBCHAT_MAX_TEXT = INBOUND_TEXT_LIMITS.webchat;
 /** Most items `GET /api/history` returns (the newest ones). */
 export const WEBCHAT_HISTORY_LIMIT = 500;
 
@@ -38,6 +42,19 @@ export interface WebchatDeps extends ChannelDeps {
    * safe because nothing is authorised by cookies; the session id travels in the body or query.
    */
   readonly allowedOrigins?: '*' | readonly string[];
+  /** Request limits (config `webchat.limits`); each missing one takes its {@link WEBCHAT_LIMIT_DEFAULTS} value. */
+  readonly limits?: Partial<WebchatLimits>;
+  /** Where the limits count (@fastify/rate-limit store); default: this process's memory. */
+  readonly rateLimitStore?: FastifyRateLimitStoreCtor;
+}
+
+/**
+ * `text` with every web chat session id replaced by `[redacted]` (in `webchat:<id>` conversation
+ * keys and `sessionId=<id>` query strings): the id is the citizen's only credential and must not
+ * reach a log.
+ */
+export function redactWebchatSecrets(text: string): string {
+  return text.replace(/(webchat:)[A-Za-z0-9_-]+|(sessionId=)[^&#\s"]*/g, (_match, key: string | undefined, query: string | undefined) => `${key ?? query ?? ''}[redacted]`);
 }
 
 /** `webchat:<sessionId>`: the conversation key of a browser session. */
@@ -80,6 +97,10 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
   // conversationId → sessionId, learned from accepted messages, history reads and conversation
   // events; the transcript event only names the conversation id. A cache: bounded, rebuilt on use.
   const sessions = new BoundedMap<string, string>(50_000);
+  // Session ids this process has issued or seen: a message in any other counts as a new session,
+  // so ids made up by a client (any 24 characters pass the schema) are capped like created ones.
+  const seenSessions = new BoundedMap<string, true>(50_000);
+  const limits: WebchatLimits = { ...WEBCHAT_LIMIT_DEFAULTS, ...deps.limits };
 
   const learn = (conversationId: string | undefined, sessionId: string): void => {
     if (conversationId !== undefined) sessions.set(conversationId, sessionId);
@@ -126,6 +147,7 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
 
   const plugin = async (app: FastifyInstance): Promise<void> => {
     subscribe();
+    const limiter = await registerWebchatLimits(app, limits, deps.rateLimitStore);
     const api = app.withTypeProvider<TypeBoxTypeProvider>();
     const allowed = deps.allowedOrigins ?? '*';
     const corsHeaders = (request: FastifyRequest): Record<string, string> => {
@@ -161,18 +183,28 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
     api.post('/api/sessions', {
       schema: {
         summary: 'Start a web chat session',
-        response: { 200: Type.Object({ sessionId: SESSION_ID }) },
+        response: { 200: Type.Object({ sessionId: SESSION_ID }), 429: ERROR },
       },
-    }, async () => ({ sessionId: randomBytes(18).toString('base64url') }));
+    }, async (request, reply) => {
+      await limiter.takeNewSession(request, reply);
+      const sessionId = randomBytes(18).toString('base64url');
+      seenSessions.set(sessionId, true);
+      return { sessionId };
+    });
 
     api.post('/api/messages', {
       schema: {
         summary: 'Send a citizen message (text or a choice button payload)',
         body: MessageBody,
-        response: { 202: Type.Object({ accepted: Type.Literal(true), duplicate: Type.Boolean() }), 400: ERROR },
+        response: { 202: Type.Object({ accepted: Type.Literal(true), duplicate: Type.Boolean() }), 400: ERROR, 429: ERROR },
       },
     }, async (request, reply) => {
       const body = request.body;
+      await limiter.takeMessage(request, reply);
+      if (seenSessions.get(body.sessionId) === undefined) {
+        await limiter.takeNewSession(request, reply);
+        seenSessions.set(body.sessionId, true);
+      }
       const text = body.text?.trim() ?? '';
       const payload = body.payload?.trim() ?? '';
       if (text === '' && payload === '') {
@@ -216,9 +248,17 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
         summary: 'Server-Sent Events: `message` events carry one item; `id` is the item id',
         querystring: SessionQuery,
         produces: ['text/event-stream'],
+        response: { 429: ERROR },
       },
     }, async (request, reply) => {
       const sessionId = request.query.sessionId;
+      if (streams.count(sessionId) >= limits.streamsPerSession) {
+        // Refused rather than closing an older tab's stream: that tab would reconnect and refuse back.
+        reply.header('retry-after', String(STREAM_RETRY_AFTER_MS / 1000));
+        throw new HubError('HUB_ERR_RATE_LIMITED', `this conversation already has ${limits.streamsPerSession} open event streams: close a tab or try again later`, {
+          retryAfterMs: STREAM_RETRY_AFTER_MS,
+        });
+      }
       // From here on the response is ours: fastify must not serialise or end it.
       reply.hijack();
       streams.open(sessionId, reply.raw, corsHeaders(request));

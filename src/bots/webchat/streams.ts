@@ -7,9 +7,6 @@ import type { ServerResponse } from 'node:http';
 
 /** Comment line sent every {@link HEARTBEAT_MS} so proxies and browsers keep an idle stream open. */
 export const HEARTBEAT_MS = 15_000;
-/** A session rarely has more than a few tabs open; more is a leak or abuse, so the oldest is closed. */
-export const MAX_STREAMS_PER_SESSION = 8;
-
 interface OpenStream {
   readonly response: ServerResponse;
   readonly heartbeat: NodeJS.Timeout;
@@ -35,6 +32,7 @@ export class SseStreams {
   /**
    * Takes over `response` as an event stream for `sessionId`: writes the headers, keeps it alive with
    * heartbeats and forgets it when the client goes away. After {@link closeAll} it ends it at once.
+   * The caller keeps the number of streams per session bounded ({@link count}).
    */
   open(sessionId: string, response: ServerResponse, extraHeaders: Readonly<Record<string, string>> = {}): void {
     response.writeHead(200, {
@@ -61,10 +59,6 @@ export class SseStreams {
       this.bySession.set(sessionId, streams);
     }
     streams.add(stream);
-    if (streams.size > MAX_STREAMS_PER_SESSION) {
-      const oldest = streams.values().next().value;
-      if (oldest !== undefined) this.end(sessionId, oldest);
-    }
     response.on('close', () => this.forget(sessionId, stream));
   }
 

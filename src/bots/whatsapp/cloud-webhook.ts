@@ -8,6 +8,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { HubError } from '../../core/errors.js';
 import type { InboundAttachment, InboundMessage } from '../../core/message.js';
+import { capInboundText, dateFromEpoch } from '../inbound-values.js';
 
 /**
  * Checks `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(appSecret, rawBody)>` in constant time.
@@ -132,8 +133,8 @@ function decodeMessage(
     throw new HubError('HUB_ERR_BAD_PAYLOAD', 'a message has no id, from or type');
   }
   if (type === 'reaction') return undefined;
-  const seconds = Number(str(raw.timestamp) ?? raw.timestamp);
-  const receivedAt = Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : now;
+  // Meta sends seconds as a string; anything else (a number, 1e20, garbage) must not throw later.
+  const receivedAt = dateFromEpoch(raw.timestamp, 'seconds', now);
   const displayName = names.get(from);
   const replyContext: Record<string, string> = { transport: 'cloud', lastInboundAt: receivedAt.toISOString() };
   if (phoneNumberId !== undefined) replyContext.phoneNumberId = phoneNumberId;
@@ -148,7 +149,7 @@ function decodeMessage(
 
   if (type === 'text') {
     const text = str(obj(raw.text).body);
-    return text === undefined ? { ...base, kind: 'unsupported' } : { ...base, kind: 'text', text };
+    return text === undefined ? { ...base, kind: 'unsupported' } : { ...base, kind: 'text', text: capInboundText(text, 'whatsapp') };
   }
   if (type === 'interactive') {
     const interactive = obj(raw.interactive);
@@ -156,7 +157,7 @@ function decodeMessage(
     const payload = str(reply.id);
     if (payload === undefined) return { ...base, kind: 'unsupported' };
     const title = str(reply.title);
-    return title === undefined ? { ...base, kind: 'postback', payload } : { ...base, kind: 'postback', payload, text: title };
+    return title === undefined ? { ...base, kind: 'postback', payload } : { ...base, kind: 'postback', payload, text: capInboundText(title, 'whatsapp') };
   }
   if (type === 'button') {
     // Quick-reply button of a template message (the legacy `button` type).
@@ -164,7 +165,7 @@ function decodeMessage(
     const payload = str(button.payload) ?? str(button.text);
     if (payload === undefined) return { ...base, kind: 'unsupported' };
     const title = str(button.text);
-    return title === undefined ? { ...base, kind: 'postback', payload } : { ...base, kind: 'postback', payload, text: title };
+    return title === undefined ? { ...base, kind: 'postback', payload } : { ...base, kind: 'postback', payload, text: capInboundText(title, 'whatsapp') };
   }
   if (MEDIA_TYPES.has(type)) {
     const media = obj(raw[type]);
@@ -182,7 +183,7 @@ function decodeMessage(
     const caption = str(media.caption);
     return caption === undefined
       ? { ...base, kind: 'attachment', attachments: [attachment] }
-      : { ...base, kind: 'attachment', attachments: [attachment], text: caption };
+      : { ...base, kind: 'attachment', attachments: [attachment], text: capInboundText(caption, 'whatsapp') };
   }
   if (type === 'location') {
     const location = obj(raw.location);

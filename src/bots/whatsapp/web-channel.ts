@@ -9,6 +9,7 @@ import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } 
 import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import { HubError } from '../../core/errors.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
+import { capInboundText, dateFromEpoch } from '../inbound-values.js';
 import { numberedChoicesText } from './cloud-send.js';
 import type { WhatsAppWebConfig } from './web-config.js';
 
@@ -141,7 +142,8 @@ export function decodeWhatsAppWebMessage(message: WhatsAppWebMessageLike, now: D
   const from = message.from;
   if (message.fromMe || message.isStatus === true || !/@(c\.us|lid)$/.test(from)) return undefined;
   const userId = from.slice(0, from.indexOf('@'));
-  const receivedAt = message.timestamp > 0 ? new Date(message.timestamp * 1000) : now;
+  const receivedAt = dateFromEpoch(message.timestamp, 'seconds', now);
+  const body = capInboundText(message.body, 'whatsapp');
   const notifyName = message._data?.notifyName;
   const base = {
     id: message.id._serialized,
@@ -150,7 +152,7 @@ export function decodeWhatsAppWebMessage(message: WhatsAppWebMessageLike, now: D
     receivedAt,
     replyContext: { transport: 'web', chatId: from, lastInboundAt: receivedAt.toISOString() },
   };
-  if (message.type === 'chat') return { ...base, kind: 'text', text: message.body };
+  if (message.type === 'chat') return { ...base, kind: 'text', text: body };
   if (message.type === 'location' && message.location !== undefined) {
     const latitude = Number(message.location.latitude);
     const longitude = Number(message.location.longitude);
@@ -158,7 +160,7 @@ export function decodeWhatsAppWebMessage(message: WhatsAppWebMessageLike, now: D
   }
   const selected = message.selectedButtonId ?? message.selectedRowId;
   if ((message.type === 'buttons_response' || message.type === 'list_response') && selected !== undefined) {
-    return { ...base, kind: 'postback', payload: selected, text: message.body };
+    return { ...base, kind: 'postback', payload: selected, text: body };
   }
   const mediaType = MEDIA_KINDS[message.type];
   if (mediaType !== undefined) {
@@ -172,7 +174,7 @@ export function decodeWhatsAppWebMessage(message: WhatsAppWebMessageLike, now: D
             ...(message._data?.filename === undefined ? {} : { fileName: message._data.filename }),
             ...(message._data?.size === undefined ? {} : { sizeBytes: message._data.size }),
           };
-    const caption = mediaType !== 'contacts' && message.body !== '' ? { text: message.body } : {};
+    const caption = mediaType !== 'contacts' && body !== '' ? { text: body } : {};
     return { ...base, kind: 'attachment', attachments: [attachment], ...caption };
   }
   return { ...base, kind: 'unsupported' };

@@ -12,6 +12,7 @@
 import { isJsonObject, parseJsonObject, type JsonObject } from '../json-body.js';
 import { HubError } from '../../core/errors.js';
 import type { InboundAttachment, InboundMessage } from '../../core/message.js';
+import { capInboundText, dateFromEpoch, dateFromText } from '../inbound-values.js';
 import { detectPersonalData } from './privacy.js';
 
 type Json = JsonObject;
@@ -42,7 +43,8 @@ interface MentionInput {
 
 /** Builds the inbound message for a public mention, withholding text that carries personal data. */
 export function mentionMessage(input: MentionInput): InboundMessage {
-  const text = stripLeadingMentions(input.text);
+  // Capped before the personal-data scan and everything after it reads the text.
+  const text = stripLeadingMentions(capInboundText(input.text, 'x'));
   const base = {
     id: `tweet:${input.tweetId}`,
     conversationKey: `x:mention:${input.authorId}`,
@@ -79,7 +81,7 @@ export function directMessage(input: DirectMessageInput): InboundMessage {
     receivedAt: input.createdAt,
     replyContext: { participantId: input.senderId },
   };
-  const text = input.text === undefined || input.text.trim() === '' ? undefined : input.text;
+  const text = input.text === undefined || input.text.trim() === '' ? undefined : capInboundText(input.text, 'x');
   if (input.quickReplyPayload !== undefined) return { ...base, kind: 'postback', payload: input.quickReplyPayload, ...(text === undefined ? {} : { text }) };
   if (input.attachments !== undefined && input.attachments.length > 0) {
     return { ...base, kind: 'attachment', attachments: input.attachments, ...(text === undefined ? {} : { text }) };
@@ -88,9 +90,14 @@ export function directMessage(input: DirectMessageInput): InboundMessage {
   return { ...base, kind: 'text', text };
 }
 
-function dateFromMillis(raw: string | undefined): Date {
-  const millis = raw === undefined ? Number.NaN : Number(raw);
-  return Number.isFinite(millis) ? new Date(millis) : new Date();
+/**
+ * X appends an attached media's t.co link to the text; it is not something the citizen wrote.
+ * Looked for from the end (a single RegExp `\s*https://t.co/\w+\s*$` rescans every whitespace run).
+ */
+export function stripMediaLink(text: string): string {
+  const at = text.lastIndexOf('https://t.co/');
+  if (at === -1 || !/^https:\/\/t\.co\/\w+\s*$/.test(text.slice(at))) return text;
+  return text.slice(0, at).trimEnd();
 }
 
 function userName(users: unknown, id: string): string | undefined {
@@ -118,9 +125,8 @@ function decodeDirectMessageEvent(event: unknown, accountId: string, users: unkn
   return directMessage({
     eventId: id,
     senderId,
-    // X appends the media's t.co link to the text; it is not something the citizen wrote.
-    text: attachment === undefined || text === undefined ? text : text.replace(/\s*https:\/\/t\.co\/\w+\s*$/, ''),
-    createdAt: dateFromMillis(str(event, 'created_timestamp')),
+    text: attachment === undefined || text === undefined ? text : stripMediaLink(text),
+    createdAt: dateFromEpoch(str(event, 'created_timestamp'), 'milliseconds', new Date()),
     ...(displayName === undefined ? {} : { displayName }),
     ...(attachment === undefined ? {} : { attachments: [{ type: mediaType ?? 'media', ...(str(attachment, 'media_url_https') === undefined ? {} : { url: str(attachment, 'media_url_https') }) }] }),
     ...(quick === undefined ? {} : { quickReplyPayload: quick }),
@@ -142,15 +148,15 @@ function decodeTweetCreateEvent(tweet: unknown, accountId: string): InboundMessa
   if (!mentionsUs && !repliesToUs) return undefined;
   const extended = isObject(tweet.extended_tweet) ? str(tweet.extended_tweet, 'full_text') : undefined;
   const text = extended ?? str(tweet, 'full_text') ?? str(tweet, 'text') ?? '';
-  const createdAtRaw = str(tweet, 'timestamp_ms') ?? undefined;
-  const createdAt = createdAtRaw !== undefined ? dateFromMillis(createdAtRaw) : new Date(str(tweet, 'created_at') ?? Date.now());
+  const createdAtRaw = str(tweet, 'timestamp_ms');
+  const createdAt = createdAtRaw !== undefined ? dateFromEpoch(createdAtRaw, 'milliseconds', new Date()) : dateFromText(str(tweet, 'created_at'), new Date());
   const displayName = str(user, 'name');
   const lang = str(tweet, 'lang');
   return mentionMessage({
     tweetId: id,
     authorId,
     text,
-    createdAt: Number.isNaN(createdAt.getTime()) ? new Date() : createdAt,
+    createdAt,
     ...(displayName === undefined ? {} : { displayName }),
     ...(lang === undefined ? {} : { lang }),
   });
@@ -219,8 +225,8 @@ export function decodeV2DmEvent(event: V2DmEvent, accountId: string, names: Read
   return directMessage({
     eventId: event.id,
     senderId: event.sender_id,
-    text: mediaKeys.length > 0 && event.text !== undefined ? event.text.replace(/\s*https:\/\/t\.co\/\w+\s*$/, '') : event.text,
-    createdAt: event.created_at === undefined ? new Date() : new Date(event.created_at),
+    text: mediaKeys.length > 0 && event.text !== undefined ? stripMediaLink(event.text) : event.text,
+    createdAt: dateFromText(event.created_at, new Date()),
     ...(displayName === undefined ? {} : { displayName }),
     ...(mediaKeys.length > 0 ? { attachments: mediaKeys.map((key) => ({ type: 'media', fileId: key })) } : {}),
   });
@@ -234,7 +240,7 @@ export function decodeV2Mention(tweet: V2Tweet, accountId: string, names: Readon
     tweetId: tweet.id,
     authorId: tweet.author_id,
     text: tweet.text,
-    createdAt: tweet.created_at === undefined ? new Date() : new Date(tweet.created_at),
+    createdAt: dateFromText(tweet.created_at, new Date()),
     ...(displayName === undefined ? {} : { displayName }),
     ...(tweet.lang === undefined ? {} : { lang: tweet.lang }),
   });

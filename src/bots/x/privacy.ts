@@ -2,16 +2,23 @@
  * Personal data in public text. X mentions are public: we never echo personal data there, and a
  * citizen who posts theirs gets a warning instead of an answer.
  */
+import { createEmailReplacer, type TextReplacer } from '../../core/email-scan.js';
 
 export type PersonalDataKind = 'dni' | 'nie' | 'phone' | 'email' | 'iban';
 
-// Broad on purpose: a false positive costs a masked digit run, a miss exposes a citizen.
-const PATTERNS: readonly (readonly [PersonalDataKind, RegExp])[] = [
-  ['email', /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g],
-  ['iban', /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){3,7}(?:[ -]?[A-Z0-9]{1,4})?\b/gi],
-  ['nie', /\b[XYZ][ -]?\d{7}[ -]?[A-Z]\b/gi],
-  ['dni', /\b\d{8}[ -]?[A-Z]\b/gi],
-  ['phone', /(?:\+|\b00)?\b\d(?:[ .-]?\d){8,12}\b/g],
+/** `text.replace(pattern, replace)` for a global pattern. */
+function regexReplacer(pattern: RegExp): TextReplacer {
+  return (text, replace) => text.replace(pattern, replace);
+}
+
+// Broad on purpose: a false positive costs a masked digit run, a miss exposes a citizen. Each
+// replacer is linear in the text's length (the e-mail one is a scanner, not a single RegExp).
+const PATTERNS: readonly (readonly [PersonalDataKind, TextReplacer])[] = [
+  ['email', createEmailReplacer({ local: 'A-Za-z0-9._%+-', domain: 'A-Za-z0-9.-', tld: 'A-Za-z' })],
+  ['iban', regexReplacer(/\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){3,7}(?:[ -]?[A-Z0-9]{1,4})?\b/gi)],
+  ['nie', regexReplacer(/\b[XYZ][ -]?\d{7}[ -]?[A-Z]\b/gi)],
+  ['dni', regexReplacer(/\b\d{8}[ -]?[A-Z]\b/gi)],
+  ['phone', regexReplacer(/(?:\+|\b00)?\b\d(?:[ .-]?\d){8,12}\b/g)],
 ];
 
 const MASK = '***';
@@ -33,8 +40,8 @@ function maskMatch(kind: PersonalDataKind, match: string): string {
 export function detectPersonalData(text: string): PersonalDataKind[] {
   const found: PersonalDataKind[] = [];
   let rest = text;
-  for (const [kind, pattern] of PATTERNS) {
-    const replaced = rest.replace(pattern, (match) => maskMatch(kind, match));
+  for (const [kind, replace] of PATTERNS) {
+    const replaced = replace(rest, (match) => maskMatch(kind, match));
     if (replaced !== rest) found.push(kind);
     rest = replaced;
   }
@@ -44,8 +51,8 @@ export function detectPersonalData(text: string): PersonalDataKind[] {
 /** Replaces every DNI/NIE, phone, e-mail and IBAN in `text` with `***`. */
 export function maskPersonalData(text: string): string {
   let rest = text;
-  for (const [kind, pattern] of PATTERNS) {
-    rest = rest.replace(pattern, (match) => maskMatch(kind, match));
+  for (const [kind, replace] of PATTERNS) {
+    rest = replace(rest, (match) => maskMatch(kind, match));
   }
   return rest;
 }

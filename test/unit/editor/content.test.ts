@@ -13,6 +13,7 @@ import type { EditorContent } from '../../../src/editor/types.js';
 import { similarityKey } from '../../../src/editor/unrecognized.js';
 import { loadContent } from '../../../src/intents/content/loader.js';
 import { disposeStore, storeKinds } from '../../helpers/stores.js';
+import { adversarialTexts } from '../../helpers/long-text.js';
 
 let seedContent: EditorContent;
 beforeAll(async () => {
@@ -125,6 +126,10 @@ describe('masking and similarity', () => {
     expect(maskPersonalData('mi dni 12345678Z y nie X1234567L, tel 612 345 678, +34 912345678')).toBe('mi dni [DNI] y nie [NIE], tel [TELÉFONO], [TELÉFONO]');
     expect(maskPersonalData('escribe a ana.perez@example.org, IBAN ES91 2100 0418 4502 0005 1332')).toBe('escribe a [EMAIL], IBAN [IBAN]');
     expect(maskPersonalData('¿cuándo pasa el 27?')).toBe('¿cuándo pasa el 27?');
+  });
+
+  it('masks a megabyte of adversarial text (no pattern may be quadratic)', { timeout: 20_000 }, () => {
+    for (const text of adversarialTexts(1_000_000)) expect(maskPersonalData(text).length).toBeGreaterThan(0);
   });
 
   it('groups questions by their content words', () => {

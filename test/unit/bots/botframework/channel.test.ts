@@ -101,6 +101,72 @@ describe('Bot Framework inbound', () => {
     expect(deps.sink.accepted).toHaveLength(0);
   });
 
+  it('answers 400 to malformed activities (never a 5xx the channel would retry forever) and stores nothing', async () => {
+    const { deps, post } = await setup();
+    // Written as text: JSON.stringify itself would overflow the stack on 50,000 levels.
+    const deepText = (levels: number) =>
+      `${JSON.stringify({ ...activity('message.json'), channelData: undefined }).slice(0, -1)},"channelData":${'{"nested":'.repeat(levels)}"bottom"${'}'.repeat(levels)}}`;
+    const attachmentWithoutType = { ...activity('message.json'), attachments: [{ contentUrl: 'http://127.0.0.1/a.png', name: 'a.png' }] };
+    const malformed: readonly (Record<string, unknown> | string)[] = [
+      { ...activity('message.json'), text: 42 },
+      { ...activity('message.json'), text: { rich: true } },
+      attachmentWithoutType,
+      { ...activity('conversation-update.json'), membersAdded: { id: 'user-0001' } },
+      { ...activity('conversation-update.json'), membersAdded: [{ name: 'sin id' }] },
+      deepText(50_000),
+      deepText(100),
+      { ...activity('message.json'), type: 7 },
+      { ...activity('message.json'), from: 'user-0001' },
+      { ...activity('message.json'), conversation: { id: 12 } },
+      { ...activity('message.json'), timestamp: 1e20 },
+      { ...activity('message.json'), serviceUrl: 'not a url' },
+      { ...activity('message.json'), serviceUrl: undefined },
+      { ...activity('message.json'), value: { payload: 5 }, attachments: 'none' },
+    ];
+    for (const body of malformed) {
+      const response = await post(body, { 'content-type': 'application/json' });
+      expect(response.statusCode, (typeof body === 'string' ? body : JSON.stringify(body)).slice(0, 300)).toBe(400);
+      expect(response.json(), response.body).toMatchObject({ error: 'HUB_ERR_BAD_PAYLOAD' });
+    }
+    expect(deps.sink.accepted).toHaveLength(0);
+  });
+
+  it('answers an activity type the bot does not handle (invoke) with a 4xx, not a 5xx', async () => {
+    const { deps, post } = await setup();
+    const response = await post({ ...activity('message.json'), type: 'invoke', name: 'adaptiveCard/action', value: {} });
+    expect(response.statusCode).toBeGreaterThanOrEqual(400);
+    expect(response.statusCode).toBeLessThan(500);
+    expect(deps.sink.accepted).toHaveLength(0);
+  });
+
+  it('in anonymous mode accepts only loopback serviceUrls (the Emulator) and never calls another', async () => {
+    const { channel, deps, post } = await setup();
+    for (const serviceUrl of ['http://10.0.0.5:8080', 'https://evil.example.org', 'http://169.254.169.254/latest', 'http://127.0.0.1.nip.io:3000']) {
+      const response = await post({ ...activity('message.json'), serviceUrl });
+      expect(response.statusCode, serviceUrl).toBe(403);
+      expect(response.json().message).toMatch(/loopback/);
+    }
+    expect(deps.sink.accepted).toHaveLength(0);
+    for (const serviceUrl of [connector.serviceUrl, connector.serviceUrl.replace('127.0.0.1', 'localhost'), 'http://[::1]:9']) {
+      expect((await post({ ...activity('message.json'), id: `act-${serviceUrl}`, serviceUrl })).statusCode, serviceUrl).toBe(200);
+    }
+    expect(deps.sink.accepted).toHaveLength(3);
+    // A reply context stored before this check (or forged in the store) is refused at send time too.
+    const recipient = { ...recipientOf(deps.sink.accepted[0]!), replyContext: { ...deps.sink.accepted[0]!.replyContext, serviceUrl: 'http://10.0.0.5:8080' } };
+    const error = await channel.adapter.send(recipient, { kind: 'text', text: 'x' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'HUB_ERR_CHANNEL_PERMANENT', message: expect.stringMatching(/loopback/) });
+    expect(connector.requests).toHaveLength(0);
+  });
+
+  it('cuts a text over 10,000 characters before storing it', async () => {
+    const { deps, post } = await setup();
+    expect((await post({ ...activity('message.json'), text: `hola ${'a'.repeat(200_000)}` })).statusCode).toBe(200);
+    const text = deps.sink.accepted[0]?.text ?? '';
+    expect(text.length).toBeLessThanOrEqual(10_000);
+    expect(text.startsWith('hola aaa')).toBe(true);
+    expect(text.endsWith('[…]')).toBe(true);
+  });
+
   it('answers 500 when the activity cannot be stored, so the channel retries', async () => {
     const { deps, post } = await setup();
     deps.sink.failWith = new Error('database unavailable');

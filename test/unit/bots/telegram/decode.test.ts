@@ -12,6 +12,27 @@ function decodeMessage(name: string) {
 }
 
 describe('decodeTelegramUpdate', () => {
+  it('never yields an invalid date (a forged "date": 1e20 would be stored as null and read back as 1970)', () => {
+    for (const date of [1e20, -1, 'x', null]) {
+      const update = telegramFixture('text');
+      (update.message as Record<string, unknown>).date = date;
+      const result = decodeTelegramUpdate(update, bot);
+      if (result.status !== 'message') throw new Error('ignored');
+      expect(Number.isNaN(result.message.receivedAt.getTime())).toBe(false);
+    }
+  });
+
+  it('cuts a text or caption over Telegram\'s 4,096 characters', () => {
+    for (const key of ['text', 'caption']) {
+      const update = telegramFixture(key === 'text' ? 'text' : 'photo');
+      (update.message as Record<string, unknown>)[key] = `hola ${'a'.repeat(1_000_000)}`;
+      const result = decodeTelegramUpdate(update, bot);
+      if (result.status !== 'message') throw new Error('ignored');
+      expect(result.message.text?.length).toBeLessThanOrEqual(4_096);
+      expect(result.message.text?.endsWith('[…]')).toBe(true);
+    }
+  });
+
   it('decodes a private text message with the citizen locale', () => {
     const { message } = decodeMessage('text');
     expect(message).toMatchObject({

@@ -138,6 +138,29 @@ describe('WhatsApp Cloud webhook signature (POST)', () => {
 });
 
 describe('WhatsApp Cloud webhook decoding', () => {
+  it('decodes out-of-range or invalid timestamps safely: a signed "timestamp": 1e20 is a 200, not a 500', async () => {
+    const { deps, post } = await setup();
+    const values = ['1e20', '"1e20"', '-5', '"abc"', 'null', '{}', '8.64e12', '"99999999999999999999"'];
+    for (const [index, value] of values.entries()) {
+      const body = whatsappFixture('text.json').replace(/"timestamp": "\d+"/, `"timestamp": ${value}`).replace('wamid.TEST_TEXT_0001', `wamid.TS_${index}`);
+      expect((await post(body)).statusCode, value).toBe(200);
+    }
+    expect(deps.sink.accepted).toHaveLength(values.length);
+    for (const message of deps.sink.accepted) {
+      expect(Number.isNaN(message.receivedAt.getTime())).toBe(false);
+      expect(new Date(message.replyContext?.lastInboundAt ?? '').getTime()).toBe(message.receivedAt.getTime());
+    }
+  });
+
+  it('cuts a text over 10,000 characters before storing it', async () => {
+    const { deps, post } = await setup();
+    const body = whatsappFixture('text.json').replace('"Hola"', JSON.stringify(`Hola ${'a'.repeat(500_000)}`));
+    expect((await post(body)).statusCode).toBe(200);
+    const text = deps.sink.accepted[0]?.text ?? '';
+    expect(text.length).toBeLessThanOrEqual(10_000);
+    expect(text).toMatch(/^Hola a+ \[…\]$/);
+  });
+
   it('hands the same wamid to the sink each time Meta retries (the sink deduplicates)', async () => {
     const { deps, post } = await setup();
     const body = whatsappFixture('text.json');

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { whatsappWebAdminRoutes } from '../../../../src/bots/whatsapp/web-admin-routes.js';
 import {
   createWhatsAppWebChannel,
+  decodeWhatsAppWebMessage,
   WHATSAPP_WEB_CHROMIUM_ARGS,
   type WhatsAppWebClientLike,
   type WhatsAppWebClientOptions,
@@ -94,6 +95,22 @@ const message = (overrides: Partial<WhatsAppWebMessageLike> = {}): WhatsAppWebMe
 });
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('decodeWhatsAppWebMessage', () => {
+  it('never yields an invalid date (a timestamp out of range would throw in the event handler and stop the process)', () => {
+    const now = new Date('2026-05-10T10:00:00Z');
+    for (const timestamp of [1e20, Number.NaN, -1, Number.POSITIVE_INFINITY]) {
+      const decoded = decodeWhatsAppWebMessage(message({ timestamp }), now);
+      expect(decoded?.receivedAt.toISOString()).toBe(now.toISOString());
+    }
+  });
+
+  it('cuts a text over 10,000 characters', () => {
+    const decoded = decodeWhatsAppWebMessage(message({ body: `Hola ${'a'.repeat(1_000_000)}` }), new Date());
+    expect(decoded?.text?.length).toBeLessThanOrEqual(10_000);
+    expect(decoded?.text?.endsWith('[…]')).toBe(true);
+  });
+});
 
 describe('whatsapp-web.js channel', () => {
   it('builds the client with LocalAuth in the data dir and closed-network Chromium flags', async () => {

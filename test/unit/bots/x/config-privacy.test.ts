@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadXConfig } from '../../../../src/bots/x/config.js';
 import { detectPersonalData, fitPublicText, maskPersonalData, needsPrivateChannel } from '../../../../src/bots/x/privacy.js';
 import { rewriteXUrl } from '../../../../src/bots/x/client.js';
+import { adversarialTexts } from '../../../helpers/long-text.js';
 
 const full = { X_APP_KEY: 'k', X_APP_SECRET: 's', X_ACCESS_TOKEN: 't', X_ACCESS_SECRET: 'ts', X_ACCOUNT_ID: '1500000000000000001' };
 
@@ -45,6 +46,13 @@ describe('personal data', () => {
     const text = 'La campaña empieza el 2 de abril de 2025; cita en el 901 200 345 o el 900 123 456, 1.500 euros.';
     expect(detectPersonalData(text)).toEqual([]);
     expect(maskPersonalData(text)).toBe(text);
+  });
+
+  it('detects and masks a megabyte of adversarial text (no pattern may be quadratic)', { timeout: 20_000 }, () => {
+    for (const text of adversarialTexts(1_000_000)) {
+      expect(maskPersonalData(text).length).toBeGreaterThan(0);
+      expect(Array.isArray(detectPersonalData(text))).toBe(true);
+    }
   });
 
   it('tells when a reply belongs in a DM', () => {

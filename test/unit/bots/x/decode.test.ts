@@ -1,8 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAccountActivity, decodeV2DmEvent, decodeV2Mention, parseXWebhookBody } from '../../../../src/bots/x/decode.js';
+import { decodeAccountActivity, decodeV2DmEvent, decodeV2Mention, parseXWebhookBody, stripMediaLink } from '../../../../src/bots/x/decode.js';
 import { ACCOUNT_ID, CITIZEN_ID, xFixture } from './fixtures.js';
 
 describe('decodeAccountActivity', () => {
+  it('never yields an invalid date (a signed "created_timestamp": "1e20" would be stored as null and read back as 1970)', () => {
+    for (const stamp of ['1e20', '-1', 'x', '']) {
+      const payload = xFixture('dm');
+      const [event] = payload.direct_message_events as Record<string, unknown>[];
+      if (event !== undefined) event.created_timestamp = stamp;
+      expect(Number.isNaN(decodeAccountActivity(payload, ACCOUNT_ID)[0]?.receivedAt.getTime())).toBe(false);
+    }
+    expect(Number.isNaN(decodeV2Mention({ id: '1', text: 'hola', author_id: CITIZEN_ID, created_at: '+999999-01-01T00:00:00Z' }, ACCOUNT_ID, new Map())?.receivedAt.getTime())).toBe(false);
+    expect(Number.isNaN(decodeV2DmEvent({ id: '1', text: 'hola', sender_id: CITIZEN_ID, created_at: 'ayer' }, ACCOUNT_ID, new Map())?.receivedAt.getTime())).toBe(false);
+  });
+
+  it('cuts a DM or mention over 10,000 characters before the personal-data scan reads it', () => {
+    const long = `hola ${'a'.repeat(1_000_000)}`;
+    const dm = decodeV2DmEvent({ id: '1', text: long, sender_id: CITIZEN_ID }, ACCOUNT_ID, new Map());
+    const mention = decodeV2Mention({ id: '2', text: `@ayto_pruebas ${long}`, author_id: CITIZEN_ID }, ACCOUNT_ID, new Map());
+    for (const message of [dm, mention]) {
+      expect(message?.text?.length).toBeLessThanOrEqual(10_000);
+      expect(message?.text?.endsWith('[…]')).toBe(true);
+    }
+  });
+
+  it('removes the media link X appends, in linear time on long whitespace', { timeout: 10_000 }, () => {
+    expect(stripMediaLink('mira esto https://t.co/AbC123 ')).toBe('mira esto');
+    expect(stripMediaLink('https://t.co/a y más texto')).toBe('https://t.co/a y más texto');
+    const spaces = ' '.repeat(1_000_000);
+    expect(stripMediaLink(`a${spaces}b`)).toBe(`a${spaces}b`);
+  });
+
   it('decodes a DM into a private conversation', () => {
     expect(decodeAccountActivity(xFixture('dm'), ACCOUNT_ID)).toEqual([
       expect.objectContaining({
