@@ -237,7 +237,7 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
     } else if (ctx.inbound.kind === 'postback' && ctx.inbound.payload) {
       picked = pending?.find((choice) => choice.payload === ctx.inbound.payload) ?? { title: '', payload: ctx.inbound.payload };
     } else if (pending && pending.length > 0 && ctx.inbound.kind === 'text') {
-      const answer = normalizeText(ctx.inbound.text ?? '').replace(/[.)!:]+$/, '').trim();
+      const answer = normalizeText(ctx.inbound.text ?? '').replace(/(?<![.)!:])[.)!:]+$/, '').trim();
       const number = /^(?:la |el |opcion |option |aukera )?(\d{1,2})$/.exec(answer);
       if (number?.[1]) picked = pending[Number(number[1]) - 1];
       picked ??= pending.find((choice) => normalizeText(choice.title) === answer);
