@@ -28,7 +28,7 @@ async function configuredDataDir(): Promise<string | undefined> {
   }
 }
 
-const OUTBOX_STATUSES: readonly OutboxStatus[] = ['dead', 'pending', 'sending', 'sent'];
+const OUTBOX_STATUSES: readonly OutboxStatus[] = ['dead', 'held', 'pending', 'sending', 'sent'];
 
 function isOutboxStatus(value: string): value is OutboxStatus {
   return (OUTBOX_STATUSES as readonly string[]).includes(value);

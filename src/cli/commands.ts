@@ -26,7 +26,7 @@ export const CHAT = {
 
 export const OUTBOX_LIST = {
   name: 'outbox list',
-  synopsis: '[--status dead|pending|sending|sent] [--limit N]',
+  synopsis: '[--status dead|held|pending|sending|sent] [--limit N]',
   summary: 'list replies by delivery state (default: dead-lettered ones)',
   options: { status: { type: 'string' }, limit: { type: 'string' } },
 } as const satisfies CommandSpec;

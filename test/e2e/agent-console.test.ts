@@ -114,7 +114,8 @@ describe.skipIf(!hasChromium)('agent console in a browser', () => {
     await citizen.goto(`${base}/`);
     await citizen.getByLabel('Escribe tu mensaje').fill('quiero hablar con una persona, por favor');
     await citizen.getByLabel('Escribe tu mensaje').press('Enter');
-    const item = agent.getByRole('navigation', { name: 'Conversaciones' }).getByRole('button', { name: /Trámites/ }).first();
+    // The list also shows the conversation closed by the previous test: pick the queued one.
+    const item = agent.getByRole('navigation', { name: 'Conversaciones' }).getByRole('button', { name: /Trámites · webchat · posición/ }).first();
     await item.waitFor();
     await item.click();
     await agent.getByRole('button', { name: 'Atender esta conversación' }).click();

@@ -40,4 +40,22 @@ describe('ventanilla outbox list|retry', () => {
     await main(['outbox', 'list', '--status', 'pending'], (line) => lines.push(line));
     expect(lines[0]).toMatch(new RegExp(`^${id}\\t`));
   });
+
+  it('lists replies held for a closed WhatsApp window with the reason', async () => {
+    const store = await createStore(join(dir, 'hub.db'));
+    await store.migrate();
+    const { inbound, conversation } = await store.ingest({ id: 'w1', conversationKey: 'whatsapp:34600000000', from: { channel: 'whatsapp', id: '34600000000' }, receivedAt: new Date(), kind: 'text', text: 'hola' });
+    const { outbox } = await store.completeTurn({ inboundId: inbound.id, conversationId: conversation.id, replies: [{ message: { kind: 'text', text: 'Su cita es el lunes' }, author: 'agent' }] });
+    const id = outbox[0]?.id ?? '';
+    const detail = 'the 24-hour customer-service window is closed';
+    expect(await store.holdOutbox(id, { kind: 'window-closed', detail }, new Date())).toBe('held');
+    await store.close();
+
+    const lines: string[] = [];
+    expect(await main(['outbox', 'list', '--status', 'held'], (line) => lines.push(line))).toBe(0);
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^${id}\\twhatsapp\\twhatsapp:34600000000\\tattempts=1\\t.*window is closed$`))]);
+    lines.length = 0;
+    expect(await main(['outbox', 'list', '--status', 'lost'], (line) => lines.push(line), (line) => lines.push(line))).toBe(2);
+    expect(lines.join('\n')).toMatch(/--status must be one of dead, held, pending, sending, sent/);
+  });
 });
