@@ -22,7 +22,6 @@ async function ask(hub: EditorHub, text: string, user: string): Promise<string> 
   return hub.channel.sent.slice(before).map((s) => (s.message.kind === 'attachment' ? '' : s.message.text)).join('\n');
 }
 
-
 /** Publishing trains the whole corpus (five languages); on a loaded two-core machine that takes more than the default 30 s. */
 const PUBLISH_TIMEOUT_MS = 180_000;
 
