@@ -18,7 +18,7 @@ import * as argon2 from 'argon2';
 import Fastify from 'fastify';
 import { HubEvents } from '../src/core/events.js';
 import { LANGUAGES } from '../src/core/message.js';
-import { createStore, dropPostgresSchema, type KyselyStore } from '../src/core/store/index.js';
+import { createStore, dropPostgresSchema, type Store } from '../src/core/store/index.js';
 import { loadHandoffConfig } from '../src/handoff/config.js';
 import { createHandoff } from '../src/handoff/index.js';
 import type { HandoffLogger } from '../src/handoff/queue.js';
@@ -112,7 +112,7 @@ function benchInMemory(): void {
   report('freed agent → head ticket it may serve (per-queue index)', toTicket);
 }
 
-async function seed(store: KyselyStore, passwordHash: string): Promise<void> {
+async function seed(store: Store, passwordHash: string): Promise<void> {
   const db = handoffDb(store);
   const now = NOW.toISOString();
   const tickets = makeTickets();
@@ -211,7 +211,7 @@ async function seed(store: KyselyStore, passwordHash: string): Promise<void> {
   }
 }
 
-async function benchStore(name: string, store: KyselyStore, passwordHash: string): Promise<void> {
+async function benchStore(name: string, store: Store, passwordHash: string): Promise<void> {
   console.log(`\n2. assignment decision against ${name} (${TICKETS} waiting, ${AGENTS} agents, one free slot)`);
   const handoff = await createHandoff({ store, events: new HubEvents(), clock: () => NOW, config, logger });
   const t0 = performance.now();

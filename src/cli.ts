@@ -6,7 +6,7 @@
 import { parseCommand, printExit, selectCommand, usageError, usageOf, type CommandOutput } from './cli/args.js';
 import { mainUsage, NLU, OUTBOX, OUTBOX_LIST, OUTBOX_RETRY, START } from './cli/commands.js';
 import { describeFailure, operatorError } from './cli/failure.js';
-import type { KyselyStore, OutboxStatus } from './core/store/index.js';
+import type { OutboxStatus, Store } from './core/store/index.js';
 
 type Out = (line: string) => void;
 
@@ -14,7 +14,7 @@ type Out = (line: string) => void;
  * The configured store, loaded on demand: help and usage errors answer without loading the
  * configuration or the database drivers.
  */
-async function openConfiguredStore(): Promise<KyselyStore> {
+async function openConfiguredStore(): Promise<Store> {
   const [{ loadConfig }, { createStore }] = await Promise.all([import('./config.js'), import('./core/store/index.js')]);
   return await createStore(loadConfig().databaseUrl);
 }

@@ -13,14 +13,14 @@ import type { FastifyInstance } from 'fastify';
 import { HubError } from '../core/errors.js';
 import type { HubEvents } from '../core/events.js';
 import type { HandoffPort } from '../core/handoff-port.js';
-import type { KyselyStore } from '../core/store/kysely-store.js';
+import type { Store } from '../core/store/index.js';
 import type { HandoffConfig } from './config.js';
 import { createHandoff, type HandoffModule } from './index.js';
 import type { HandoffLogger } from './queue.js';
 
 /** The parts of the app's `Hub` the handoff needs (structural, so this module does not import the app). */
 export interface HandoffHubLike {
-  readonly store: KyselyStore;
+  readonly store: Store;
   readonly events: HubEvents;
   readonly logger: HandoffLogger;
   readonly worker?: { kick(): void };

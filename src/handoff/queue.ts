@@ -12,7 +12,7 @@ import { HubError } from '../core/errors.js';
 import type { HubEvents } from '../core/events.js';
 import { KeyedMutex } from '../core/keyed-mutex.js';
 import { isLanguage, type ConversationMode, type Language, type OutboundMessage } from '../core/message.js';
-import type { KyselyStore } from '../core/store/kysely-store.js';
+import type { Store } from '../core/store/index.js';
 import type { Conversation, OutboxItem, TranscriptDraft, TranscriptEntry } from '../core/store/types.js';
 import { isOpen } from './business-hours.js';
 import { queueById, type HandoffConfig, type QueueConfig } from './config.js';
@@ -106,7 +106,7 @@ export interface QueuePosition {
 }
 
 export interface QueueDeps {
-  readonly store: KyselyStore;
+  readonly store: Store;
   readonly events: HubEvents;
   readonly clock: () => Date;
   readonly config: HandoffConfig;

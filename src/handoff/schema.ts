@@ -4,7 +4,7 @@
  * for SQLite and PostgreSQL.
  */
 import type { Generated, Kysely } from 'kysely';
-import type { KyselyStore } from '../core/store/kysely-store.js';
+import type { Store } from '../core/store/index.js';
 import type { Database } from '../core/store/schema.js';
 
 export interface HandoffUsersTable {
@@ -91,7 +91,7 @@ export type HandoffDatabase = Database & HandoffTables;
 export type HandoffDb = Kysely<HandoffDatabase>;
 
 /** The store's Kysely instance, typed with the handoff tables too. */
-export function handoffDb(store: KyselyStore): HandoffDb {
+export function handoffDb(store: Store): HandoffDb {
   return store.kysely as unknown as HandoffDb;
 }
 

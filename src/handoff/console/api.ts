@@ -11,7 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { HubError, isHubError } from '../../core/errors.js';
-import type { KyselyStore } from '../../core/store/kysely-store.js';
+import type { Store } from '../../core/store/index.js';
 import { isOpen } from '../business-hours.js';
 import type { HandoffConfig } from '../config.js';
 import type { HandoffLogger, HandoffQueue, Ticket } from '../queue.js';
@@ -90,7 +90,7 @@ const OutboxParams = Type.Object({
 export const MAX_REPLY_LENGTH = 4000;
 
 export interface ApiDeps {
-  readonly store: KyselyStore;
+  readonly store: Store;
   readonly queue: HandoffQueue;
   readonly auth: SessionAuth;
   readonly feed: ConsoleFeed;

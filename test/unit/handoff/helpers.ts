@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { HubEvents } from '../../../src/core/events.js';
 import type { InboundMessage } from '../../../src/core/message.js';
-import type { KyselyStore } from '../../../src/core/store/index.js';
+import type { Store } from '../../../src/core/store/index.js';
 import { disposeStore, storeKinds, type StoreKind } from '../../helpers/stores.js';
 import { loadHandoffConfig, type HandoffConfig } from '../../../src/handoff/config.js';
 import { buildApp, type BuildAppOptions, type ChannelFactory, type Hub } from '../../../src/app.js';
@@ -34,7 +34,7 @@ export const IN_HOURS = new Date('2026-03-10T10:00:00+01:00');
 export const WEEKEND = new Date('2026-03-14T11:00:00+01:00');
 
 export interface Harness {
-  readonly store: KyselyStore;
+  readonly store: Store;
   readonly events: HubEvents;
   readonly handoff: HandoffModule;
   readonly config: HandoffConfig;
@@ -95,7 +95,7 @@ export function citizenMessage(conversationKey: string, text: string, extra: Par
 }
 
 /** Creates a conversation (one stored citizen message) and returns its id. */
-export async function createConversation(store: KyselyStore, key = `webchat:${Math.random().toString(36).slice(2)}`): Promise<string> {
+export async function createConversation(store: Store, key = `webchat:${Math.random().toString(36).slice(2)}`): Promise<string> {
   const { conversation, inbound } = await store.ingest(citizenMessage(key, 'quiero hablar con una persona'));
   await store.completeTurn({ inboundId: inbound.id, conversationId: conversation.id, replies: [], patch: { mode: 'queued' } });
   return conversation.id;

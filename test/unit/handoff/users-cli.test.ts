@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStore, type KyselyStore } from '../../../src/core/store/index.js';
+import { createStore, type Store } from '../../../src/core/store/index.js';
 import { runUsersCli } from '../../../src/handoff/users-cli.js';
 import { UserDirectory } from '../../../src/handoff/users.js';
 import { handoffDb } from '../../../src/handoff/schema.js';
 
-let store: KyselyStore;
+let store: Store;
 afterEach(async () => {
   await store?.close();
 });
