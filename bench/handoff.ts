@@ -114,15 +114,16 @@ function benchInMemory(): void {
 
 async function seed(store: Store, passwordHash: string): Promise<void> {
   const db = handoffDb(store);
+  const core = store.kysely;
   const now = NOW.toISOString();
   const tickets = makeTickets();
   for (let start = 0; start < TICKETS; start += 500) {
     const slice = tickets.slice(start, start + 500);
-    await db
+    await core
       .insertInto('contacts')
       .values(slice.map((t) => ({ id: `c-${t.id}`, channel: 'webchat', external_id: t.id, display_name: null, locale: null, created_at: now })))
       .execute();
-    await db
+    await core
       .insertInto('conversations')
       .values(
         slice.map((t) => ({
@@ -176,8 +177,8 @@ async function seed(store: Store, passwordHash: string): Promise<void> {
   // Every agent but the first holds one chat at capacity 1: exactly one free slot in the roster.
   for (const agent of agents.slice(1)) {
     const id = `busy-${agent.id}`;
-    await db.insertInto('contacts').values({ id: `c-${id}`, channel: 'webchat', external_id: id, display_name: null, locale: null, created_at: now }).execute();
-    await db
+    await core.insertInto('contacts').values({ id: `c-${id}`, channel: 'webchat', external_id: id, display_name: null, locale: null, created_at: now }).execute();
+    await core
       .insertInto('conversations')
       .values({ id: `v-${id}`, channel: 'webchat', conversation_key: `webchat:${id}`, contact_id: `c-${id}`, mode: 'agent', language: 'es', urgent: 0, unreachable: 0, reply_context: null, state: '{}', created_at: now, updated_at: now, last_inbound_at: now })
       .execute();

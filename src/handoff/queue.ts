@@ -338,19 +338,9 @@ export class HandoffQueue {
 
   /** Sets the conversation mode only when it is still one of `from` (a turn may have moved it meanwhile). */
   async setMode(conversationId: string, to: ConversationMode, from: readonly ConversationMode[]): Promise<boolean> {
-    const result = await this.db
-      .updateTable('conversations')
-      // The store stamps conversations with the system time (not the hub clock): stay consistent.
-      .set({ mode: to, updated_at: new Date().toISOString() })
-      .where('id', '=', conversationId)
-      .where('mode', 'in', [...from])
-      .executeTakeFirst();
-    const changed = Number(result.numUpdatedRows) > 0;
-    if (changed) {
-      const conversation = await this.deps.store.getConversation(conversationId);
-      if (conversation !== undefined) this.deps.events.emit('conversation', { conversation });
-    }
-    return changed;
+    const conversation = await this.deps.store.setModeIf(conversationId, to, from);
+    if (conversation !== undefined) this.deps.events.emit('conversation', { conversation });
+    return conversation !== undefined;
   }
 
   /** Emits committed transcript entries (as the turn runner does for its own), for the consoles and the web chat. */
@@ -966,35 +956,32 @@ export class HandoffQueue {
    * `handoff.requested` transcript event when there is one.
    */
   async reconcile(options: { readonly olderThanMs?: number } = {}): Promise<number> {
-    let q = this.db
-      .selectFrom('conversations')
-      .leftJoin('handoff_tickets', 'handoff_tickets.open_conversation_id', 'conversations.id')
-      .select(['conversations.id', 'conversations.language', 'conversations.urgent'])
-      .where('conversations.mode', 'in', ['queued', 'agent'])
-      .where('handoff_tickets.id', 'is', null);
     // From the timer, leave alone turns whose after-turn hook may still be running. The store
     // stamps rows with the system time, so compare with it, not with a pinned hub clock.
-    if (options.olderThanMs !== undefined) q = q.where('conversations.updated_at', '<', new Date(Date.now() - options.olderThanMs).toISOString());
-    const orphans = await q.limit(10_000).execute();
+    const waiting = await this.deps.store.listConversations({
+      modes: ['queued', 'agent'],
+      ...(options.olderThanMs === undefined ? {} : { updatedBefore: new Date(Date.now() - options.olderThanMs) }),
+      limit: 10_000,
+    });
+    const ticketed = new Set<string>();
+    for (let start = 0; start < waiting.length; start += 500) {
+      const ids = waiting.slice(start, start + 500).map((c) => c.id);
+      const rows = await this.db.selectFrom('handoff_tickets').select('open_conversation_id').where('open_conversation_id', 'in', ids).execute();
+      for (const row of rows) if (row.open_conversation_id !== null) ticketed.add(row.open_conversation_id);
+    }
+    const orphans = waiting.filter((c) => !ticketed.has(c.id));
     for (const orphan of orphans) {
-      const requested = await this.db
-        .selectFrom('transcript')
-        .select('data')
-        .where('conversation_id', '=', orphan.id)
-        .where('kind', '=', 'handoff.requested')
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      const data = requested?.data === null || requested?.data === undefined ? {} : (JSON.parse(requested.data) as Record<string, unknown>);
+      const requested = await this.deps.store.lastTranscriptEntry(orphan.id, 'handoff.requested');
+      const data: Readonly<Record<string, unknown>> = requested?.data ?? {};
       const queueId = typeof data.queue === 'string' && this.config.queues.some((q) => q.id === data.queue) ? data.queue : this.config.defaultQueue;
-      const priority: Priority = data.priority === 'urgent' || data.priority === 'vulnerable' ? data.priority : Number(orphan.urgent) === 1 ? 'urgent' : 'normal';
+      const priority: Priority = data.priority === 'urgent' || data.priority === 'vulnerable' ? data.priority : orphan.urgent ? 'urgent' : 'normal';
       await this.enqueue({
         conversationId: orphan.id,
         queueId,
         priority,
         reason: typeof data.reason === 'string' ? data.reason : 'citizen',
         intent: typeof data.intent === 'string' ? data.intent : null,
-        language: isLanguage(orphan.language) ? orphan.language : null,
+        language: orphan.language,
         outOfHours: data.outOfHours === true,
       });
       await this.setMode(orphan.id, 'queued', ['agent']);

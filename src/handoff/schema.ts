@@ -5,7 +5,6 @@
  */
 import type { Generated, Kysely } from 'kysely';
 import type { Store } from '../core/store/index.js';
-import type { Database } from '../core/store/schema.js';
 
 export interface HandoffUsersTable {
   id: string;
@@ -87,10 +86,13 @@ export interface HandoffTables {
   handoff_events: HandoffEventsTable;
 }
 
-export type HandoffDatabase = Database & HandoffTables;
-export type HandoffDb = Kysely<HandoffDatabase>;
+/**
+ * Only the handoff's own tables: the core's (conversations, transcript, outbox…) are reached
+ * through the `Store` interface, so this type makes querying them directly a compile error.
+ */
+export type HandoffDb = Kysely<HandoffTables>;
 
-/** The store's Kysely instance, typed with the handoff tables too. */
+/** The store's Kysely instance, typed with the handoff tables only. */
 export function handoffDb(store: Store): HandoffDb {
   return store.kysely as unknown as HandoffDb;
 }

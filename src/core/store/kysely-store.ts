@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Migrator, sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import { parseDeliveryFailure, type DeliveryFailure } from '../delivery-failure.js';
 import { HubError } from '../errors.js';
-import { isLanguage, type ChannelId, type InboundMessage, type OutboundMessage, type Recipient } from '../message.js';
+import { isLanguage, type ChannelId, type ConversationMode, type InboundMessage, type OutboundMessage, type Recipient } from '../message.js';
 import { KeyedMutex } from '../keyed-mutex.js';
 import { MIGRATION_NAMES, migrationProvider, type Dialect } from './migrations/index.js';
 import type { ConversationsTable, Database, InboundTable, OutboxTable, TranscriptTable } from './schema.js';
@@ -616,8 +616,55 @@ export class KyselyStore implements Store {
       .selectAll('conversations')
       .select(['contacts.external_id', 'contacts.display_name', 'contacts.locale']);
     if (query.modes !== undefined && query.modes.length > 0) q = q.where('conversations.mode', 'in', [...query.modes]);
+    if (query.updatedBefore !== undefined) q = q.where('conversations.updated_at', '<', query.updatedBefore.toISOString());
     const rows = await q.orderBy('conversations.updated_at', 'desc').limit(query.limit ?? 100).execute();
     return rows.map((row) => toConversation(row, row));
+  }
+
+  async getConversations(conversationIds: readonly string[]): Promise<Conversation[]> {
+    if (conversationIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('conversations')
+      .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+      .selectAll('conversations')
+      .select(['contacts.external_id', 'contacts.display_name', 'contacts.locale'])
+      .where('conversations.id', 'in', [...conversationIds])
+      .execute();
+    return rows.map((row) => toConversation(row, row));
+  }
+
+  async setModeIf(conversationId: string, to: ConversationMode, from: readonly ConversationMode[]): Promise<Conversation | undefined> {
+    const result = await this.db
+      .updateTable('conversations')
+      .set({ mode: to, updated_at: new Date().toISOString() })
+      .where('id', '=', conversationId)
+      .where('mode', 'in', [...from])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0 ? this.conversationById(this.db, conversationId) : undefined;
+  }
+
+  async lastTranscriptEntry(conversationId: string, kind: string): Promise<TranscriptEntry | undefined> {
+    const row = await this.db
+      .selectFrom('transcript')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('kind', '=', kind)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toTranscriptEntry(row);
+  }
+
+  async undeliveredCounts(conversationIds: readonly string[]): Promise<Map<string, number>> {
+    if (conversationIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('outbox')
+      .select(['conversation_id', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('conversation_id', 'in', [...conversationIds])
+      .where('status', 'in', ['dead', 'held'])
+      .groupBy('conversation_id')
+      .execute();
+    return new Map(rows.map((row) => [row.conversation_id, Number(row.count)]));
   }
 
   async getTranscript(conversationId: string, options: { readonly limit?: number } = {}): Promise<TranscriptEntry[]> {

@@ -162,6 +162,8 @@ export interface CompleteTurnResult {
 
 export interface ListConversationsQuery {
   readonly modes?: readonly ConversationMode[];
+  /** Only conversations last updated before this instant (the store's system time). */
+  readonly updatedBefore?: Date;
   readonly limit?: number;
 }
 
@@ -214,6 +216,17 @@ export interface Store {
   getConversation(conversationId: string): Promise<Conversation | undefined>;
   getConversationByKey(conversationKey: string): Promise<Conversation | undefined>;
   listConversations(query: ListConversationsQuery): Promise<Conversation[]>;
+  /** The given conversations (missing ids are left out), in no particular order. */
+  getConversations(conversationIds: readonly string[]): Promise<Conversation[]>;
+  /**
+   * Sets the mode only while it is still one of `from` (a turn may have moved it meanwhile).
+   * Resolves the updated conversation when it changed, else undefined.
+   */
+  setModeIf(conversationId: string, to: ConversationMode, from: readonly ConversationMode[]): Promise<Conversation | undefined>;
+  /** The latest transcript entry of this kind (a system event such as `handoff.requested`), if any. */
+  lastTranscriptEntry(conversationId: string, kind: string): Promise<TranscriptEntry | undefined>;
+  /** Per conversation, how many replies are not delivered (dead-lettered, or held for the reply window); absent means none. */
+  undeliveredCounts(conversationIds: readonly string[]): Promise<Map<string, number>>;
   /** The whole transcript, oldest first; `afterId` pages forward. */
   getTranscript(conversationId: string, options?: { readonly limit?: number }): Promise<TranscriptEntry[]>;
 

@@ -11,7 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { HubError, isHubError } from '../../core/errors.js';
-import type { Store } from '../../core/store/index.js';
+import type { ConversationState, Store } from '../../core/store/index.js';
 import { isOpen } from '../business-hours.js';
 import type { HandoffConfig } from '../config.js';
 import type { HandoffLogger, HandoffQueue, Ticket } from '../queue.js';
@@ -128,16 +128,12 @@ function requireText(text: string, field: string): string {
 }
 
 /**
- * The possible-risk line the safety net marked in a conversation's stored state (JSON text,
- * `state.safetyRisk.intent`, written by the intents policy), or null.
+ * The possible-risk line the safety net marked in a conversation's state
+ * (`state.safetyRisk.intent`, written by the intents policy), or null.
  */
-function riskOf(state: string): string | null {
-  try {
-    const mark = (JSON.parse(state) as { safetyRisk?: { intent?: unknown } } | null)?.safetyRisk;
-    return typeof mark?.intent === 'string' ? mark.intent : null;
-  } catch {
-    return null;
-  }
+function riskOf(state: ConversationState): string | null {
+  const mark = state.safetyRisk as { intent?: unknown } | null | undefined;
+  return typeof mark?.intent === 'string' ? mark.intent : null;
 }
 
 /** The agent API plugin (encapsulated; register with `{ prefix: '/api' }`). */
@@ -148,25 +144,12 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
   async function summaries(tickets: readonly Ticket[], withPositions: boolean): Promise<Summary[]> {
     if (tickets.length === 0) return [];
     const conversationIds = [...new Set(tickets.map((t) => t.conversationId))];
-    const rows = await queue.db
-      .selectFrom('conversations')
-      .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
-      .select(['conversations.id', 'conversations.channel', 'conversations.state', 'contacts.display_name'])
-      .where('conversations.id', 'in', conversationIds)
-      .execute();
-    const conversations = new Map(rows.map((r) => [r.id, r]));
+    const conversations = new Map((await store.getConversations(conversationIds)).map((c) => [c.id, c]));
     const agentIds = [...new Set(tickets.map((t) => t.agentId).filter((a): a is string => a !== null))];
     const agents =
       agentIds.length === 0 ? [] : await queue.db.selectFrom('handoff_users').select(['id', 'display_name']).where('id', 'in', agentIds).execute();
     const agentNames = new Map(agents.map((a) => [a.id, a.display_name]));
-    const undeliveredRows = await queue.db
-      .selectFrom('outbox')
-      .select(['conversation_id', (eb) => eb.fn.countAll<number>().as('count')])
-      .where('conversation_id', 'in', conversationIds)
-      .where('status', 'in', ['dead', 'held'])
-      .groupBy('conversation_id')
-      .execute();
-    const undelivered = new Map(undeliveredRows.map((row) => [row.conversation_id, Number(row.count)]));
+    const undelivered = await store.undeliveredCounts(conversationIds);
     const positions = new Map<string, number>();
     if (withPositions) {
       for (const ticket of tickets) {
@@ -187,7 +170,7 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
         intent: t.intent,
         language: t.language,
         channel: conversation?.channel ?? 'unknown',
-        citizenName: conversation?.display_name ?? null,
+        citizenName: conversation?.participant.displayName ?? null,
         agentId: t.agentId,
         agentName: t.agentId === null ? null : (agentNames.get(t.agentId) ?? null),
         enqueuedAt: t.enqueuedAt,
