@@ -162,6 +162,13 @@ export class UserDirectory {
     return row === undefined ? undefined : toUser(row);
   }
 
+  /** Display names of the given users (unknown ids are left out). */
+  async displayNames(userIds: readonly string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('handoff_users').select(['id', 'display_name']).where('id', 'in', [...userIds]).execute();
+    return new Map(rows.map((row) => [row.id, row.display_name]));
+  }
+
   async list(): Promise<User[]> {
     const rows = await this.db.selectFrom('handoff_users').selectAll().orderBy('username').execute();
     return rows.map(toUser);
