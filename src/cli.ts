@@ -139,7 +139,7 @@ export async function main(
         return await runContentCli(args, moduleOutput(out, err));
       }
       case 'users': {
-        const { runUsersCli } = await import('./handoff/index.js');
+        const { runUsersCli } = await import('./accounts/index.js');
         return await runUsersCli(args, process.stdin, moduleOutput(out, err));
       }
       default:

@@ -10,6 +10,7 @@
  * ```
  */
 import type { FastifyInstance } from 'fastify';
+import type { Accounts } from '../accounts/index.js';
 import { HubError } from '../core/errors.js';
 import type { HubEvents } from '../core/events.js';
 import type { HandoffPort } from '../core/handoff-port.js';
@@ -40,7 +41,7 @@ export interface HandoffWiring {
   module(): HandoffModule | undefined;
 }
 
-export function createHandoffWiring(options: { readonly config: HandoffConfig; readonly clock: () => Date; readonly feedPollMs?: number }): HandoffWiring {
+export function createHandoffWiring(options: { readonly config: HandoffConfig; readonly clock: () => Date; readonly feedPollMs?: number; readonly accounts?: Accounts }): HandoffWiring {
   let handoff: HandoffModule | undefined;
   const need = (): HandoffModule => {
     if (handoff === undefined) throw new HubError('HUB_ERR_CONFIG', 'the handoff plugin was not created: pass wiring.plugin in buildApp({ plugins })');
@@ -61,6 +62,7 @@ export function createHandoffWiring(options: { readonly config: HandoffConfig; r
         logger: hub.logger,
         ...(hub.worker === undefined ? {} : { notifyOutbox: () => hub.worker?.kick() }),
         ...(options.feedPollMs === undefined ? {} : { feedPollMs: options.feedPollMs }),
+        ...(options.accounts === undefined ? {} : { accounts: options.accounts }),
       });
       const module = handoff;
       return {

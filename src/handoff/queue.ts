@@ -15,7 +15,7 @@ import { QUEUE_TEXT } from './messages.js';
 import { sortKey, type AgentCandidate, type Priority } from './routing.js';
 import { handoffDb, type HandoffDb } from './schema.js';
 import type { TicketAction, TicketStatus } from './ticket-state.js';
-import { CONSOLE_ROLES, seesAllQueues, type Presence, type User } from './users.js';
+import { CONSOLE_ROLES, seesAllQueues, type Presence, type User } from '../accounts/users.js';
 import { ConversationEffects, languageOf } from './queue/conversation-effects.js';
 import { openTicket } from './queue/enqueue.js';
 import { EventLog } from './queue/event-log.js';

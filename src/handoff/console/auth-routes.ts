@@ -1,10 +1,10 @@
 /** `/auth/*`: log in (session cookie and CSRF token), log out, the current session. */
 import { Type } from '@sinclair/typebox';
 import { HubError } from '../../core/errors.js';
-import type { SessionAuth } from '../auth.js';
+import type { SessionAuth } from '../../accounts/sessions.js';
 import type { HandoffConfig } from '../config.js';
 import type { HandoffLogger, HandoffQueue } from '../queue.js';
-import { CONSOLE_ROLES, ROLES } from '../users.js';
+import { CONSOLE_ROLES, ROLES } from '../../accounts/users.js';
 import { ERROR_RESPONSES, ErrorSchema, SessionSchema, publicUser, type ApiApp } from './api-schemas.js';
 
 export interface AuthRouteDeps {

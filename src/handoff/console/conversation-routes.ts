@@ -7,7 +7,7 @@ import { HubError } from '../../core/errors.js';
 import type { Store } from '../../core/store/index.js';
 import type { HandoffConfig } from '../config.js';
 import type { HandoffQueue, Ticket } from '../queue.js';
-import type { SessionAuth } from '../auth.js';
+import type { SessionAuth } from '../../accounts/sessions.js';
 import { CannedSchema, ERROR_RESPONSES, IdParams, MAX_REPLY_LENGTH, NullableString, OutboxParams, SummarySchema, type ApiApp, type Summary } from './api-schemas.js';
 import { statusesFor } from './summaries.js';
 import { transcriptItem, TranscriptItemSchema } from './transcript-view.js';

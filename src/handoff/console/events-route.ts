@@ -1,5 +1,5 @@
 /** `/agent/events`: the console's live feed as Server-Sent Events. */
-import type { SessionAuth } from '../auth.js';
+import type { SessionAuth } from '../../accounts/sessions.js';
 import type { HandoffQueue } from '../queue.js';
 import type { ApiApp } from './api-schemas.js';
 import type { ConsoleFeed } from './feed.js';

@@ -1,10 +1,10 @@
 /** `/agent/presence`, `/agent/queues`, `/agent/agents`: who is working, and how full the queues are. */
 import { Type } from '@sinclair/typebox';
-import type { SessionAuth } from '../auth.js';
+import type { SessionAuth } from '../../accounts/sessions.js';
 import { isOpen } from '../business-hours.js';
 import type { HandoffConfig } from '../config.js';
 import type { HandoffQueue } from '../queue.js';
-import { CONSOLE_ROLES, PRESENCES } from '../users.js';
+import { CONSOLE_ROLES, PRESENCES } from '../../accounts/users.js';
 import { CannedSchema, ERROR_RESPONSES, UserSchema, publicUser, type ApiApp } from './api-schemas.js';
 
 export interface PresenceRouteDeps {

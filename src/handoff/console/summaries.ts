@@ -6,7 +6,7 @@ import type { ConversationState, Store } from '../../core/store/index.js';
 import type { HandoffConfig } from '../config.js';
 import type { HandoffQueue, Ticket } from '../queue.js';
 import type { TicketStatus } from '../ticket-state.js';
-import type { UserDirectory } from '../users.js';
+import type { UserDirectory } from '../../accounts/users.js';
 import type { Summary } from './api-schemas.js';
 
 /** Ticket statuses behind the console's `status` filter (no filter: the open ones). */

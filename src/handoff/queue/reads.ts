@@ -4,7 +4,7 @@
 import { HubError } from '../../core/errors.js';
 import { PRIORITY_RANK, type Priority } from '../routing.js';
 import { isOpenStatus, type TicketStatus } from '../ticket-state.js';
-import { seesAllQueues } from '../users.js';
+import { seesAllQueues } from '../../accounts/users.js';
 import type { AgentRoster } from './roster.js';
 import { toTicket, type Actor, type QueueContext, type QueuePosition, type Ticket } from './types.js';
 

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { isLanguage } from '../../core/message.js';
 import { isOpen } from '../business-hours.js';
 import { pickAgent, type AgentCandidate, type WaitingTicket } from '../routing.js';
-import { CONSOLE_ROLES, toUser, type Presence, type User } from '../users.js';
+import { CONSOLE_ROLES, toUser, type Presence, type User } from '../../accounts/users.js';
 import { toTicket, type QueueContext, type Ticket } from './types.js';
 
 interface RosterSnapshot {

@@ -1,10 +1,10 @@
 /**
- * Timers and clean-up: the periodic pass (agents not seen go offline, stale requests are
- * abandoned, SLA breaches flagged once, waiting citizens told their new place, expired console
- * sessions removed) and the start-up repair of conversations left waiting without a ticket.
+ * Timers: the periodic pass (agents not seen go offline, stale requests are abandoned, SLA
+ * breaches flagged once, waiting citizens told their new place) and the start-up repair of
+ * conversations left waiting without a ticket.
  */
 import type { Priority } from '../routing.js';
-import type { Presence, User } from '../users.js';
+import type { Presence, User } from '../../accounts/users.js';
 import { isOpen } from '../business-hours.js';
 import { QUEUE_TEXT } from '../messages.js';
 import { languageOf, type ConversationEffects } from './conversation-effects.js';
@@ -46,7 +46,6 @@ export class QueueTimers {
     await this.checkSla(now);
     await this.updatePositions(now);
     await this.host.assignPass();
-    await this.ctx.db.deleteFrom('handoff_sessions').where('expires_at', '<=', now.toISOString()).execute();
   }
 
   private async abandonStale(now: Date): Promise<void> {

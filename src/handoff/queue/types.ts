@@ -10,7 +10,7 @@ import type { HandoffConfig } from '../config.js';
 import type { Priority } from '../routing.js';
 import type { HandoffDb, HandoffTicketsTable } from '../schema.js';
 import type { TicketStatus } from '../ticket-state.js';
-import type { User } from '../users.js';
+import type { User } from '../../accounts/users.js';
 
 /** Minimal structured logger (pino-compatible). Never pass message text or personal data. */
 export interface HandoffLogger {

@@ -15,7 +15,7 @@ import { createHandoff, type HandoffModule } from '../../../src/handoff/index.js
 import { fakeIntents } from '../../helpers/fake-intents.js';
 import { testConfig } from '../../helpers/test-config.js';
 import type { HandoffLogger } from '../../../src/handoff/queue.js';
-import type { NewUser, User } from '../../../src/handoff/users.js';
+import type { NewUser, User } from '../../../src/accounts/users.js';
 
 export const CONFIG_DIR = fileURLToPath(new URL('../../../config/', import.meta.url));
 

@@ -9,7 +9,7 @@ import { USERS, USERS_ADD, USERS_LIST, USERS_PASSWD, USERS_SET } from '../cli/co
 import { HubError, isHubError } from '../core/errors.js';
 import { isLanguage, type Language } from '../core/message.js';
 import type { Store } from '../core/store/index.js';
-import { handoffDb } from './schema.js';
+import { accountsDb } from './schema.js';
 import { isRole, ROLES, UserDirectory, type Role, type UserChanges } from './users.js';
 
 export interface UsersCliDeps {
@@ -202,7 +202,7 @@ export async function runUsersCli(args: readonly string[], stdin: AsyncIterable<
     }
     try {
       await store.migrate();
-      out.write(await execute(request, new UserDirectory(handoffDb(store), deps?.clock ?? (() => new Date())), stdin));
+      out.write(await execute(request, new UserDirectory(accountsDb(store), deps?.clock ?? (() => new Date())), stdin));
       return 0;
     } finally {
       if (deps === undefined) await store.close();
@@ -218,7 +218,7 @@ export async function runUsersCli(args: readonly string[], stdin: AsyncIterable<
 
 /** The hub's configured queues, and how to open its store (not opened yet). */
 async function configuration(): Promise<{ readonly queueIds: readonly string[]; openStore(): Promise<Store> }> {
-  const [{ loadConfig }, { createStore }, { loadHandoffConfig }] = await Promise.all([import('../config.js'), import('../core/store/index.js'), import('./config.js')]);
+  const [{ loadConfig }, { createStore }, { loadHandoffConfig }] = await Promise.all([import('../config.js'), import('../core/store/index.js'), import('../handoff/config.js')]);
   const config = loadConfig();
   return { queueIds: loadHandoffConfig(config.configDir).queues.map((q) => q.id), openStore: () => createStore(config.databaseUrl) };
 }
