@@ -18,7 +18,7 @@ import * as argon2 from 'argon2';
 import Fastify from 'fastify';
 import { HubEvents } from '../src/core/events.js';
 import { LANGUAGES } from '../src/core/message.js';
-import { createStore, dropPostgresSchema, type KyselyStore } from '../src/core/store/index.js';
+import { createStore, dropPostgresSchema, type Store } from '../src/core/store/index.js';
 import { loadHandoffConfig } from '../src/handoff/config.js';
 import { createHandoff } from '../src/handoff/index.js';
 import type { HandoffLogger } from '../src/handoff/queue.js';
@@ -112,17 +112,18 @@ function benchInMemory(): void {
   report('freed agent → head ticket it may serve (per-queue index)', toTicket);
 }
 
-async function seed(store: KyselyStore, passwordHash: string): Promise<void> {
+async function seed(store: Store, passwordHash: string): Promise<void> {
   const db = handoffDb(store);
+  const core = store.kysely;
   const now = NOW.toISOString();
   const tickets = makeTickets();
   for (let start = 0; start < TICKETS; start += 500) {
     const slice = tickets.slice(start, start + 500);
-    await db
+    await core
       .insertInto('contacts')
       .values(slice.map((t) => ({ id: `c-${t.id}`, channel: 'webchat', external_id: t.id, display_name: null, locale: null, created_at: now })))
       .execute();
-    await db
+    await core
       .insertInto('conversations')
       .values(
         slice.map((t) => ({
@@ -176,8 +177,8 @@ async function seed(store: KyselyStore, passwordHash: string): Promise<void> {
   // Every agent but the first holds one chat at capacity 1: exactly one free slot in the roster.
   for (const agent of agents.slice(1)) {
     const id = `busy-${agent.id}`;
-    await db.insertInto('contacts').values({ id: `c-${id}`, channel: 'webchat', external_id: id, display_name: null, locale: null, created_at: now }).execute();
-    await db
+    await core.insertInto('contacts').values({ id: `c-${id}`, channel: 'webchat', external_id: id, display_name: null, locale: null, created_at: now }).execute();
+    await core
       .insertInto('conversations')
       .values({ id: `v-${id}`, channel: 'webchat', conversation_key: `webchat:${id}`, contact_id: `c-${id}`, mode: 'agent', language: 'es', urgent: 0, unreachable: 0, reply_context: null, state: '{}', created_at: now, updated_at: now, last_inbound_at: now })
       .execute();
@@ -211,7 +212,7 @@ async function seed(store: KyselyStore, passwordHash: string): Promise<void> {
   }
 }
 
-async function benchStore(name: string, store: KyselyStore, passwordHash: string): Promise<void> {
+async function benchStore(name: string, store: Store, passwordHash: string): Promise<void> {
   console.log(`\n2. assignment decision against ${name} (${TICKETS} waiting, ${AGENTS} agents, one free slot)`);
   const handoff = await createHandoff({ store, events: new HubEvents(), clock: () => NOW, config, logger });
   const t0 = performance.now();

@@ -12,7 +12,7 @@ import { buildApp, type Hub } from '../src/app.js';
 import type { ChannelAdapter } from '../src/bots/adapter.js';
 import { loadConfig } from '../src/config.js';
 import type { OutboundMessage, Recipient } from '../src/core/message.js';
-import { createStore, dropPostgresSchema, type KyselyStore } from '../src/core/store/index.js';
+import { createStore, dropPostgresSchema, type Store } from '../src/core/store/index.js';
 import { createIntents } from '../src/intents/index.js';
 import type { IntentsModule } from '../src/intents/contract.js';
 
@@ -46,7 +46,7 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** True once every stored message has had its turn and every reply is delivered. */
-async function drained(store: KyselyStore): Promise<boolean> {
+async function drained(store: Store): Promise<boolean> {
   return (
     (await store.listPendingInbound(1)).length === 0 && (await store.listOutbox('pending', 1)).length === 0 && (await store.listOutbox('sending', 1)).length === 0
   );
@@ -60,7 +60,7 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number)
   }
 }
 
-async function hubOn(store: KyselyStore, intents: IntentsModule, adapter: TimingAdapter): Promise<Hub> {
+async function hubOn(store: Store, intents: IntentsModule, adapter: TimingAdapter): Promise<Hub> {
   const hub = await buildApp({
     config: loadConfig({ VENTANILLA_DATABASE_URL: ':memory:', LOG_LEVEL: 'silent' }),
     store,
@@ -87,7 +87,7 @@ function inbound(conversation: number, text: string, benchKey: string) {
   };
 }
 
-async function throughput(store: KyselyStore, intents: IntentsModule, messages: number, conversations: number): Promise<number> {
+async function throughput(store: Store, intents: IntentsModule, messages: number, conversations: number): Promise<number> {
   const adapter = new TimingAdapter();
   const hub = await hubOn(store, intents, adapter);
   const start = performance.now();
@@ -107,7 +107,7 @@ async function throughput(store: KyselyStore, intents: IntentsModule, messages: 
   return messages / seconds;
 }
 
-async function pacedLatency(store: KyselyStore, intents: IntentsModule, rate: number, seconds: number): Promise<{ p50: number; p99: number; max: number }> {
+async function pacedLatency(store: Store, intents: IntentsModule, rate: number, seconds: number): Promise<{ p50: number; p99: number; max: number }> {
   const adapter = new TimingAdapter();
   const hub = await hubOn(store, intents, adapter);
   const sentAt = new Map<string, number>();
@@ -147,7 +147,7 @@ const rows: string[] = [];
 const nlpRate = await rawNlp(intents, 5_000);
 
 const only = process.env.BENCH_STORES?.split(',');
-const targets: { name: string; open: () => Promise<{ store: KyselyStore; dispose: () => Promise<void> }> }[] = [
+const targets: { name: string; open: () => Promise<{ store: Store; dispose: () => Promise<void> }> }[] = [
   {
     name: 'sqlite (file, WAL)',
     open: async () => {

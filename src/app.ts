@@ -20,7 +20,7 @@ import type { HandoffPort } from './core/handoff-port.js';
 import type { ChannelId } from './core/message.js';
 import { DeliveryWorker, type DeliveryPolicy } from './core/outbox.js';
 import { TurnRunner } from './core/runner.js';
-import { createStore, type KyselyStore } from './core/store/index.js';
+import { createStore, type Store } from './core/store/index.js';
 import type { TranscriptEntry } from './core/store/types.js';
 import type { HubConfig } from './config.js';
 import type { IntentsModule } from './intents/contract.js';
@@ -49,7 +49,7 @@ export interface HubPlugin {
 export interface BuildAppOptions {
   readonly config: HubConfig;
   /** An open store; when omitted one is opened from `config.databaseUrl` and closed with the app. */
-  readonly store?: KyselyStore;
+  readonly store?: Store;
   /** Close `store` with the app even though the caller opened it (default: only a store buildApp opened). */
   readonly ownsStore?: boolean;
   readonly intents: IntentsModule;
@@ -74,7 +74,7 @@ export interface BuildAppOptions {
 export interface Hub {
   readonly app: FastifyInstance;
   readonly config: HubConfig;
-  readonly store: KyselyStore;
+  readonly store: Store;
   readonly runner: TurnRunner;
   readonly worker: DeliveryWorker;
   readonly events: HubEvents;

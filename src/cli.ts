@@ -6,7 +6,7 @@
 import { parseCommand, printExit, selectCommand, usageError, usageOf, type CommandOutput } from './cli/args.js';
 import { mainUsage, NLU, OUTBOX, OUTBOX_LIST, OUTBOX_RETRY, START } from './cli/commands.js';
 import { describeFailure, operatorError } from './cli/failure.js';
-import type { KyselyStore, OutboxStatus } from './core/store/index.js';
+import type { OutboxStatus, Store } from './core/store/index.js';
 
 type Out = (line: string) => void;
 
@@ -14,7 +14,7 @@ type Out = (line: string) => void;
  * The configured store, loaded on demand: help and usage errors answer without loading the
  * configuration or the database drivers.
  */
-async function openConfiguredStore(): Promise<KyselyStore> {
+async function openConfiguredStore(): Promise<Store> {
   const [{ loadConfig }, { createStore }] = await Promise.all([import('./config.js'), import('./core/store/index.js')]);
   return await createStore(loadConfig().databaseUrl);
 }
@@ -139,7 +139,7 @@ export async function main(
         return await runContentCli(args, moduleOutput(out, err));
       }
       case 'users': {
-        const { runUsersCli } = await import('./handoff/index.js');
+        const { runUsersCli } = await import('./accounts/index.js');
         return await runUsersCli(args, process.stdin, moduleOutput(out, err));
       }
       default:

@@ -21,8 +21,9 @@ import type { HubConfig } from './config.js';
 import { PROJECT_ROOT } from './config.js';
 import { createEditorPlugin, LiveIntents, sessionAuthorizer } from './editor/index.js';
 import { fullModuleBuilder } from './editor/full-module.js';
+import { createAccounts } from './accounts/index.js';
 import { createHandoffWiring } from './handoff/hub-plugin.js';
-import { loadHandoffConfig, type HandoffModule } from './handoff/index.js';
+import { loadHandoffConfig } from './handoff/index.js';
 import { createDataProviders } from './intents/data/index.js';
 import { createIntents } from './intents/index.js';
 import { whatsappWebAdminRoutes, type WhatsAppWebChannelModule } from './bots/whatsapp/index.js';
@@ -99,12 +100,9 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   // A swappable module: the editor publishes new versions into it without a restart.
   const intents = new LiveIntents(await createIntents({ providers, contentDir: join(config.configDir, 'intents') }));
   const store = await createStore(config.databaseUrl);
-  const handoff = createHandoffWiring({ config: handoffConfig, clock, ...(options.feedPollMs === undefined ? {} : { feedPollMs: options.feedPollMs }) });
-  const handoffModule = (): HandoffModule => {
-    const module = handoff.module();
-    if (module === undefined) throw new Error('handoff module not created yet');
-    return module;
-  };
+  // One login for the agent console, the editor and the admin pages.
+  const accounts = createAccounts({ store, clock, sessionHours: handoffConfig.auth.sessionHours, cookieSecure: handoffConfig.auth.cookieSecure });
+  const handoff = createHandoffWiring({ config: handoffConfig, clock, accounts, ...(options.feedPollMs === undefined ? {} : { feedPollMs: options.feedPollMs }) });
   let whatsappWeb: WhatsAppWebChannelModule | undefined;
   return buildApp({
     store,
@@ -116,8 +114,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     plugins: [
       handoff.plugin,
       createEditorPlugin({
-        // Sessions, roles and CSRF are the console's: one login for agents and editors.
-        authorize: (request, roles) => sessionAuthorizer(handoffModule().auth)(request, roles),
+        authorize: sessionAuthorizer(accounts.auth),
         buildModule: fullModuleBuilder(providers),
         devSetPath: join(PROJECT_ROOT, 'test', 'fixtures', 'nlu-dev.jsonl'),
         contentDir: join(config.configDir, 'intents'),
@@ -127,7 +124,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
         async register() {},
         async start() {
           if (options.announce === undefined) return;
-          const users = handoffModule().users;
+          const users = accounts.users;
           if ((await users.list()).length > 0) return;
           const password = randomBytes(12).toString('base64url');
           await users.create({
@@ -153,7 +150,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
           await app.register(
             (scope) =>
               whatsappWebAdminRoutes(scope, {
-                authorize: async (request, reply) => handoffModule().auth.guard(['admin'])(request, reply),
+                authorize: accounts.auth.guard(['admin']),
                 getPairingState: () => channel.getPairingState(),
               }),
             { prefix: '/admin/whatsapp-web' },

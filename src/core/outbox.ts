@@ -15,7 +15,7 @@ import { CHANNEL_NOT_CONFIGURED, deliveryFailureOf, type DeliveryFailure } from 
 import { HubError, isHubError } from './errors.js';
 import type { DeliveryOutcome, HubEvents } from './events.js';
 import type { ChannelId } from './message.js';
-import type { KyselyStore } from './store/index.js';
+import type { Store } from './store/index.js';
 import type { OutboxItem } from './store/types.js';
 
 export interface DeliveryPolicy {
@@ -61,7 +61,7 @@ interface Delivered {
 }
 
 export interface DeliveryWorkerOptions {
-  readonly store: KyselyStore;
+  readonly store: Store;
   readonly adapters: ReadonlyMap<ChannelId, ChannelAdapter>;
   readonly events: HubEvents;
   readonly logger: Logger;

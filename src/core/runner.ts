@@ -9,7 +9,7 @@ import type { HandoffPort } from './handoff-port.js';
 import { isHubError } from './errors.js';
 import type { InboundMessage } from './message.js';
 import { compose, createTurnContext, type Middleware, type TurnContext } from './pipeline.js';
-import type { KyselyStore } from './store/index.js';
+import type { Store } from './store/index.js';
 import type { ConversationPatch, StoredInbound } from './store/types.js';
 import { answerSilentTurn, endsSilent, TURN_ERROR_APOLOGY, turnLanguage } from './turn-fallbacks.js';
 
@@ -26,7 +26,7 @@ function effectivePatch(ctx: TurnContext): ConversationPatch | undefined {
 }
 
 export interface TurnRunnerOptions {
-  readonly store: KyselyStore;
+  readonly store: Store;
   /** Steps after the safety net and the handoff `mode` step: language, NLU, answer. */
   readonly safety: Middleware;
   readonly understand: readonly Middleware[];

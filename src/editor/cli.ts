@@ -7,14 +7,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { linePrinters, parseCommand, printExit, selectCommand, usageError, type CommandOutput } from '../cli/args.js';
 import { CONTENT, CONTENT_EXPORT, CONTENT_IMPORT } from '../cli/commands.js';
-import type { KyselyStore } from '../core/store/index.js';
+import type { Store } from '../core/store/index.js';
 import { loadContent } from '../intents/content/loader.js';
 import { editorContentFromLoaded, exportContentFiles, exportUtterancesCsv, parseImport } from './content-io.js';
 import { EditorStore } from './content-store.js';
 
 export interface ContentCliDeps {
   /** An open store (the CLI migrates it; the caller closes it). */
-  readonly store: KyselyStore;
+  readonly store: Store;
   /** Folder of the default content, to seed a store that was never started (default config/intents). */
   readonly contentDir: string;
 }

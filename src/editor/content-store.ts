@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { HubError } from '../core/errors.js';
-import type { KyselyStore } from '../core/store/index.js';
+import type { Store } from '../core/store/index.js';
 import type { Database } from '../core/store/schema.js';
 import type { PolicyFile } from '../intents/content/schema.js';
 import { isCsvPartial, type ParsedImport } from './content-io.js';
@@ -60,7 +60,7 @@ export class EditorStore {
   private readonly db: EditorDb;
 
   constructor(
-    store: KyselyStore,
+    store: Store,
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.db = editorDb(store);

@@ -5,7 +5,7 @@
  * one code path.
  */
 import type { Kysely } from 'kysely';
-import type { KyselyStore } from '../core/store/index.js';
+import type { Store } from '../core/store/index.js';
 import type { Database } from '../core/store/schema.js';
 
 export interface EditorDraftTable {
@@ -80,7 +80,7 @@ export interface EditorTables {
 export type EditorDb = Kysely<Database & EditorTables>;
 
 /** The store's Kysely instance, typed with the editor tables too. */
-export function editorDb(store: KyselyStore): EditorDb {
+export function editorDb(store: Store): EditorDb {
   return store.kysely as unknown as EditorDb;
 }
 

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HubEvents } from '../core/events.js';
 import { isLanguage, type Language } from '../core/message.js';
-import type { KyselyStore } from '../core/store/index.js';
+import type { Store } from '../core/store/index.js';
 import type { TranscriptEntry } from '../core/store/types.js';
 import { HubError } from '../core/errors.js';
 import { normalizeText, wordsOf } from '../intents/normalize.js';
@@ -64,7 +64,7 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 }
 
 export interface UnrecognizedOptions {
-  readonly store: KyselyStore;
+  readonly store: Store;
   readonly editorStore: EditorStore;
   readonly events: HubEvents;
   /** Below this score a recognised intent still counts as unrecognised (the policy's answer threshold). */

@@ -10,17 +10,18 @@
  * ```
  */
 import type { FastifyInstance } from 'fastify';
+import type { Accounts } from '../accounts/index.js';
 import { HubError } from '../core/errors.js';
 import type { HubEvents } from '../core/events.js';
 import type { HandoffPort } from '../core/handoff-port.js';
-import type { KyselyStore } from '../core/store/kysely-store.js';
+import type { Store } from '../core/store/index.js';
 import type { HandoffConfig } from './config.js';
 import { createHandoff, type HandoffModule } from './index.js';
 import type { HandoffLogger } from './queue.js';
 
 /** The parts of the app's `Hub` the handoff needs (structural, so this module does not import the app). */
 export interface HandoffHubLike {
-  readonly store: KyselyStore;
+  readonly store: Store;
   readonly events: HubEvents;
   readonly logger: HandoffLogger;
   readonly worker?: { kick(): void };
@@ -40,7 +41,7 @@ export interface HandoffWiring {
   module(): HandoffModule | undefined;
 }
 
-export function createHandoffWiring(options: { readonly config: HandoffConfig; readonly clock: () => Date; readonly feedPollMs?: number }): HandoffWiring {
+export function createHandoffWiring(options: { readonly config: HandoffConfig; readonly clock: () => Date; readonly feedPollMs?: number; readonly accounts?: Accounts }): HandoffWiring {
   let handoff: HandoffModule | undefined;
   const need = (): HandoffModule => {
     if (handoff === undefined) throw new HubError('HUB_ERR_CONFIG', 'the handoff plugin was not created: pass wiring.plugin in buildApp({ plugins })');
@@ -61,6 +62,7 @@ export function createHandoffWiring(options: { readonly config: HandoffConfig; r
         logger: hub.logger,
         ...(hub.worker === undefined ? {} : { notifyOutbox: () => hub.worker?.kick() }),
         ...(options.feedPollMs === undefined ? {} : { feedPollMs: options.feedPollMs }),
+        ...(options.accounts === undefined ? {} : { accounts: options.accounts }),
       });
       const module = handoff;
       return {

@@ -1,6 +1,6 @@
 /**
- * The human handoff module: queue, routing, assignment, business hours, users and sessions, the
- * agent REST API with its live feed, and the agent console page.
+ * The human handoff module: queue, routing, assignment, business hours, the agent REST API with
+ * its live feed, and the agent console page. Users and sessions are the accounts module's.
  *
  * Wiring (in `buildApp`):
  * ```ts
@@ -13,28 +13,28 @@
  * ```
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { createAccounts, type Accounts } from '../accounts/index.js';
+import type { SessionAuth } from '../accounts/sessions.js';
+import type { UserDirectory } from '../accounts/users.js';
 import type { HandoffPort } from '../core/handoff-port.js';
 import type { TurnContext } from '../core/pipeline.js';
 import type { OutboxItem } from '../core/store/types.js';
 import { HubError } from '../core/errors.js';
-import { SessionAuth } from './auth.js';
 import { createAgentApi } from './console/api.js';
 import { ConsoleFeed } from './console/feed.js';
 import { createConsoleRoutes } from './console/static-routes.js';
 import { createHandoffPipeline } from './pipeline.js';
 import { HandoffQueue, type QueueDeps } from './queue.js';
-import { UserDirectory } from './users.js';
 
 export { loadHandoffConfig, resolveHandoffConfig, type HandoffConfig, type QueueConfig } from './config.js';
-export { runUsersCli } from './users-cli.js';
-export { SessionAuth, SESSION_COOKIE, CSRF_HEADER } from './auth.js';
-export { UserDirectory, ROLES, type Role, type User } from './users.js';
 export { HandoffQueue, type HandoffLogger, type Ticket } from './queue.js';
 
 /** The queue's dependencies, plus the live feed's poll interval. */
 export interface HandoffDeps extends QueueDeps {
   /** Live-feed poll interval for events written by other instances (default 1000 ms). */
   readonly feedPollMs?: number;
+  /** Users and sessions shared with the other modules; created over the same store when absent (tests, the benchmark). */
+  readonly accounts?: Accounts;
 }
 
 export interface HandoffModule extends HandoffPort {
@@ -44,8 +44,8 @@ export interface HandoffModule extends HandoffPort {
   /** The agent console page (`/agent`). */
   readonly consoleRoutes: { readonly prefix: '/agent'; readonly plugin: FastifyPluginAsync };
   readonly queue: HandoffQueue;
+  /** The accounts the console logs in with (the ones passed in, or its own). */
   readonly users: UserDirectory;
-  /** Cookie sessions and role guards: `auth.guard(['editor', 'admin'])` protects other APIs. */
   readonly auth: SessionAuth;
   /** Sends an agent's words through the durable outbox (409 unless that agent holds the conversation). */
   sendAgentMessage(conversationId: string, agentId: string, text: string): Promise<OutboxItem[]>;
@@ -62,8 +62,8 @@ export interface HandoffModule extends HandoffPort {
 export async function createHandoff(deps: HandoffDeps): Promise<HandoffModule> {
   await deps.store.migrate();
   const queue = new HandoffQueue(deps);
-  const users = new UserDirectory(queue.db, deps.clock);
-  const auth = new SessionAuth(users, { sessionHours: deps.config.auth.sessionHours, cookieSecure: deps.config.auth.cookieSecure });
+  const { users, auth } =
+    deps.accounts ?? createAccounts({ store: deps.store, clock: deps.clock, sessionHours: deps.config.auth.sessionHours, cookieSecure: deps.config.auth.cookieSecure });
   const feed = new ConsoleFeed(queue, deps.events, deps.logger, deps.feedPollMs ?? 1000);
   const pipeline = createHandoffPipeline(queue, deps.logger);
   let timer: NodeJS.Timeout | undefined;
@@ -71,8 +71,12 @@ export async function createHandoff(deps: HandoffDeps): Promise<HandoffModule> {
 
   const tick = (): void => {
     if (ticking !== undefined) return;
+    // Expired console sessions go with the same pass.
     ticking = queue
       .tick()
+      .then(async () => {
+        await users.purgeSessions();
+      })
       .catch((error: unknown) => deps.logger.error({ err: error }, 'handoff: timer pass failed'))
       .finally(() => {
         ticking = undefined;

@@ -1,42 +1,11 @@
 /**
- * The handoff module's tables and its migration (`0100_handoff`). Same conventions as the core
+ * The handoff module's tables (created by migration `0100_handoff`). Same conventions as the core
  * store: text ids, ISO-8601 UTC timestamps as text, 0/1 booleans, JSON as text; one query path
  * for SQLite and PostgreSQL.
  */
 import type { Generated, Kysely } from 'kysely';
-import type { KyselyStore } from '../core/store/kysely-store.js';
-import type { Database } from '../core/store/schema.js';
-
-export interface HandoffUsersTable {
-  id: string;
-  username: string;
-  display_name: string;
-  password_hash: string;
-  /** agent | supervisor | editor | admin */
-  role: string;
-  /** available | away | offline */
-  presence: string;
-  capacity: number;
-  /** JSON array of language codes. */
-  languages: string;
-  /** JSON array of queue ids. */
-  queues: string;
-  /** When the agent last got a conversation (or became available): "idle longest" sorts on it. */
-  idle_since: string;
-  last_seen_at: string | null;
-  disabled: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface HandoffSessionsTable {
-  /** sha256 of the cookie token: a database leak does not leak usable sessions. */
-  id: string;
-  user_id: string;
-  csrf_token: string;
-  created_at: string;
-  expires_at: string;
-}
+import type { AccountsTables } from '../accounts/schema.js';
+import type { Store } from '../core/store/index.js';
 
 export interface HandoffTicketsTable {
   id: string;
@@ -80,18 +49,20 @@ export interface HandoffEventsTable {
   created_at: string;
 }
 
-export interface HandoffTables {
-  handoff_users: HandoffUsersTable;
-  handoff_sessions: HandoffSessionsTable;
+/** The handoff's tables; the console users and sessions it reads are the accounts module's. */
+export interface HandoffTables extends AccountsTables {
   handoff_tickets: HandoffTicketsTable;
   handoff_events: HandoffEventsTable;
 }
 
-export type HandoffDatabase = Database & HandoffTables;
-export type HandoffDb = Kysely<HandoffDatabase>;
+/**
+ * Only the handoff's own tables: the core's (conversations, transcript, outbox…) are reached
+ * through the `Store` interface, so this type makes querying them directly a compile error.
+ */
+export type HandoffDb = Kysely<HandoffTables>;
 
-/** The store's Kysely instance, typed with the handoff tables too. */
-export function handoffDb(store: KyselyStore): HandoffDb {
+/** The store's Kysely instance, typed with the handoff tables only. */
+export function handoffDb(store: Store): HandoffDb {
   return store.kysely as unknown as HandoffDb;
 }
 

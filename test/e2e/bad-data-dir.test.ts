@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore, MIGRATION_NAMES } from '../../src/core/store/index.js';
-import { runUsersCli } from '../../src/handoff/users-cli.js';
+import { runUsersCli } from '../../src/accounts/users-cli.js';
 import { killAllHubProcesses, runCli, type CliResult } from '../helpers/hub-process.js';
 
 const dirs: string[] = [];

@@ -3,7 +3,7 @@
  * (each suite gets its own schema, dropped afterwards).
  */
 import { randomBytes } from 'node:crypto';
-import { createStore, dropPostgresSchema, type KyselyStore } from '../../src/core/store/index.js';
+import { createStore, dropPostgresSchema, type Store } from '../../src/core/store/index.js';
 
 export const postgresUrl = process.env.VENTANILLA_TEST_POSTGRES_URL;
 
@@ -14,10 +14,10 @@ if (postgresUrl === undefined || postgresUrl === '') {
 export interface StoreKind {
   readonly name: 'sqlite' | 'postgres';
   readonly enabled: boolean;
-  open(): Promise<KyselyStore>;
+  open(): Promise<Store>;
 }
 
-const cleanups = new WeakMap<KyselyStore, () => Promise<void>>();
+const cleanups = new WeakMap<Store, () => Promise<void>>();
 
 export const storeKinds: readonly StoreKind[] = [
   {
@@ -44,7 +44,7 @@ export const storeKinds: readonly StoreKind[] = [
 ];
 
 /** Closes the store and drops its PostgreSQL schema, if any. */
-export async function disposeStore(store: KyselyStore): Promise<void> {
+export async function disposeStore(store: Store): Promise<void> {
   await store.close();
   await cleanups.get(store)?.();
 }

@@ -12,8 +12,8 @@ import { HubError } from '../errors.js';
 import { storageError, type StoragePlace } from '../storage-errors.js';
 import { KyselyStore, type KyselyStoreOptions } from './kysely-store.js';
 import type { Database } from './schema.js';
+import type { Store } from './types.js';
 
-export { KyselyStore } from './kysely-store.js';
 export { MIGRATION_NAMES, type DialectMigration } from './migrations/index.js';
 export type * from './types.js';
 export type { Database } from './schema.js';
@@ -30,11 +30,11 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 /** Opens (but does not migrate) the store for `url`. */
-export async function createStore(url: string, options: CreateStoreOptions = {}): Promise<KyselyStore> {
+export async function createStore(url: string, options: CreateStoreOptions = {}): Promise<Store> {
   return isPostgresUrl(url) ? openPostgres(url, options) : openSqlite(url);
 }
 
-function openSqlite(path: string): KyselyStore {
+function openSqlite(path: string): Store {
   const place = { directory: dirname(path), file: path };
   let database: BetterSqlite3.Database | undefined;
   try {
@@ -136,7 +136,7 @@ function quoteIdent(name: string): string {
   return `"${name}"`;
 }
 
-async function openPostgres(url: string, options: CreateStoreOptions): Promise<KyselyStore> {
+async function openPostgres(url: string, options: CreateStoreOptions): Promise<Store> {
   const schema = options.schema === undefined ? undefined : quoteIdent(options.schema);
   const admin = new pg.Client({ connectionString: url });
   try {

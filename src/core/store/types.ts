@@ -11,7 +11,9 @@ import type {
   Participant,
   Recipient,
 } from '../message.js';
+import type { Kysely } from 'kysely';
 import type { DeliveryFailure } from '../delivery-failure.js';
+import type { Database } from './schema.js';
 
 export type TranscriptAuthor = 'citizen' | 'bot' | 'agent' | 'system';
 
@@ -160,6 +162,8 @@ export interface CompleteTurnResult {
 
 export interface ListConversationsQuery {
   readonly modes?: readonly ConversationMode[];
+  /** Only conversations last updated before this instant (the store's system time). */
+  readonly updatedBefore?: Date;
   readonly limit?: number;
 }
 
@@ -169,8 +173,21 @@ export interface ListConversationsQuery {
  */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * The Kysely instance, for modules that own extra tables (handoff, editor). They type it with
+   * their own tables only (`store.kysely as unknown as Kysely<TheirTables>`): the core's tables are
+   * reached through this interface's methods, never queried directly from outside the store.
+   */
+  readonly kysely: Kysely<Database>;
   /** Applies pending migrations (idempotent). */
   migrate(): Promise<void>;
+  /** Names of the migrations this database has recorded (empty for a new database). */
+  appliedMigrations(): Promise<string[]>;
+  /**
+   * Claims a process-wide singleton (the whatsapp-web.js session) across every instance sharing
+   * this store; resolves a release function, or undefined when another instance holds it.
+   */
+  trySingleton(name: string): Promise<(() => Promise<void>) | undefined>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -199,6 +216,17 @@ export interface Store {
   getConversation(conversationId: string): Promise<Conversation | undefined>;
   getConversationByKey(conversationKey: string): Promise<Conversation | undefined>;
   listConversations(query: ListConversationsQuery): Promise<Conversation[]>;
+  /** The given conversations (missing ids are left out), in no particular order. */
+  getConversations(conversationIds: readonly string[]): Promise<Conversation[]>;
+  /**
+   * Sets the mode only while it is still one of `from` (a turn may have moved it meanwhile).
+   * Resolves the updated conversation when it changed, else undefined.
+   */
+  setModeIf(conversationId: string, to: ConversationMode, from: readonly ConversationMode[]): Promise<Conversation | undefined>;
+  /** The latest transcript entry of this kind (a system event such as `handoff.requested`), if any. */
+  lastTranscriptEntry(conversationId: string, kind: string): Promise<TranscriptEntry | undefined>;
+  /** Per conversation, how many replies are not delivered (dead-lettered, or held for the reply window); absent means none. */
+  undeliveredCounts(conversationIds: readonly string[]): Promise<Map<string, number>>;
   /** The whole transcript, oldest first; `afterId` pages forward. */
   getTranscript(conversationId: string, options?: { readonly limit?: number }): Promise<TranscriptEntry[]>;
 
@@ -209,6 +237,17 @@ export interface Store {
    */
   leaseOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]>;
   markOutboxSent(outboxId: string, channelMessageId: string, sentAt: Date): Promise<void>;
+  /** Marks several delivered items in one transaction (a delivery round). */
+  markOutboxSentMany(items: readonly { readonly outboxId: string; readonly channelMessageId: string; readonly sentAt: Date }[]): Promise<void>;
+  /** Ids of the given conversations that are unreachable (one query for a delivery round). */
+  unreachableAmong(conversationIds: readonly string[]): Promise<Set<string>>;
+  /** Puts leased items back without counting an attempt (a sibling failed first). */
+  releaseOutbox(outboxIds: readonly string[], nextAttemptAt: Date): Promise<void>;
+  /**
+   * Puts every leased (`sending`) item back to pending. Only safe when this process is the only
+   * one delivering (SQLite); returns how many items moved.
+   */
+  releaseAllLeases(): Promise<number>;
   /** Records that the first `partsSent` parts of a split reply were accepted (durable before the next part is sent). */
   markOutboxPartsSent(outboxId: string, partsSent: number, channelMessageId: string): Promise<void>;
   markOutboxRetry(outboxId: string, nextAttemptAt: Date, error: string, failure?: DeliveryFailure): Promise<void>;

@@ -12,7 +12,7 @@ import { transcriptItem, type TranscriptItem } from './transcript-view.js';
 import type { HubEvents, HubEventMap } from '../../core/events.js';
 import type { TranscriptEntry } from '../../core/store/types.js';
 import type { HandoffEvent, HandoffLogger, HandoffQueue } from '../queue.js';
-import { seesAllQueues, type User } from '../users.js';
+import { seesAllQueues, type User } from '../../accounts/users.js';
 
 export interface FeedSubscriber {
   readonly user: User;

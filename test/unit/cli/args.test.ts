@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/cli/args.js';
 import { ALL_COMMANDS, OUTBOX_RETRY, TELEGRAM_SET_WEBHOOK, USERS_ADD } from '../../../src/cli/commands.js';
 import { main } from '../../../src/cli.js';
-import { ROLES } from '../../../src/handoff/users.js';
+import { ROLES } from '../../../src/accounts/users.js';
 
 async function run(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];

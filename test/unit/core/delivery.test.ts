@@ -13,7 +13,7 @@ import { channelHttpError, HubError, REPLY_WINDOW_CLOSED } from '../../../src/co
 import { HubEvents, type HubEventMap } from '../../../src/core/events.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../../src/core/message.js';
 import { DeliveryWorker } from '../../../src/core/outbox.js';
-import { createStore, type KyselyStore } from '../../../src/core/store/index.js';
+import { createStore, type Store } from '../../../src/core/store/index.js';
 import { hubWithAdapter } from '../../helpers/hub-with-adapter.js';
 
 let counter = 0;
@@ -173,7 +173,7 @@ describe('a reply split into parts', () => {
 });
 
 /** Enqueues `text` in a fresh conversation and drives a worker until it is sent. */
-async function deliverUntilSent(store: KyselyStore, platform: ChannelAdapter, text: string): Promise<void> {
+async function deliverUntilSent(store: Store, platform: ChannelAdapter, text: string): Promise<void> {
   const { conversation, inbound } = await store.ingest(message('hola', `prop-${counter}`));
   const { outbox } = await store.completeTurn({ inboundId: inbound.id, conversationId: conversation.id, replies: [{ message: { kind: 'text', text }, author: 'bot' }] });
   const id = outbox[0]?.id ?? '';

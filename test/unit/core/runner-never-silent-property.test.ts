@@ -22,7 +22,7 @@ import { createBasicHandoff } from '../../../src/core/basic-handoff.js';
 import { HubEvents } from '../../../src/core/events.js';
 import { LANGUAGES, type ChannelId, type InboundMessage, type Language } from '../../../src/core/message.js';
 import { TurnRunner } from '../../../src/core/runner.js';
-import { createStore, type KyselyStore } from '../../../src/core/store/index.js';
+import { createStore, type Store } from '../../../src/core/store/index.js';
 import { editorContentFromLoaded, toIntentsContent } from '../../../src/editor/content-io.js';
 import { fullModuleBuilder } from '../../../src/editor/full-module.js';
 import { trainLanguage, type ModelExport } from '../../../src/editor/model.js';
@@ -75,7 +75,7 @@ interface MessageSpec {
 
 let seed: EditorContent;
 let providers: readonly DataAnswerProvider[];
-let store: KyselyStore;
+let store: Store;
 /** Messages sent, and those of them the bot owned (the invariant applies to these). */
 let checked = 0;
 let botTurns = 0;

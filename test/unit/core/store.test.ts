@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../../src/core/message.js';
-import type { KyselyStore } from '../../../src/core/store/index.js';
+import type { Store } from '../../../src/core/store/index.js';
 import { disposeStore, storeKinds } from '../../helpers/stores.js';
 
 function inbound(id: string, text: string, user = 'u1'): InboundMessage {
@@ -16,7 +16,7 @@ function inbound(id: string, text: string, user = 'u1'): InboundMessage {
 
 for (const kind of storeKinds) {
   describe.skipIf(!kind.enabled)(`Store on ${kind.name}`, () => {
-    let store: KyselyStore;
+    let store: Store;
     beforeEach(async () => {
       store = await kind.open();
     });

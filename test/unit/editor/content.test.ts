@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { KyselyStore } from '../../../src/core/store/index.js';
+import type { Store } from '../../../src/core/store/index.js';
 import { editorContentFromLoaded, exportContentFiles, exportUtterancesCsv, parseImport } from '../../../src/editor/content-io.js';
 import { EditorStore } from '../../../src/editor/content-store.js';
 import { diffContent } from '../../../src/editor/diff.js';
@@ -22,7 +22,7 @@ beforeAll(async () => {
 
 for (const kind of storeKinds) {
   describe.skipIf(!kind.enabled)(`editor store on ${kind.name}`, () => {
-    let store: KyselyStore | undefined;
+    let store: Store | undefined;
     afterEach(async () => {
       if (store !== undefined) await disposeStore(store);
       store = undefined;

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HubEvents } from '../../../src/core/events.js';
-import { createStore, type KyselyStore } from '../../../src/core/store/index.js';
+import { createStore, type Store } from '../../../src/core/store/index.js';
 import { EditorStore } from '../../../src/editor/content-store.js';
 import { editorDb } from '../../../src/editor/schema.js';
 import { INBOX_TEXT_LIMIT, inboxText, UnrecognizedInbox } from '../../../src/editor/unrecognized.js';
@@ -17,14 +17,14 @@ vi.mock('../../../src/editor/mask.js', async (importOriginal) => {
   return { maskPersonalData: vi.fn(original.maskPersonalData) };
 });
 
-let store: KyselyStore | undefined;
+let store: Store | undefined;
 afterEach(async () => {
   await store?.close();
   store = undefined;
   vi.mocked(mask.maskPersonalData).mockClear();
 });
 
-async function conversationWith(texts: readonly string[]): Promise<{ inbox: UnrecognizedInbox; conversationId: string; store: KyselyStore }> {
+async function conversationWith(texts: readonly string[]): Promise<{ inbox: UnrecognizedInbox; conversationId: string; store: Store }> {
   const opened = await createStore(':memory:');
   store = opened;
   await opened.migrate();

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { HubEvents } from '../../../src/core/events.js';
 import type { InboundMessage } from '../../../src/core/message.js';
-import type { KyselyStore } from '../../../src/core/store/index.js';
+import type { Store } from '../../../src/core/store/index.js';
 import { disposeStore, storeKinds, type StoreKind } from '../../helpers/stores.js';
 import { loadHandoffConfig, type HandoffConfig } from '../../../src/handoff/config.js';
 import { buildApp, type BuildAppOptions, type ChannelFactory, type Hub } from '../../../src/app.js';
@@ -15,7 +15,7 @@ import { createHandoff, type HandoffModule } from '../../../src/handoff/index.js
 import { fakeIntents } from '../../helpers/fake-intents.js';
 import { testConfig } from '../../helpers/test-config.js';
 import type { HandoffLogger } from '../../../src/handoff/queue.js';
-import type { NewUser, User } from '../../../src/handoff/users.js';
+import type { NewUser, User } from '../../../src/accounts/users.js';
 
 export const CONFIG_DIR = fileURLToPath(new URL('../../../config/', import.meta.url));
 
@@ -34,7 +34,7 @@ export const IN_HOURS = new Date('2026-03-10T10:00:00+01:00');
 export const WEEKEND = new Date('2026-03-14T11:00:00+01:00');
 
 export interface Harness {
-  readonly store: KyselyStore;
+  readonly store: Store;
   readonly events: HubEvents;
   readonly handoff: HandoffModule;
   readonly config: HandoffConfig;
@@ -95,7 +95,7 @@ export function citizenMessage(conversationKey: string, text: string, extra: Par
 }
 
 /** Creates a conversation (one stored citizen message) and returns its id. */
-export async function createConversation(store: KyselyStore, key = `webchat:${Math.random().toString(36).slice(2)}`): Promise<string> {
+export async function createConversation(store: Store, key = `webchat:${Math.random().toString(36).slice(2)}`): Promise<string> {
   const { conversation, inbound } = await store.ingest(citizenMessage(key, 'quiero hablar con una persona'));
   await store.completeTurn({ inboundId: inbound.id, conversationId: conversation.id, replies: [], patch: { mode: 'queued' } });
   return conversation.id;

@@ -8,7 +8,7 @@ import * as argon2 from 'argon2';
 import type { Selectable } from 'kysely';
 import { HubError } from '../core/errors.js';
 import { isLanguage, type Language } from '../core/message.js';
-import type { HandoffDb, HandoffUsersTable } from './schema.js';
+import type { AccountsDb, UsersTable } from './schema.js';
 
 export const ROLES = ['agent', 'supervisor', 'editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -43,7 +43,7 @@ export function isPresence(value: unknown): value is Presence {
   return typeof value === 'string' && (PRESENCES as readonly string[]).includes(value);
 }
 
-export function toUser(row: Selectable<HandoffUsersTable>): User {
+export function toUser(row: Selectable<UsersTable>): User {
   const languages = (JSON.parse(row.languages) as unknown[]).filter(isLanguage);
   return {
     id: row.id,
@@ -110,13 +110,13 @@ export function checkPassword(password: string): void {
   if (password.length > 1024) throw new HubError('HUB_ERR_BAD_PAYLOAD', 'the password is longer than 1024 characters');
 }
 
-/** Users, password checks and sessions over the handoff tables. */
+/** Users, password checks and sessions over the accounts' tables. */
 export class UserDirectory {
   // A real argon2 hash of a random secret: unknown usernames cost the same time as wrong passwords.
   private dummyHash: Promise<string> | undefined;
 
   constructor(
-    private readonly db: HandoffDb,
+    private readonly db: AccountsDb,
     private readonly clock: () => Date,
   ) {}
 
@@ -132,7 +132,7 @@ export class UserDirectory {
     const existing = await this.db.selectFrom('handoff_users').select('id').where('username', '=', username).executeTakeFirst();
     if (existing !== undefined) throw new HubError('HUB_ERR_CONFLICT', `the user "${username}" already exists`);
     const now = this.clock().toISOString();
-    const row: Selectable<HandoffUsersTable> = {
+    const row: Selectable<UsersTable> = {
       id: randomUUID(),
       username,
       display_name: input.displayName ?? username,
@@ -162,13 +162,20 @@ export class UserDirectory {
     return row === undefined ? undefined : toUser(row);
   }
 
+  /** Display names of the given users (unknown ids are left out). */
+  async displayNames(userIds: readonly string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('handoff_users').select(['id', 'display_name']).where('id', 'in', [...userIds]).execute();
+    return new Map(rows.map((row) => [row.id, row.display_name]));
+  }
+
   async list(): Promise<User[]> {
     const rows = await this.db.selectFrom('handoff_users').selectAll().orderBy('username').execute();
     return rows.map(toUser);
   }
 
   async update(userId: string, changes: UserChanges): Promise<User> {
-    const set: Partial<HandoffUsersTable> = { updated_at: this.clock().toISOString() };
+    const set: Partial<UsersTable> = { updated_at: this.clock().toISOString() };
     if (changes.role !== undefined) set.role = changes.role;
     if (changes.displayName !== undefined) set.display_name = changes.displayName;
     if (changes.capacity !== undefined) set.capacity = changes.capacity;

@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStore, type KyselyStore } from '../../../src/core/store/index.js';
-import { runUsersCli } from '../../../src/handoff/users-cli.js';
-import { UserDirectory } from '../../../src/handoff/users.js';
-import { handoffDb } from '../../../src/handoff/schema.js';
+import { createStore, type Store } from '../../../src/core/store/index.js';
+import { runUsersCli } from '../../../src/accounts/users-cli.js';
+import { UserDirectory } from '../../../src/accounts/users.js';
+import { accountsDb } from '../../../src/accounts/schema.js';
 
-let store: KyselyStore;
+let store: Store;
 afterEach(async () => {
   await store?.close();
 });
@@ -21,10 +21,10 @@ describe('ventanilla users', () => {
     store = await createStore(':memory:');
     const added = await run(['users', 'add', '--username', 'Ana', '--role', 'agent', '--password-stdin', '--queues', 'tributos', '--languages', 'es,ca', '--capacity', '4', '--name', 'Ana García'], 'una clave muy larga\n');
     expect(added).toEqual({ code: 0, out: 'user ana created (role agent, queues tributos, languages es,ca, capacity 4)\n' });
-    const row = await handoffDb(store).selectFrom('handoff_users').selectAll().executeTakeFirstOrThrow();
+    const row = await accountsDb(store).selectFrom('handoff_users').selectAll().executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
     expect(row.password_hash).not.toContain('una clave');
-    const users = new UserDirectory(handoffDb(store), () => new Date());
+    const users = new UserDirectory(accountsDb(store), () => new Date());
     expect((await users.verify('ana', 'una clave muy larga'))?.displayName).toBe('Ana García');
     expect(await users.verify('ana', 'una clave muy larga\n')).toBeUndefined();
   });

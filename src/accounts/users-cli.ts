@@ -8,12 +8,12 @@ import { linePrinters, parseCommand, printExit, selectCommand, usageError, type 
 import { USERS, USERS_ADD, USERS_LIST, USERS_PASSWD, USERS_SET } from '../cli/commands.js';
 import { HubError, isHubError } from '../core/errors.js';
 import { isLanguage, type Language } from '../core/message.js';
-import type { KyselyStore } from '../core/store/kysely-store.js';
-import { handoffDb } from './schema.js';
+import type { Store } from '../core/store/index.js';
+import { accountsDb } from './schema.js';
 import { isRole, ROLES, UserDirectory, type Role, type UserChanges } from './users.js';
 
 export interface UsersCliDeps {
-  readonly store: KyselyStore;
+  readonly store: Store;
   readonly clock?: () => Date;
   /** Known queue ids, to reject typos in `--queues`. */
   readonly queueIds?: readonly string[];
@@ -190,7 +190,7 @@ export async function runUsersCli(args: readonly string[], stdin: AsyncIterable<
   try {
     const request = requestFrom(args);
     if ('ok' in request) return printExit(request, linePrinters(out).out, err);
-    let store: KyselyStore;
+    let store: Store;
     if (deps === undefined) {
       // From the command line: the hub's configured queues and store, opened once the line is checked.
       const configured = await configuration();
@@ -202,7 +202,7 @@ export async function runUsersCli(args: readonly string[], stdin: AsyncIterable<
     }
     try {
       await store.migrate();
-      out.write(await execute(request, new UserDirectory(handoffDb(store), deps?.clock ?? (() => new Date())), stdin));
+      out.write(await execute(request, new UserDirectory(accountsDb(store), deps?.clock ?? (() => new Date())), stdin));
       return 0;
     } finally {
       if (deps === undefined) await store.close();
@@ -217,8 +217,8 @@ export async function runUsersCli(args: readonly string[], stdin: AsyncIterable<
 }
 
 /** The hub's configured queues, and how to open its store (not opened yet). */
-async function configuration(): Promise<{ readonly queueIds: readonly string[]; openStore(): Promise<KyselyStore> }> {
-  const [{ loadConfig }, { createStore }, { loadHandoffConfig }] = await Promise.all([import('../config.js'), import('../core/store/index.js'), import('./config.js')]);
+async function configuration(): Promise<{ readonly queueIds: readonly string[]; openStore(): Promise<Store> }> {
+  const [{ loadConfig }, { createStore }, { loadHandoffConfig }] = await Promise.all([import('../config.js'), import('../core/store/index.js'), import('../handoff/config.js')]);
   const config = loadConfig();
   return { queueIds: loadHandoffConfig(config.configDir).queues.map((q) => q.id), openStore: () => createStore(config.databaseUrl) };
 }

@@ -1,0 +1,189 @@
+/**
+ * The durable inbox: citizens' messages stored before they are acknowledged, and the turn's
+ * single commit (inbound processed, transcript, replies, conversation patch) in one transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import { HubError } from '../errors.js';
+import type { InboundMessage } from '../message.js';
+import type { ConversationsTable, InboundTable } from './schema.js';
+import type { CompleteTurnInput, CompleteTurnResult, IngestResult, StoredInbound } from './types.js';
+import { citizenData, conversationById, patchColumns, toConversation, toStoredInbound } from './rows.js';
+import type { StoreContext } from './context.js';
+import type { TranscriptStore } from './transcript.js';
+import type { OutboxStore } from './outbox-store.js';
+
+/** Inbound messages and turn commits. */
+export class InboxStore {
+  constructor(
+    private readonly ctx: StoreContext,
+    private readonly transcript: TranscriptStore,
+    private readonly outbox: OutboxStore,
+  ) {}
+
+  async ingest(message: InboundMessage): Promise<IngestResult> {
+    const channel = message.from.channel;
+    return this.ctx.write(async (trx) => {
+      const existing = await trx
+        .selectFrom('inbound')
+        .selectAll()
+        .where('channel', '=', channel)
+        .where('channel_message_id', '=', message.id)
+        .executeTakeFirst();
+      if (existing !== undefined) {
+        const conversation = await conversationById(trx, existing.conversation_id);
+        if (conversation === undefined) throw new HubError('HUB_ERR_STORE', `conversation ${existing.conversation_id} vanished`);
+        return { inbound: toStoredInbound(existing), conversation, duplicate: true };
+      }
+      const now = new Date().toISOString();
+      const replyContext = message.replyContext === undefined ? null : JSON.stringify(message.replyContext);
+      // One read finds the conversation and its contact for a citizen who wrote before (the common case).
+      const known = await trx
+        .selectFrom('conversations')
+        .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+        .selectAll('conversations')
+        .select(['contacts.display_name', 'contacts.locale'])
+        .where('conversations.conversation_key', '=', message.conversationKey)
+        .executeTakeFirst();
+      let contact: { id: string; display_name: string | null; locale: string | null } | undefined =
+        known === undefined ? undefined : { id: known.contact_id, display_name: known.display_name, locale: known.locale };
+      if (contact === undefined) {
+        contact = await trx
+          .selectFrom('contacts')
+          .select(['id', 'display_name', 'locale'])
+          .where('channel', '=', channel)
+          .where('external_id', '=', message.from.id)
+          .executeTakeFirst();
+      }
+      if (contact === undefined) {
+        contact = { id: randomUUID(), display_name: message.from.displayName ?? null, locale: message.from.locale ?? null };
+        await trx
+          .insertInto('contacts')
+          .values({ ...contact, channel, external_id: message.from.id, created_at: now })
+          .execute();
+      } else if (
+        (message.from.displayName !== undefined && message.from.displayName !== contact.display_name) ||
+        (message.from.locale !== undefined && message.from.locale !== contact.locale)
+      ) {
+        contact = { id: contact.id, display_name: message.from.displayName ?? contact.display_name, locale: message.from.locale ?? contact.locale };
+        await trx.updateTable('contacts').set({ display_name: contact.display_name, locale: contact.locale }).where('id', '=', contact.id).execute();
+      }
+      let conversationRow: Selectable<ConversationsTable>;
+      let heldReplies = false;
+      if (known === undefined) {
+        conversationRow = {
+          id: randomUUID(),
+          channel,
+          conversation_key: message.conversationKey,
+          contact_id: contact.id,
+          mode: 'bot',
+          language: null,
+          urgent: 0,
+          unreachable: 0,
+          reply_context: replyContext,
+          state: '{}',
+          created_at: now,
+          updated_at: now,
+          last_inbound_at: now,
+          held_outbox: 0,
+        };
+        await trx.insertInto('conversations').values(conversationRow).execute();
+      } else {
+        const { display_name: _name, locale: _locale, ...row } = known;
+        // A citizen writing again is reachable again, and the latest routing data wins.
+        conversationRow = { ...row, reply_context: replyContext ?? row.reply_context, unreachable: 0, last_inbound_at: now, updated_at: now };
+        // `held_outbox` is read back from the update, not from the read above: a hold committed
+        // in between (another connection) is seen, so its replies are released below.
+        const updated = await trx
+          .updateTable('conversations')
+          .set({ reply_context: conversationRow.reply_context, unreachable: 0, last_inbound_at: now, updated_at: now })
+          .where('id', '=', conversationRow.id)
+          .returning('held_outbox')
+          .executeTakeFirst();
+        heldReplies = Number(updated?.held_outbox ?? 0) === 1;
+      }
+      const inboundRow: Selectable<InboundTable> = {
+        id: randomUUID(),
+        conversation_id: conversationRow.id,
+        channel,
+        channel_message_id: message.id,
+        message: JSON.stringify(message),
+        status: 'pending',
+        received_at: now,
+        processed_at: null,
+      };
+      await trx.insertInto('inbound').values(inboundRow).execute();
+      await trx
+        .insertInto('transcript')
+        .values({
+          conversation_id: conversationRow.id,
+          author: 'citizen',
+          kind: message.kind,
+          text: message.text ?? null,
+          data: citizenData(message),
+          intent: null,
+          score: null,
+          language: null,
+          outbox_id: null,
+          inbound_id: inboundRow.id,
+          created_at: now,
+        })
+        .execute();
+      const conversation = toConversation(conversationRow, {
+        external_id: message.from.id,
+        display_name: contact.display_name,
+        locale: contact.locale,
+      });
+      if (heldReplies) await this.outbox.releaseHeld(trx, conversation, now);
+      return { inbound: toStoredInbound(inboundRow), conversation, duplicate: false };
+    });
+  }
+
+  async listPendingInbound(limit: number): Promise<StoredInbound[]> {
+    const rows = await this.ctx.db
+      .selectFrom('inbound')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .orderBy('received_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toStoredInbound);
+  }
+
+  async getInbound(inboundId: string): Promise<StoredInbound | undefined> {
+    const row = await this.ctx.db.selectFrom('inbound').selectAll().where('id', '=', inboundId).executeTakeFirst();
+    return row === undefined ? undefined : toStoredInbound(row);
+  }
+
+  async completeTurn(input: CompleteTurnInput): Promise<CompleteTurnResult> {
+    return this.ctx.write(async (trx) => {
+      const now = new Date().toISOString();
+      // The status guard makes a resumed or concurrent duplicate turn a no-op.
+      const updated = await trx
+        .updateTable('inbound')
+        .set({ status: 'processed', processed_at: now })
+        .where('id', '=', input.inboundId)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) return { applied: false, outbox: [] };
+      if (input.inboundAnnotation !== undefined) {
+        await trx
+          .updateTable('transcript')
+          .set({
+            intent: input.inboundAnnotation.intent ?? null,
+            score: input.inboundAnnotation.score ?? null,
+            language: input.inboundAnnotation.language ?? null,
+          })
+          .where('inbound_id', '=', input.inboundId)
+          .execute();
+      }
+      if (input.events !== undefined && input.events.length > 0) await this.transcript.insertTranscript(trx, input.conversationId, input.events, now);
+      const outbox = await this.outbox.insertReplies(trx, input.conversationId, input.replies, now, input.conversation, input.replyContext);
+      if (input.patch !== undefined) {
+        await trx.updateTable('conversations').set(patchColumns(input.patch, now)).where('id', '=', input.conversationId).execute();
+      }
+      return { applied: true, outbox };
+    });
+  }
+}

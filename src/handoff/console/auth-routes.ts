@@ -1,0 +1,70 @@
+/** `/auth/*`: log in (session cookie and CSRF token), log out, the current session. */
+import { Type } from '@sinclair/typebox';
+import { HubError } from '../../core/errors.js';
+import type { SessionAuth } from '../../accounts/sessions.js';
+import type { HandoffConfig } from '../config.js';
+import type { HandoffLogger, HandoffQueue } from '../queue.js';
+import { CONSOLE_ROLES, ROLES } from '../../accounts/users.js';
+import { ERROR_RESPONSES, ErrorSchema, SessionSchema, publicUser, type ApiApp } from './api-schemas.js';
+
+export interface AuthRouteDeps {
+  readonly auth: SessionAuth;
+  readonly queue: HandoffQueue;
+  readonly config: HandoffConfig;
+  readonly logger: HandoffLogger;
+}
+
+export function registerAuthRoutes(app: ApiApp, deps: AuthRouteDeps): void {
+  const { auth, queue, config, logger } = deps;
+  const anyUserGuard = auth.guard(ROLES);
+
+  app.post(
+    '/auth/login',
+    {
+      config: { rateLimit: { max: config.auth.loginMaxPerMinute, timeWindow: 60_000 } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in: sets the httpOnly session cookie and returns the CSRF token',
+        body: Type.Object(
+          { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: SessionSchema, 400: ErrorSchema, 401: ErrorSchema, 429: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const user = await auth.users.verify(request.body.username, request.body.password);
+      if (user === undefined) {
+        // Usernames are not personal data of citizens, but keep even these out of the logs.
+        logger.warn({ ip: request.ip }, 'handoff: failed login');
+        throw new HubError('HUB_ERR_UNAUTHENTICATED', 'wrong username or password');
+      }
+      const session = await auth.users.openSession(user.id, auth.sessionHours);
+      auth.setSessionCookie(reply, session.token);
+      await queue.touch(user.id);
+      return { user: publicUser(user), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    { onRequest: anyUserGuard, schema: { tags: ['auth'], summary: 'Log out (an agent goes offline: open chats return to the queue)', response: { 204: Type.Null(), ...ERROR_RESPONSES } } },
+    async (request, reply) => {
+      const session = auth.require(request);
+      const token = auth.tokenOf(request);
+      if (token !== undefined) await auth.users.closeSession(token);
+      if (CONSOLE_ROLES.includes(session.user.role) && session.user.presence !== 'offline') await queue.setPresence(session.user, 'offline');
+      auth.clearSessionCookie(reply);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/auth/session',
+    { onRequest: anyUserGuard, schema: { tags: ['auth'], summary: 'The current session (user and CSRF token)', response: { 200: SessionSchema, ...ERROR_RESPONSES } } },
+    async (request) => {
+      const session = auth.require(request);
+      return { user: publicUser(session.user), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
+    },
+  );
+}

@@ -1,0 +1,199 @@
+/**
+ * Assignment: the roster of agents (presence, open-chat counts, cached for the decision) and the
+ * assignment decision itself, which only plans; the writes are transitions.
+ */
+import { performance } from 'node:perf_hooks';
+import { isLanguage } from '../../core/message.js';
+import { isOpen } from '../business-hours.js';
+import { pickAgent, type AgentCandidate, type WaitingTicket } from '../routing.js';
+import { CONSOLE_ROLES, toUser, type Presence, type User } from '../../accounts/users.js';
+import { toTicket, type QueueContext, type Ticket } from './types.js';
+
+interface RosterSnapshot {
+  readonly loadedAt: number;
+  readonly agents: AgentCandidate[];
+  readonly names: ReadonlyMap<string, string>;
+}
+
+export class AgentRoster {
+  private cached: RosterSnapshot | undefined;
+
+  constructor(private readonly ctx: QueueContext) {}
+
+  /** Available, enabled console users as assignment candidates, with their open chat counts (read now). */
+  async availableAgents(): Promise<AgentCandidate[]> {
+    return (await this.load()).agents.map((a) => ({ ...a }));
+  }
+
+  /** Available agents of a queue and their total capacity. */
+  async queueCapacity(queueId: string): Promise<number> {
+    const agents = await this.availableAgents();
+    return agents.filter((a) => a.queues.includes(queueId)).reduce((sum, a) => sum + a.capacity, 0);
+  }
+
+  /** Display name of an agent from the cached roster (the id when it is not cached). */
+  nameOf(agentId: string): string {
+    return this.cached?.names.get(agentId) ?? agentId;
+  }
+
+  /** Keeps the cached roster's open-chat counts in step with this process's own moves. */
+  adjust(agentId: string, delta: number, assignedAt?: string): void {
+    const agent = this.cached?.agents.find((a) => a.id === agentId);
+    if (agent === undefined) return;
+    agent.active = Math.max(0, agent.active + delta);
+    if (assignedAt !== undefined) agent.idleSince = assignedAt;
+  }
+
+  /** Forget the cached roster (presence changed, or a guarded write found it stale). */
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
+  /** A console user by id or username, for a transfer to a named agent. */
+  async findUser(idOrUsername: string): Promise<User | undefined> {
+    const byId = await this.ctx.db.selectFrom('handoff_users').selectAll().where('id', '=', idOrUsername).executeTakeFirst();
+    const row = byId ?? (await this.ctx.db.selectFrom('handoff_users').selectAll().where('username', '=', idOrUsername).executeTakeFirst());
+    return row === undefined ? undefined : toUser(row);
+  }
+
+  /** Stores a presence change; someone starting a shift queues behind colleagues idle already. */
+  async writePresence(user: Pick<User, 'id' | 'presence'>, presence: Presence): Promise<void> {
+    const now = this.ctx.now().toISOString();
+    const set: { presence: string; last_seen_at: string; updated_at: string; idle_since?: string } = { presence, last_seen_at: now, updated_at: now };
+    if (presence === 'available' && user.presence === 'offline') set.idle_since = now;
+    await this.ctx.db.updateTable('handoff_users').set(set).where('id', '=', user.id).execute();
+    this.invalidate();
+  }
+
+  /** The agent just got a conversation: "idle longest" starts again from now. */
+  async markBusy(agentId: string, at: string): Promise<void> {
+    await this.ctx.db.updateTable('handoff_users').set({ idle_since: at }).where('id', '=', agentId).execute();
+  }
+
+  /** Marks an agent as seen (any authenticated request or console heartbeat), at most every 30 s. */
+  async touch(userId: string): Promise<void> {
+    const now = this.ctx.now();
+    const threshold = new Date(now.getTime() - 30_000).toISOString();
+    await this.ctx.db
+      .updateTable('handoff_users')
+      .set({ last_seen_at: now.toISOString() })
+      .where('id', '=', userId)
+      .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', threshold)]))
+      .execute();
+  }
+
+  /** Agents not offline yet whose console has not been seen since `before`. */
+  async unseenSince(before: string): Promise<{ id: string; presence: Presence }[]> {
+    const rows = await this.ctx.db
+      .selectFrom('handoff_users')
+      .select(['id', 'presence'])
+      .where('presence', '!=', 'offline')
+      .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', before)]))
+      .execute();
+    return rows.map((row) => ({ id: row.id, presence: row.presence as Presence }));
+  }
+
+  /** Open (assigned) chats per agent. */
+  async activeCounts(): Promise<Map<string, number>> {
+    const counts = await this.ctx.db
+      .selectFrom('handoff_tickets')
+      .select(['agent_id', (eb) => eb.fn.countAll<number>().as('active')])
+      .where('status', '=', 'assigned')
+      .groupBy('agent_id')
+      .execute();
+    return new Map(counts.filter((c) => c.agent_id !== null).map((c) => [c.agent_id as string, Number(c.active)]));
+  }
+
+  private async load(): Promise<RosterSnapshot> {
+    const rows = await this.ctx.db
+      .selectFrom('handoff_users')
+      .select(['id', 'display_name', 'queues', 'languages', 'capacity', 'idle_since'])
+      .where('presence', '=', 'available')
+      .where('disabled', '=', 0)
+      .where('role', 'in', [...CONSOLE_ROLES])
+      .execute();
+    const counts =
+      rows.length === 0
+        ? []
+        : await this.ctx.db
+            .selectFrom('handoff_tickets')
+            .select(['agent_id', (eb) => eb.fn.countAll<number>().as('active')])
+            .where('status', '=', 'assigned')
+            .where(
+              'agent_id',
+              'in',
+              rows.map((r) => r.id),
+            )
+            .groupBy('agent_id')
+            .execute();
+    const active = new Map(counts.map((c) => [c.agent_id, Number(c.active)]));
+    return {
+      loadedAt: performance.now(),
+      names: new Map(rows.map((r) => [r.id, r.display_name])),
+      agents: rows.map((row) => ({
+        id: row.id,
+        queues: (JSON.parse(row.queues) as unknown[]).filter((q): q is string => typeof q === 'string'),
+        languages: (JSON.parse(row.languages) as unknown[]).filter(isLanguage),
+        capacity: Number(row.capacity),
+        active: active.get(row.id) ?? 0,
+        idleSince: row.idle_since,
+      })),
+    };
+  }
+
+  /**
+   * The roster the decision runs on: cached for `rosterTtlMs` (default 2 s) so a decision does
+   * not re-read 500 agents; this process keeps the cached counts exact, other instances' changes
+   * show within the TTL, and the guarded write keeps capacity and presence exact regardless.
+   */
+  private async snapshot(): Promise<RosterSnapshot> {
+    if (this.cached === undefined || performance.now() - this.cached.loadedAt >= (this.ctx.deps.rosterTtlMs ?? 2000)) this.cached = await this.load();
+    return this.cached;
+  }
+
+  /**
+   * The assignment decision, without writing: which waiting ticket goes to which agent, in
+   * queue order (priority, then FIFO), each to the idle-longest free agent with the skills
+   * (queue, language; any free agent for urgent ones). Out of hours only urgent tickets are offered.
+   */
+  async planAssignments(): Promise<{ ticket: Ticket; agentId: string }[]> {
+    const roster = await this.snapshot();
+    // Work on copies: the plan must not change the cache until the writes succeed.
+    const free = roster.agents.filter((a) => a.active < a.capacity).map((a) => ({ ...a }));
+    if (free.length === 0) return [];
+    const { config } = this.ctx;
+    const now = this.ctx.now();
+    let slots = free.reduce((sum, a) => sum + (a.capacity - a.active), 0);
+    // Only queues someone free serves and that are open now (urgent ones from anywhere, at any hour):
+    // the rows read are then nearly all assignable, so a small window suffices.
+    const open = new Map(config.queues.map((q) => [q.id, isOpen(q, config, now)]));
+    const queues = [...new Set(free.flatMap((a) => a.queues))].filter((q) => open.get(q) === true);
+    const rows = await this.ctx.db
+      .selectFrom('handoff_tickets')
+      .selectAll()
+      .where('status', '=', 'queued')
+      .where((eb) => eb.or([eb('queue_id', 'in', queues.length === 0 ? [''] : queues), eb('priority_rank', '=', 0)]))
+      .orderBy('priority_rank')
+      .orderBy('sort_key')
+      .orderBy('id')
+      .limit(slots * 4 + 16)
+      .execute();
+    const plan: { ticket: Ticket; agentId: string }[] = [];
+    for (const row of rows) {
+      if (slots <= 0) break;
+      const ticket = toTicket(row);
+      const urgent = ticket.priority === 'urgent';
+      // Out of hours only urgent conversations are offered; the rest wait for the next shift.
+      if (!urgent && open.get(ticket.queueId) !== true) continue;
+      const waited = (now.getTime() - new Date(ticket.enqueuedAt).getTime()) / 60_000;
+      const waiting: WaitingTicket = { id: ticket.id, queueId: ticket.queueId, priorityRank: ticket.priorityRank, sortKey: ticket.sortKey, language: ticket.language, enqueuedAt: ticket.enqueuedAt };
+      const agent = pickAgent(free, waiting, { anyAgentFallback: urgent, ignoreLanguage: waited >= config.languageFallbackMinutes });
+      if (agent === undefined) continue;
+      agent.active += 1;
+      agent.idleSince = now.toISOString();
+      slots -= 1;
+      plan.push({ ticket, agentId: agent.id });
+    }
+    return plan;
+  }
+}
