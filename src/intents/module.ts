@@ -15,6 +15,7 @@ import type { IntentEngine } from './engine.js';
 import { LanguageDetector, type HintStrength } from './language.js';
 import { normalizeForNlu, wordsOf } from './normalize.js';
 import { createPolicy, type IntentsLogger } from './policy.js';
+import { SpellingCorrector } from './spelling.js';
 import { sharedSafetyNet } from './safety/index.js';
 
 /** What the classifier needs of a model: scores for normalised text, best first. */
@@ -59,7 +60,8 @@ export async function createClassifier(content: Content, engine: ScoringEngine):
   const detector = await LanguageDetector.build(corpus);
   // The Classifier only calls `scores()`: a trained engine and an imported one both provide it.
   // The safety net is the process's shared one: a publish must never switch its classifier off.
-  return new Classifier(engine as unknown as IntentEngine, detector, content.policy.thresholds, emergencyVocabularyOf(content), await sharedSafetyNet(content));
+  const spelling = Object.fromEntries(LANGUAGES.map((language) => [language, new SpellingCorrector(corpus[language])])) as Record<Language, SpellingCorrector>;
+  return new Classifier(engine as unknown as IntentEngine, detector, content.policy.thresholds, emergencyVocabularyOf(content), await sharedSafetyNet(content), spelling);
 }
 
 /** The intents module (safety net, understand chain, classify) for content and a model. */
