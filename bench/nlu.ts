@@ -1,13 +1,18 @@
 /**
- * `npm run bench:nlu`: dev-set and third-party eval-set accuracy, training time for the five
- * languages, throughput of the full NLU step (`classify`, safety net included) against raw nlp.js
- * `process()` in the same run, and the RSS added by the five models.
+ * `npm run bench:nlu`: stratified 5-fold cross-validation of the FAQ model (own corpus) and of the
+ * safety net (its corpus), dev-set and third-party eval-set accuracy (measured, never trained on),
+ * training time for the five languages, throughput of the full NLU step (`classify`, safety net
+ * included) against raw nlp.js `process()` in the same run, and the RSS added by the five models.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createIntents, evaluate, parseEvalLines, type EvaluationReport } from '../src/intents/index.js';
 import type { Language } from '../src/core/message.js';
+import { crossValidateFaq } from '../src/intents/kfold.js';
+import { normalizeText } from '../src/intents/normalize.js';
+import { crossValidateSafety, pooled } from '../src/intents/safety/evaluate.js';
+import { faqNegativesOf, loadSafetyCorpus } from '../src/intents/safety/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const devSet = join(root, 'test/fixtures/nlu-dev.jsonl');
@@ -39,6 +44,23 @@ console.log('== Training (5 languages)');
 console.log(`total ${intents.training.totalMs.toFixed(0)} ms (target ≤ 5000 ms); ${Object.entries(intents.training.byLanguage).map(([language, ms]) => `${language} ${ms.toFixed(0)} ms`).join(', ')}; ${intents.training.utterances} utterances`);
 console.log(`RSS added by the five models: ${mb(rssAfter - rssBefore)} (target ≤ 150 MB; run with --expose-gc for a steadier figure)`);
 
+console.log('\n== Stratified 5-fold cross-validation (train on 4 folds, test on the 5th)');
+const safetyCorpus = await loadSafetyCorpus();
+const faqFolds = await crossValidateFaq(intents.content, { folds: 5, safetyCorpus });
+console.log(summary('FAQ k-fold', faqFolds));
+console.log(`   targets: ≥ 96 % overall, ≥ 94 % per language, None P/R ≥ 90/90 %; mean training per fold ${faqFolds.meanTrainingMs.toFixed(0)} ms`);
+const lowLanguages = Object.entries(faqFolds.byLanguage).filter(([, tally]) => tally.accuracy < 0.94).map(([language]) => language);
+console.log(`   overall ${faqFolds.accuracy >= 0.96 ? 'ok' : 'BELOW'}; per language ${lowLanguages.length === 0 ? 'ok' : `BELOW in ${lowLanguages.join(', ')}`}; None ${faqFolds.outOfScope.precision >= 0.9 && faqFolds.outOfScope.recall >= 0.9 ? 'ok' : 'BELOW'}`);
+if (safetyCorpus.length === 0) {
+  console.log('safety k-fold: skipped (no safety corpus in config/safety)');
+} else {
+  const safetyFolds = crossValidateSafety(safetyCorpus, normalizeText, { folds: 5, extraNegatives: faqNegativesOf(intents.content) });
+  const pooledSafety = pooled(safetyFolds.report);
+  const worst = Object.entries(safetyFolds.report.recall).flatMap(([intent, byLanguage]) => Object.entries(byLanguage).map(([language, cell]) => ({ key: `${intent}/${language}`, recall: cell.recall })));
+  const lowest = worst.sort((a, b) => a.recall - b.recall)[0];
+  console.log(`safety k-fold: recall ${pct(pooledSafety.recall)} (${pooledSafety.caught}/${pooledSafety.emergencies}; lowest cell ${lowest === undefined ? 'n/a' : `${lowest.key} ${pct(lowest.recall)}`}; target ≥ 99.5 % per line and language), hard-negative false alarms ${pct(pooledSafety.falseAlarmRate)} (${pooledSafety.alarms}/${pooledSafety.negatives}; target ≤ 1 %)`);
+}
+
 console.log('\n== Accuracy');
 const devLines = parseEvalLines(readFileSync(devSet, 'utf8'), devSet);
 const dev = await evaluate(intents, devLines);
@@ -51,7 +73,7 @@ if (existsSync(evalDir)) {
     console.log(summary(name, report, TARGETS[name]));
   }
 } else {
-  console.log(`(skipped: ${evalDir} not found — the third-party eval sets are optional)`);
+  console.log(`public eval sets: SKIPPED — ${evalDir} not found (optional; measured only, never trained on)`);
 }
 
 console.log('\n== Throughput (same texts, same process)');

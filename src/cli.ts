@@ -3,7 +3,7 @@
  * commands each module adds (nlu, gtfs, telegram, users, content). Every command's options are in
  * `cli/commands.ts`; each command parses its arguments (`cli/args.ts`) before it opens anything.
  */
-import { parseCommand, printExit, selectCommand, usageError, usageOf, type CommandOutput } from './cli/args.js';
+import { parseCommand, printExit, selectCommand, usageError, type CommandOutput } from './cli/args.js';
 import { mainUsage, NLU, OUTBOX, OUTBOX_LIST, OUTBOX_RETRY, START } from './cli/commands.js';
 import { describeFailure, operatorError } from './cli/failure.js';
 import type { OutboxStatus, Store } from './core/store/index.js';
@@ -118,13 +118,11 @@ export async function main(
       case 'outbox':
         return await outbox(args, out, err);
       case 'nlu': {
-        // `nlu try|eval` parse their own arguments (src/intents/cli.ts); help and unknown
-        // sub-commands are answered here.
+        // `nlu try|eval` parse strictly (src/cli/args.ts) before they load content or open anything.
         const selected = selectCommand(NLU, args);
         if (!selected.ok) return printExit(selected, out, err);
-        if (selected.rest.some((arg) => arg === '--help' || arg === '-h')) return printExit({ ok: false, exitCode: 0, text: usageOf(selected.spec) }, out, err);
         const { runNluTry, runNluEval } = await import('./intents/cli.js');
-        return selected.spec.name === 'nlu try' ? await runNluTry([...selected.rest], out) : await runNluEval([...selected.rest], out);
+        return selected.spec.name === 'nlu try' ? await runNluTry([...selected.rest], out, err) : await runNluEval([...selected.rest], out, err);
       }
       case 'gtfs': {
         const { runGtfsImport } = await import('./intents/data/index.js');

@@ -39,20 +39,26 @@ export const OUTBOX_RETRY = {
   positionals: { min: 0, max: Number.POSITIVE_INFINITY },
 } as const satisfies CommandSpec;
 
-/** Parsed by the NLU module itself; listed here for `--help`. */
 export const NLU_TRY = {
   name: 'nlu try',
   synopsis: '"texto" [--lang xx]',
   summary: 'classify one message: intent, score, language and the answer',
-  options: {},
+  options: { lang: { type: 'string' } },
+  positionals: { min: 1, max: Number.POSITIVE_INFINITY },
+  details: ['--lang xx   the language the citizen chose (es, ca, gl, eu, en); weighs more than detection'],
 } as const satisfies CommandSpec;
 
-/** Parsed by the NLU module itself; listed here for `--help`. */
 export const NLU_EVAL = {
   name: 'nlu eval',
-  synopsis: '--file F.jsonl [--json]',
-  summary: 'accuracy per language and intent on a labelled file',
-  options: {},
+  synopsis: '--file F.jsonl | --kfold K  [--errors] [--json]',
+  summary: 'accuracy per language and intent on a labelled file, or k-fold cross-validation of the own corpus',
+  options: { file: { type: 'string' }, kfold: { type: 'string' }, errors: { type: 'boolean' }, json: { type: 'boolean' } },
+  details: [
+    '--file F.jsonl  lines {"text": "...", "intent": "<id>", "lang": "xx"} classified as live turns',
+    '--kfold K       stratified K-fold of config/intents (train on K-1 folds, test on the other; FAQ intents and None)',
+    '--errors        also list every misclassified line (expected → predicted, score) and the confusion matrix',
+    '--json          one JSON object (with --errors: the lines and the matrix too)',
+  ],
 } as const satisfies CommandSpec;
 
 export const GTFS_IMPORT = {

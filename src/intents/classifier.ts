@@ -10,7 +10,8 @@ import { NONE_INTENT, isEmergencyIntent, type EmergencyIntent } from './content/
 import type { PolicyFile } from './content/schema.js';
 import type { IntentEngine } from './engine.js';
 import type { LanguageDetector } from './language.js';
-import { hasWords, nluTextOf, normalizeForNlu, normalizeText, wordsOf } from './normalize.js';
+import { expandColloquial, hasWords, nluTextOf, normalizeForNlu, normalizeText, wordsOf } from './normalize.js';
+import type { SpellingCorrector } from './spelling.js';
 import { isSafetyIdiom, SafetyNet } from './safety/index.js';
 
 /** What the policy decided for one text. */
@@ -55,7 +56,18 @@ export class Classifier {
     private readonly emergencyVocabulary?: Readonly<Record<Language, ReadonlySet<string>>>,
     /** The safety net (rules + its own classifier); absent: the phrase rules only. */
     private readonly safetyNet: SafetyNet = SafetyNet.rulesOnly(),
+    /** Per language, the corrector built from its training words; absent: no spelling correction. */
+    private readonly spelling?: Readonly<Partial<Record<Language, SpellingCorrector>>>,
   ) {}
+
+  /**
+   * What the FAQ model reads in `language`: SMS shorthands written out ("xq" → "porque"), then
+   * unknown words corrected against the corpus ("cetificado" → "certificado").
+   */
+  nluInput(language: Language, nluText: string): string {
+    const expanded = expandColloquial(nluText, language);
+    return this.spelling?.[language]?.correct(expanded) ?? expanded;
+  }
 
   /** Chooses the language only (used for turns without text). */
   chooseLanguage(text: string, options: ClassifyOptions = {}): { language: Language; source: IntentResult['languageSource'] } {
@@ -80,12 +92,13 @@ export class Classifier {
       const result: IntentResult = { ...base, intent: NONE_INTENT, score: 1, alternatives: [{ intent: NONE_INTENT, score: 1 }], safety: false };
       return { result, decision: { kind: 'not-understood' } };
     }
-    let alternatives: IntentScore[] = await this.engine.scores(choice.language, nluText);
+    const modelText = this.nluInput(choice.language, nluText);
+    let alternatives: IntentScore[] = await this.engine.scores(choice.language, modelText);
     // The emergency vetoes only matter when an emergency could win or be offered as a choice.
     if (alternatives.some((candidate, index) => isEmergencyIntent(candidate.intent) && (index === 0 || candidate.score >= this.thresholds.clarifyFloor))) {
       const best = alternatives[0];
       const vocabulary = this.emergencyVocabulary?.[choice.language];
-      const vetoed = isSafetyIdiom(normalized) || (vocabulary !== undefined && !wordsOf(nluText).some((word) => vocabulary.has(word)));
+      const vetoed = isSafetyIdiom(normalized) || (vocabulary !== undefined && !wordsOf(modelText).some((word) => vocabulary.has(word)));
       // A confident emergency guess of the FAQ model that passes the vetoes is a possible risk: the
       // safety net's own classifier decides what is definite.
       if (!vetoed && risk === undefined && best !== undefined && isEmergencyIntent(best.intent) && best.score >= this.thresholds.emergency) {

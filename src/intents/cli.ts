@@ -3,6 +3,8 @@
  * through `out` and return the process exit code (0 ok, 1 runtime/content error, 2 usage error).
  */
 import { readFile } from 'node:fs/promises';
+import { parseCommand, printExit, usageError } from '../cli/args.js';
+import { NLU_EVAL, NLU_TRY } from '../cli/commands.js';
 import { isHubError } from '../core/errors.js';
 import type { InboundMessage, OutboundMessage } from '../core/message.js';
 import { dryRunTurn } from '../core/pipeline.js';
@@ -10,33 +12,13 @@ import { join } from 'node:path';
 import { loadConfig } from '../config.js';
 import { createClock } from '../core/clock.js';
 import { createDataProviders } from './data/index.js';
-import { createIntents, evaluate, formatEvaluation, parseEvalLines, type Intents } from './index.js';
+import { createIntents, evaluate, formatEvaluation, loadContent, parseEvalLines, type EvaluationReport, type Intents } from './index.js';
+import { formatConfusionMatrix, formatErrors } from './evaluate.js';
+import { crossValidateFaq } from './kfold.js';
+import { loadSafetyCorpus } from './safety/index.js';
 import { languageFromHint } from './language.js';
 
 type Out = (line: string) => void;
-
-interface ParsedArgs {
-  readonly positional: string[];
-  readonly flags: Map<string, string | true>;
-}
-
-function parseArgs(args: readonly string[]): ParsedArgs {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let index = 0; index < args.length; index += 1) {
-    const arg = args[index] ?? '';
-    if (arg.startsWith('--')) {
-      const [name = '', inline] = arg.slice(2).split('=', 2);
-      const next = args[index + 1];
-      if (inline !== undefined) flags.set(name, inline);
-      else if (name !== 'json' && next !== undefined && !next.startsWith('--')) {
-        flags.set(name, next);
-        index += 1;
-      } else flags.set(name, true);
-    } else positional.push(arg);
-  }
-  return { positional, flags };
-}
 
 function describe(message: OutboundMessage): string[] {
   if (message.kind === 'text') return [message.text];
@@ -71,50 +53,64 @@ async function liveOptions(): Promise<{ contentDir: string; providers: Awaited<R
   return { contentDir: join(config.configDir, 'intents'), providers };
 }
 
-export async function runNluTry(args: string[], out: Out): Promise<number> {
-  const { positional, flags } = parseArgs(args);
-  const text = positional.join(' ');
-  const lang = flags.get('lang');
-  if (text.trim().length === 0 || lang === true || (typeof lang === 'string' && languageFromHint(lang) === undefined)) {
-    out('usage: ventanilla nlu try "texto" [--lang es|ca|gl|eu|en]');
-    return 2;
-  }
+export async function runNluTry(args: readonly string[], out: Out, err: Out = out): Promise<number> {
+  const parsed = parseCommand(NLU_TRY, args);
+  if (!parsed.ok) return printExit(parsed, out, err);
+  const text = parsed.positionals.join(' ');
+  const lang = parsed.values.lang;
+  if (text.trim().length === 0) return printExit(usageError(NLU_TRY, 'the text to classify is empty'), out, err);
+  if (lang !== undefined && languageFromHint(lang) === undefined) return printExit(usageError(NLU_TRY, `--lang ${lang}: use es, ca, gl, eu or en`), out, err);
   try {
     // `--lang` is the operator's explicit choice: it weighs more than a browser or platform locale.
-    const intents = await createIntents({ ...(await liveOptions()), ...(typeof lang === 'string' ? { localeStrength: 'explicit' as const } : {}) });
-    const result = await intents.classify(text, typeof lang === 'string' ? { languageHint: lang, languageHintStrength: 'explicit' } : {});
+    const intents = await createIntents({ ...(await liveOptions()), ...(lang !== undefined ? { localeStrength: 'explicit' as const } : {}) });
+    const result = await intents.classify(text, lang !== undefined ? { languageHint: lang, languageHintStrength: 'explicit' } : {});
     out(`intent:   ${result.intent}${result.safety ? '  (safety net)' : ''}`);
     out(`score:    ${result.score.toFixed(3)}`);
     out(`language: ${result.language} (${result.languageSource})`);
     out(`top:      ${result.alternatives.slice(0, 3).map((candidate) => `${candidate.intent} ${candidate.score.toFixed(2)}`).join(', ')}`);
     out('answer:');
-    for (const line of await replyFor(intents, text, typeof lang === 'string' ? lang : undefined)) out(`  ${line}`);
+    for (const line of await replyFor(intents, text, lang !== undefined ? lang : undefined)) out(`  ${line}`);
     return 0;
   } catch (error) {
-    return reportError(error, out);
+    return reportError(error, err);
   }
 }
 
-/** `nlu eval --file F.jsonl [--json]`: accuracy report (or one JSON object with `--json`). */
-export async function runNluEval(args: string[], out: Out): Promise<number> {
-  const { flags } = parseArgs(args);
-  const file = flags.get('file');
-  if (typeof file !== 'string') {
-    out('usage: ventanilla nlu eval --file F.jsonl [--json]');
-    return 2;
-  }
+/**
+ * `nlu eval --file F.jsonl | --kfold K [--errors] [--json]`: accuracy report of a labelled file, or
+ * stratified k-fold cross-validation of the own corpus (`config/intents`); `--errors` adds every
+ * misclassified line and the confusion matrix; `--json` prints one JSON object instead.
+ */
+export async function runNluEval(args: readonly string[], out: Out, err: Out = out): Promise<number> {
+  const parsed = parseCommand(NLU_EVAL, args);
+  if (!parsed.ok) return printExit(parsed, out, err);
+  const { file, kfold, errors, json } = parsed.values;
+  if ((file === undefined) === (kfold === undefined)) return printExit(usageError(NLU_EVAL, 'give either --file or --kfold'), out, err);
+  const folds = kfold === undefined ? undefined : Number(kfold);
+  if (folds !== undefined && (!Number.isInteger(folds) || folds < 2 || folds > 20)) return printExit(usageError(NLU_EVAL, `--kfold ${kfold ?? ''}: a whole number from 2 to 20`), out, err);
   try {
-    const lines = parseEvalLines(await readFile(file, 'utf8'), file);
-    const intents = await createIntents(await liveOptions());
-    const report = await evaluate(intents, lines);
-    if (flags.get('json') === true) {
-      const { errors: _errors, ...summary } = report;
-      out(JSON.stringify(summary));
+    let report: EvaluationReport;
+    let header: string[] = [];
+    if (folds === undefined) {
+      const lines = parseEvalLines(await readFile(file ?? '', 'utf8'), file);
+      const intents = await createIntents(await liveOptions());
+      report = await evaluate(intents, lines);
     } else {
-      for (const line of formatEvaluation(report)) out(line);
+      const config = loadConfig();
+      const content = await loadContent(join(config.configDir, 'intents'));
+      const kfoldReport = await crossValidateFaq(content, { folds, safetyCorpus: await loadSafetyCorpus(join(config.configDir, 'safety')), ...(json === true ? {} : { onFold: (fold, total, ms) => err(`fold ${fold}/${total} trained in ${Math.round(ms)} ms`) }) });
+      report = kfoldReport;
+      header = [`Stratified ${folds}-fold cross-validation of ${join(config.configDir, 'intents')} (FAQ intents and None; mean training ${Math.round(kfoldReport.meanTrainingMs)} ms per fold)`];
+    }
+    if (json === true) {
+      const { errors: errorLines, matrix, ...summary } = report;
+      out(JSON.stringify(errors === true ? { ...summary, matrix, errors: errorLines } : summary));
+    } else {
+      for (const line of [...header, ...formatEvaluation(report)]) out(line);
+      if (errors === true) for (const line of ['', ...formatErrors(report), '', ...formatConfusionMatrix(report)]) out(line);
     }
     return 0;
   } catch (error) {
-    return reportError(error, out);
+    return reportError(error, err);
   }
 }

@@ -35,7 +35,9 @@ export interface EvaluationReport {
   readonly languageDetectionAccuracy: number | null;
   /** Most frequent (expected → predicted) errors, most frequent first. */
   readonly confusions: readonly { readonly expected: string; readonly predicted: string; readonly count: number }[];
-  /** Up to 200 misclassified lines, for the human-readable report. */
+  /** Expected intent → predicted intent → lines. */
+  readonly matrix: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Every misclassified line (`nlu eval --errors` prints them). */
   readonly errors: readonly { readonly text: string; readonly expected: string; readonly predicted: string; readonly score: number; readonly lang: string }[];
 }
 
@@ -79,11 +81,42 @@ function toRecord(map: Map<string, { correct: number; total: number }>): Record<
   return record;
 }
 
-/** Classifies every line with the module's `classify` (the line's `lang` is the channel hint). */
+/** How one line was classified. */
+export interface Outcome {
+  readonly line: EvalLine;
+  readonly predicted: string;
+  readonly score: number;
+  /** The language the turn used (the hint when the line has `lang`). */
+  readonly language: string;
+  /** The language chosen without the hint (lines with `lang`, when detection is measured). */
+  readonly detected?: string;
+}
+
+/**
+ * Classifies every line with the module's `classify` (the line's `lang` is the channel hint) and,
+ * with `detectLanguage` (default true), once more without the hint to measure language detection.
+ */
+export async function classifyLines(module: Pick<IntentsModule, 'classify'>, lines: readonly EvalLine[], options: { readonly detectLanguage?: boolean } = {}): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const line of lines) {
+    const result = await module.classify(line.text, line.lang === undefined ? {} : { languageHint: line.lang, languageHintStrength: 'explicit' });
+    const detected = line.lang !== undefined && options.detectLanguage !== false ? (await module.classify(line.text)).language : undefined;
+    outcomes.push({ line, predicted: result.intent, score: result.score, language: result.language, ...(detected === undefined ? {} : { detected }) });
+  }
+  return outcomes;
+}
+
+/** Classifies every line (see {@link classifyLines}) and summarises. */
 export async function evaluate(module: Pick<IntentsModule, 'classify'>, lines: readonly EvalLine[]): Promise<EvaluationReport> {
+  return summarizeOutcomes(await classifyLines(module, lines));
+}
+
+/** The report of classified lines: accuracy, per language and intent, None P/R, emergencies, confusions. */
+export function summarizeOutcomes(outcomes: readonly Outcome[]): EvaluationReport {
   const byLanguage = new Map<string, { correct: number; total: number }>();
   const byIntent = new Map<string, { correct: number; total: number }>();
   const confusions = new Map<string, number>();
+  const matrix: Record<string, Record<string, number>> = {};
   const errors: EvaluationReport['errors'][number][] = [];
   let correct = 0;
   let predictedNone = 0;
@@ -95,17 +128,17 @@ export async function evaluate(module: Pick<IntentsModule, 'classify'>, lines: r
   let falseAlarms = 0;
   let detected = 0;
   let detectedCorrect = 0;
-  for (const line of lines) {
-    const result = await module.classify(line.text, line.lang === undefined ? {} : { languageHint: line.lang, languageHintStrength: 'explicit' });
-    const predicted = result.intent;
+  for (const { line, predicted, score, language, detected: detectedLanguage } of outcomes) {
     const ok = predicted === line.intent;
     if (ok) correct += 1;
-    bump(byLanguage, line.lang ?? result.language, ok);
+    bump(byLanguage, line.lang ?? language, ok);
     bump(byIntent, line.intent, ok);
+    const row = (matrix[line.intent] ??= {});
+    row[predicted] = (row[predicted] ?? 0) + 1;
     if (!ok) {
       const key = `${line.intent}\u0000${predicted}`;
       confusions.set(key, (confusions.get(key) ?? 0) + 1);
-      if (errors.length < 200) errors.push({ text: line.text, expected: line.intent, predicted, score: result.score, lang: result.language });
+      errors.push({ text: line.text, expected: line.intent, predicted, score, lang: language });
     }
     if (predicted === NONE_INTENT) {
       predictedNone += 1;
@@ -119,15 +152,14 @@ export async function evaluate(module: Pick<IntentsModule, 'classify'>, lines: r
       nonEmergencies += 1;
       if (isEmergencyIntent(predicted)) falseAlarms += 1;
     }
-    if (line.lang !== undefined) {
-      const unhinted = await module.classify(line.text);
+    if (detectedLanguage !== undefined) {
       detected += 1;
-      if (unhinted.language === line.lang) detectedCorrect += 1;
+      if (detectedLanguage === line.lang) detectedCorrect += 1;
     }
   }
   return {
-    accuracy: ratio(correct, lines.length),
-    total: lines.length,
+    accuracy: ratio(correct, outcomes.length),
+    total: outcomes.length,
     byLanguage: toRecord(byLanguage),
     byIntent: toRecord(byIntent),
     outOfScope: { precision: ratio(truePredictedNone, predictedNone), recall: ratio(truePredictedNone, actualNone) },
@@ -141,6 +173,7 @@ export async function evaluate(module: Pick<IntentsModule, 'classify'>, lines: r
       })
       .sort((a, b) => b.count - a.count)
       .slice(0, 15),
+    matrix,
     errors,
   };
 }
@@ -166,5 +199,36 @@ export function formatEvaluation(report: EvaluationReport): string[] {
     out.push('', 'Most frequent confusions (expected → predicted):');
     for (const confusion of report.confusions) out.push(`  ${String(confusion.count).padStart(4)}  ${confusion.expected} → ${confusion.predicted}`);
   }
+  return out;
+}
+
+/** `nlu eval --errors`: every misclassified line, expected → predicted with its score. */
+export function formatErrors(report: EvaluationReport): string[] {
+  const out = [`Misclassified lines: ${report.errors.length}`];
+  for (const error of report.errors) {
+    out.push(`  [${error.lang}] ${error.expected} → ${error.predicted} (${error.score.toFixed(2)})  ${JSON.stringify(error.text)}`);
+  }
+  return out;
+}
+
+/**
+ * The confusion matrix: one row per expected intent, one column per predicted intent (numbered,
+ * the key below the table), the diagonal being the correct lines.
+ */
+export function formatConfusionMatrix(report: EvaluationReport): string[] {
+  const labels = [...new Set([...Object.keys(report.matrix), ...Object.values(report.matrix).flatMap((row) => Object.keys(row))])].sort((a, b) => a.localeCompare(b));
+  const width = Math.max(3, ...Object.values(report.matrix).flatMap((row) => Object.values(row).map((count) => String(count).length + 1)));
+  const name = Math.max(...labels.map((label) => label.length), 8) + 5;
+  const out = ['Confusion matrix (rows: expected, columns: predicted):'];
+  out.push(`${''.padEnd(name)}${labels.map((_, index) => String(index + 1).padStart(width)).join('')}`);
+  labels.forEach((label, index) => {
+    const row = report.matrix[label];
+    if (row === undefined) return;
+    const cells = labels.map((predicted) => {
+      const count = row[predicted] ?? 0;
+      return (count === 0 ? '.' : String(count)).padStart(width);
+    });
+    out.push(`${`${String(index + 1).padStart(3)} ${label}`.padEnd(name)}${cells.join('')}`);
+  });
   return out;
 }

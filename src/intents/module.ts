@@ -15,7 +15,8 @@ import type { IntentEngine } from './engine.js';
 import { LanguageDetector, type HintStrength } from './language.js';
 import { normalizeForNlu, wordsOf } from './normalize.js';
 import { createPolicy, type IntentsLogger } from './policy.js';
-import { sharedSafetyNet } from './safety/index.js';
+import { SpellingCorrector } from './spelling.js';
+import { sharedSafetyNet, type SafetyNet } from './safety/index.js';
 
 /** What the classifier needs of a model: scores for normalised text, best first. */
 export interface ScoringEngine {
@@ -32,6 +33,11 @@ export interface IntentsModuleOptions {
    * chose it, as `nlu try --lang` does).
    */
   readonly localeStrength?: HintStrength;
+  /**
+   * The safety net to use instead of the process's shared one (k-fold evaluation trains one per
+   * fold, so that no held-out FAQ line is among its negatives).
+   */
+  readonly safetyNet?: SafetyNet;
 }
 
 /** Per language, the words that appear in emergency utterances and in no other intent's. */
@@ -54,17 +60,18 @@ export function emergencyVocabularyOf(content: Content): Record<Language, Set<st
  * utterances, the policy thresholds, the emergency vocabulary and the shared safety net. Yields to the event loop while
  * it builds (a publish builds one on the request thread).
  */
-export async function createClassifier(content: Content, engine: ScoringEngine): Promise<Classifier> {
+export async function createClassifier(content: Content, engine: ScoringEngine, safetyNet?: SafetyNet): Promise<Classifier> {
   const corpus = Object.fromEntries(LANGUAGES.map((language) => [language, [...content.intents.values()].flatMap((intent) => intent.utterances[language].map(normalizeForNlu))])) as Record<Language, string[]>;
   const detector = await LanguageDetector.build(corpus);
   // The Classifier only calls `scores()`: a trained engine and an imported one both provide it.
   // The safety net is the process's shared one: a publish must never switch its classifier off.
-  return new Classifier(engine as unknown as IntentEngine, detector, content.policy.thresholds, emergencyVocabularyOf(content), await sharedSafetyNet(content));
+  const spelling = Object.fromEntries(LANGUAGES.map((language) => [language, new SpellingCorrector(corpus[language])])) as Record<Language, SpellingCorrector>;
+  return new Classifier(engine as unknown as IntentEngine, detector, content.policy.thresholds, emergencyVocabularyOf(content), safetyNet ?? (await sharedSafetyNet(content)), spelling);
 }
 
 /** The intents module (safety net, understand chain, classify) for content and a model. */
 export async function createIntentsModule(content: Content, engine: ScoringEngine, options: IntentsModuleOptions = {}): Promise<IntentsModule> {
-  const classifier = await createClassifier(content, engine);
+  const classifier = await createClassifier(content, engine, options.safetyNet);
   const { safety, understand } = createPolicy({
     classifier,
     content,

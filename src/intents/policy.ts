@@ -110,6 +110,19 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
     return entry;
   };
 
+  /** The intent a data provider claims for a message that only names what it knows (a stop). */
+  const claimedIntent = (text: string): string | undefined => {
+    for (const provider of providers) {
+      try {
+        const intent = provider.claims?.(text);
+        if (intent !== undefined && answerable(intent)) return intent;
+      } catch (error) {
+        logger?.warn({ err: error }, 'data answer provider failed to read a message; ignoring it');
+      }
+    }
+    return undefined;
+  };
+
   const analyze = async (ctx: TurnContext, text: string): Promise<Analysis> => {
     const entry = remember(ctx);
     if (!entry.analysis) {
@@ -356,6 +369,14 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
     } else {
       const analysis = await analyze(ctx, text);
       const { decision } = analysis;
+      // A message that is only a stop's name asks for its next departures, whatever the FAQ model
+      // guessed from two words; emergencies are never overridden.
+      const claimed = decision.kind === 'emergency' ? undefined : claimedIntent(text);
+      if (claimed !== undefined) {
+        await answerIntent(ctx, claimed, language, text, analysis.result.score);
+        await next();
+        return;
+      }
       switch (decision.kind) {
         case 'emergency':
           // Only reachable when the app runs `understand` without the safety middleware.

@@ -22,4 +22,9 @@ export interface DataAnswerProvider {
   /** Intent ids this provider answers (e.g. `renta.plazos`, `transporte.horarios`). */
   readonly intents: readonly string[];
   answer(input: DataAnswerInput): Promise<DataAnswer | undefined>;
+  /**
+   * The intent this provider answers when the message is only the name of something it knows (a
+   * stop: "Estación Norte" asks for its next departures), else undefined. Never throws.
+   */
+  claims?(text: string): string | undefined;
 }

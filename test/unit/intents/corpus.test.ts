@@ -31,6 +31,19 @@ describe('transport and procedures training corpus', () => {
     }
   });
 
+  it('every FAQ intent (conversation, Renta, transport, procedures, None) has at least 40 distinct utterances per language', () => {
+    const faq = INTENT_IDS.filter((id) => !id.startsWith('emergencia.'));
+    const short: string[] = [];
+    for (const id of faq) {
+      const intent = content.intents.get(id);
+      for (const language of LANGUAGES) {
+        const distinct = new Set(intent?.utterances[language].map(normalizeForNlu)).size;
+        if (distinct < 40) short.push(`${id}/${language}: ${distinct}`);
+      }
+    }
+    expect(short).toEqual([]);
+  });
+
   it('never gives one sentence two intents in the same language', () => {
     for (const language of LANGUAGES) {
       const owner = new Map<string, string>();

@@ -5,7 +5,7 @@
 import type { Language, OutboundMessage } from '../../../core/message.js';
 import type { DataAnswer, DataAnswerInput, DataAnswerProvider } from '../contract.js';
 import { compareDates, formatClockTime, formatDate, localDateOf } from '../time.js';
-import { matchStop, normalizeText, type Place } from './stop-match.js';
+import { isBasqueEnding, matchStop, normalizeText, placeNamedAlone, type Place } from './stop-match.js';
 import { GTFS_TEXTS } from './texts.js';
 import type { Departure, FeedInfo, GtfsTimetable } from './timetable.js';
 
@@ -27,6 +27,23 @@ export function modeOf(text: string): keyof typeof MODE_TYPES | undefined {
   if (/ (tren|trenes|trens|train|trains|trena|cercanias|rodalies|renfe)\b/.test(normalized)) return 'rail';
   if (/ (bus|buses|autobus|autobuses|autobusos|autobusa|emt)\b/.test(normalized)) return 'bus';
   return undefined;
+}
+
+/**
+ * The lines (route short names) of `departures` that the question names: "¿cuándo pasa el L1…?",
+ * "the T", Basque "L1etik". Empty when it names none of them.
+ */
+export function linesNamed(text: string, departures: readonly Departure[]): Set<string> {
+  const words = normalizeText(text).split(' ').filter((word) => word !== '');
+  const named = new Set<string>();
+  for (const departure of departures) {
+    const name = normalizeText(departure.routeShortName).replace(/ /g, '');
+    // The line as a word of its own, or with a Basque ending ("L1etik"); never inside another word,
+    // and a one-letter line only alone ("tan" is Spanish, not the T with an ending).
+    const ending = (word: string): boolean => name.length > 1 && word.startsWith(name) && isBasqueEnding(word.slice(name.length));
+    if (name !== '' && words.some((word) => word === name || ending(word))) named.add(departure.routeShortName);
+  }
+  return named;
 }
 
 export interface GtfsProviderOptions {
@@ -82,6 +99,10 @@ export function createGtfsProvider(timetable: GtfsTimetable, options: GtfsProvid
   const maxLines = options.maxLines ?? 6;
   return {
     intents: GTFS_INTENTS,
+    claims(text: string): string | undefined {
+      const places = timetable.places();
+      return places.length > 0 && placeNamedAlone(text, places) !== undefined ? 'transporte.horarios' : undefined;
+    },
     async answer(input: DataAnswerInput): Promise<DataAnswer | undefined> {
       if (!(GTFS_INTENTS as readonly string[]).includes(input.intent)) return undefined;
       const places = timetable.places();
@@ -108,7 +129,10 @@ export function createGtfsProvider(timetable: GtfsTimetable, options: GtfsProvid
       // "Metro ligero" at an interchange: keep the mode asked for, unless that leaves nothing.
       const mode = modeOf(input.text);
       const wanted = mode === undefined ? [] : result.departures.filter((departure) => MODE_TYPES[mode](departure.routeType));
-      const departures = wanted.length > 0 ? wanted : result.departures;
+      const byMode = wanted.length > 0 ? wanted : result.departures;
+      // "¿Cuándo pasa el L1 por…?": only that line, unless it does not stop there.
+      const named = linesNamed(input.text, byMode);
+      const departures = named.size > 0 ? byMode.filter((departure) => named.has(departure.routeShortName)) : byMode;
       const first = departures[0] as Departure;
       const lines = groupByLine(departures, perLine, maxLines);
       const sameDay = compareDates(localDateOf(first.at, first.timezone), localDateOf(input.now, first.timezone)) === 0;

@@ -75,6 +75,36 @@ export function questionTokens(text: string): string[] {
     .filter((word) => word !== '' && !STOP_WORDS.has(word));
 }
 
+// Basque case endings glued to a stop name: "Plaza Mayorretik", "Estación Nortera", "Ullako".
+// Longest first; the stem must keep three letters.
+const BASQUE_SUFFIXES = ['arekin', 'rantz', 'raino', 'rekin', 'etik', 'aren', 'tik', 'ean', 'eko', 'era', 'ren', 'ekin', 'ari', 'ko', 'ra', 'an', 'ak', 'ri', 'n', 'a', 'k'];
+
+/**
+ * The stems a question word may have once a Basque case ending is removed ("mayorretik" →
+ * "mayorr", "mayor"; "nortera" → "norte"), shortest last. Empty when no ending applies.
+ */
+export function basqueStems(token: string): string[] {
+  const stems: string[] = [];
+  for (const suffix of BASQUE_SUFFIXES) {
+    if (!token.endsWith(suffix) || token.length - suffix.length < 3) continue;
+    const stem = token.slice(0, -suffix.length);
+    if (!stems.includes(stem)) stems.push(stem);
+    // Words ending in r double it before an ending: "Mayor" → "Mayorrera".
+    if (stem.endsWith('rr') && !stems.includes(stem.slice(0, -1))) stems.push(stem.slice(0, -1));
+  }
+  return stems;
+}
+
+/** True when `rest` is a Basque case ending ("a", "etik", "ra"…), as glued to a line name: "L1etik". */
+export function isBasqueEnding(rest: string): boolean {
+  return BASQUE_SUFFIXES.includes(rest);
+}
+
+/** Question tokens plus their Basque stems (a name token may match either). */
+function withStems(tokens: readonly string[]): string[] {
+  return [...tokens, ...tokens.flatMap((token) => basqueStems(token).filter((stem) => !tokens.includes(stem)))];
+}
+
 /** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), capped at `max + 1`. */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
@@ -131,7 +161,7 @@ export type StopMatch =
  * name are offered as choices (at most `maxChoices`).
  */
 export function matchStop(text: string, places: readonly Place[], maxChoices = 6): StopMatch {
-  const question = questionTokens(text);
+  const question = withStems(questionTokens(text));
   if (question.length === 0) return { kind: 'none' };
   interface Scored { place: Place; matched: number; typos: number; full: boolean; matchedLetters: number; size: number }
   const better = (a: Scored, b: Scored): boolean =>
@@ -177,6 +207,25 @@ export function matchStop(text: string, places: readonly Place[], maxChoices = 6
   best.sort((a, b) => a.place.name.localeCompare(b.place.name, 'es'));
   if (best.length === 1) return { kind: 'one', place: (best[0] as Scored).place };
   return { kind: 'several', places: best.slice(0, maxChoices).map((entry) => entry.place) };
+}
+
+/**
+ * The place a message consists of and nothing else ("Estación Norte", "plaza mayorretik"): every
+ * significant word of the message belongs to the place's name and every word of the name is there
+ * (within typos). Undefined when the message says anything more ("accesibilidad en Estación Norte").
+ */
+export function placeNamedAlone(text: string, places: readonly Place[]): Place | undefined {
+  const words = questionTokens(text);
+  if (words.length === 0) return undefined;
+  const match = matchStop(text, places, 1);
+  if (match.kind !== 'one') return undefined;
+  const { place } = match;
+  for (const tokens of [place.tokens, ...(place.aliases ?? [])]) {
+    const named = tokens.every((token) => tokenMatch(token, withStems(words)) !== undefined);
+    const nothingElse = words.every((word) => tokens.some((token) => tokenMatch(token, [word, ...basqueStems(word)]) !== undefined));
+    if (named && nothingElse) return place;
+  }
+  return undefined;
 }
 
 const LOWER_IN_NAMES = new Set(['de', 'del', 'la', 'las', 'el', 'los', 'y', 'e', 'i', 'da', 'do', 'das', 'dos']);
