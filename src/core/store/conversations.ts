@@ -4,7 +4,7 @@
 import { HubError } from '../errors.js';
 import type { ConversationMode } from '../message.js';
 import type { Conversation, ConversationPatch, ListConversationsQuery } from './types.js';
-import { conversationById, patchColumns, toConversation } from './rows.js';
+import { conversationById, conversationsWithContact, patchColumns, toConversation } from './rows.js';
 import type { StoreContext } from './context.js';
 
 /** Conversation reads and writes. */
@@ -23,22 +23,12 @@ export class ConversationStore {
   }
 
   async getConversationByKey(conversationKey: string): Promise<Conversation | undefined> {
-    const row = await this.ctx.db
-      .selectFrom('conversations')
-      .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
-      .selectAll('conversations')
-      .select(['contacts.external_id', 'contacts.display_name', 'contacts.locale'])
-      .where('conversations.conversation_key', '=', conversationKey)
-      .executeTakeFirst();
+    const row = await conversationsWithContact(this.ctx.db).where('conversations.conversation_key', '=', conversationKey).executeTakeFirst();
     return row === undefined ? undefined : toConversation(row, row);
   }
 
   async listConversations(query: ListConversationsQuery): Promise<Conversation[]> {
-    let q = this.ctx.db
-      .selectFrom('conversations')
-      .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
-      .selectAll('conversations')
-      .select(['contacts.external_id', 'contacts.display_name', 'contacts.locale']);
+    let q = conversationsWithContact(this.ctx.db);
     if (query.modes !== undefined && query.modes.length > 0) q = q.where('conversations.mode', 'in', [...query.modes]);
     if (query.updatedBefore !== undefined) q = q.where('conversations.updated_at', '<', query.updatedBefore.toISOString());
     const rows = await q.orderBy('conversations.updated_at', 'desc').limit(query.limit ?? 100).execute();
@@ -47,13 +37,7 @@ export class ConversationStore {
 
   async getConversations(conversationIds: readonly string[]): Promise<Conversation[]> {
     if (conversationIds.length === 0) return [];
-    const rows = await this.ctx.db
-      .selectFrom('conversations')
-      .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
-      .selectAll('conversations')
-      .select(['contacts.external_id', 'contacts.display_name', 'contacts.locale'])
-      .where('conversations.id', 'in', [...conversationIds])
-      .execute();
+    const rows = await conversationsWithContact(this.ctx.db).where('conversations.id', 'in', [...conversationIds]).execute();
     return rows.map((row) => toConversation(row, row));
   }
 

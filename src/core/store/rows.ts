@@ -115,15 +115,18 @@ export function outboundText(message: OutboundMessage): string | null {
   return message.kind === 'attachment' ? (message.caption ?? null) : message.text;
 }
 
-/** A conversation with its contact, read with `db` (the store or a transaction). */
-export async function conversationById(db: Db, conversationId: string): Promise<Conversation | undefined> {
-  const row = await db
+/** Conversations joined with their contact: the row {@link toConversation} reads. */
+export function conversationsWithContact(db: Db) {
+  return db
     .selectFrom('conversations')
     .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
     .selectAll('conversations')
-    .select(['contacts.external_id', 'contacts.display_name', 'contacts.locale'])
-    .where('conversations.id', '=', conversationId)
-    .executeTakeFirst();
+    .select(['contacts.external_id', 'contacts.display_name', 'contacts.locale']);
+}
+
+/** A conversation with its contact, read with `db` (the store or a transaction). */
+export async function conversationById(db: Db, conversationId: string): Promise<Conversation | undefined> {
+  const row = await conversationsWithContact(db).where('conversations.id', '=', conversationId).executeTakeFirst();
   return row === undefined ? undefined : toConversation(row, row);
 }
 
