@@ -16,7 +16,9 @@ import { faqNegativesOf, loadSafetyCorpus } from '../src/intents/safety/index.js
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const devSet = join(root, 'test/fixtures/nlu-dev.jsonl');
-const evalDir = join(root, '../shared/data/eval');
+// The public sets live in the project's shared folder next to the checkout (../shared from main, ../../shared
+// from a worktree under wt/); VENTANILLA_EVAL_DIR overrides.
+const evalDir = [process.env.VENTANILLA_EVAL_DIR, join(root, '../shared/data/eval'), join(root, '../../shared/data/eval')].find((dir): dir is string => dir !== undefined && existsSync(dir)) ?? join(root, '../shared/data/eval');
 const TARGETS: Readonly<Record<string, number>> = {
   'padron-es': 0.9,
   'munich-transport-en': 0.85,
