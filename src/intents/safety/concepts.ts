@@ -258,7 +258,8 @@ for (const concept of DANGER_CONCEPTS) {
     index.set(key, list);
   }
 }
-const LONGEST_STEM = Math.max(0, ...[...STEMS.keys()].map((key) => key.length));
+/** The lengths stems come in (a word is looked up at these prefix lengths only). */
+const STEM_LENGTHS = [...new Set([...STEMS.keys()].map((key) => key.length))].sort((a, b) => a - b);
 
 const tokenMatches = (pattern: string, token: string | undefined): boolean =>
   token !== undefined && (pattern.endsWith('~') ? token.startsWith(pattern.slice(0, -1)) : token === pattern);
@@ -277,8 +278,8 @@ function scan(normalized: string, found: (concept: DangerConcept) => boolean): v
   for (let at = 0; at < tokens.length; at += 1) {
     const token = tokens[at] ?? '';
     for (const entry of EXACT.get(token) ?? []) if (matchesAt(entry, tokens, at) && found(entry.concept)) return;
-    const longest = Math.min(token.length, LONGEST_STEM);
-    for (let length = 1; length <= longest; length += 1) {
+    for (const length of STEM_LENGTHS) {
+      if (length > token.length) break;
       const candidates = STEMS.get(token.slice(0, length));
       if (candidates === undefined) continue;
       for (const entry of candidates) if (matchesAt(entry, tokens, at) && found(entry.concept)) return;

@@ -44,13 +44,14 @@ export interface SafetyThresholds {
 
 /**
  * Chosen by stratified 5-fold cross-validation on the safety corpus plus the FAQ utterances
- * (`npm run bench:safety` prints recall and false alarms of both bands at these values). At
- * `possible` 0.5 held-out recall is about 88 % with about 9 % of the hard negatives (written to
- * share the emergencies' words) and under 1 % of FAQ utterances in a band; `definite` 0.85 keeps
- * false definite alarms (which hand the chat to the emergency queue) near 1 % of the hard
- * negatives. Lower `possible` buys recall with false alarms, roughly one for one.
+ * (`npm run bench:safety` prints the sweep). With the danger-concept gate, `possible` 0.4 and
+ * `possibleWithoutConcept` 0.85 give about 92 % held-out recall (either band) with about 6 % of
+ * the hard negatives (written to share the emergencies' words) and under 0.5 % of FAQ utterances
+ * in a band; at 0.5 recall falls by 3 points for one point of false alarms, and the possible band
+ * only answers, gives the number and offers a person, so recall wins. `definite` 0.85 (and a
+ * concept) keeps false definite alarms, which hand the chat to the emergency queue, near 1 %.
  */
-export const DEFAULT_SAFETY_THRESHOLDS: SafetyThresholds = { definite: 0.85, possible: 0.5, possibleWithoutConcept: 0.85 };
+export const DEFAULT_SAFETY_THRESHOLDS: SafetyThresholds = { definite: 0.85, possible: 0.4, possibleWithoutConcept: 0.85 };
 
 /**
  * What the classifier reads (the text without idioms) and whether it names a danger concept.
@@ -222,8 +223,12 @@ export class SafetyNet {
     let best = { risk: 0, intent: EMERGENCY_INTENTS[0] as EmergencyIntent, concept: false };
     if (this.model === undefined) return best;
     const text = withoutIdioms(normalized);
-    for (const window of windowsOf(text)) {
-      const { text: modelText, concept } = modelTextOf(window);
+    const windows = windowsOf(text);
+    // One scan of the whole text first: most long messages name no danger at all, and then no
+    // window needs its own scan.
+    const anyConcept = windows.length === 1 ? undefined : hasDangerConcept(text);
+    for (const window of windows) {
+      const { text: modelText, concept } = anyConcept === false ? { text: window, concept: false } : modelTextOf(window);
       if (!concept && this.vocabulary !== undefined && !this.vocabulary.has(window)) continue;
       const probabilities = this.model.probabilities(modelText);
       const risk = 1 - (probabilities[NONE_INDEX] ?? 1);
