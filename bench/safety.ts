@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { isEmergencyIntent } from '../src/intents/content/catalogue.js';
 import { createIntents, parseEvalLines } from '../src/intents/index.js';
 import { normalizeText } from '../src/intents/normalize.js';
-import { crossValidateSafety, faqNegativesOf, formatSafetyReport, loadSafetyCorpus } from '../src/intents/safety/index.js';
+import { crossValidateSafety, faqNegativesOf, formatSafetyReport, loadSafetyCorpus, pooled, rethreshold } from '../src/intents/safety/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const devSet = join(root, 'test/fixtures/nlu-dev.jsonl');
@@ -35,6 +35,15 @@ const kfold = crossValidateSafety(corpus, normalizeText, { folds: 5, extraNegati
 console.log(`${corpus.length} corpus lines + FAQ utterances; mean training time per fold ${kfold.meanTrainingMs.toFixed(0)} ms`);
 for (const line of formatSafetyReport(kfold.report, errorsToPrint)) console.log(line);
 console.log('Targets: recall ≥ 99.5 % per line × language; hard-negative false alarms ≤ 1 %.');
+console.log('Threshold sweep on the same held-out folds (possible / definite / possible without a danger concept):');
+for (const possible of [0.3, 0.4, 0.5, 0.6]) {
+  for (const withoutConcept of [0.7, 0.85, 0.95, 1.01]) {
+    const swept = rethreshold(kfold.predictions, { possible, definite: net.thresholds.definite, possibleWithoutConcept: withoutConcept });
+    const figures = pooled(swept);
+    const faq = Object.values(swept.otherFalseAlarms).reduce((sum, cell) => sum + cell.alarms, 0) / Math.max(1, Object.values(swept.otherFalseAlarms).reduce((sum, cell) => sum + cell.total, 0));
+    console.log(`  ${possible} / ${net.thresholds.definite} / ${withoutConcept}: recall ${pct(figures.recall)}, hard-negative false alarms ${pct(figures.falseAlarmRate)}, FAQ utterances ${pct(faq)}`);
+  }
+}
 
 console.log('\n== Live net on sets it never trained on (emergency = either band)');
 const sets: [string, string][] = [['nlu-dev', devSet]];
@@ -69,6 +78,55 @@ for (const [name, path] of sets) {
   const recall = emergencies === 0 ? '' : `  recall ${pct(caught / emergencies)} (${caught}/${emergencies})`;
   console.log(`${name.padEnd(22)} false alarms ${pct(others === 0 ? 0 : alarms / others)} (${alarms}/${others}, definite ${definite})${recall}`);
   for (const example of examples) console.log(`    ${example}`);
+}
+
+console.log('\n== Independent held-out sets (test/fixtures/heldout; aggregate figures only, never trained or tuned on)');
+for (const name of ['faq', 'safety']) {
+  const path = join(root, 'test/fixtures/heldout', `${name}.jsonl`);
+  if (!existsSync(path)) {
+    console.log(`(skipped: ${path} not found)`);
+    continue;
+  }
+  const lines = parseEvalLines(readFileSync(path, 'utf8'), path);
+  // Counts only: the lines themselves are never printed, so nobody tunes to them.
+  const recall = new Map<string, { caught: number; total: number }>();
+  const alarms = new Map<string, { alarms: number; total: number }>();
+  const sources = new Map<string, number>();
+  let emergencies = 0;
+  let caught = 0;
+  let others = 0;
+  let falseAlarms = 0;
+  for (const line of lines) {
+    const result = await intents.classify(line.text, line.lang === undefined ? {} : { languageHint: line.lang, languageHintStrength: 'explicit' });
+    const alarm = result.safetyBand !== undefined;
+    const language = line.lang ?? result.language;
+    if (isEmergencyIntent(line.intent)) {
+      emergencies += 1;
+      if (alarm) caught += 1;
+      for (const key of [line.intent, language]) {
+        const cell = recall.get(key) ?? { caught: 0, total: 0 };
+        cell.total += 1;
+        if (alarm) cell.caught += 1;
+        recall.set(key, cell);
+      }
+      continue;
+    }
+    others += 1;
+    const cell = alarms.get(language) ?? { alarms: 0, total: 0 };
+    cell.total += 1;
+    if (alarm) {
+      falseAlarms += 1;
+      cell.alarms += 1;
+      const verdict = net.assess(normalizeText(line.text));
+      const source = verdict.band === 'none' ? 'nlu' : `${verdict.source}`;
+      const key = `${result.safetyBand ?? ''}/${source}`;
+      sources.set(key, (sources.get(key) ?? 0) + 1);
+    }
+    alarms.set(language, cell);
+  }
+  const recallText = emergencies === 0 ? '' : `  recall ${pct(caught / emergencies)} (${caught}/${emergencies}): ${[...recall.entries()].map(([key, cell]) => `${key} ${cell.caught}/${cell.total}`).join(', ')}`;
+  console.log(`${`heldout/${name}`.padEnd(22)} false alarms ${pct(others === 0 ? 0 : falseAlarms / others)} (${falseAlarms}/${others}): ${[...alarms.entries()].map(([key, cell]) => `${key} ${cell.alarms}/${cell.total}`).join(', ')}${recallText}`);
+  if (sources.size > 0) console.log(`    false alarms by band/source: ${[...sources.entries()].map(([key, count]) => `${key} ${count}`).join(', ')}`);
 }
 
 console.log('\n== Safety-step latency (assess() on normalised text, the corpus + dev set)');

@@ -81,3 +81,26 @@ describe('possible risk, then the citizen takes the offer', () => {
     expect(ctx.handoff).toMatchObject({ reason: 'safety-risk', priority: 'vulnerable' });
   });
 });
+
+/** Ordinary questions asked for a relative: written for this test, not in any corpus. */
+const ON_BEHALF: Readonly<Record<Language, string>> = {
+  es: 'mi madre tiene 80 años y quiere saber cómo renovar su tarjeta del autobús',
+  ca: 'el meu fill vol saber quins papers necessita per empadronar-se',
+  gl: 'o meu home pregunta onde pode pagar o imposto do coche',
+  eu: 'nire amonak jakin nahi du nola berritu autobuseko txartela',
+  en: 'my husband wants to know how to renew his bus pass',
+};
+
+describe.each(['es', 'ca', 'gl', 'eu', 'en'] as const)('no false alarm for a relative in %s', (language) => {
+  it('an ordinary question asked for a mother, a son or a husband gets no emergency number and no risk mark', async () => {
+    const text = ON_BEHALF[language];
+    const result = await intents.classify(text, { languageHint: language, languageHintStrength: 'explicit' });
+    expect(result.safetyBand, text).toBeUndefined();
+    const chat = new FakeChat(intents, language);
+    const ctx = await chat.send(text);
+    expect(ctx.replies.some((reply) => reply.data?.safety !== undefined), text).toBe(false);
+    expect(chat.text(), text).not.toMatch(/\b(?:112|016|024)\b/);
+    expect(chat.conversation.state.safetyRisk, text).toBeUndefined();
+    expect(ctx.patch.urgent, text).toBeUndefined();
+  });
+});

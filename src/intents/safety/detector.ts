@@ -10,6 +10,7 @@ import { EMERGENCY_INTENTS, type EmergencyIntent } from '../content/catalogue.js
 import type { SafetyExample, SafetyLabel } from './corpus.js';
 import { SAFETY_LABELS } from './corpus.js';
 import { NgramClassifier, type NgramModelOptions } from './model.js';
+import { hasDangerConcept } from './concepts.js';
 import { matchSafetyRules, withoutIdioms } from './patterns.js';
 
 /** How sure the safety net is: `definite` alarms at once; `possible` answers and offers help. */
@@ -29,21 +30,37 @@ export type SafetyVerdict =
     };
 
 export interface SafetyThresholds {
-  /** Classifier emergency probability at or above which the alarm is definite. */
+  /** Classifier emergency probability at or above which the alarm is definite (needs a danger concept). */
   readonly definite: number;
-  /** At or above this (and below `definite`) the risk is possible. */
+  /** At or above this (and below `definite`) the risk is possible, when the text names a danger concept. */
   readonly possible: number;
+  /**
+   * Without any danger concept (concepts.ts) the classifier can only raise a possible risk, and
+   * only at or above this probability: relatives and third persons ("mi madre", "my son") are no
+   * danger on their own. Default: `definite`.
+   */
+  readonly possibleWithoutConcept?: number;
 }
 
 /**
  * Chosen by stratified 5-fold cross-validation on the safety corpus plus the FAQ utterances
- * (`npm run bench:safety` prints recall and false alarms of both bands at these values). At
- * `possible` 0.5 held-out recall is about 88 % with about 9 % of the hard negatives (written to
- * share the emergencies' words) and under 1 % of FAQ utterances in a band; `definite` 0.85 keeps
- * false definite alarms (which hand the chat to the emergency queue) near 1 % of the hard
- * negatives. Lower `possible` buys recall with false alarms, roughly one for one.
+ * (`npm run bench:safety` prints the sweep). With the danger-concept gate, `possible` 0.4 and
+ * `possibleWithoutConcept` 0.85 give about 92 % held-out recall (either band) with about 6 % of
+ * the hard negatives (written to share the emergencies' words) and under 0.5 % of FAQ utterances
+ * in a band; at 0.5 recall falls by 3 points for one point of false alarms, and the possible band
+ * only answers, gives the number and offers a person, so recall wins. `definite` 0.85 (and a
+ * concept) keeps false definite alarms, which hand the chat to the emergency queue, near 1 %.
  */
-export const DEFAULT_SAFETY_THRESHOLDS: SafetyThresholds = { definite: 0.85, possible: 0.5 };
+export const DEFAULT_SAFETY_THRESHOLDS: SafetyThresholds = { definite: 0.85, possible: 0.4, possibleWithoutConcept: 0.85 };
+
+/**
+ * What the classifier reads (the text without idioms) and whether it names a danger concept.
+ * Concept marker features were tried and dropped: k-fold recall and false alarms were both worse
+ * than with the plain n-grams, the concept working as a gate only.
+ */
+export function modelTextOf(withoutIdiomsText: string): { text: string; concept: boolean } {
+  return { text: withoutIdiomsText, concept: hasDangerConcept(withoutIdiomsText) };
+}
 
 /**
  * Words (and 5-letter stems of longer words) that are evidence of danger in the training corpus:
@@ -198,16 +215,25 @@ export class SafetyNet {
     return new SafetyNet(this.model, this.vocabulary, thresholds, this.trainingMs, this.trainedOn);
   }
 
-  /** The classifier's emergency probability and most likely line, over all windows of the text. */
-  score(normalized: string): { risk: number; intent: EmergencyIntent } {
-    let best = { risk: 0, intent: EMERGENCY_INTENTS[0] as EmergencyIntent };
+  /**
+   * The classifier's emergency probability and most likely line, over all windows of the text;
+   * `concept` says whether the best window names a danger concept.
+   */
+  score(normalized: string): { risk: number; intent: EmergencyIntent; concept: boolean } {
+    let best = { risk: 0, intent: EMERGENCY_INTENTS[0] as EmergencyIntent, concept: false };
     if (this.model === undefined) return best;
     const text = withoutIdioms(normalized);
-    for (const window of windowsOf(text)) {
-      if (this.vocabulary !== undefined && !this.vocabulary.has(window)) continue;
-      const probabilities = this.model.probabilities(window);
+    const windows = windowsOf(text);
+    // One scan of the whole text first: most long messages name no danger at all, and then no
+    // window needs its own scan.
+    const anyConcept = windows.length === 1 ? undefined : hasDangerConcept(text);
+    for (const window of windows) {
+      const { text: modelText, concept } = anyConcept === false ? { text: window, concept: false } : modelTextOf(window);
+      if (!concept && this.vocabulary !== undefined && !this.vocabulary.has(window)) continue;
+      const probabilities = this.model.probabilities(modelText);
       const risk = 1 - (probabilities[NONE_INDEX] ?? 1);
-      if (risk <= best.risk) continue;
+      // A window with a danger concept outranks one without at the same risk.
+      if (risk < best.risk || (risk === best.risk && (best.concept || !concept))) continue;
       let intent: EmergencyIntent = EMERGENCY_INTENTS[0];
       let top = -1;
       EMERGENCY_INTENTS.forEach((candidate) => {
@@ -217,7 +243,7 @@ export class SafetyNet {
           intent = candidate;
         }
       });
-      best = { risk, intent };
+      best = { risk, intent, concept };
     }
     return best;
   }
@@ -226,9 +252,21 @@ export class SafetyNet {
   assess(normalized: string): SafetyVerdict {
     const match = matchSafetyRules(normalized);
     if (match) return { band: 'definite', intent: match.intent, risk: 1, source: 'rule', rule: match.rule };
-    const { risk, intent } = this.score(normalized);
-    if (risk >= this.thresholds.definite) return { band: 'definite', intent, risk, source: 'model' };
-    if (risk >= this.thresholds.possible) return { band: 'possible', intent, risk, source: 'model' };
+    const { risk, intent, concept } = this.score(normalized);
+    return bandOf(this.thresholds, risk, intent, concept);
+  }
+}
+
+/**
+ * The band for a classifier probability: definite needs a danger concept; without one only a
+ * possible risk, at a higher bar, so an ordinary question about a mother or a son stays quiet.
+ */
+export function bandOf(thresholds: SafetyThresholds, risk: number, intent: EmergencyIntent, concept: boolean): SafetyVerdict {
+  if (concept) {
+    if (risk >= thresholds.definite) return { band: 'definite', intent, risk, source: 'model' };
+    if (risk >= thresholds.possible) return { band: 'possible', intent, risk, source: 'model' };
     return { band: 'none', risk };
   }
+  if (risk >= (thresholds.possibleWithoutConcept ?? thresholds.definite)) return { band: 'possible', intent, risk, source: 'model' };
+  return { band: 'none', risk };
 }

@@ -6,7 +6,7 @@
 import { LANGUAGES, type Language } from '../../core/message.js';
 import { EMERGENCY_INTENTS, isEmergencyIntent, type EmergencyIntent } from '../content/catalogue.js';
 import type { SafetyExample } from './corpus.js';
-import { SafetyNet, type SafetyNetOptions, type SafetyThresholds, type SafetyVerdict } from './detector.js';
+import { bandOf, SafetyNet, type SafetyNetOptions, type SafetyThresholds, type SafetyVerdict } from './detector.js';
 
 /** One held-out classification. */
 export interface SafetyPrediction {
@@ -16,6 +16,8 @@ export interface SafetyPrediction {
   readonly modelRisk: number;
   /** The classifier's most likely line. */
   readonly modelIntent: EmergencyIntent;
+  /** The text names a danger concept (concepts.ts): without one the model cannot be definite. */
+  readonly concept?: boolean;
   /** The verdict came from a phrase rule. */
   readonly rule: boolean;
 }
@@ -175,7 +177,7 @@ export function predictAll(net: SafetyNet, examples: readonly SafetyExample[], n
     const normalized = normalize(example.text);
     const verdict = net.assess(normalized);
     const model = net.score(normalized);
-    return { example, verdict, modelRisk: model.risk, modelIntent: model.intent, rule: verdict.band !== 'none' && verdict.source === 'rule' };
+    return { example, verdict, modelRisk: model.risk, modelIntent: model.intent, concept: model.concept, rule: verdict.band !== 'none' && verdict.source === 'rule' };
   });
 }
 
@@ -210,9 +212,7 @@ export function rethreshold(predictions: readonly SafetyPrediction[], thresholds
   return summarize(
     predictions.map((prediction) => {
       if (prediction.rule) return prediction;
-      const risk = prediction.modelRisk;
-      const band = risk >= thresholds.definite ? 'definite' : risk >= thresholds.possible ? 'possible' : 'none';
-      const verdict: SafetyVerdict = band === 'none' ? { band, risk } : { band, intent: prediction.modelIntent, risk, source: 'model' };
+      const verdict: SafetyVerdict = bandOf(thresholds, prediction.modelRisk, prediction.modelIntent, prediction.concept ?? true);
       return { ...prediction, verdict };
     }),
   );
