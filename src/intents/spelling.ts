@@ -36,20 +36,31 @@ export function withinOneEdit(a: string, b: string): boolean {
 /** A corrector for one language, built from the words of its training utterances. */
 export class SpellingCorrector {
   private readonly frequency = new Map<string, number>();
-  /** A word, and each word with one letter deleted → the corpus words it may stand for. */
-  private readonly index = new Map<string, string[]>();
+  /**
+   * A word, and each word with one letter deleted → the corpus words it may stand for. Built on
+   * the first unknown word, not in the constructor: a publish builds a classifier on the request
+   * thread, and most languages see no misspelt word for a while.
+   */
+  private index: Map<string, string[]> | undefined;
 
   /** `texts`: normalised utterances of one language. */
   constructor(texts: Iterable<string>) {
     for (const text of texts) for (const word of wordsOf(text)) this.frequency.set(word, (this.frequency.get(word) ?? 0) + 1);
+  }
+
+  private deleteIndex(): Map<string, string[]> {
+    if (this.index !== undefined) return this.index;
+    const index = new Map<string, string[]>();
     for (const word of this.frequency.keys()) {
       if (word.length < MIN_LENGTH - 1 || /\d/.test(word)) continue;
       for (const key of [word, ...deletesOf(word)]) {
-        const list = this.index.get(key);
-        if (list === undefined) this.index.set(key, [word]);
+        const list = index.get(key);
+        if (list === undefined) index.set(key, [word]);
         else if (!list.includes(word)) list.push(word);
       }
     }
+    this.index = index;
+    return index;
   }
 
   /** How many distinct words the corpus has. */
@@ -60,10 +71,11 @@ export class SpellingCorrector {
   /** The corpus word `word` most likely stands for, or `word` itself (known, short, or no close word). */
   correctWord(word: string): string {
     if (word.length < MIN_LENGTH || this.frequency.has(word) || /\d/.test(word)) return word;
+    const index = this.deleteIndex();
     let best: string | undefined;
     let bestCount = 0;
     for (const key of [word, ...deletesOf(word)]) {
-      for (const candidate of this.index.get(key) ?? []) {
+      for (const candidate of index.get(key) ?? []) {
         const count = this.frequency.get(candidate) ?? 0;
         if (count < bestCount || (count === bestCount && best !== undefined && candidate >= best)) continue;
         if (!withinOneEdit(word, candidate)) continue;
