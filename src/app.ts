@@ -8,13 +8,12 @@ import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { Type } from '@sinclair/typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { ChannelAdapter, ChannelDeps, ChannelModule, InboundSink } from './bots/adapter.js';
 import { boundInbound } from './bots/inbound-values.js';
 import { redactWebchatSecrets } from './bots/webchat/index.js';
 import { createBasicHandoff } from './core/basic-handoff.js';
-import { isHubError } from './core/errors.js';
 import { HubEvents } from './core/events.js';
 import type { HandoffPort } from './core/handoff-port.js';
 import type { ChannelId } from './core/message.js';
@@ -23,6 +22,7 @@ import { TurnRunner } from './core/runner.js';
 import { createStore, type KyselyStore } from './core/store/index.js';
 import type { TranscriptEntry } from './core/store/types.js';
 import type { HubConfig } from './config.js';
+import { registerErrorReplies } from './http/errors.js';
 import type { IntentsModule } from './intents/contract.js';
 
 /** What a channel factory receives: the channel deps plus read access a web channel needs. */
@@ -229,25 +229,7 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
             .join('; '),
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (isHubError(error)) {
-      if (error.statusCode >= 500) request.log.error({ err: error }, error.message);
-      return reply.status(error.statusCode).send({ statusCode: error.statusCode, error: error.code, message: error.message });
-    }
-    if (error.validation !== undefined) {
-      return reply.status(400).send({ statusCode: 400, error: 'HUB_ERR_BAD_PAYLOAD', message: `invalid request: ${error.message}` });
-    }
-    const status = error.statusCode ?? 500;
-    if (status >= 500) {
-      request.log.error({ err: error }, 'request failed');
-      return reply.status(status).send({ statusCode: status, error: 'HUB_ERR_INTERNAL', message: 'internal error' });
-    }
-    // Fastify's own 4xx (FST_ERR_CTP_INVALID_JSON → 400, FST_ERR_CTP_BODY_TOO_LARGE → 413…) keep their status.
-    return reply.status(status).send({ statusCode: status, error: error.code ?? 'HUB_ERR_BAD_REQUEST', message: error.message });
-  });
-  app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ statusCode: 404, error: 'HUB_ERR_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` });
-  });
+  registerErrorReplies(app);
 
   app.get(
     '/healthz',

@@ -9,8 +9,9 @@ import { transcriptItem, TranscriptItemSchema } from './transcript-view.js';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { HubError, isHubError } from '../../core/errors.js';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { HubError } from '../../core/errors.js';
+import { ErrorBodySchema } from '../../http/errors.js';
 import type { KyselyStore } from '../../core/store/kysely-store.js';
 import { isOpen } from '../business-hours.js';
 import type { HandoffConfig } from '../config.js';
@@ -23,10 +24,8 @@ import type { ConsoleFeed } from './feed.js';
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 const NullableString = Nullable(Type.String());
 
-export const ErrorSchema = Type.Object(
-  { error: Type.String({ description: 'HUB_ERR_* code' }), message: Type.String(), reason: Type.Optional(Type.String()) },
-  { $id: 'HandoffError' },
-);
+/** Error replies of the console API (the hub's one error body). */
+export const ErrorSchema = ErrorBodySchema;
 
 const UserSchema = Type.Object({
   id: Type.String(),
@@ -207,23 +206,10 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
 
   return async (instance: FastifyInstance) => {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-    await app.register(rateLimit, { global: false });
-
-    app.setErrorHandler((error: FastifyError | HubError, request, reply) => {
-      if (isHubError(error)) {
-        const reason = typeof error.details?.reason === 'string' ? error.details.reason : undefined;
-        if (error.statusCode >= 500) logger.error({ err: error, code: error.code, url: request.routeOptions.url }, 'handoff api error');
-        return reply.status(error.statusCode).send({ error: error.code, message: error.message, ...(reason === undefined ? {} : { reason }) });
-      }
-      const fastifyError = error as FastifyError;
-      if (fastifyError.validation !== undefined) {
-        return reply.status(400).send({ error: 'HUB_ERR_BAD_PAYLOAD', message: fastifyError.message });
-      }
-      const status = fastifyError.statusCode ?? 500;
-      if (status === 429) return reply.status(429).send({ error: 'HUB_ERR_RATE_LIMITED', message: 'too many login attempts: wait a minute and try again' });
-      if (status >= 400 && status < 500) return reply.status(status).send({ error: fastifyError.code ?? 'HUB_ERR_BAD_PAYLOAD', message: fastifyError.message });
-      logger.error({ err: error, url: request.routeOptions.url }, 'handoff api error');
-      return reply.status(500).send({ error: 'HUB_ERR_INTERNAL', message: 'internal error' });
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) =>
+        new HubError('HUB_ERR_RATE_LIMITED', 'too many login attempts: wait a minute and try again', { retryAfterMs: context.ttl }),
     });
 
     const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
