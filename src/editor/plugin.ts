@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyRequest } from 'fastify';
-import type { Hub, HubPlugin } from '../app.js';
+import type { Hub, HubPlugin } from '../plugin.js';
 import { HubError } from '../core/errors.js';
 import type { Language } from '../core/message.js';
 import { loadContent } from '../intents/content/loader.js';
