@@ -10,7 +10,7 @@ import { createIntents, evaluate, parseEvalLines, type EvaluationReport } from '
 import type { Language } from '../src/core/message.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const devSet = join(root, 'test/fixtures/nlu-dev.jsonl');
+const devSet = join(root, 'config/quality/nlu-dev.jsonl');
 const evalDir = join(root, '../shared/data/eval');
 const TARGETS: Readonly<Record<string, number>> = {
   'padron-es': 0.9,

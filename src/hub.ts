@@ -177,7 +177,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       createEditorPlugin({
         authorize: sessionAuthorizer(handoff.auth),
         buildModule: fullModuleBuilder(providers),
-        devSetPath: join(PROJECT_ROOT, 'test', 'fixtures', 'nlu-dev.jsonl'),
+        devSetPath: join(PROJECT_ROOT, 'config', 'quality', 'nlu-dev.jsonl'),
         contentDir: join(config.configDir, 'intents'),
       }),
       firstRunAdmin(handoff.users, handoffConfig.queues.map((queue) => queue.id), options.announce),

@@ -70,7 +70,7 @@ export class ImportedEngine {
   }
 }
 
-/** One line of the dev set (`test/fixtures/nlu-dev.jsonl`). */
+/** One line of the dev set (`config/quality/nlu-dev.jsonl`). */
 export interface DevLine {
   readonly text: string;
   readonly intent: string;
