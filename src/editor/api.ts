@@ -194,11 +194,11 @@ export async function registerEditorRoutes(app: FastifyInstance, deps: EditorRou
 
       api.get(
         '/export',
-        { schema: { tags: ['editor'], summary: 'Export the draft as config files (yaml/json) or utterances CSV', querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('yaml'), Type.Literal('json'), Type.Literal('csv')])) }), response: { 200: Type.Object({ files: Type.Array(Type.Object({ name: Type.String(), text: Type.String() })) }), ...errors } } },
+        { schema: { tags: ['editor'], summary: 'Export the draft as config files (yaml/json) or utterances CSV', querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('yaml'), Type.Literal('json'), Type.Literal('csv')])), separator: Type.Optional(Type.Union([Type.Literal(','), Type.Literal(';')])) }), response: { 200: Type.Object({ files: Type.Array(Type.Object({ name: Type.String(), text: Type.String() })) }), ...errors } } },
         async (request) => {
-          const format = (request.query as { format?: 'yaml' | 'json' | 'csv' }).format ?? 'yaml';
+          const { format = 'yaml', separator = ',' } = request.query as { format?: 'yaml' | 'json' | 'csv'; separator?: ',' | ';' };
           const content = await editorStore.draftContent();
-          return { files: format === 'csv' ? [{ name: 'utterances.csv', text: exportUtterancesCsv(content) }] : exportContentFiles(content, format) };
+          return { files: format === 'csv' ? [{ name: 'utterances.csv', text: exportUtterancesCsv(content, { separator }) }] : exportContentFiles(content, format) };
         },
       );
 
