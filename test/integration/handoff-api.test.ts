@@ -5,7 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerErrorReplies } from '../../src/http/errors.js';
-import { createAgent, createConversation, createHarness, type Harness } from '../unit/handoff/helpers.js';
+import { createAgent, createConversation, createHarness, type Harness } from '../helpers/handoff-hub.js';
 
 let h: Harness;
 let app: FastifyInstance;
