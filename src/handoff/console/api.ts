@@ -12,6 +12,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { HubError } from '../../core/errors.js';
 import { ErrorBodySchema } from '../../http/errors.js';
+import { openSseStream, type SseStream } from '../../http/sse.js';
 import type { KyselyStore } from '../../core/store/kysely-store.js';
 import { isOpen } from '../business-hours.js';
 import type { HandoffConfig } from '../config.js';
@@ -498,7 +499,7 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
         },
       );
 
-      const streams = new Set<{ end(): void }>();
+      const streams = new Set<SseStream>();
       agent.addHook('onClose', async () => {
         for (const stream of streams) stream.end();
         streams.clear();
@@ -516,31 +517,20 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
         async (request, reply) => {
           const user = auth.require(request).user;
           reply.hijack();
-          const raw = reply.raw;
-          raw.writeHead(200, {
-            'content-type': 'text/event-stream; charset=utf-8',
-            'cache-control': 'no-cache, no-transform',
-            connection: 'keep-alive',
-            'x-accel-buffering': 'no',
+          let unsubscribe = (): void => undefined;
+          const sse = openSseStream(reply.raw, {
+            retryMs: 2000,
+            heartbeatMs: 20_000,
+            onHeartbeat: () => void queue.touch(user.id).catch(() => undefined),
+            onClose: () => {
+              unsubscribe();
+              streams.delete(sse);
+            },
           });
-          const send = (event: string, data: unknown, id?: number): void => {
-            raw.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-          };
-          raw.write('retry: 2000\n\n');
+          const send = (event: string, data: unknown, id?: number): void => sse.send({ event, data, ...(id === undefined ? {} : { id }) });
           send('ready', { userId: user.id });
-          const unsubscribe = feed.subscribe({ user, send });
-          const stream = { end: () => raw.end() };
-          streams.add(stream);
-          const heartbeat = setInterval(() => {
-            raw.write(': ping\n\n');
-            void queue.touch(user.id).catch(() => undefined);
-          }, 20_000);
-          heartbeat.unref();
-          request.raw.on('close', () => {
-            clearInterval(heartbeat);
-            unsubscribe();
-            streams.delete(stream);
-          });
+          unsubscribe = feed.subscribe({ user, send });
+          streams.add(sse);
         },
       );
     }, { prefix: '/agent' });
