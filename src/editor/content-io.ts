@@ -1,6 +1,6 @@
 /**
  * Content in and out of the editor: seeding from `config/intents/` (through the intents
- * helper's loader, which validates it), import of YAML/JSON files in the same format plus an
+ * loader, which validates it), import of YAML/JSON files in the same format plus an
  * `enabled` flag, per-channel variants and `entities`, import of utterances as CSV
  * (`intent,lang,utterance`), and export in those formats. An import is all-or-nothing: it
  * reports every problem with its file, line and field and changes nothing when there is one.
@@ -36,7 +36,7 @@ export interface ParsedImport {
   readonly entities?: readonly EditorEntity[];
 }
 
-/** The intents helper's validated content → the editor's model (all intents enabled). */
+/** The intents loader's validated content → the editor's model (all intents enabled). */
 export function editorContentFromLoaded(content: Content): EditorContent {
   const intents: EditorIntent[] = [...content.intents.values()].map((intent) => ({
     id: intent.id,
