@@ -15,7 +15,7 @@ import { crossValidateSafety, pooled } from '../src/intents/safety/evaluate.js';
 import { faqNegativesOf, loadSafetyCorpus } from '../src/intents/safety/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const devSet = join(root, 'test/fixtures/nlu-dev.jsonl');
+const devSet = join(root, 'config/quality/nlu-dev.jsonl');
 // The public sets live in the project's shared folder next to the checkout (../shared from main, ../../shared
 // from a worktree under wt/); VENTANILLA_EVAL_DIR overrides.
 const evalDir = [process.env.VENTANILLA_EVAL_DIR, join(root, '../shared/data/eval'), join(root, '../../shared/data/eval')].find((dir): dir is string => dir !== undefined && existsSync(dir)) ?? join(root, '../shared/data/eval');

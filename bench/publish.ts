@@ -3,7 +3,7 @@
  * (target ≤ 3 s) and the turn latency p99 while a publish trains vs idle (target ≤ 2×).
  * Turns run through the real runner (store, pipeline, live model); delivery is measured apart.
  */
-import { citizen, startEditorHub } from '../test/integration/editor-helpers.js';
+import { citizen, startEditorHub } from '../test/helpers/editor-hub.js';
 
 function p(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);

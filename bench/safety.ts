@@ -18,7 +18,7 @@ import { normalizeText } from '../src/intents/normalize.js';
 import { crossValidateSafety, faqNegativesOf, formatSafetyReport, loadSafetyCorpus, pooled, rethreshold } from '../src/intents/safety/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const devSet = join(root, 'test/fixtures/nlu-dev.jsonl');
+const devSet = join(root, 'config/quality/nlu-dev.jsonl');
 // `../shared` beside the repository; a git worktree one level deeper finds it one level up.
 const evalDir = [join(root, '../shared/data/eval'), join(root, '../../shared/data/eval')].find((dir) => existsSync(dir)) ?? join(root, '../shared/data/eval');
 const pct = (value: number): string => `${(value * 100).toFixed(1)} %`;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { buildApp, type BuildAppOptions, type ChannelFactory, type Hub } from './app.js';
+import { buildApp, createHubCore, type BuildAppOptions } from './app.js';
 import { createBotFrameworkChannel, loadBotFrameworkConfig } from './bots/botframework/index.js';
 import { createTelegramChannel, loadTelegramConfig } from './bots/telegram/index.js';
 import { createXChannel, loadXConfig } from './bots/x/index.js';
@@ -21,12 +21,13 @@ import type { HubConfig } from './config.js';
 import { PROJECT_ROOT } from './config.js';
 import { createEditorPlugin, LiveIntents, sessionAuthorizer } from './editor/index.js';
 import { fullModuleBuilder } from './editor/full-module.js';
-import { createAccounts } from './accounts/index.js';
-import { createHandoffWiring } from './handoff/hub-plugin.js';
-import { loadHandoffConfig } from './handoff/index.js';
+import { handoffPlugin } from './handoff/hub-plugin.js';
+import { createAccounts, type SessionAuth, type UserDirectory } from './accounts/index.js';
+import { createHandoff, loadHandoffConfig } from './handoff/index.js';
 import { createDataProviders } from './intents/data/index.js';
 import { createIntents } from './intents/index.js';
 import { whatsappWebAdminRoutes, type WhatsAppWebChannelModule } from './bots/whatsapp/index.js';
+import type { ChannelFactory, Hub, HubPlugin } from './plugin.js';
 
 export interface CreateHubOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -91,80 +92,100 @@ export function channelsFromEnv(
   return factories;
 }
 
+/**
+ * Creates `admin` with a random password at start-up when the store has no users yet, and tells
+ * `announce` once: a new install can log in to /agent and /editor, and no default password exists.
+ */
+function firstRunAdmin(users: UserDirectory, queues: readonly string[], announce: ((text: string) => void) | undefined): HubPlugin {
+  return {
+    name: 'first-run-admin',
+    async register() {},
+    async start() {
+      if (announce === undefined) return;
+      if ((await users.list()).length > 0) return;
+      const password = randomBytes(12).toString('base64url');
+      await users.create({ username: 'admin', role: 'admin', password, displayName: 'Administración', capacity: 5, languages: [...LANGUAGES], queues: [...queues] });
+      announce(
+        `Primer arranque: entra en /agent y /editor como «admin» con la contraseña ${password}\n` +
+          '(solo se muestra ahora; cámbiala con `npx ventanilla users passwd --username admin --password-stdin`).',
+      );
+    },
+  };
+}
+
+/** The WhatsApp Web pairing page for admins (`/admin/whatsapp-web`), when that transport is configured. */
+function whatsappWebAdmin(channel: () => WhatsAppWebChannelModule | undefined, auth: SessionAuth): HubPlugin {
+  return {
+    name: 'whatsapp-web-admin',
+    async register(app) {
+      const web = channel();
+      if (web === undefined) return;
+      await app.register(
+        (scope) => whatsappWebAdminRoutes(scope, { authorize: async (request, reply) => auth.guard(['admin'])(request, reply), getPairingState: () => web.getPairingState() }),
+        { prefix: '/admin/whatsapp-web' },
+      );
+    },
+  };
+}
+
 /** Builds the hub for a configuration. The caller listens and calls `hub.start()`. */
 export async function createHub(config: HubConfig, options: CreateHubOptions = {}): Promise<Hub> {
   const env = options.env ?? process.env;
   const clock = createClock(env);
-  const handoffConfig = loadHandoffConfig(config.configDir, env);
-  const providers = await createDataProviders({ dataDir: config.dataDir, configDir: config.configDir, clock });
-  // A swappable module: the editor publishes new versions into it without a restart.
-  const intents = new LiveIntents(await createIntents({ providers, contentDir: join(config.configDir, 'intents') }));
-  const store = await createStore(config.databaseUrl);
-  // One login for the agent console, the editor and the admin pages.
-  const accounts = createAccounts({ store, clock, sessionHours: handoffConfig.auth.sessionHours, cookieSecure: handoffConfig.auth.cookieSecure });
-  const handoff = createHandoffWiring({ config: handoffConfig, clock, accounts, ...(options.feedPollMs === undefined ? {} : { feedPollMs: options.feedPollMs }) });
-  let whatsappWeb: WhatsAppWebChannelModule | undefined;
-  return buildApp({
-    store,
-    ownsStore: true,
+
+  // The parts every module shares: logger, store, events and the delivery worker.
+  const core = await createHubCore({
     config,
-    intents,
+    store: await createStore(config.databaseUrl),
+    ownsStore: true,
     clock,
-    handoff: handoff.port,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.deliveryPolicy === undefined ? {} : { deliveryPolicy: options.deliveryPolicy }),
+  });
+
+  // Answers: data providers and the intent engine, swappable so the editor publishes without a restart.
+  const providers = await createDataProviders({ dataDir: config.dataDir, configDir: config.configDir, clock });
+  const intents = new LiveIntents(await createIntents({ providers, contentDir: join(config.configDir, 'intents') }));
+
+  // People: accounts (one login for agents, editors and admins) and the handoff queue.
+  const handoffConfig = loadHandoffConfig(config.configDir, env);
+  const accounts = createAccounts({ store: core.store, clock, sessionHours: handoffConfig.auth.sessionHours, cookieSecure: handoffConfig.auth.cookieSecure });
+  const handoff = await createHandoff({
+    accounts,
+    store: core.store,
+    events: core.events,
+    logger: core.logger,
+    clock,
+    config: handoffConfig,
+    notifyOutbox: () => core.worker.kick(),
+    ...(options.feedPollMs === undefined ? {} : { feedPollMs: options.feedPollMs }),
+  });
+
+  // Channels: the WhatsApp Web admin page needs the transport once its factory built it.
+  let whatsappWeb: WhatsAppWebChannelModule | undefined;
+  const channels =
+    options.channels ??
+    channelsFromEnv(env, clock, core.store, (channel) => {
+      whatsappWeb = channel;
+    });
+
+  return buildApp({
+    config,
+    core,
+    intents,
+    handoff,
+    channels,
     plugins: [
-      handoff.plugin,
+      handoffPlugin(handoff),
       createEditorPlugin({
         authorize: sessionAuthorizer(accounts.auth),
         buildModule: fullModuleBuilder(providers),
-        devSetPath: join(PROJECT_ROOT, 'test', 'fixtures', 'nlu-dev.jsonl'),
+        devSetPath: join(PROJECT_ROOT, 'config', 'quality', 'nlu-dev.jsonl'),
         contentDir: join(config.configDir, 'intents'),
       }),
-      () => ({
-        name: 'first-run-admin',
-        async register() {},
-        async start() {
-          if (options.announce === undefined) return;
-          const users = accounts.users;
-          if ((await users.list()).length > 0) return;
-          const password = randomBytes(12).toString('base64url');
-          await users.create({
-            username: 'admin',
-            role: 'admin',
-            password,
-            displayName: 'Administración',
-            capacity: 5,
-            languages: [...LANGUAGES],
-            queues: handoffConfig.queues.map((queue) => queue.id),
-          });
-          options.announce(
-            `Primer arranque: entra en /agent y /editor como «admin» con la contraseña ${password}\n` +
-              '(solo se muestra ahora; cámbiala con `npx ventanilla users passwd --username admin --password-stdin`).',
-          );
-        },
-      }),
-      () => ({
-        name: 'whatsapp-web-admin',
-        async register(app) {
-          const channel = whatsappWeb;
-          if (channel === undefined) return;
-          await app.register(
-            (scope) =>
-              whatsappWebAdminRoutes(scope, {
-                authorize: accounts.auth.guard(['admin']),
-                getPairingState: () => channel.getPairingState(),
-              }),
-            { prefix: '/admin/whatsapp-web' },
-          );
-        },
-      }),
+      firstRunAdmin(accounts.users, handoffConfig.queues.map((queue) => queue.id), options.announce),
+      whatsappWebAdmin(() => whatsappWeb, accounts.auth),
     ],
-    channels:
-      options.channels ??
-      channelsFromEnv(env, clock, store, (channel) => {
-        whatsappWeb = channel;
-      }),
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
-    ...(options.deliveryPolicy === undefined ? {} : { deliveryPolicy: options.deliveryPolicy }),
     ...(options.http === true ? { webRoot: WEB_ROOT } : {}),
   });
 }

@@ -143,9 +143,10 @@ export const USERS_LIST = {
 
 export const CONTENT_EXPORT = {
   name: 'content export',
-  synopsis: '<dir> [--format yaml|json|csv]',
+  synopsis: '<dir> [--format yaml|json|csv] [--separator ";"]',
   summary: 'write the FAQ draft as config files (or utterances.csv)',
-  options: { format: { type: 'string' } },
+  options: { format: { type: 'string' }, separator: { type: 'string' } },
+  details: ['--separator ";"  the CSV separator a spreadsheet in a Spanish locale expects (default ",")'],
   positionals: { min: 1, max: 1 },
 } as const satisfies CommandSpec;
 

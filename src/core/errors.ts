@@ -9,8 +9,14 @@ export const HUB_ERRORS = {
   HUB_ERR_CONFIG: { statusCode: 500, retryable: false },
   HUB_ERR_WEBHOOK_AUTH: { statusCode: 401, retryable: false },
   HUB_ERR_BAD_PAYLOAD: { statusCode: 400, retryable: false },
+  /** A request the HTTP layer refused before any route saw it (unsupported media type, bad header…): its own 4xx. */
+  HUB_ERR_BAD_REQUEST: { statusCode: 400, retryable: false },
+  /** A request body over `server.bodyLimitBytes`. */
+  HUB_ERR_TOO_LARGE: { statusCode: 413, retryable: false },
   HUB_ERR_NOT_FOUND: { statusCode: 404, retryable: false },
   HUB_ERR_CONFLICT: { statusCode: 409, retryable: false },
+  /** The editor's publish was refused by the quality gate: `reasons` says which checks failed. */
+  HUB_ERR_QUALITY_GATE: { statusCode: 409, retryable: false },
   /** Too many requests from one client or session: `retryAfterMs` says when to try again (429 + Retry-After). */
   HUB_ERR_RATE_LIMITED: { statusCode: 429, retryable: true },
   HUB_ERR_FORBIDDEN: { statusCode: 403, retryable: false },
@@ -23,6 +29,8 @@ export const HUB_ERRORS = {
   HUB_ERR_CONTENT: { statusCode: 500, retryable: false },
   HUB_ERR_NEXT_CALLED_TWICE: { statusCode: 500, retryable: false },
   HUB_ERR_STORE: { statusCode: 500, retryable: true },
+  /** Anything unexpected: the reply says only "internal error", the log has the cause. */
+  HUB_ERR_INTERNAL: { statusCode: 500, retryable: false },
 } as const;
 
 export type HubErrorCode = keyof typeof HUB_ERRORS;
@@ -33,6 +41,11 @@ export interface HubErrorOptions {
   readonly retryAfterMs?: number;
   /** Extra context for logs (never message text or personal data). */
   readonly details?: Readonly<Record<string, unknown>>;
+  /**
+   * Fields an HTTP reply carries besides `statusCode`, `error` and `message` (the editor's field
+   * `problems`, the quality gate's `reasons`). Never personal data.
+   */
+  readonly reply?: Readonly<Record<string, unknown>>;
 }
 
 export class HubError extends Error {
@@ -41,6 +54,7 @@ export class HubError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
   readonly details?: Readonly<Record<string, unknown>>;
+  readonly reply?: Readonly<Record<string, unknown>>;
 
   constructor(code: HubErrorCode, message: string, options: HubErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -50,6 +64,7 @@ export class HubError extends Error {
     this.retryable = HUB_ERRORS[code].retryable;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     if (options.details !== undefined) this.details = options.details;
+    if (options.reply !== undefined) this.reply = options.reply;
   }
 }
 

@@ -10,9 +10,10 @@ import { CHANNEL_IDS, LANGUAGES, type ChannelId } from '../core/message.js';
 import { ANSWER_CHANNEL_LIMITS, ANSWER_TEXT_MAX, INTENT_ID_PATTERN, SHORT_ANSWER_MAX, TITLE_MAX } from '../intents/content/schema.js';
 import { exportContentFiles, exportUtterancesCsv, parseImport } from './content-io.js';
 import type { EditorStore } from './content-store.js';
-import { QualityGateError, type EditorService } from './service.js';
+import type { EditorService } from './service.js';
 import { IntentInputSchema, IntentSchema, intentFromInput, missingLanguages, type EditorIntent } from './types.js';
 import type { UnrecognizedInbox } from './unrecognized.js';
+import { ErrorBodySchema, sendError } from '../http/errors.js';
 import { isKnownLanguage, validateIntentInput, type FieldProblem } from './validate.js';
 
 /** The user an authorizer accepted. */
@@ -34,13 +35,7 @@ export interface EditorRoutesDeps {
   readonly staticDir: string;
 }
 
-const ErrorSchema = Type.Object({
-  statusCode: Type.Number(),
-  error: Type.String(),
-  message: Type.String(),
-  problems: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String(), file: Type.Optional(Type.String()), line: Type.Optional(Type.Number()) }))),
-  reasons: Type.Optional(Type.Array(Type.String())),
-});
+const ErrorSchema = ErrorBodySchema;
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 const Completeness = Type.Object(Object.fromEntries(LANGUAGES.map((l) => [l, Type.Object({ utterances: Type.Number(), answer: Type.Boolean() })])));
 const IntentSummary = Type.Object({ id: Type.String(), domain: Type.String(), enabled: Type.Boolean(), title: Type.String(), complete: Type.Boolean(), completeness: Completeness });
@@ -65,7 +60,7 @@ const passThrough = () => () => true;
 
 function badRequest(reply: FastifyReply, problems: readonly FieldProblem[]): FastifyReply {
   const message = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
-  return reply.status(400).send({ statusCode: 400, error: 'HUB_ERR_BAD_PAYLOAD', message, problems });
+  return sendError(reply, new HubError('HUB_ERR_BAD_PAYLOAD', message, { reply: { problems } }));
 }
 
 function summary(intent: EditorIntent, service: EditorService) {
@@ -165,15 +160,7 @@ export async function registerEditorRoutes(app: FastifyInstance, deps: EditorRou
       api.post(
         '/publish',
         { schema: { tags: ['editor'], summary: 'Publish the draft as a new version (trains off the request path, then swaps the live model)', body: Type.Object({ message: Type.String({ minLength: 1, maxLength: 500 }) }), response: { 201: VersionSchema, ...errors } } },
-        async (request, reply) => {
-          try {
-            const version = await service.publish((request.body as { message: string }).message, who(request));
-            return reply.status(201).send(version);
-          } catch (error) {
-            if (error instanceof QualityGateError) return reply.status(409).send({ statusCode: 409, error: 'HUB_ERR_QUALITY_GATE', message: error.message, reasons: [...error.reasons] });
-            throw error;
-          }
-        },
+        async (request, reply) => reply.status(201).send(await service.publish((request.body as { message: string }).message, who(request))),
       );
 
       api.get('/publish/status', { schema: { tags: ['editor'], summary: 'Progress of the running (or last) publish', response: { 200: StatusSchema, ...errors } } }, async () => ({ ...service.progress }));
@@ -207,11 +194,11 @@ export async function registerEditorRoutes(app: FastifyInstance, deps: EditorRou
 
       api.get(
         '/export',
-        { schema: { tags: ['editor'], summary: 'Export the draft as config files (yaml/json) or utterances CSV', querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('yaml'), Type.Literal('json'), Type.Literal('csv')])) }), response: { 200: Type.Object({ files: Type.Array(Type.Object({ name: Type.String(), text: Type.String() })) }), ...errors } } },
+        { schema: { tags: ['editor'], summary: 'Export the draft as config files (yaml/json) or utterances CSV', querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('yaml'), Type.Literal('json'), Type.Literal('csv')])), separator: Type.Optional(Type.Union([Type.Literal(','), Type.Literal(';')])) }), response: { 200: Type.Object({ files: Type.Array(Type.Object({ name: Type.String(), text: Type.String() })) }), ...errors } } },
         async (request) => {
-          const format = (request.query as { format?: 'yaml' | 'json' | 'csv' }).format ?? 'yaml';
+          const { format = 'yaml', separator = ',' } = request.query as { format?: 'yaml' | 'json' | 'csv'; separator?: ',' | ';' };
           const content = await editorStore.draftContent();
-          return { files: format === 'csv' ? [{ name: 'utterances.csv', text: exportUtterancesCsv(content) }] : exportContentFiles(content, format) };
+          return { files: format === 'csv' ? [{ name: 'utterances.csv', text: exportUtterancesCsv(content, { separator }) }] : exportContentFiles(content, format) };
         },
       );
 
@@ -223,7 +210,8 @@ export async function registerEditorRoutes(app: FastifyInstance, deps: EditorRou
           const draftIds = new Set((await editorStore.listDraft()).map((i) => i.id));
           const { parsed, problems } = parseImport(body.files, draftIds, service.languages);
           if (parsed === undefined) {
-            return reply.status(400).send({ statusCode: 400, error: 'HUB_ERR_BAD_PAYLOAD', message: problems.map((p) => `${p.file}:${p.line} ${p.field}: ${p.message}`).join('; '), problems });
+            const message = problems.map((p) => `${p.file}:${p.line} ${p.field}: ${p.message}`).join('; ');
+            return sendError(reply, new HubError('HUB_ERR_BAD_PAYLOAD', message, { reply: { problems } }));
           }
           return editorStore.applyImport(parsed, who(request), { replace: body.replace === true, files: body.files.map((f) => f.name) });
         },

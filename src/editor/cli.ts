@@ -9,6 +9,7 @@ import { linePrinters, parseCommand, printExit, selectCommand, usageError, type 
 import { CONTENT, CONTENT_EXPORT, CONTENT_IMPORT } from '../cli/commands.js';
 import type { Store } from '../core/store/index.js';
 import { loadContent } from '../intents/content/loader.js';
+import type { CsvSeparator } from '../csv.js';
 import { editorContentFromLoaded, exportContentFiles, exportUtterancesCsv, parseImport } from './content-io.js';
 import { EditorStore } from './content-store.js';
 
@@ -24,7 +25,7 @@ export type CliOutput = CommandOutput;
 
 /** A checked `content` command line. */
 type ContentRequest =
-  | { readonly command: 'export'; readonly dir: string; readonly format: 'yaml' | 'json' | 'csv' }
+  | { readonly command: 'export'; readonly dir: string; readonly format: 'yaml' | 'json' | 'csv'; readonly separator: CsvSeparator }
   | { readonly command: 'import'; readonly paths: readonly string[]; readonly replace: boolean; readonly as: string };
 
 /**
@@ -42,7 +43,9 @@ export async function runContentCli(args: readonly string[], out: CliOutput, dep
     if (!parsed.ok) return printExit(parsed, print, printError);
     const format = parsed.values.format ?? 'yaml';
     if (format !== 'yaml' && format !== 'json' && format !== 'csv') return printExit(usageError(CONTENT_EXPORT, `unknown --format "${format}": use yaml, json or csv`), print, printError);
-    request = { command: 'export', dir: parsed.positionals[0] as string, format };
+    const separator = parsed.values.separator ?? ',';
+    if (separator !== ',' && separator !== ';') return printExit(usageError(CONTENT_EXPORT, `--separator must be "," or ";"`), print, printError);
+    request = { command: 'export', dir: parsed.positionals[0] as string, format, separator };
   } else {
     const parsed = parseCommand(CONTENT_IMPORT, selected.rest);
     if (!parsed.ok) return printExit(parsed, print, printError);
@@ -69,9 +72,9 @@ async function runContent(
   if (!(await editorStore.isSeeded())) await editorStore.seed(editorContentFromLoaded(await loadContent(deps.contentDir)));
 
   if (request.command === 'export') {
-    const { dir, format } = request;
+    const { dir, format, separator } = request;
     const content = await editorStore.draftContent();
-    const files = format === 'csv' ? [{ name: 'utterances.csv', text: exportUtterancesCsv(content) }] : exportContentFiles(content, format);
+    const files = format === 'csv' ? [{ name: 'utterances.csv', text: exportUtterancesCsv(content, { separator }) }] : exportContentFiles(content, format);
     await mkdir(dir, { recursive: true });
     for (const file of files) await writeFile(join(dir, file.name), file.text, 'utf8');
     out.write(`exported ${content.intents.length} intents to ${files.map((f) => join(dir, f.name)).join(', ')}\n`);

@@ -1,6 +1,6 @@
 /**
  * Content in and out of the editor: seeding from `config/intents/` (through the intents
- * helper's loader, which validates it), import of YAML/JSON files in the same format plus an
+ * loader, which validates it), import of YAML/JSON files in the same format plus an
  * `enabled` flag, per-channel variants and `entities`, import of utterances as CSV
  * (`intent,lang,utterance`), and export in those formats. An import is all-or-nothing: it
  * reports every problem with its file, line and field and changes nothing when there is one.
@@ -11,6 +11,7 @@ import type { Content, IntentContent } from '../intents/content/loader.js';
 import { POLICY_FILE } from '../intents/content/loader.js';
 import { PolicyFileSchema, type PolicyFile } from '../intents/content/schema.js';
 import { Value } from '@sinclair/typebox/value';
+import { readCsv, writeCsv, type CsvSeparator } from '../csv.js';
 import { validateIntentInput } from './validate.js';
 import { EntitySchema, intentFromInput, type EditorContent, type EditorEntity, type EditorIntent } from './types.js';
 
@@ -35,7 +36,7 @@ export interface ParsedImport {
   readonly entities?: readonly EditorEntity[];
 }
 
-/** The intents helper's validated content → the editor's model (all intents enabled). */
+/** The intents loader's validated content → the editor's model (all intents enabled). */
 export function editorContentFromLoaded(content: Content): EditorContent {
   const intents: EditorIntent[] = [...content.intents.values()].map((intent) => ({
     id: intent.id,
@@ -97,13 +98,16 @@ function keyLine(doc: ReturnType<typeof parseDocument>, counter: LineCounter, pa
   return lineOf(doc, counter, [...parent, key]);
 }
 
-/** Parses `intent,lang,utterance` CSV (RFC 4180 quoting; a header line is optional). */
+/**
+ * Parses `intent,lang,utterance` CSV (a header line is optional; `,` or `;` separated; see
+ * `src/csv.ts`). Problems name the line a row ends on.
+ */
 export function parseUtterancesCsv(file: string, text: string, known: ReadonlySet<string>): { rows: { intent: string; language: Language; utterance: string }[]; problems: ImportProblem[] } {
   const rows: { intent: string; language: Language; utterance: string }[] = [];
   const problems: ImportProblem[] = [];
-  const records = parseCsv(text);
-  records.forEach(({ line, cells }) => {
-    if (cells.length === 1 && (cells[0] ?? '').trim() === '') return;
+  const parsed = readCsv(text);
+  if ('error' in parsed) return { rows, problems: [{ file, line: parsed.error.line, field: '(file)', message: `not valid CSV: ${parsed.error.message}` }] };
+  parsed.records.forEach(({ line, cells }) => {
     const [intent = '', language = '', utterance = ''] = cells.map((c) => c.trim());
     if (line === 1 && intent === 'intent' && language === 'lang') return;
     if (cells.length !== 3) {
@@ -119,58 +123,13 @@ export function parseUtterancesCsv(file: string, text: string, known: ReadonlySe
   return { rows, problems };
 }
 
-function parseCsv(text: string): { line: number; cells: string[] }[] {
-  const records: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === '\n') line += 1;
-        cell += ch;
-      }
-      continue;
-    }
-    if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i += 1;
-      cells.push(cell);
-      records.push({ line: recordLine, cells });
-      cells = [];
-      cell = '';
-      line += 1;
-      recordLine = line;
-    } else cell += ch;
-  }
-  if (cell !== '' || cells.length > 0) {
-    cells.push(cell);
-    records.push({ line: recordLine, cells });
-  }
-  return records;
-}
-
-function csvCell(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** Exports every utterance as `intent,lang,utterance` CSV with a header line. */
-export function exportUtterancesCsv(content: EditorContent): string {
-  const lines = ['intent,lang,utterance'];
+/** Exports every utterance as `intent,lang,utterance` CSV (BOM, header line, formula-safe cells). */
+export function exportUtterancesCsv(content: EditorContent, options: { readonly separator?: CsvSeparator } = {}): string {
+  const rows: string[][] = [];
   for (const intent of content.intents) {
-    for (const l of LANGUAGES) for (const u of intent.utterances[l] ?? []) lines.push([intent.id, l, u].map(csvCell).join(','));
+    for (const l of LANGUAGES) for (const u of intent.utterances[l] ?? []) rows.push([intent.id, l, u]);
   }
-  return `${lines.join('\n')}\n`;
+  return writeCsv(['intent', 'lang', 'utterance'], rows, options);
 }
 
 /**

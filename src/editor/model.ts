@@ -1,7 +1,7 @@
 /**
  * nlp.js models for the editor: training from content and exporting to JSON (in the publish
  * worker), importing the JSON back (on the main thread, fast), and evaluating a model on a dev
- * set exactly as a live turn classifies (the intents helper's Classifier, safety rules included).
+ * set exactly as a live turn classifies (the intents module's Classifier, safety rules included).
  *
  * Models come from the engine's own `createLanguageModel`/`addCorpus`, so an imported model scores
  * exactly like one the engine trains.
@@ -70,7 +70,7 @@ export class ImportedEngine {
   }
 }
 
-/** One line of the dev set (`test/fixtures/nlu-dev.jsonl`). */
+/** One line of the dev set (`config/quality/nlu-dev.jsonl`). */
 export interface DevLine {
   readonly text: string;
   readonly intent: string;

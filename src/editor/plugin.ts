@@ -1,5 +1,5 @@
 /**
- * The editor as a hub plugin: `createEditorPlugin(options)` returns the factory the lead adds to
+ * The editor as a hub plugin: `createEditorPlugin(options)` returns the factory the composition root adds to
  * `buildApp({ plugins })`. It migrates its tables, seeds the content from `config/intents/` on
  * the first start, makes the live version answer, serves the API and the page, files
  * unrecognised questions, and follows other instances' publishes.
@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyRequest } from 'fastify';
-import type { Hub, HubPlugin } from '../app.js';
+import type { Hub, HubPlugin } from '../plugin.js';
 import { HubError } from '../core/errors.js';
 import type { Language } from '../core/message.js';
 import { loadContent } from '../intents/content/loader.js';
@@ -53,14 +53,14 @@ export interface EditorRuntime {
   readonly trainer: Trainer;
 }
 
-/** The session guard shape of the handoff helper's `SessionAuth` (structural, no import). */
+/** The session guard shape of the handoff module's `SessionAuth` (structural, no import). */
 export interface SessionGuardLike {
   guard(roles: readonly never[]): (request: FastifyRequest, reply: never) => Promise<void>;
   require(request: FastifyRequest): { readonly user: { readonly id: string; readonly role: string } };
 }
 
 /**
- * Adapts the handoff helper's `SessionAuth` (cookie session + role + CSRF header on unsafe
+ * Adapts the handoff module's `SessionAuth` (cookie session + role + CSRF header on unsafe
  * methods) to the editor's {@link Authorize}: `sessionAuthorizer(auth)`.
  */
 export function sessionAuthorizer(auth: SessionGuardLike): Authorize {

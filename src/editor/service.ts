@@ -48,7 +48,7 @@ export interface EditorServiceOptions {
 /** A publish the quality gate refused, with every reason. */
 export class QualityGateError extends HubError {
   constructor(readonly reasons: readonly string[]) {
-    super('HUB_ERR_CONFLICT', `publish refused by the quality gate: ${reasons.join('; ')}`, { details: { reasons } });
+    super('HUB_ERR_QUALITY_GATE', `publish refused by the quality gate: ${reasons.join('; ')}`, { details: { reasons }, reply: { reasons: [...reasons] } });
   }
 }
 

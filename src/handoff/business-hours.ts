@@ -3,6 +3,7 @@
  * Pure functions of (queue, config, instant): no clock is read here.
  */
 import type { Language } from '../core/message.js';
+import { addDays as addLocalDays, weekdayOf as zonedWeekday, zonedParts, zonedTimeToInstant, type LocalDate } from '../core/time-zone.js';
 import { WEEKDAYS, type BusinessHours, type HandoffConfig, type QueueConfig, type Weekday } from './config.js';
 
 interface LocalParts {
@@ -11,51 +12,27 @@ interface LocalParts {
   readonly minutes: number; // minutes since local midnight
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      weekday: 'short',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
+/** `YYYY-MM-DD` of a local date. */
+function isoDate(date: LocalDate): string {
+  return `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
 }
 
-function partsOf(instant: Date, timeZone: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const part of formatter(timeZone).formatToParts(instant)) result[part.type] = part.value;
-  return result;
+/** The local date of `YYYY-MM-DD`. */
+function fromIso(date: string): LocalDate {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return { year, month, day };
 }
 
 /** The local calendar date, weekday and minute of day of an instant in `timeZone`. */
 export function localParts(instant: Date, timeZone: string): LocalParts {
-  const p = partsOf(instant, timeZone);
-  const weekday = (p.weekday ?? 'Sun').slice(0, 3).toLowerCase() as Weekday;
-  return { date: `${p.year}-${p.month}-${p.day}`, weekday, minutes: Number(p.hour) * 60 + Number(p.minute) };
+  const p = zonedParts(instant, timeZone);
+  const date = { year: p.year, month: p.month, day: p.day };
+  return { date: isoDate(date), weekday: WEEKDAYS[zonedWeekday(date)] as Weekday, minutes: p.hour * 60 + p.minute };
 }
 
 /** The UTC instant of a local wall-clock time (`date` YYYY-MM-DD, `minutes` since midnight). */
 export function localToInstant(date: string, minutes: number, timeZone: string): Date {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const guess = Date.UTC(y, m - 1, d, Math.floor(minutes / 60), minutes % 60);
-  // The zone offset at the guess; one correction step covers DST changes except inside the gap.
-  const offsetAt = (t: number): number => {
-    const p = partsOf(new Date(t), timeZone);
-    return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - t;
-  };
-  const first = guess - offsetAt(guess);
-  return new Date(guess - offsetAt(first));
+  return zonedTimeToInstant(fromIso(date), minutes * 60, timeZone);
 }
 
 function toMinutes(hhmm: string): number {
@@ -85,13 +62,11 @@ export function isOpen(queue: QueueConfig, config: HandoffConfig, instant: Date)
 }
 
 function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
+  return isoDate(addLocalDays(fromIso(date), days));
 }
 
 function weekdayOf(date: string): Weekday {
-  return WEEKDAYS[new Date(`${date}T12:00:00Z`).getUTCDay()] as Weekday;
+  return WEEKDAYS[zonedWeekday(fromIso(date))] as Weekday;
 }
 
 /**

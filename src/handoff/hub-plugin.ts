@@ -1,20 +1,20 @@
 /**
- * Wiring for `buildApp`: the app creates the event hub inside `buildApp`, while the turn runner
- * needs the HandoffPort at construction. This returns a port that delegates to the handoff
- * module, and a hub plugin that creates the module from the hub's store and events, registers
- * its routes and starts/stops its timers.
+ * The handoff module as a {@link HubPlugin}: its routes, its timers and its live feed.
  *
+ * The composition root creates the module from the hub's core parts and passes it both as the
+ * runner's handoff port and as a plugin:
  * ```ts
- * const handoff = createHandoffWiring({ config: loadHandoffConfig(config.configDir, env), clock });
- * buildApp({ …, handoff: handoff.port, plugins: [handoff.plugin] });
+ * const core = await createHubCore({ config });
+ * const handoff = await createHandoff({ store: core.store, events: core.events, logger: core.logger, … });
+ * buildApp({ core, handoff, plugins: [handoffPlugin(handoff)], … });
  * ```
+ * {@link createHandoffWiring} does the same for callers that let `buildApp` create the core.
  */
-import type { FastifyInstance } from 'fastify';
-import type { Accounts } from '../accounts/index.js';
 import { HubError } from '../core/errors.js';
 import type { HubEvents } from '../core/events.js';
 import type { HandoffPort } from '../core/handoff-port.js';
 import type { Store } from '../core/store/index.js';
+import type { HubPlugin } from '../plugin.js';
 import type { HandoffConfig } from './config.js';
 import { createHandoff, type HandoffModule } from './index.js';
 import type { HandoffLogger } from './queue.js';
@@ -31,17 +31,12 @@ export interface HandoffWiring {
   /** Pass as `buildApp({ handoff })`. */
   readonly port: Required<HandoffPort>;
   /** Pass in `buildApp({ plugins: [...] })`. */
-  readonly plugin: (hub: HandoffHubLike) => Promise<{
-    readonly name: string;
-    register(app: FastifyInstance): Promise<void>;
-    start(): Promise<void>;
-    stop(): Promise<void>;
-  }>;
+  readonly plugin: (hub: HandoffHubLike) => Promise<HubPlugin>;
   /** The module once the plugin created it. */
   module(): HandoffModule | undefined;
 }
 
-export function createHandoffWiring(options: { readonly config: HandoffConfig; readonly clock: () => Date; readonly feedPollMs?: number; readonly accounts?: Accounts }): HandoffWiring {
+export function createHandoffWiring(options: { readonly config: HandoffConfig; readonly clock: () => Date; readonly feedPollMs?: number }): HandoffWiring {
   let handoff: HandoffModule | undefined;
   const need = (): HandoffModule => {
     if (handoff === undefined) throw new HubError('HUB_ERR_CONFIG', 'the handoff plugin was not created: pass wiring.plugin in buildApp({ plugins })');
@@ -62,19 +57,22 @@ export function createHandoffWiring(options: { readonly config: HandoffConfig; r
         logger: hub.logger,
         ...(hub.worker === undefined ? {} : { notifyOutbox: () => hub.worker?.kick() }),
         ...(options.feedPollMs === undefined ? {} : { feedPollMs: options.feedPollMs }),
-        ...(options.accounts === undefined ? {} : { accounts: options.accounts }),
       });
-      const module = handoff;
-      return {
-        name: 'handoff',
-        async register(app) {
-          await app.register(module.routes.plugin, { prefix: module.routes.prefix });
-          await app.register(module.consoleRoutes.plugin, { prefix: module.consoleRoutes.prefix });
-        },
-        start: () => module.start(),
-        stop: () => module.stop(),
-      };
+      return handoffPlugin(handoff);
     },
     module: () => handoff,
+  };
+}
+
+/** The handoff module's routes (`/api`, `/agent`) and lifecycle as a hub plugin. */
+export function handoffPlugin(module: HandoffModule): HubPlugin {
+  return {
+    name: 'handoff',
+    async register(app) {
+      await app.register(module.routes.plugin, { prefix: module.routes.prefix });
+      await app.register(module.consoleRoutes.plugin, { prefix: module.consoleRoutes.prefix });
+    },
+    start: () => module.start(),
+    stop: () => module.stop(),
   };
 }

@@ -18,11 +18,11 @@ import { startFakeBotFrameworkConnector, type FakeBotFrameworkConnector } from '
 import { startFakeGraphApi, type FakeGraphApi } from '../helpers/fake-graph-api.js';
 import { startFakeTelegramApi } from '../helpers/fake-telegram-api.js';
 import { startFakeXApi } from '../helpers/fake-x-api.js';
-import { ACCOUNT_ID, xFixture } from '../unit/bots/x/fixtures.js';
-import { telegramFixture } from '../unit/bots/telegram/fixtures.js';
-import { unescapeMarkdownV2 } from '../unit/bots/telegram/scripted-intents.js';
+import { ACCOUNT_ID, xFixture } from '../helpers/x-payloads.js';
+import { telegramFixture } from '../helpers/telegram-payloads.js';
+import { unescapeMarkdownV2 } from '../helpers/scripted-intents.js';
 import { testConfig } from '../helpers/test-config.js';
-import { fixtureText, waitFor, whatsappFixture } from '../unit/bots/whatsapp/fakes.js';
+import { fixtureText, waitFor, whatsappFixture } from '../helpers/whatsapp-fakes.js';
 
 // Inside the 2025 campaign, so the renta answer is the date-computed one.
 const NOW = new Date('2026-05-10T10:00:00+02:00');

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataProviders } from '../../src/intents/data/index.js';
 import { createIntents, type Intents } from '../../src/intents/index.js';
-import { FakeChat } from '../unit/intents/helpers.js';
+import { FakeChat } from '../helpers/intents.js';
 
 let intents: Intents;
 let dataDir: string;

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Language } from '../../src/core/message.js';
 import { createIntents, type Intents } from '../../src/intents/index.js';
 import { loadSafetyCorpus, type SafetyExample } from '../../src/intents/safety/index.js';
-import { FakeChat } from '../unit/intents/helpers.js';
+import { FakeChat } from '../helpers/intents.js';
 
 const NUMBER: Readonly<Record<string, RegExp>> = { 'emergencia.112': /112/, 'emergencia.016': /016/, 'emergencia.024': /024/ };
 /** The person choice's title in any language: the bot answers in the language it detects in the text. */

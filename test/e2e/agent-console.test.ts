@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Hub } from '../../src/app.js';
 import { hasChromium, launchChromium, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
-import { IN_HOURS, startHandoffHub } from '../unit/handoff/helpers.js';
+import { IN_HOURS, startHandoffHub } from '../helpers/handoff-hub.js';
 
 warnIfNoChromium('agent-console');
 

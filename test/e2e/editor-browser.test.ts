@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
-import { startEditorHub, type EditorHub } from '../integration/editor-helpers.js';
+import { startEditorHub, type EditorHub } from '../helpers/editor-hub.js';
 
 warnIfNoChromium('editor-browser');
 

@@ -35,8 +35,8 @@ import { startFakeGraphApi, type FakeGraphApi } from '../helpers/fake-graph-api.
 import { startFakeTelegramApi, type FakeTelegramApi } from '../helpers/fake-telegram-api.js';
 import { startFakeXApi, type FakeXApi } from '../helpers/fake-x-api.js';
 import { longCitizenMessage } from '../helpers/long-text.js';
-import { ACCOUNT_ID, CITIZEN_ID } from '../unit/bots/x/fixtures.js';
-import { fixtureText, waitFor, whatsappFixture } from '../unit/bots/whatsapp/fakes.js';
+import { ACCOUNT_ID, CITIZEN_ID } from '../helpers/x-payloads.js';
+import { fixtureText, waitFor, whatsappFixture } from '../helpers/whatsapp-fakes.js';
 
 const MEGABYTE_TEXT = longCitizenMessage(1_000_000);
 const HEALTHZ_BUDGET_MS = 100;

@@ -9,7 +9,7 @@ import type { TelegramServer as TelegramServerClass } from 'telegram-test-api/li
 import { buildApp, type Hub } from '../../src/app.js';
 import { createTelegramChannel } from '../../src/bots/telegram/index.js';
 import { testConfig } from '../helpers/test-config.js';
-import { CAMPAIGN_ANSWER, scriptedChannelIntents, unescapeMarkdownV2 } from '../unit/bots/telegram/scripted-intents.js';
+import { CAMPAIGN_ANSWER, scriptedChannelIntents, unescapeMarkdownV2 } from '../helpers/scripted-intents.js';
 
 // The package sets `module.exports = TelegramServer` while its typings declare a default export.
 const TelegramServer = telegramTestApi as unknown as typeof TelegramServerClass;

@@ -7,7 +7,7 @@ import { buildApp, type Hub } from '../../src/app.js';
 import { createBotFrameworkChannel } from '../../src/bots/botframework/index.js';
 import { startFakeBotFrameworkConnector, type FakeBotFrameworkConnector } from '../helpers/fake-bf-connector.js';
 import { testConfig } from '../helpers/test-config.js';
-import { fixtureText, scriptedIntents, waitFor } from '../unit/bots/whatsapp/fakes.js';
+import { fixtureText, scriptedIntents, waitFor } from '../helpers/whatsapp-fakes.js';
 
 let connector: FakeBotFrameworkConnector;
 let hub: Hub | undefined;

@@ -16,8 +16,8 @@ import type { Hub } from '../../src/app.js';
 import { ANSWER_CHANNEL_LIMITS, ANSWER_TEXT_MAX, INTENT_ID_PATTERN, SHORT_ANSWER_MAX, TITLE_MAX } from '../../src/intents/content/schema.js';
 import { hasChromium, launchChromium, warnIfNoChromium } from '../helpers/browser.js';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../helpers/fake-telegram-api.js';
-import { unescapeMarkdownV2 } from '../unit/bots/telegram/scripted-intents.js';
-import { BICI, EDITOR, startEditorHub, type EditorHub } from './editor-helpers.js';
+import { unescapeMarkdownV2 } from '../helpers/scripted-intents.js';
+import { BICI, EDITOR, startEditorHub, type EditorHub } from '../helpers/editor-hub.js';
 
 const SECRET = 'editor-acceptance-secret';
 

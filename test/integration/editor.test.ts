@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { VersionInfo } from '../../src/editor/index.js';
-import { BICI, citizen, EDITOR, prepareEditorHubs, startEditorHub, type EditorHub } from './editor-helpers.js';
+import { BICI, citizen, EDITOR, prepareEditorHubs, startEditorHub, type EditorHub } from '../helpers/editor-hub.js';
 
 let running: EditorHub | undefined;
 beforeAll(prepareEditorHubs, 120_000);

@@ -4,7 +4,8 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAgent, createConversation, createHarness, type Harness } from '../unit/handoff/helpers.js';
+import { registerErrorReplies } from '../../src/http/errors.js';
+import { createAgent, createConversation, createHarness, type Harness } from '../helpers/handoff-hub.js';
 
 let h: Harness;
 let app: FastifyInstance;
@@ -17,6 +18,8 @@ afterEach(async () => {
 async function setup(): Promise<void> {
   h = await createHarness();
   app = Fastify();
+  // Errors become replies the way buildApp answers them.
+  registerErrorReplies(app);
   await app.register(h.handoff.routes.plugin, { prefix: h.handoff.routes.prefix });
   await app.register(h.handoff.consoleRoutes.plugin, { prefix: h.handoff.consoleRoutes.prefix });
   await app.ready();

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Hub } from '../../src/app.js';
 import type { HandoffWiring } from '../../src/handoff/hub-plugin.js';
-import { IN_HOURS, startHandoffHub, WEEKEND } from '../unit/handoff/helpers.js';
+import { IN_HOURS, startHandoffHub, WEEKEND } from '../helpers/handoff-hub.js';
 
 let hub: Hub | undefined;
 

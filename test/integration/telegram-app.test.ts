@@ -7,8 +7,8 @@ import { buildApp, type Hub } from '../../src/app.js';
 import { createTelegramChannel } from '../../src/bots/telegram/index.js';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../helpers/fake-telegram-api.js';
 import { testConfig } from '../helpers/test-config.js';
-import { telegramFixtureBytes } from '../unit/bots/telegram/fixtures.js';
-import { CAMPAIGN_ANSWER, ONLY_TEXT, scriptedChannelIntents, unescapeMarkdownV2 } from '../unit/bots/telegram/scripted-intents.js';
+import { telegramFixtureBytes } from '../helpers/telegram-payloads.js';
+import { CAMPAIGN_ANSWER, ONLY_TEXT, scriptedChannelIntents, unescapeMarkdownV2 } from '../helpers/scripted-intents.js';
 
 const SECRET = 'integration-secret';
 let api: FakeTelegramApi;

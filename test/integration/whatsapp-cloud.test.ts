@@ -8,7 +8,7 @@ import { buildApp, type Hub } from '../../src/app.js';
 import { createWhatsAppCloudChannel } from '../../src/bots/whatsapp/index.js';
 import { startFakeGraphApi, type FakeGraphApi } from '../helpers/fake-graph-api.js';
 import { testConfig } from '../helpers/test-config.js';
-import { cloudTestConfig, scriptedIntents, waitFor, whatsappFixture } from '../unit/bots/whatsapp/fakes.js';
+import { cloudTestConfig, scriptedIntents, waitFor, whatsappFixture } from '../helpers/whatsapp-fakes.js';
 
 let graph: FakeGraphApi;
 let hub: Hub | undefined;

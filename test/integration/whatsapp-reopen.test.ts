@@ -13,8 +13,8 @@ import { createWhatsAppCloudChannel, type WhatsAppCloudConfig } from '../../src/
 import type { HubEventMap } from '../../src/core/events.js';
 import type { HandoffWiring } from '../../src/handoff/hub-plugin.js';
 import { startFakeGraphApi, type FakeGraphApi } from '../helpers/fake-graph-api.js';
-import { startHandoffHub } from '../unit/handoff/helpers.js';
-import { cloudTestConfig, whatsappFixture } from '../unit/bots/whatsapp/fakes.js';
+import { startHandoffHub } from '../helpers/handoff-hub.js';
+import { cloudTestConfig, whatsappFixture } from '../helpers/whatsapp-fakes.js';
 
 /** Monday 9 March 2026, 04:00 in Madrid: every queue but Urgencias is closed. */
 const CITIZEN_WRITES = new Date('2026-03-09T04:00:00+01:00');

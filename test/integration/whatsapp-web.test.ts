@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp, type Hub } from '../../src/app.js';
 import { createWhatsAppWebChannel, type WhatsAppWebClientLike, type WhatsAppWebMessageLike } from '../../src/bots/whatsapp/index.js';
 import { testConfig } from '../helpers/test-config.js';
-import { scriptedIntents, waitFor } from '../unit/bots/whatsapp/fakes.js';
+import { scriptedIntents, waitFor } from '../helpers/whatsapp-fakes.js';
 
 class FakeClient extends EventEmitter implements WhatsAppWebClientLike {
   destroyed = 0;

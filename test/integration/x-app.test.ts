@@ -6,8 +6,8 @@ import { buildApp, type Hub } from '../../src/app.js';
 import { createXChannel, PRIVACY_WARNING, X_DM_CURSOR, X_MENTIONS_CURSOR, xSignature, type XConfig } from '../../src/bots/x/index.js';
 import { startFakeXApi, type FakeXApi } from '../helpers/fake-x-api.js';
 import { testConfig } from '../helpers/test-config.js';
-import { ACCOUNT_ID, CITIZEN_ID, xFixtureBytes } from '../unit/bots/x/fixtures.js';
-import { scriptedChannelIntents } from '../unit/bots/telegram/scripted-intents.js';
+import { ACCOUNT_ID, CITIZEN_ID, xFixtureBytes } from '../helpers/x-payloads.js';
+import { scriptedChannelIntents } from '../helpers/scripted-intents.js';
 
 let api: FakeXApi;
 let hub: Hub | undefined;

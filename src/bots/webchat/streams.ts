@@ -4,29 +4,15 @@
  * (re)connects, which is why a push that finds no stream is not an error.
  */
 import type { ServerResponse } from 'node:http';
+import { openSseStream, type SseEvent, type SseStream } from '../../http/sse.js';
+
+export { formatSse, type SseEvent } from '../../http/sse.js';
 
 /** Comment line sent every {@link HEARTBEAT_MS} so proxies and browsers keep an idle stream open. */
 export const HEARTBEAT_MS = 15_000;
-interface OpenStream {
-  readonly response: ServerResponse;
-  readonly heartbeat: NodeJS.Timeout;
-}
-
-export interface SseEvent {
-  /** SSE `id:` line: the browser dedupes on it. */
-  readonly id: string;
-  /** SSE `event:` name. */
-  readonly event: string;
-  readonly data: unknown;
-}
-
-/** Formats one SSE frame. `data` is JSON, which never contains a raw newline. */
-export function formatSse(event: SseEvent): string {
-  return `id: ${event.id.replace(/[\r\n]/g, '')}\nevent: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`;
-}
 
 export class SseStreams {
-  private readonly bySession = new Map<string, Set<OpenStream>>();
+  private readonly bySession = new Map<string, Set<SseStream>>();
   private closed = false;
 
   /**
@@ -35,42 +21,32 @@ export class SseStreams {
    * The caller keeps the number of streams per session bounded ({@link count}).
    */
   open(sessionId: string, response: ServerResponse, extraHeaders: Readonly<Record<string, string>> = {}): void {
-    response.writeHead(200, {
-      ...extraHeaders,
-      'content-type': 'text/event-stream; charset=utf-8',
-      // no-transform stops compressing proxies from buffering the stream.
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      // nginx buffers responses by default, which would hold events back.
-      'x-accel-buffering': 'no',
+    let streams = this.bySession.get(sessionId);
+    const stream: SseStream = openSseStream(response, {
+      retryMs: 3000,
+      heartbeatMs: HEARTBEAT_MS,
+      headers: extraHeaders,
+      onClose: () => this.forget(sessionId, stream),
     });
-    // `retry` tells EventSource how soon to reconnect after the stream ends (restart, network).
-    response.write('retry: 3000\n: connected\n\n');
     if (this.closed) {
-      response.end();
+      stream.end();
       return;
     }
-    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    heartbeat.unref();
-    const stream: OpenStream = { response, heartbeat };
-    let streams = this.bySession.get(sessionId);
     if (streams === undefined) {
       streams = new Set();
       this.bySession.set(sessionId, streams);
     }
     streams.add(stream);
-    response.on('close', () => this.forget(sessionId, stream));
   }
 
   /** Writes `event` to every open stream of the session; returns how many received it. */
-  push(sessionId: string, event: SseEvent): number {
+  push(sessionId: string, event: SseEvent & { readonly id: string }): number {
     const streams = this.bySession.get(sessionId);
     if (streams === undefined) return 0;
-    const frame = formatSse(event);
     let written = 0;
     for (const stream of streams) {
-      if (stream.response.writableEnded || stream.response.destroyed) continue;
-      stream.response.write(frame);
+      if (stream.closed) continue;
+      stream.send(event);
       written += 1;
     }
     return written;
@@ -96,13 +72,12 @@ export class SseStreams {
     this.bySession.clear();
   }
 
-  private end(sessionId: string, stream: OpenStream): void {
+  private end(sessionId: string, stream: SseStream): void {
     this.forget(sessionId, stream);
-    if (!stream.response.writableEnded) stream.response.end();
+    stream.end();
   }
 
-  private forget(sessionId: string, stream: OpenStream): void {
-    clearInterval(stream.heartbeat);
+  private forget(sessionId: string, stream: SseStream): void {
     const streams = this.bySession.get(sessionId);
     if (streams === undefined) return;
     streams.delete(stream);

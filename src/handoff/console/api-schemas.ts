@@ -2,6 +2,7 @@
  * The agent API's TypeBox schemas (they appear in the OpenAPI at `/docs`) and the public view of
  * a console user.
  */
+import { ErrorBodySchema } from '../../http/errors.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -13,10 +14,8 @@ export type ApiApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpressi
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 export const NullableString = Nullable(Type.String());
 
-export const ErrorSchema = Type.Object(
-  { error: Type.String({ description: 'HUB_ERR_* code' }), message: Type.String(), reason: Type.Optional(Type.String()) },
-  { $id: 'HandoffError' },
-);
+/** Error replies of the console API (the hub's one error body). */
+export const ErrorSchema = ErrorBodySchema;
 
 /** The error replies every guarded route may give. */
 export const ERROR_RESPONSES = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };

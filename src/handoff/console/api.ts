@@ -3,13 +3,13 @@
  * `/api`): `/auth/*` (login, logout, session) and `/agent/*` (conversations, claim, messages,
  * retry of an undelivered reply, notes, transfer, close, presence, queues, agents, events).
  * TypeBox schemas on every route, so they appear in the OpenAPI at `/docs` and bad input is a 400
- * that names the field. The routes live in one module per concern; this one wires them and turns
- * errors into replies.
+ * that names the field. The routes live in one module per concern; this one wires them (errors become replies in the
+ * hub's one error handler).
  */
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { HubError, isHubError } from '../../core/errors.js';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { HubError } from '../../core/errors.js';
 import type { Store } from '../../core/store/index.js';
 import type { SessionAuth } from '../../accounts/sessions.js';
 import type { HandoffConfig } from '../config.js';
@@ -38,28 +38,15 @@ export interface ApiDeps {
 
 /** The agent API plugin (encapsulated; register with `{ prefix: '/api' }`). */
 export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
-  const { queue, auth, logger } = deps;
+  const { queue, auth } = deps;
   const summaries = summarizer({ store: deps.store, queue, users: auth.users, config: deps.config, clock: deps.clock });
 
   return async (instance: FastifyInstance) => {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-    await app.register(rateLimit, { global: false });
-
-    app.setErrorHandler((error: FastifyError | HubError, request, reply) => {
-      if (isHubError(error)) {
-        const reason = typeof error.details?.reason === 'string' ? error.details.reason : undefined;
-        if (error.statusCode >= 500) logger.error({ err: error, code: error.code, url: request.routeOptions.url }, 'handoff api error');
-        return reply.status(error.statusCode).send({ error: error.code, message: error.message, ...(reason === undefined ? {} : { reason }) });
-      }
-      const fastifyError = error as FastifyError;
-      if (fastifyError.validation !== undefined) {
-        return reply.status(400).send({ error: 'HUB_ERR_BAD_PAYLOAD', message: fastifyError.message });
-      }
-      const status = fastifyError.statusCode ?? 500;
-      if (status === 429) return reply.status(429).send({ error: 'HUB_ERR_RATE_LIMITED', message: 'too many login attempts: wait a minute and try again' });
-      if (status >= 400 && status < 500) return reply.status(status).send({ error: fastifyError.code ?? 'HUB_ERR_BAD_PAYLOAD', message: fastifyError.message });
-      logger.error({ err: error, url: request.routeOptions.url }, 'handoff api error');
-      return reply.status(500).send({ error: 'HUB_ERR_INTERNAL', message: 'internal error' });
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) =>
+        new HubError('HUB_ERR_RATE_LIMITED', 'too many login attempts: wait a minute and try again', { retryAfterMs: context.ttl }),
     });
 
     registerAuthRoutes(app, deps);

@@ -15,7 +15,7 @@ import { channelNetworkError, isHubError, type HubError } from '../../../src/cor
 import type { Recipient } from '../../../src/core/message.js';
 import { describeNetworkError } from '../../../src/core/network-error.js';
 import { startFailingServers, type FailingServers } from '../../helpers/failing-servers.js';
-import { channelDeps } from '../bots/whatsapp/fakes.js';
+import { channelDeps } from '../../helpers/whatsapp-fakes.js';
 
 let servers: FailingServers;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { loadHandoffConfig, queueById, resolveHandoffConfig } from '../../../src
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_DIR } from './helpers.js';
+import { CONFIG_DIR } from '../../helpers/handoff-hub.js';
 
 const config = loadHandoffConfig(CONFIG_DIR, {});
 const tramites = queueById(config, 'tramites');

@@ -8,7 +8,7 @@ import type { Language } from '../../../src/core/message.js';
 import { createTurnContext, type HandoffRequest, type TurnContext } from '../../../src/core/pipeline.js';
 import { replyWindowContext } from '../../../src/core/reply-window.js';
 import { isCancelRequest, isHowLongQuestion, parseRating } from '../../../src/handoff/messages.js';
-import { IN_HOURS, WEEKEND, citizenMessage, createAgent, createHarness, type Harness } from './helpers.js';
+import { IN_HOURS, WEEKEND, citizenMessage, createAgent, createHarness, type Harness } from '../../helpers/handoff-hub.js';
 
 let h: Harness;
 afterEach(async () => {

@@ -3,7 +3,7 @@ import { isHubError } from '../../../src/core/errors.js';
 import type { Ticket } from '../../../src/handoff/queue.js';
 import type { Priority } from '../../../src/handoff/routing.js';
 import type { StoreKind } from '../../helpers/stores.js';
-import { WEEKEND, createAgent, createConversation, createHarness as createHarnessOn, handoffStoreKinds, type Harness } from './helpers.js';
+import { WEEKEND, createAgent, createConversation, createHarness as createHarnessOn, handoffStoreKinds, type Harness } from '../../helpers/handoff-hub.js';
 
 let h: Harness;
 afterEach(async () => {

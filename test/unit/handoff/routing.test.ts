@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadHandoffConfig } from '../../../src/handoff/config.js';
 import { compareTickets, pickAgent, resolvePriority, resolveQueue, sortKey, type AgentCandidate, type WaitingTicket } from '../../../src/handoff/routing.js';
-import { CONFIG_DIR } from './helpers.js';
+import { CONFIG_DIR } from '../../helpers/handoff-hub.js';
 
 const config = loadHandoffConfig(CONFIG_DIR, {});
 

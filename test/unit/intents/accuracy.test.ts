@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createIntents, evaluate, normalizeForNlu, parseEvalLines, type EvaluationReport, type Intents } from '../../../src/intents/index.js';
 
-const DEV_SET = new URL('../../fixtures/nlu-dev.jsonl', import.meta.url);
+const DEV_SET = new URL('../../../config/quality/nlu-dev.jsonl', import.meta.url);
 const lines = parseEvalLines(readFileSync(DEV_SET, 'utf8'), 'nlu-dev.jsonl');
 let intents: Intents;
 let report: EvaluationReport;
@@ -12,7 +12,7 @@ beforeAll(async () => {
   report = await evaluate(intents, lines);
 });
 
-describe('dev set (test/fixtures/nlu-dev.jsonl)', () => {
+describe('dev set (config/quality/nlu-dev.jsonl)', () => {
   it('has ≥ 10 Spanish and ≥ 3 other-language lines per intent', () => {
     for (const intent of intents.catalogue) {
       for (const language of ['es', 'ca', 'gl', 'eu', 'en']) {

@@ -9,7 +9,7 @@ import type { IntentEngine } from '../../../src/intents/engine.js';
 import { createIntents, DEFAULT_CONTENT_DIR, type Intents } from '../../../src/intents/index.js';
 import { LanguageDetector } from '../../../src/intents/language.js';
 import { createPolicy } from '../../../src/intents/policy.js';
-import { FakeChat, inboundOf } from './helpers.js';
+import { FakeChat, inboundOf } from '../../helpers/intents.js';
 
 /** An engine that returns scripted scores, so the policy's thresholds are tested exactly. */
 function scriptedEngine(script: Record<string, IntentScore[]>): IntentEngine {

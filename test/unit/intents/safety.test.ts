@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createIntents, type Intents } from '../../../src/intents/index.js';
 import { matchSafetyRules } from '../../../src/intents/safety/index.js';
 import { normalizeText } from '../../../src/intents/normalize.js';
-import { FakeChat } from './helpers.js';
+import { FakeChat } from '../../helpers/intents.js';
 
 const EMERGENCIES: readonly (readonly [string, string])[] = [
   ['hay un incendio en el portal', 'emergencia.112'],

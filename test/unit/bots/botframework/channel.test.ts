@@ -4,7 +4,7 @@ import { botFrameworkSendError, createBotFrameworkChannel, type BotFrameworkChan
 import { loadBotFrameworkConfig, type BotFrameworkConfig } from '../../../../src/bots/botframework/config.js';
 import type { InboundMessage, Recipient } from '../../../../src/core/message.js';
 import { startFakeBotFrameworkConnector, type FakeBotFrameworkConnector } from '../../../helpers/fake-bf-connector.js';
-import { channelDeps, fixtureText } from '../whatsapp/fakes.js';
+import { channelDeps, fixtureText } from '../../../helpers/whatsapp-fakes.js';
 
 const anonymous: BotFrameworkConfig = { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '', anonymous: true };
 

@@ -6,7 +6,7 @@ import type { ChannelModule } from '../../../../src/bots/adapter.js';
 import { HubError } from '../../../../src/core/errors.js';
 import type { Recipient } from '../../../../src/core/message.js';
 import { createMemoryChannelDeps, startFakeTelegramApi, type FakeTelegramApi, type MemoryChannelDeps } from '../../../helpers/fake-telegram-api.js';
-import { telegramFixture, telegramFixtureBytes } from './fixtures.js';
+import { telegramFixture, telegramFixtureBytes } from '../../../helpers/telegram-payloads.js';
 
 const SECRET = 'webhook-secret_123';
 const ana: Recipient = { participant: { channel: 'telegram', id: '5550001' }, conversationKey: 'telegram:5550001' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeTelegramUpdate, parseTelegramUpdate, type TelegramBotIdentity } from '../../../../src/bots/telegram/decode.js';
 import { isHubError } from '../../../../src/core/errors.js';
-import { telegramFixture } from './fixtures.js';
+import { telegramFixture } from '../../../helpers/telegram-payloads.js';
 
 const bot: TelegramBotIdentity = { id: 777000111, username: 'ventanilla_test_bot' };
 

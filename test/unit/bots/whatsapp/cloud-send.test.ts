@@ -7,7 +7,7 @@ import { HubError, isHubError, REPLY_WINDOW_CLOSED } from '../../../../src/core/
 import type { Recipient } from '../../../../src/core/message.js';
 import { startFailingServers } from '../../../helpers/failing-servers.js';
 import { startFakeGraphApi, type FakeGraphApi } from '../../../helpers/fake-graph-api.js';
-import { channelDeps } from './fakes.js';
+import { channelDeps } from '../../../helpers/whatsapp-fakes.js';
 
 const NOW = new Date('2025-06-02T10:00:00Z');
 let graph: FakeGraphApi;

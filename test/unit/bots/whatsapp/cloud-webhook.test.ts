@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createWhatsAppCloudChannel } from '../../../../src/bots/whatsapp/cloud-channel.js';
 import type { WhatsAppCloudConfig } from '../../../../src/bots/whatsapp/cloud-config.js';
 import { HubError } from '../../../../src/core/errors.js';
-import { channelDeps, whatsappFixture } from './fakes.js';
+import { channelDeps, whatsappFixture } from '../../../helpers/whatsapp-fakes.js';
 
 const config: WhatsAppCloudConfig = {
   token: 'test-token',

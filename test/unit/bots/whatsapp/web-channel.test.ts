@@ -12,7 +12,7 @@ import {
 } from '../../../../src/bots/whatsapp/web-channel.js';
 import { loadWhatsAppWebConfig } from '../../../../src/bots/whatsapp/web-config.js';
 import { isHubError } from '../../../../src/core/errors.js';
-import { channelDeps } from './fakes.js';
+import { channelDeps } from '../../../helpers/whatsapp-fakes.js';
 
 /** An EventEmitter standing in for whatsapp-web.js's Client: never a real browser. */
 class FakeClient extends EventEmitter implements WhatsAppWebClientLike {

@@ -6,7 +6,7 @@ import { PRIVACY_WARNING, DM_INVITATION } from '../../../../src/bots/x/privacy.j
 import { HubError } from '../../../../src/core/errors.js';
 import type { Recipient } from '../../../../src/core/message.js';
 import { createMemoryChannelDeps, startFakeXApi, type FakeXApi, type MemoryChannelDeps } from '../../../helpers/fake-x-api.js';
-import { ACCOUNT_ID, CITIZEN_ID, xFixtureBytes } from './fixtures.js';
+import { ACCOUNT_ID, CITIZEN_ID, xFixtureBytes } from '../../../helpers/x-payloads.js';
 
 const SECRET = 'consumer-secret';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAccountActivity, decodeV2DmEvent, decodeV2Mention, parseXWebhookBody, stripMediaLink } from '../../../../src/bots/x/decode.js';
-import { ACCOUNT_ID, CITIZEN_ID, xFixture } from './fixtures.js';
+import { ACCOUNT_ID, CITIZEN_ID, xFixture } from '../../../helpers/x-payloads.js';
 
 describe('decodeAccountActivity', () => {
   it('never yields an invalid date (a signed "created_timestamp": "1e20" would be stored as null and read back as 1970)', () => {

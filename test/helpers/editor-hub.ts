@@ -17,8 +17,8 @@ import { createEditorPlugin, fullModuleBuilder, LiveIntents, type Authorize, typ
 import { trainLanguage, type ModelExport } from '../../src/editor/model.js';
 import { loadContent } from '../../src/intents/content/loader.js';
 import { createDataProviders } from '../../src/intents/data/index.js';
-import { RecordingAdapter } from '../helpers/recording-adapter.js';
-import { testConfig } from '../helpers/test-config.js';
+import { RecordingAdapter } from './recording-adapter.js';
+import { testConfig } from './test-config.js';
 
 export const CONTENT_DIR = fileURLToPath(new URL('../../config/intents/', import.meta.url));
 

@@ -1,10 +1,10 @@
 /** Fakes shared by the WhatsApp and Bot Framework channel tests (sink, logger, cursors, fixtures). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ChannelDeps, ChannelLogger, InboundSink } from '../../../../src/bots/adapter.js';
-import type { WhatsAppCloudConfig } from '../../../../src/bots/whatsapp/cloud-config.js';
-import type { InboundMessage } from '../../../../src/core/message.js';
-import type { IntentsModule } from '../../../../src/intents/contract.js';
+import type { ChannelDeps, ChannelLogger, InboundSink } from '../../src/bots/adapter.js';
+import type { WhatsAppCloudConfig } from '../../src/bots/whatsapp/cloud-config.js';
+import type { InboundMessage } from '../../src/core/message.js';
+import type { IntentsModule } from '../../src/intents/contract.js';
 
 export interface RecordingSink extends InboundSink {
   readonly accepted: InboundMessage[];
@@ -57,7 +57,7 @@ export function channelDeps(overrides: Partial<ChannelDeps> = {}): ChannelDeps &
 
 /** Reads a fixture from test/fixtures/<channel>/ as text. */
 export function fixtureText(channel: 'whatsapp' | 'botframework', name: string): string {
-  return readFileSync(fileURLToPath(new URL(`../../../fixtures/${channel}/${name}`, import.meta.url)), 'utf8');
+  return readFileSync(fileURLToPath(new URL(`../fixtures/${channel}/${name}`, import.meta.url)), 'utf8');
 }
 
 /** A WhatsApp fixture with every message `timestamp` set to `at` (the 24-hour window matters). */

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const dir = fileURLToPath(new URL('../../../fixtures/telegram/', import.meta.url));
+const dir = fileURLToPath(new URL('../fixtures/telegram/', import.meta.url));
 
 export function telegramFixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(`${dir}${name}.json`, 'utf8')) as Record<string, unknown>;

@@ -3,21 +3,21 @@
  * repository's config/queues.yaml and citizens created through the store's real ingest path.
  */
 import { fileURLToPath } from 'node:url';
-import { HubEvents } from '../../../src/core/events.js';
-import type { InboundMessage } from '../../../src/core/message.js';
-import type { Store } from '../../../src/core/store/index.js';
-import { disposeStore, storeKinds, type StoreKind } from '../../helpers/stores.js';
-import { loadHandoffConfig, type HandoffConfig } from '../../../src/handoff/config.js';
-import { buildApp, type BuildAppOptions, type ChannelFactory, type Hub } from '../../../src/app.js';
-import { createWebchatChannel } from '../../../src/bots/webchat/index.js';
-import { createHandoffWiring, type HandoffWiring } from '../../../src/handoff/hub-plugin.js';
-import { createHandoff, type HandoffModule } from '../../../src/handoff/index.js';
-import { fakeIntents } from '../../helpers/fake-intents.js';
-import { testConfig } from '../../helpers/test-config.js';
-import type { HandoffLogger } from '../../../src/handoff/queue.js';
-import type { NewUser, User } from '../../../src/accounts/users.js';
+import { HubEvents } from '../../src/core/events.js';
+import type { InboundMessage } from '../../src/core/message.js';
+import type { Store } from '../../src/core/store/index.js';
+import { disposeStore, storeKinds, type StoreKind } from './stores.js';
+import { loadHandoffConfig, type HandoffConfig } from '../../src/handoff/config.js';
+import { buildApp, type BuildAppOptions, type ChannelFactory, type Hub } from '../../src/app.js';
+import { createWebchatChannel } from '../../src/bots/webchat/index.js';
+import { createHandoffWiring, type HandoffWiring } from '../../src/handoff/hub-plugin.js';
+import { createHandoff, type HandoffModule } from '../../src/handoff/index.js';
+import { fakeIntents } from './fake-intents.js';
+import { testConfig } from './test-config.js';
+import type { HandoffLogger } from '../../src/handoff/queue.js';
+import type { NewUser, User } from '../../src/accounts/users.js';
 
-export const CONFIG_DIR = fileURLToPath(new URL('../../../config/', import.meta.url));
+export const CONFIG_DIR = fileURLToPath(new URL('../../config/', import.meta.url));
 
 export const silentLogger: HandoffLogger = {
   info: () => undefined,

@@ -2,10 +2,10 @@
  * Test helpers for the intent module: a fake conversation that runs turns through the real
  * middlewares (`compose` + `createTurnContext`) and keeps the conversation patch between turns.
  */
-import type { InboundMessage, Language, OutboundMessage } from '../../../src/core/message.js';
-import { compose, createTurnContext, ephemeralConversation, type Middleware, type TurnContext } from '../../../src/core/pipeline.js';
-import type { Conversation } from '../../../src/core/store/types.js';
-import type { IntentsModule } from '../../../src/intents/contract.js';
+import type { InboundMessage, Language, OutboundMessage } from '../../src/core/message.js';
+import { compose, createTurnContext, ephemeralConversation, type Middleware, type TurnContext } from '../../src/core/pipeline.js';
+import type { Conversation } from '../../src/core/store/types.js';
+import type { IntentsModule } from '../../src/intents/contract.js';
 
 export function makeConversation(overrides: Partial<Conversation> = {}): Conversation {
   const now = new Date('2026-05-10T08:00:00Z');

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const dir = fileURLToPath(new URL('../../../fixtures/x/', import.meta.url));
+const dir = fileURLToPath(new URL('../fixtures/x/', import.meta.url));
 
 export function xFixtureBytes(name: string): Buffer {
   return readFileSync(`${dir}${name}.json`);

@@ -2,7 +2,7 @@
  * A scripted intents module for Telegram/X app tests: the campaign answer, the "only text" reply to
  * media, and an echo that makes per-user ordering visible. The real NLU is tested elsewhere.
  */
-import type { IntentsModule } from '../../../../src/intents/contract.js';
+import type { IntentsModule } from '../../src/intents/contract.js';
 
 export const CAMPAIGN_ANSWER = 'La campaña de la Renta 2024 empieza el 2 de abril de 2025 y termina el 30 de junio.';
 export const CAMPAIGN_SHORT = 'La campaña de la Renta empieza el 2 de abril y termina el 30 de junio.';
