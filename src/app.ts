@@ -10,7 +10,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import type { ChannelAdapter, ChannelDeps, ChannelModule, InboundSink } from './bots/adapter.js';
+import type { ChannelAdapter, ChannelDeps, ChannelModule, InboundSink } from './core/channel-port.js';
 import { boundInbound } from './bots/inbound-values.js';
 import { redactWebchatSecrets } from './bots/webchat/index.js';
 import { createBasicHandoff } from './core/basic-handoff.js';

@@ -14,7 +14,7 @@ import {
   type ConversationReference,
 } from 'botbuilder';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
+import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../../core/channel-port.js';
 import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import { channelHttpError, channelNetworkError, HubError } from '../../core/errors.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';

@@ -8,7 +8,7 @@ import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
-import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
+import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule, SendContext } from '../../core/channel-port.js';
 import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import { HubError } from '../../core/errors.js';
 import type { HubEventMap, HubEvents } from '../../core/events.js';
@@ -18,7 +18,7 @@ import { INBOUND_TEXT_LIMITS } from '../inbound-values.js';
 import { registerWebchatLimits, STREAM_RETRY_AFTER_MS, WEBCHAT_LIMIT_DEFAULTS, type WebchatLimits } from './limits.js';
 import { ReplyReconciler } from './reconcile.js';
 import { SseStreams } from './streams.js';
-import { isCitizenVisible, itemFromEntry, itemFromMessage, messageText, WebchatItem } from './view.js';
+import { isCitizenVisible, itemFromEntry, itemFromMessage, WebchatItem } from './view.js';
 
 export { WebchatItem } from './view.js';
 export { WEBCHAT_LIMIT_DEFAULTS, type WebchatLimits } from './limits.js';
@@ -111,7 +111,7 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
     // Citizen entries are not echoed: the tab that sent one already shows it; history has it.
     if (sessionId === undefined || entry.author === 'citizen' || !isCitizenVisible(entry)) return;
     const item = itemFromEntry(entry);
-    if (!reconciler.fromTranscript(sessionId, itemText(item))) return;
+    if (!reconciler.fromTranscript(entry.outboxId)) return;
     streams.push(sessionId, { id: item.id, event: 'message', data: item });
   };
   const onConversation = ({ conversation }: HubEventMap['conversation'][0]): void => {
@@ -134,11 +134,11 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
   const adapter: ChannelAdapter = {
     channel: 'webchat',
     capabilities: WEBCHAT_CAPABILITIES,
-    async send(to: Recipient, message: OutboundMessage): Promise<{ readonly id: string }> {
+    async send(to: Recipient, message: OutboundMessage, context?: SendContext): Promise<{ readonly id: string }> {
       const id = randomUUID();
       const sessionId = sessionOfKey(to.conversationKey) ?? to.participant.id;
       const item = itemFromMessage(`s${id}`, 'bot', message, new Date().toISOString());
-      if (reconciler.fromSend(sessionId, messageText(message))) {
+      if (reconciler.fromSend(context?.outboxId)) {
         streams.push(sessionId, { id: item.id, event: 'message', data: item });
       }
       return { id };
@@ -282,10 +282,6 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
 
 function sessionOfKey(conversationKey: string): string | undefined {
   return conversationKey.startsWith('webchat:') ? conversationKey.slice('webchat:'.length) : undefined;
-}
-
-function itemText(item: WebchatItem): string {
-  return item.attachment === undefined ? item.text ?? '' : `${item.attachment.url} ${item.attachment.caption ?? ''}`;
 }
 
 /** A Map that forgets its least recently set key beyond `limit` entries. */

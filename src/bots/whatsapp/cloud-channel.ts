@@ -3,7 +3,7 @@
  * sending through the Graph API. https://developers.facebook.com/docs/whatsapp/cloud-api
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
+import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../../core/channel-port.js';
 import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import { HubError, isHubError, REPLY_WINDOW_CLOSED } from '../../core/errors.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';

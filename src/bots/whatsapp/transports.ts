@@ -3,7 +3,7 @@
  * channel id `whatsapp`; each conversation remembers which transport it came through
  * (`replyContext.transport`) and its replies go back the same way.
  */
-import type { ChannelAdapter, ChannelModule } from '../adapter.js';
+import type { ChannelAdapter, ChannelModule } from '../../core/channel-port.js';
 
 /** Combines the configured WhatsApp transports; the first one is the default for old conversations. */
 export function combineWhatsAppTransports(cloud: ChannelModule | undefined, web: ChannelModule | undefined): ChannelModule | undefined {

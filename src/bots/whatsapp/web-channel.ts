@@ -5,7 +5,7 @@
  * https://wwebjs.dev/guide/
  */
 import { access, constants } from 'node:fs/promises';
-import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
+import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../../core/channel-port.js';
 import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import { HubError } from '../../core/errors.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTelegramChannel, TELEGRAM_OFFSET_CURSOR } from '../../../../src/bots/telegram/channel.js';
 import type { TelegramConfig } from '../../../../src/bots/telegram/config.js';
-import type { ChannelModule } from '../../../../src/bots/adapter.js';
+import type { ChannelModule } from '../../../../src/core/channel-port.js';
 import { HubError } from '../../../../src/core/errors.js';
 import type { Recipient } from '../../../../src/core/message.js';
 import { createMemoryChannelDeps, startFakeTelegramApi, type FakeTelegramApi, type MemoryChannelDeps } from '../../../helpers/fake-telegram-api.js';

@@ -4,8 +4,8 @@
  * renders the hub's minimal markup (`**bold**`) in the channel's dialect, and splits long text at
  * sentence boundaries. Adapters receive only its output.
  */
-import type { OutboundMessage } from '../core/message.js';
-import type { ChannelCapabilities } from './adapter.js';
+import type { OutboundMessage } from './message.js';
+import type { ChannelCapabilities } from './channel-port.js';
 
 const BOLD = /\*\*(.+?)\*\*/g;
 
