@@ -17,17 +17,23 @@ export interface ChannelCapabilities {
   /** Prefer the short answer variant (X public replies, SMS-like channels). */
   readonly preferShort?: boolean;
   /**
-   * Longest button title in characters; a set of choices with a longer (or an empty) title is
-   * sent as a numbered list. Absent: no limit.
+   * What one button may carry, where the platform limits it. When any choice breaks a limit the
+   * whole set is sent as a numbered list (by `degrade`, so no adapter builds that list itself).
+   * Present: every title and payload must also be non-empty. Absent: no limits beyond `choices`.
    */
-  readonly choiceTitleMax?: number;
-  /**
-   * Longest button payload in UTF-8 bytes; a set of choices with a longer (or an empty) payload is
-   * sent as a numbered list. Absent: no limit.
-   */
-  readonly choicePayloadMaxBytes?: number;
-  /** The platform refuses buttons with the same title twice (WhatsApp): such sets become a numbered list. */
-  readonly choiceTitlesDistinct?: boolean;
+  readonly buttons?: ButtonLimits;
+}
+
+/** Limits of one button (see {@link ChannelCapabilities.buttons}). */
+export interface ButtonLimits {
+  /** Longest title in characters (UTF-16 code units). */
+  readonly titleMax?: number;
+  /** Longest payload in UTF-8 bytes. */
+  readonly payloadMaxBytes?: number;
+  /** The platform refuses two buttons with the same title (WhatsApp). */
+  readonly distinctTitles?: boolean;
+  /** The platform refuses buttons under an empty text (WhatsApp). */
+  readonly needsText?: boolean;
 }
 
 /** What the outbox tells `send` about the part it is sending (absent when a test or tool calls `send` directly). */

@@ -11,7 +11,6 @@ import { HubError, channelHttpError, channelNetworkError, isHubError } from '../
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
 import type { TelegramConfig } from './config.js';
 import { decodeTelegramUpdate, isGroupUpdate, parseTelegramUpdate, type TelegramBotIdentity } from './decode.js';
-import { escapeMarkdownV2 } from './markdown.js';
 
 /** Cursor name under which polling keeps the next `getUpdates` offset. */
 export const TELEGRAM_OFFSET_CURSOR = 'telegram:getUpdates:offset';
@@ -22,10 +21,9 @@ export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
   attachments: true,
   maxTextLength: CHANNEL_TEXT_LIMITS.telegram,
   markup: 'markdown-v2',
+  // `callback_data` is limited to 1-64 bytes: https://core.telegram.org/bots/api#inlinekeyboardbutton
+  buttons: { payloadMaxBytes: 64 },
 };
-
-/** `callback_data` is limited to 1-64 bytes: https://core.telegram.org/bots/api#inlinekeyboardbutton */
-const MAX_CALLBACK_DATA_BYTES = 64;
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
@@ -67,11 +65,6 @@ function chatIdOf(to: Recipient): string {
     throw new HubError('HUB_ERR_CHANNEL_PERMANENT', `conversation key "${to.conversationKey}" is not a Telegram chat`);
   }
   return to.conversationKey.slice(prefix.length);
-}
-
-/** `text` is already MarkdownV2 (rendered by degrade); the titles are plain and need escaping. */
-function numberedFallback(text: string, choices: readonly { readonly title: string }[]): string {
-  return [text, '', ...choices.map((choice, index) => escapeMarkdownV2(`${index + 1}. ${choice.title}`))].join('\n');
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -168,15 +161,7 @@ export function createTelegramChannel(config: TelegramConfig, deps: ChannelDeps)
         return callSend('sendDocument', { chat_id: chatId, document: message.url, ...caption }, to);
       }
       if (message.kind === 'choices') {
-        const fits = message.choices.every((choice) => {
-          const bytes = Buffer.byteLength(choice.payload, 'utf8');
-          return bytes >= 1 && bytes <= MAX_CALLBACK_DATA_BYTES;
-        });
-        if (!fits) {
-          // A payload Telegram cannot carry: offer the numbered list the pipeline already understands.
-          log.warn({ channel: 'telegram' }, 'choice payload over 64 bytes; sent as a numbered list');
-          return callSend('sendMessage', { chat_id: chatId, text: numberedFallback(message.text, message.choices), parse_mode: 'MarkdownV2' }, to);
-        }
+        // degrade() already sent choices whose payloads exceed 64 bytes as a numbered list.
         return callSend('sendMessage', {
           chat_id: chatId,
           text: message.text,

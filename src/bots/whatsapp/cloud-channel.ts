@@ -8,17 +8,19 @@ import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import { HubError, isHubError, REPLY_WINDOW_CLOSED } from '../../core/errors.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
 import type { WhatsAppCloudConfig } from './cloud-config.js';
-import { buildGraphPayload, buildTemplatePayload, postGraphMessage } from './cloud-send.js';
+import { buildGraphPayload, buildTemplatePayload, postGraphMessage, WHATSAPP_LIMITS } from './cloud-send.js';
 import { decodeWhatsAppWebhook, verifyWhatsAppSignature } from './cloud-webhook.js';
 import { replyWindowContext } from '../../core/reply-window.js';
 import { WHATSAPP_WINDOW_CLOSED_REASON, WHATSAPP_WINDOW_MS, whatsappWindowOpen } from './window.js';
 
 /** What the Cloud API can show: up to 10 choices (3 as buttons, 10 as a list), 4,096 characters. */
 export const WHATSAPP_CLOUD_CAPABILITIES: ChannelCapabilities = {
-  choices: 10,
+  // Up to 3 reply buttons, or a list of up to 10 rows; the list's limits are the looser ones.
+  choices: WHATSAPP_LIMITS.listRows,
   attachments: true,
   maxTextLength: CHANNEL_TEXT_LIMITS.whatsapp,
   markup: 'whatsapp',
+  buttons: { titleMax: WHATSAPP_LIMITS.rowTitle, payloadMaxBytes: WHATSAPP_LIMITS.rowId, distinctTitles: true, needsText: true },
 };
 
 export interface WhatsAppCloudOptions {

@@ -1,7 +1,7 @@
 /** WhatsApp channels: the official Cloud API and whatsapp-web.js (unofficial, paired phone). */
 export { DEFAULT_GRAPH_BASE_URL, loadWhatsAppCloudConfig, type WhatsAppCloudConfig } from './cloud-config.js';
 export { createWhatsAppCloudChannel, WHATSAPP_CLOUD_CAPABILITIES, type WhatsAppCloudOptions } from './cloud-channel.js';
-export { buildGraphPayload, numberedChoicesText, WHATSAPP_LIMITS } from './cloud-send.js';
+export { buildGraphPayload, WHATSAPP_LIMITS } from './cloud-send.js';
 export { decodeWhatsAppWebhook, verifyWhatsAppSignature, type DecodedWhatsAppWebhook, type WhatsAppStatus } from './cloud-webhook.js';
 export { WHATSAPP_WINDOW_CLOSED_REASON, WHATSAPP_WINDOW_MS, whatsappWindowOpen } from './window.js';
 export { DEFAULT_CHROMIUM_PATH, loadWhatsAppWebConfig, type WhatsAppWebConfig } from './web-config.js';

@@ -10,7 +10,6 @@ import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import { HubError } from '../../core/errors.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
 import { capInboundText, dateFromEpoch } from '../inbound-values.js';
-import { numberedChoicesText } from './cloud-send.js';
 import type { WhatsAppWebConfig } from './web-config.js';
 
 /** Browser flags for a closed network: no background calls home, no GPU, no QUIC. */
@@ -316,14 +315,11 @@ export function createWhatsAppWebChannel(config: WhatsAppWebConfig, deps: WhatsA
         );
       }
       const chatId = to.replyContext?.chatId ?? `${to.participant.id}@c.us`;
-      const text =
-        message.kind === 'text'
-          ? message.text
-          : message.kind === 'choices'
-            ? numberedChoicesText(message.text, message.choices)
-            : message.caption === undefined
-              ? message.url
-              : `${message.caption}\n${message.url}`;
+      if (message.kind !== 'text') {
+        // WHATSAPP_WEB_CAPABILITIES has no buttons and no attachments: degrade() made them text.
+        throw new HubError('HUB_ERR_CHANNEL_PERMANENT', `whatsapp-web sends text only; a ${message.kind} message was not degraded`);
+      }
+      const text = message.text;
       try {
         const sent = await current.sendMessage(chatId, text);
         return { id: sent.id._serialized };

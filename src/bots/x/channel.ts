@@ -59,10 +59,11 @@ function isMention(to: Recipient): boolean {
 }
 
 function plainText(message: OutboundMessage, preferShort: boolean): string {
-  if (message.kind === 'attachment') return [message.caption, message.url].filter((part) => part !== undefined && part !== '').join(' ');
-  const body = preferShort && message.short !== undefined && message.short !== '' ? message.short : message.text;
-  if (message.kind === 'choices') return [body, ...message.choices.map((choice, index) => `${index + 1}. ${choice.title}`)].join('\n');
-  return body;
+  if (message.kind !== 'text') {
+    // X has no buttons and no attachments here: degrade() made both text (a numbered list, a link).
+    throw new HubError('HUB_ERR_CHANNEL_PERMANENT', `X sends text only; a ${message.kind} message was not degraded`);
+  }
+  return preferShort && message.short !== undefined && message.short !== '' ? message.short : message.text;
 }
 
 /**

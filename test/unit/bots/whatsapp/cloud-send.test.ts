@@ -8,6 +8,7 @@ import type { Recipient } from '../../../../src/core/message.js';
 import { startFailingServers } from '../../../helpers/failing-servers.js';
 import { startFakeGraphApi, type FakeGraphApi } from '../../../helpers/fake-graph-api.js';
 import { channelDeps } from './fakes.js';
+import { sendDegraded } from '../../../helpers/send-degraded.js';
 
 const NOW = new Date('2025-06-02T10:00:00Z');
 let graph: FakeGraphApi;
@@ -119,7 +120,7 @@ describe('WhatsApp Cloud sending', () => {
   });
 
   it('sends numbered text when a title is longer than a list row allows', async () => {
-    await channel().send(recipient(), {
+    await sendDegraded(channel(), recipient(), {
       kind: 'choices',
       text: 'Elija',
       choices: [

@@ -13,6 +13,7 @@ import {
 import { loadWhatsAppWebConfig } from '../../../../src/bots/whatsapp/web-config.js';
 import { isHubError } from '../../../../src/core/errors.js';
 import { channelDeps } from './fakes.js';
+import { sendDegraded } from '../../../helpers/send-degraded.js';
 
 /** An EventEmitter standing in for whatsapp-web.js's Client: never a real browser. */
 class FakeClient extends EventEmitter implements WhatsAppWebClientLike {
@@ -180,7 +181,8 @@ describe('whatsapp-web.js channel', () => {
       from: { channel: 'whatsapp', id: '34600000001', displayName: 'Ciudadana Prueba' },
       replyContext: { transport: 'web', chatId: '34600000001@c.us' },
     });
-    const result = await channel.adapter.send(
+    const result = await sendDegraded(
+      channel.adapter,
       { participant: inbound!.from, conversationKey: inbound!.conversationKey, replyContext: inbound!.replyContext! },
       { kind: 'choices', text: '¿Qué necesita?', choices: [{ title: 'Plazos', payload: 'a' }, { title: 'Cita', payload: 'b' }] },
     );
