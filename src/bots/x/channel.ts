@@ -6,7 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { TwitterApi, TwitterRateLimit } from 'twitter-api-v2';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../../core/channel-port.js';
-import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
+import { CHANNEL_TEXT_LIMITS, X_DM_TEXT_LIMIT } from '../../core/channel-limits.js';
 import { HubError, isHubError } from '../../core/errors.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
 import { createXClient, xApiError } from './client.js';
@@ -15,7 +15,7 @@ import { decodeAccountActivity, decodeV2DmEvent, decodeV2Mention, parseXWebhookB
 import { DM_INVITATION, fitPublicText, maskPersonalData, needsPrivateChannel, PRIVACY_WARNING } from './privacy.js';
 
 /** Direct messages: long private text, no buttons (v2 DMs have no quick replies). */
-export const X_DM_CAPABILITIES: ChannelCapabilities = { choices: false, attachments: false, maxTextLength: 10_000, markup: 'none' };
+export const X_DM_CAPABILITIES: ChannelCapabilities = { choices: false, attachments: false, maxTextLength: X_DM_TEXT_LIMIT, markup: 'none' };
 
 /** Public replies to mentions: one post, the short answer variant. */
 export const X_PUBLIC_CAPABILITIES: ChannelCapabilities = { choices: false, attachments: false, maxTextLength: CHANNEL_TEXT_LIMITS.x, markup: 'none', preferShort: true };
