@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createWhatsAppCloudChannel } from '../../../../src/bots/whatsapp/cloud-channel.js';
-import { DEFAULT_GRAPH_BASE_URL, loadWhatsAppCloudConfig } from '../../../../src/bots/whatsapp/cloud-config.js';
-import { parseRetryAfter } from '../../../../src/bots/whatsapp/cloud-send.js';
+import { createWhatsAppCloudChannel } from '../../../../src/bots/whatsapp/cloud/channel.js';
+import { DEFAULT_GRAPH_BASE_URL, loadWhatsAppCloudConfig } from '../../../../src/bots/whatsapp/cloud/config.js';
+import { parseRetryAfter } from '../../../../src/bots/whatsapp/cloud/outbound.js';
 import { whatsappWindowOpen } from '../../../../src/bots/whatsapp/window.js';
 import { HubError, isHubError, REPLY_WINDOW_CLOSED } from '../../../../src/core/errors.js';
 import type { Recipient } from '../../../../src/core/message.js';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ChannelDeps, ChannelLogger, InboundSink } from '../../../../src/core/channel-port.js';
-import type { WhatsAppCloudConfig } from '../../../../src/bots/whatsapp/cloud-config.js';
+import type { WhatsAppCloudConfig } from '../../../../src/bots/whatsapp/cloud/config.js';
 import type { InboundMessage } from '../../../../src/core/message.js';
 import type { IntentsModule } from '../../../../src/intents/contract.js';
 

@@ -1,16 +1,15 @@
 import { EventEmitter } from 'node:events';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { whatsappWebAdminRoutes } from '../../../../src/bots/whatsapp/web-admin-routes.js';
+import { whatsappWebAdminRoutes } from '../../../../src/bots/whatsapp/web/admin-routes.js';
 import {
   createWhatsAppWebChannel,
-  decodeWhatsAppWebMessage,
   WHATSAPP_WEB_CHROMIUM_ARGS,
   type WhatsAppWebClientLike,
   type WhatsAppWebClientOptions,
-  type WhatsAppWebMessageLike,
-} from '../../../../src/bots/whatsapp/web-channel.js';
-import { loadWhatsAppWebConfig } from '../../../../src/bots/whatsapp/web-config.js';
+} from '../../../../src/bots/whatsapp/web/channel.js';
+import { decodeWhatsAppWebMessage, type WhatsAppWebMessageLike } from '../../../../src/bots/whatsapp/web/inbound.js';
+import { loadWhatsAppWebConfig } from '../../../../src/bots/whatsapp/web/config.js';
 import { isHubError } from '../../../../src/core/errors.js';
 import { channelDeps } from './fakes.js';
 import { sendDegraded } from '../../../helpers/send-degraded.js';

@@ -2,11 +2,11 @@
  * Turning outbound messages into Graph API `/{phone-number-id}/messages` requests.
  * https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
  */
-import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
-import { channelHttpError, channelNetworkError, HubError, REPLY_WINDOW_CLOSED } from '../../core/errors.js';
-import type { OutboundMessage } from '../../core/message.js';
-import type { WhatsAppTemplateRef } from './cloud-config.js';
-import { WHATSAPP_WINDOW_CLOSED_REASON } from './window.js';
+import { CHANNEL_TEXT_LIMITS } from '../../../core/channel-limits.js';
+import { channelHttpError, channelNetworkError, HubError, REPLY_WINDOW_CLOSED } from '../../../core/errors.js';
+import type { OutboundMessage } from '../../../core/message.js';
+import type { WhatsAppTemplateRef } from './config.js';
+import { WHATSAPP_WINDOW_CLOSED_REASON } from '../window.js';
 
 /** Limits of the Cloud API's message objects. */
 export const WHATSAPP_LIMITS = {
