@@ -74,6 +74,14 @@ export function secretsEqual(expected: string | Buffer, received: string | reado
   return timingSafeEqual(given, want);
 }
 
+/**
+ * Answers a webhook request with an error in the one body shape. Channels whose intake a platform
+ * SDK runs (Bot Framework's `CloudAdapter`) use it for their own refusals.
+ */
+export function sendWebhookError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  return reply.code(status).send({ statusCode: status, error: code, message } satisfies WebhookErrorBody);
+}
+
 /** One header's value (the first when repeated). */
 export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
@@ -124,11 +132,11 @@ export function webhookPlugin<Decoded>(options: WebhookOptions<Decoded>): (app: 
     if (status < 500) {
       const code = isHubError(error) ? error.code : error.code ?? 'HUB_ERR_BAD_REQUEST';
       log.warn({ channel, code, status, ip: request.ip, reason: error.message }, `${channel} webhook refused`);
-      return reply.code(status).send({ statusCode: status, error: code, message: error.message } satisfies WebhookErrorBody);
+      return sendWebhookError(reply, status, code, error.message);
     }
     // Not stored: a non-2xx makes the platform send the same request again later.
     log.error({ channel, err: error.message }, `${channel} webhook request not stored`);
     const code = isHubError(error) ? error.code : 'HUB_ERR_STORE';
-    return reply.code(500).send({ statusCode: 500, error: code, message: 'not stored; the platform should retry' } satisfies WebhookErrorBody);
+    return sendWebhookError(reply, 500, code, 'not stored; the platform should retry');
   }
 }

@@ -4,7 +4,8 @@
  * — not the bare "fetch failed" the outbox used to keep.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { botFrameworkSendError, createBotFrameworkChannel } from '../../../src/bots/botframework/channel.js';
+import { createBotFrameworkChannel } from '../../../src/bots/botframework/channel.js';
+import { botFrameworkSendError } from '../../../src/bots/botframework/outbound.js';
 import { createTelegramChannel } from '../../../src/bots/telegram/channel.js';
 import { loadTelegramConfig } from '../../../src/bots/telegram/config.js';
 import { createWhatsAppCloudChannel } from '../../../src/bots/whatsapp/cloud/channel.js';
