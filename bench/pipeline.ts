@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildApp, type Hub } from '../src/app.js';
-import type { ChannelAdapter } from '../src/bots/adapter.js';
+import type { ChannelAdapter } from '../src/core/channel-port.js';
 import { loadConfig } from '../src/config.js';
 import type { OutboundMessage, Recipient } from '../src/core/message.js';
 import { createStore, dropPostgresSchema, type Store } from '../src/core/store/index.js';

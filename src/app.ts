@@ -7,7 +7,7 @@
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import pino, { type Logger } from 'pino';
-import type { ChannelAdapter, ChannelModule, InboundSink } from './bots/adapter.js';
+import type { ChannelAdapter, ChannelModule, InboundSink } from './core/channel-port.js';
 import { boundInbound } from './bots/inbound-values.js';
 import { createBasicHandoff } from './core/basic-handoff.js';
 import { HubEvents } from './core/events.js';

@@ -6,7 +6,7 @@
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { ChannelDeps, ChannelModule } from './bots/adapter.js';
+import type { ChannelDeps, ChannelModule } from './core/channel-port.js';
 import type { HubEvents } from './core/events.js';
 import type { ChannelId } from './core/message.js';
 import type { DeliveryWorker } from './core/outbox.js';

@@ -2,28 +2,8 @@
  * Safe reading of values from platform payloads, shared by every channel's decoder: citizen text
  * capped to the channel's limit before anything processes it, and dates that cannot be invalid.
  */
+import { INBOUND_TEXT_LIMITS } from '../core/channel-limits.js';
 import type { ChannelId, InboundMessage } from '../core/message.js';
-
-/**
- * Longest citizen text each channel passes on, in UTF-16 code units. The limit is what the
- * platform itself lets a person send where that is small; where the platform allows more than a
- * citizen question needs, 10,000 (the web chat's limit) keeps every step of a turn cheap. Longer
- * text is cut at the edge, marked with {@link TRUNCATION_MARK}, and the cut text is what the
- * transcript keeps and the NLU sees (the NLU itself reads only its first 500 characters).
- */
-export const INBOUND_TEXT_LIMITS: Readonly<Record<ChannelId, number>> = {
-  // Bot API: a message text is 1–4,096 characters (captions 1,024). https://core.telegram.org/bots/api#message
-  telegram: 4_096,
-  // WhatsApp lets a person send up to 65,536 characters; no citizen question needs that many.
-  whatsapp: 10_000,
-  // DMs: 10,000 characters; public posts 280 (25,000 for Premium long posts).
-  x: 10_000,
-  // Teams allows about 28 KB; the Emulator and Direct Line set no limit.
-  botframework: 10_000,
-  // The web chat API refuses longer text with a 400 (the widget says so before sending).
-  webchat: 10_000,
-  terminal: 10_000,
-};
 
 /** Longest display name kept from a platform profile. */
 export const DISPLAY_NAME_LIMIT = 200;

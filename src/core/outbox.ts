@@ -9,8 +9,8 @@
  * a crash re-sends at most the one message that was in flight.
  */
 import type { Logger } from 'pino';
-import type { ChannelAdapter } from '../bots/adapter.js';
-import { degrade } from '../bots/degrade.js';
+import type { ChannelAdapter } from './channel-port.js';
+import { degrade } from './degrade.js';
 import { CHANNEL_NOT_CONFIGURED, deliveryFailureOf, type DeliveryFailure } from './delivery-failure.js';
 import { HubError, isHubError } from './errors.js';
 import type { DeliveryOutcome, HubEvents } from './events.js';
@@ -291,7 +291,7 @@ export class DeliveryWorker {
       for (let index = item.partsSent; index < parts.length; index += 1) {
         const part = parts[index];
         if (part === undefined) continue;
-        channelMessageId = (await adapter.send(item.recipient, part)).id;
+        channelMessageId = (await adapter.send(item.recipient, part, { outboxId: item.id, part: index, parts: parts.length })).id;
         if (index < parts.length - 1) await store.markOutboxPartsSent(item.id, index + 1, channelMessageId);
       }
     } catch (error) {

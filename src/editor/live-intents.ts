@@ -11,6 +11,7 @@
  * and its trained models; {@link tryTurn} runs one text through one of them for "Probar".
  */
 import type { ChannelId, InboundMessage, Language } from '../core/message.js';
+import { numberedChoices } from '../core/degrade.js';
 import { compose, dryRunTurn, ephemeralConversation, type Middleware, type TurnContext } from '../core/pipeline.js';
 import { answerSilentTurn, endsSilent } from '../core/turn-fallbacks.js';
 import type { ClassifyOptions, IntentResult, IntentsModule } from '../intents/contract.js';
@@ -102,7 +103,7 @@ export async function tryTurn(module: IntentsModule, text: string, options: { re
   const answers = ctx.replies.map((reply) => {
     const message = reply.message;
     if (message.kind === 'text') return message.text;
-    if (message.kind === 'choices') return `${message.text}\n${message.choices.map((c, i) => `${i + 1}. ${c.title}`).join('\n')}`;
+    if (message.kind === 'choices') return numberedChoices(message.text, message.choices);
     return message.caption ?? message.url;
   });
   return { intent: ctx.nlu?.intent ?? NONE_INTENT, score: ctx.nlu?.score ?? 0, language: ctx.nlu?.language ?? ctx.language ?? null, answers, handoff: ctx.handoff !== undefined, fallback };

@@ -12,7 +12,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { buildApp } from '../../src/app.js';
-import type { ChannelAdapter } from '../../src/bots/adapter.js';
+import type { ChannelAdapter } from '../../src/core/channel-port.js';
 import { loadConfig } from '../../src/config.js';
 import { createStore } from '../../src/core/store/index.js';
 import { fakeIntents } from './fake-intents.js';

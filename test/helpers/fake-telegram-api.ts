@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ChannelDeps } from '../../src/bots/adapter.js';
+import type { ChannelDeps } from '../../src/core/channel-port.js';
 import type { InboundMessage } from '../../src/core/message.js';
 
 export interface RecordedCall {

@@ -3,7 +3,7 @@
  * the turn runner and the delivery worker.
  */
 import { buildApp, type Hub } from '../../src/app.js';
-import type { ChannelAdapter } from '../../src/bots/adapter.js';
+import type { ChannelAdapter } from '../../src/core/channel-port.js';
 import { fakeIntents } from './fake-intents.js';
 import { testConfig } from './test-config.js';
 

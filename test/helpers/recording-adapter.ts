@@ -2,7 +2,7 @@
  * A channel adapter that records what it is asked to send and can be told to fail, standing in
  * for a platform API in core tests.
  */
-import type { ChannelAdapter, ChannelCapabilities } from '../../src/bots/adapter.js';
+import type { ChannelAdapter, ChannelCapabilities } from '../../src/core/channel-port.js';
 import { channelHttpError } from '../../src/core/errors.js';
 import type { ChannelId, OutboundMessage, Recipient } from '../../src/core/message.js';
 

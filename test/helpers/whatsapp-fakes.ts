@@ -1,8 +1,8 @@
 /** Fakes shared by the WhatsApp and Bot Framework channel tests (sink, logger, cursors, fixtures). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ChannelDeps, ChannelLogger, InboundSink } from '../../src/bots/adapter.js';
-import type { WhatsAppCloudConfig } from '../../src/bots/whatsapp/cloud-config.js';
+import type { ChannelDeps, ChannelLogger, InboundSink } from '../../src/core/channel-port.js';
+import type { WhatsAppCloudConfig } from '../../src/bots/whatsapp/cloud/config.js';
 import type { InboundMessage } from '../../src/core/message.js';
 import type { IntentsModule } from '../../src/intents/contract.js';
 

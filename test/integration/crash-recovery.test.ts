@@ -40,7 +40,8 @@ describe('a process killed mid-turn (SIGKILL) loses nothing and answers nothing 
       // A third start finds nothing left to do.
       run({ CRASH_DB: db, CRASH_SINK: sink, CRASH_AT: 'none', CRASH_MESSAGES: '' });
       expect(replies(sink)).toHaveLength(1);
-    });
+      // Three child processes of a whole hub each: generous on a loaded two-core machine.
+    }, 120_000);
   }
 });
 

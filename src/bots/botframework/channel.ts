@@ -10,28 +10,16 @@ import {
   ConfigurationBotFrameworkAuthentication,
   TurnContext as BotTurnContext,
   type Activity,
-  type CardAction,
   type ConversationReference,
 } from 'botbuilder';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
-import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
-import { channelHttpError, channelNetworkError, HubError } from '../../core/errors.js';
-import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
-import { capInboundText } from '../inbound-values.js';
-import { checkActivity, isLoopbackUrl } from './activity-schema.js';
+import type { ChannelAdapter, ChannelDeps, ChannelModule } from '../../core/channel-port.js';
+import { HubError } from '../../core/errors.js';
+import type { Recipient } from '../../core/message.js';
+import { checkActivity, decodeBotFrameworkActivity, isLoopbackUrl } from './inbound.js';
+import { sendWebhookError } from '../webhook.js';
+import { BOTFRAMEWORK_CAPABILITIES, botFrameworkSendError, buildBotFrameworkActivity } from './outbound.js';
 import { BOTFRAMEWORK_ANONYMOUS_WARNING, BOTFRAMEWORK_LOOPBACK_ONLY, type BotFrameworkConfig } from './config.js';
-
-/** Suggested actions for choices, plain text, files as attachments. */
-export const BOTFRAMEWORK_CAPABILITIES: ChannelCapabilities = {
-  choices: 10,
-  attachments: true,
-  maxTextLength: CHANNEL_TEXT_LIMITS.botframework,
-  markup: 'none',
-};
-
-/** Payload of the inbound postback emitted when a citizen joins a conversation (greet them). */
-export const BOTFRAMEWORK_WELCOME_PAYLOAD = 'welcome';
 
 export type HandoffEventName = 'handoff.initiate' | 'handoff.status';
 
@@ -66,132 +54,6 @@ class CollectingResponse {
   end(): this {
     return this;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function replyContextOf(activity: Partial<Activity>, withActivityId: boolean): Record<string, string> {
-  const context: Record<string, string> = {};
-  if (activity.serviceUrl) context.serviceUrl = activity.serviceUrl;
-  if (activity.conversation?.id) context.conversationId = activity.conversation.id;
-  if (withActivityId && activity.id) context.activityId = activity.id;
-  if (activity.channelId) context.channelId = activity.channelId;
-  if (activity.recipient?.id) context.botId = activity.recipient.id;
-  if (activity.recipient?.name) context.botName = activity.recipient.name;
-  const tenantId = activity.conversation?.tenantId;
-  if (tenantId) context.tenantId = tenantId;
-  return context;
-}
-
-/**
- * Decodes one activity into inbound messages: `message` → text / postback (a suggested action
- * carries `value.payload`) / attachment; `conversationUpdate` adding a member other than the bot →
- * one `postback` with payload {@link BOTFRAMEWORK_WELCOME_PAYLOAD} per member (so the pipeline
- * greets); everything else → nothing.
- */
-export function decodeBotFrameworkActivity(activity: Partial<Activity>, now: Date): InboundMessage[] {
-  const channelId = activity.channelId ?? 'unknown';
-  const conversationId = activity.conversation?.id;
-  if (conversationId === undefined || conversationId === '') return [];
-  const conversationKey = `botframework:${channelId}:${conversationId}`;
-  const receivedAt = activity.timestamp === undefined ? now : new Date(activity.timestamp);
-  const at = Number.isNaN(receivedAt.getTime()) ? now : receivedAt;
-
-  if (activity.type === ActivityTypes.ConversationUpdate) {
-    const botId = activity.recipient?.id;
-    return (activity.membersAdded ?? [])
-      .filter((member) => member.id !== botId)
-      .map((member) => ({
-        id: `${activity.id ?? `update:${conversationId}`}:welcome:${member.id}`,
-        conversationKey,
-        from: member.name ? { channel: 'botframework' as const, id: member.id, displayName: member.name } : { channel: 'botframework' as const, id: member.id },
-        receivedAt: at,
-        kind: 'postback' as const,
-        payload: BOTFRAMEWORK_WELCOME_PAYLOAD,
-        // A welcome is not a reply to the update: send it to the conversation.
-        replyContext: replyContextOf(activity, false),
-      }));
-  }
-  if (activity.type !== ActivityTypes.Message || activity.from?.id === undefined || activity.id === undefined) return [];
-
-  const from = {
-    channel: 'botframework' as const,
-    id: activity.from.id,
-    ...(activity.from.name ? { displayName: activity.from.name } : {}),
-    ...(activity.locale ? { locale: activity.locale } : {}),
-  };
-  const base = { id: activity.id, conversationKey, from, receivedAt: at, replyContext: replyContextOf(activity, true) };
-  const value: unknown = activity.value;
-  // Capped before anything reads it (Bot Framework itself sets no limit on text).
-  const rawText = activity.text === undefined ? '' : capInboundText(activity.text, 'botframework');
-  if (isRecord(value) && typeof value.payload === 'string') {
-    return [{ ...base, kind: 'postback', payload: value.payload, ...(rawText === '' ? {} : { text: rawText }) }];
-  }
-  const text = rawText.trim();
-  // Teams and Web Chat send cards' thumbnails etc. as attachments; only files count.
-  const files = (activity.attachments ?? []).filter((attachment) => attachment.contentUrl !== undefined);
-  if (files.length > 0) {
-    const attachments = files.map((attachment) => ({
-      type: attachment.contentType.split('/')[0] === 'image' ? 'photo' : 'document',
-      mimeType: attachment.contentType,
-      ...(attachment.name ? { fileName: attachment.name } : {}),
-    }));
-    return [{ ...base, kind: 'attachment', attachments, ...(text === '' ? {} : { text }) }];
-  }
-  if (text === '') return [{ ...base, kind: 'unsupported' }];
-  return [{ ...base, kind: 'text', text }];
-}
-
-/** Builds the outbound activity for a (degraded) message. */
-export function buildBotFrameworkActivity(message: OutboundMessage): Partial<Activity> {
-  if (message.kind === 'text') return { type: ActivityTypes.Message, text: message.text, textFormat: 'plain' };
-  if (message.kind === 'attachment') {
-    return {
-      type: ActivityTypes.Message,
-      textFormat: 'plain',
-      ...(message.caption === undefined ? {} : { text: message.caption }),
-      attachments: [{ contentType: message.mimeType, contentUrl: message.url }],
-    };
-  }
-  // messageBack: the citizen sees the title, the bot gets `value.payload`; channels without
-  // messageBack fall back to sending the title as text.
-  const actions: CardAction[] = message.choices.map((choice) => ({
-    type: 'messageBack',
-    title: choice.title,
-    text: choice.title,
-    displayText: choice.title,
-    value: { payload: choice.payload },
-  }));
-  return { type: ActivityTypes.Message, text: message.text, textFormat: 'plain', suggestedActions: { actions, to: [] } };
-}
-
-/**
- * Classifies a connector failure (botbuilder's RestError) for the outbox: 429/5xx/network →
- * retryable (with `retryAfterMs` from `Retry-After`), other statuses → permanent. Note that the
- * SDK's HTTP pipeline has already retried 429/5xx a few times before this is reached.
- */
-export function botFrameworkSendError(error: unknown): HubError {
-  if (error instanceof HubError) return error;
-  const status =
-    isRecord(error) && typeof error.statusCode === 'number'
-      ? error.statusCode
-      : isRecord(error) && isRecord(error.response) && typeof error.response.status === 'number'
-        ? error.response.status
-        : 0;
-  const retryAfterHeader = isRecord(error) && isRecord(error.response) && isRecord(error.response.headers) ? error.response.headers : undefined;
-  const getHeader = retryAfterHeader?.get;
-  const retryAfter = typeof getHeader === 'function' ? Number((getHeader as (name: string) => unknown).call(retryAfterHeader, 'retry-after')) : Number.NaN;
-  // No HTTP answer: say why (refused, timeout, DNS, TLS) from the error's cause chain.
-  if (status === 0) return channelNetworkError('Bot Framework connector', 'send', error);
-  const message = error instanceof Error ? error.message : String(error);
-  const hubError = channelHttpError('Bot Framework connector', status, message, Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
-  return new HubError(hubError.code, hubError.message, {
-    cause: error,
-    details: { status },
-    ...(hubError.retryAfterMs === undefined ? {} : { retryAfterMs: hubError.retryAfterMs }),
-  });
 }
 
 /**
@@ -270,11 +132,11 @@ export function createBotFrameworkChannel(config: BotFrameworkConfig, deps: Chan
       const checked = checkActivity(request.body);
       if (!checked.ok) {
         log.warn({ channel: 'botframework', reason: checked.reason }, 'botframework activity malformed');
-        return reply.code(400).send({ error: 'HUB_ERR_BAD_PAYLOAD', message: `malformed Bot Framework activity: ${checked.reason}` });
+        return sendWebhookError(reply, 400, 'HUB_ERR_BAD_PAYLOAD', `malformed Bot Framework activity: ${checked.reason}`);
       }
       if (config.anonymous && !isLoopbackUrl(checked.activity.serviceUrl)) {
         log.warn({ channel: 'botframework', ip: request.ip }, 'botframework activity refused: anonymous mode and a serviceUrl that is not loopback');
-        return reply.code(403).send({ error: 'HUB_ERR_FORBIDDEN', message: BOTFRAMEWORK_LOOPBACK_ONLY });
+        return sendWebhookError(reply, 403, 'HUB_ERR_FORBIDDEN', BOTFRAMEWORK_LOOPBACK_ONLY);
       }
       const response = new CollectingResponse();
       await cloudAdapter.process({ body: checked.activity, headers, method: 'POST' }, response, async (turn: BotTurnContext) => {
@@ -287,11 +149,11 @@ export function createBotFrameworkChannel(config: BotFrameworkConfig, deps: Chan
       if (response.statusCode === 501) {
         // botbuilder's answer to an invoke nobody handles: the hub asks for none, so it is not a
         // failure to retry but a request this bot does not serve.
-        return reply.code(400).send({ error: 'HUB_ERR_BAD_PAYLOAD', message: `activity type "${checked.activity.type}" is not handled by this bot` });
+        return sendWebhookError(reply, 400, 'HUB_ERR_BAD_PAYLOAD', `activity type "${checked.activity.type}" is not handled by this bot`);
       }
       if (response.statusCode >= 500) {
         // botbuilder already printed the error; fastify's handler must not see a half-written reply.
-        return reply.code(500).send({ error: 'HUB_ERR_STORE', message: 'the activity could not be processed; the channel will retry' });
+        return sendWebhookError(reply, 500, 'HUB_ERR_STORE', 'the activity could not be processed; the channel will retry');
       }
       for (const [name, value] of Object.entries(response.headers)) reply.header(name, value);
       return reply.code(response.statusCode).send(response.body ?? '');
@@ -300,7 +162,7 @@ export function createBotFrameworkChannel(config: BotFrameworkConfig, deps: Chan
 
   function refuseUnauthenticated(ip: string, reply: FastifyReply): FastifyReply {
     log.warn({ channel: 'botframework', ip }, 'botframework request refused: no valid token');
-    return reply.code(401).send({ error: 'HUB_ERR_WEBHOOK_AUTH', message: 'missing or invalid Bot Framework token' });
+    return sendWebhookError(reply, 401, 'HUB_ERR_WEBHOOK_AUTH', 'missing or invalid Bot Framework token');
   }
 
   return {

@@ -1,78 +1,18 @@
 /**
- * The Telegram channel: webhook routes or long-polling intake, and the sending adapter.
- * Calls the Bot API through telegraf's `Telegram` client (`apiRoot` points tests at loopback).
+ * The Telegram channel: webhook routes (through `../webhook.ts`) or long-polling intake, wired to
+ * the sending adapter of `outbound.ts`.
  */
-import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { Telegraf, TelegramError } from 'telegraf';
-import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
-import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
-import { HubError, channelHttpError, channelNetworkError, isHubError } from '../../core/errors.js';
-import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
+import { Telegraf } from 'telegraf';
+import type { ChannelDeps, ChannelModule } from '../../core/channel-port.js';
+import { HubError, isHubError } from '../../core/errors.js';
+import type { InboundMessage } from '../../core/message.js';
+import { webhookPlugin } from '../webhook.js';
 import type { TelegramConfig } from './config.js';
-import { decodeTelegramUpdate, isGroupUpdate, parseTelegramUpdate, type TelegramBotIdentity } from './decode.js';
-import { escapeMarkdownV2 } from './markdown.js';
+import { decodeTelegramUpdate, isGroupUpdate, telegramWebhookInbound, type TelegramBotIdentity } from './inbound.js';
+import { createTelegramAdapter, telegramSendError, withSignal, type TelegramApi } from './outbound.js';
 
 /** Cursor name under which polling keeps the next `getUpdates` offset. */
 export const TELEGRAM_OFFSET_CURSOR = 'telegram:getUpdates:offset';
-
-export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
-  // Inline keyboards: we lay out one button per row; Telegram allows up to 100 buttons.
-  choices: 10,
-  attachments: true,
-  maxTextLength: CHANNEL_TEXT_LIMITS.telegram,
-  markup: 'markdown-v2',
-};
-
-/** `callback_data` is limited to 1-64 bytes: https://core.telegram.org/bots/api#inlinekeyboardbutton */
-const MAX_CALLBACK_DATA_BYTES = 64;
-
-const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
-
-type TelegramApi = Telegraf['telegram'];
-type TelegrafCallOptions = NonNullable<Parameters<TelegramApi['callApi']>[2]>;
-
-/** telegraf types its `signal` with the old `abort-controller` shim; node-fetch accepts the native one. */
-function withSignal(signal: AbortSignal): TelegrafCallOptions {
-  return { signal: signal as unknown as TelegrafCallOptions['signal'] };
-}
-
-function secretMatches(expected: Buffer, received: string | string[] | undefined): boolean {
-  if (typeof received !== 'string') return false;
-  const given = Buffer.from(received, 'utf8');
-  // timingSafeEqual needs equal lengths; comparing against itself keeps the time flat on a length mismatch.
-  if (given.length !== expected.length) {
-    timingSafeEqual(expected, expected);
-    return false;
-  }
-  return timingSafeEqual(given, expected);
-}
-
-/** Maps a Bot API failure to the outbox policy (429/5xx/network → retryable; others permanent), the cause in plain words. */
-export function telegramSendError(error: unknown, method: string): HubError {
-  if (isHubError(error)) return error;
-  if (error instanceof TelegramError) {
-    const retryAfter = error.parameters?.retry_after;
-    return channelHttpError('telegram', error.code, `${method}: ${error.description}`, retryAfter === undefined ? undefined : retryAfter * 1000);
-  }
-  // No HTTP answer: say why (refused, timeout, DNS, TLS) instead of node-fetch's bare message.
-  return channelNetworkError('telegram', method, error);
-}
-
-function chatIdOf(to: Recipient): string {
-  const fromContext = to.replyContext?.chatId;
-  if (fromContext !== undefined) return fromContext;
-  const prefix = 'telegram:';
-  if (!to.conversationKey.startsWith(prefix)) {
-    throw new HubError('HUB_ERR_CHANNEL_PERMANENT', `conversation key "${to.conversationKey}" is not a Telegram chat`);
-  }
-  return to.conversationKey.slice(prefix.length);
-}
-
-/** `text` is already MarkdownV2 (rendered by degrade); the titles are plain and need escaping. */
-function numberedFallback(text: string, choices: readonly { readonly title: string }[]): string {
-  return [text, '', ...choices.map((choice, index) => escapeMarkdownV2(`${index + 1}. ${choice.title}`))].join('\n');
-}
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -139,55 +79,7 @@ export function createTelegramChannel(config: TelegramConfig, deps: ChannelDeps)
     return decoded.message;
   }
 
-  async function callSend<M extends 'sendMessage' | 'sendPhoto' | 'sendDocument'>(method: M, payload: Parameters<TelegramApi['callApi']>[1] & object, to: Recipient): Promise<{ readonly id: string }> {
-    try {
-      const result = (await telegram.callApi(method, payload as never, withSignal(callTimeout()))) as { message_id: number };
-      return { id: String(result.message_id) };
-    } catch (error) {
-      const hubError = telegramSendError(error, method);
-      const status = hubError.details?.status;
-      if (status === 403) {
-        // The citizen blocked the bot (or left the group): stop here rather than retrying forever.
-        await deps.markUnreachable?.(to.conversationKey);
-      }
-      throw hubError;
-    }
-  }
-
-  const adapter: ChannelAdapter = {
-    channel: 'telegram',
-    capabilities: TELEGRAM_CAPABILITIES,
-    async send(to: Recipient, message: OutboundMessage) {
-      const chatId = chatIdOf(to);
-      if (message.kind === 'attachment') {
-        // Attachments pass degrade untouched: the caption is plain text, sent without a parse mode.
-        const caption = message.caption === undefined ? {} : { caption: message.caption };
-        if (message.mimeType.startsWith('image/')) {
-          return callSend('sendPhoto', { chat_id: chatId, photo: message.url, ...caption }, to);
-        }
-        return callSend('sendDocument', { chat_id: chatId, document: message.url, ...caption }, to);
-      }
-      if (message.kind === 'choices') {
-        const fits = message.choices.every((choice) => {
-          const bytes = Buffer.byteLength(choice.payload, 'utf8');
-          return bytes >= 1 && bytes <= MAX_CALLBACK_DATA_BYTES;
-        });
-        if (!fits) {
-          // A payload Telegram cannot carry: offer the numbered list the pipeline already understands.
-          log.warn({ channel: 'telegram' }, 'choice payload over 64 bytes; sent as a numbered list');
-          return callSend('sendMessage', { chat_id: chatId, text: numberedFallback(message.text, message.choices), parse_mode: 'MarkdownV2' }, to);
-        }
-        return callSend('sendMessage', {
-          chat_id: chatId,
-          text: message.text,
-          parse_mode: 'MarkdownV2',
-          reply_markup: { inline_keyboard: message.choices.map((choice) => [{ text: choice.title, callback_data: choice.payload }]) },
-        }, to);
-      }
-      // Text arrives rendered as MarkdownV2 by degrade() (capabilities.markup), escapes included.
-      return callSend('sendMessage', { chat_id: chatId, text: message.text, parse_mode: 'MarkdownV2' }, to);
-    },
-  };
+  const adapter = createTelegramAdapter(telegram, config.requestTimeoutMs, deps);
 
   if (config.mode === 'polling') {
     let abort: AbortController | undefined;
@@ -266,44 +158,18 @@ export function createTelegramChannel(config: TelegramConfig, deps: ChannelDeps)
     };
   }
 
-  const secret = Buffer.from(config.webhookSecret ?? '', 'utf8');
+  const secret = config.webhookSecret ?? '';
   if (secret.length === 0) {
     throw new HubError('HUB_ERR_CONFIG', 'Telegram webhook mode needs TELEGRAM_WEBHOOK_SECRET; set it or use TELEGRAM_MODE=polling.');
   }
-
-  async function plugin(app: FastifyInstance): Promise<void> {
-    // The raw bytes stay available and JSON parsing stays under our control (a bad body is our 400).
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_request, body, done) => {
-      done(null, body);
-    });
-
-    // Checked before the body is read: an unsigned request costs nothing and stores nothing.
-    app.addHook('onRequest', async (request, reply: FastifyReply) => {
-      if (!secretMatches(secret, request.headers[SECRET_HEADER])) {
-        return reply.code(401).send({ error: 'HUB_ERR_WEBHOOK_AUTH', message: 'missing or wrong X-Telegram-Bot-Api-Secret-Token' });
-      }
-      return undefined;
-    });
-
-    app.post('/', async (request, reply) => {
-      const body = request.body;
-      if (!Buffer.isBuffer(body)) {
-        return reply.code(400).send({ error: 'HUB_ERR_BAD_PAYLOAD', message: 'empty body' });
-      }
-      try {
-        await ingest(parseTelegramUpdate(body));
-      } catch (error) {
-        if (isHubError(error, 'HUB_ERR_BAD_PAYLOAD')) {
-          return reply.code(400).send({ error: error.code, message: error.message });
-        }
-        // Not stored: a non-2xx makes Telegram retry the same update later.
-        log.error({ channel: 'telegram', err: error instanceof Error ? error.message : String(error) }, 'telegram update not stored');
-        return reply.code(500).send({ error: isHubError(error) ? error.code : 'HUB_ERR_STORE', message: 'update not stored; retry' });
-      }
-      return reply.code(200).send({ ok: true });
-    });
-  }
+  const plugin = webhookPlugin({
+    channel: 'telegram',
+    logger: log,
+    ...telegramWebhookInbound(secret),
+    store: async (update) => {
+      await ingest(update);
+    },
+  });
 
   return {
     adapter,

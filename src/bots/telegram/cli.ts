@@ -6,7 +6,7 @@ import { linePrinters, parseCommand, printExit, selectCommand, usageError, type 
 import { TELEGRAM, TELEGRAM_DELETE_WEBHOOK, TELEGRAM_SET_WEBHOOK } from '../../cli/commands.js';
 import { isHubError } from '../../core/errors.js';
 import { loadTelegramConfig } from './config.js';
-import { telegramSendError } from './channel.js';
+import { telegramSendError } from './outbound.js';
 
 /** Where the CLI writes human-readable lines (problems on `writeError` when given). */
 export type CliOutput = CommandOutput;

@@ -2,7 +2,7 @@
  * The terminal channel behind `ventanilla chat`: one local citizen, replies written as text
  * blocks. It needs no credentials, which makes it the quickest way to try the bot and to script it.
  */
-import type { ChannelAdapter, ChannelCapabilities, ChannelModule } from '../adapter.js';
+import type { ChannelAdapter, ChannelCapabilities, ChannelModule } from '../../core/channel-port.js';
 import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import type { OutboundMessage, Recipient } from '../../core/message.js';
 

@@ -8,26 +8,9 @@ import { createHash } from 'node:crypto';
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError } from '../../core/errors.js';
+import type { WebchatLimits } from './config.js';
 
-/** The web chat's limits (config `webchat.limits`). */
-export interface WebchatLimits {
-  /** Requests to any web chat API route from one client per minute (offices share one address). */
-  readonly requestsPerClientPerMinute: number;
-  /** Messages posted in one session per minute. */
-  readonly messagesPerSessionPerMinute: number;
-  /** New sessions from one client per hour: created, or first seen in a message. */
-  readonly sessionsPerClientPerHour: number;
-  /** Event streams (tabs) one session may hold open at once. */
-  readonly streamsPerSession: number;
-}
-
-/** Generous for a real citizen (who writes a few messages a minute from one or two tabs). */
-export const WEBCHAT_LIMIT_DEFAULTS: WebchatLimits = {
-  requestsPerClientPerMinute: 600,
-  messagesPerSessionPerMinute: 30,
-  sessionsPerClientPerHour: 100,
-  streamsPerSession: 8,
-};
+export { WEBCHAT_LIMIT_DEFAULTS, type WebchatLimits } from './config.js';
 
 /** How long a client refused a stream is told to wait. */
 export const STREAM_RETRY_AFTER_MS = 30_000;

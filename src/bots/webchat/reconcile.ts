@@ -1,78 +1,56 @@
 /**
  * Keeps a reply from reaching the browser twice. A web-chat reply can arrive by two paths: the
  * `transcript` event (fired when the turn commits; carries the transcript id that history also
- * uses) and the outbox's `send` (carries only the message). Whichever comes first is streamed; the
- * other is recognised here by its text and skipped. When the degrade step split a long reply, each
- * sent part is struck from the streamed entry's text until nothing is left.
+ * uses) and the outbox's `send` (one call per part when the degrade step split the reply). Both
+ * name the same outbox id, so whichever path comes first streams the reply and the other is
+ * skipped: every part of a reply the transcript already streamed is skipped, and once `send`
+ * streamed a reply its transcript entry is not streamed again.
  */
 
-/** Per session, how many unmatched items to remember before forgetting the oldest. */
-const MAX_PENDING = 50;
+/** Outbox ids remembered (least recently used forgotten first); a few minutes of traffic. */
+const DEFAULT_CAPACITY = 100_000;
 
-interface SessionLedger {
-  /** Texts streamed from the transcript whose `send` has not come yet (what is left of them). */
-  readonly streamed: string[];
-  /** Texts streamed by `send` whose transcript event has not come yet. */
-  readonly sent: string[];
-}
+type Path = 'transcript' | 'send';
 
 export class ReplyReconciler {
-  private readonly ledgers = new Map<string, SessionLedger>();
+  /** outbox id → the path that streamed it first. */
+  private readonly firstPath = new Map<string, Path>();
 
-  constructor(private readonly maxSessions = 10_000) {}
+  constructor(private readonly capacity = DEFAULT_CAPACITY) {}
 
-  /** A committed reply entry: true when it must be streamed (its `send` has not streamed it already). */
-  fromTranscript(sessionId: string, text: string): boolean {
-    const ledger = this.ledger(sessionId);
-    const index = ledger.sent.indexOf(normalise(text));
-    if (index !== -1) {
-      ledger.sent.splice(index, 1);
+  /**
+   * A committed reply entry: true when it must be streamed (its `send` has not streamed it
+   * already). An entry without an outbox id is always streamed.
+   */
+  fromTranscript(outboxId: string | null | undefined): boolean {
+    if (outboxId === null || outboxId === undefined) return true;
+    if (this.firstPath.get(outboxId) === 'send') {
+      this.firstPath.delete(outboxId);
       return false;
     }
-    pushBounded(ledger.streamed, normalise(text));
+    this.remember(outboxId, 'transcript');
     return true;
   }
 
-  /** A `send` from the outbox: true when it must be streamed (no transcript entry streamed it). */
-  fromSend(sessionId: string, text: string): boolean {
-    const ledger = this.ledger(sessionId);
-    const part = normalise(text);
-    for (let index = 0; index < ledger.streamed.length; index += 1) {
-      const remaining = ledger.streamed[index] ?? '';
-      if (remaining === part || (part.length > 0 && remaining.includes(part))) {
-        const left = remaining === part ? '' : normalise(remaining.replace(part, ' '));
-        if (left === '') ledger.streamed.splice(index, 1);
-        else ledger.streamed[index] = left;
-        return false;
-      }
-    }
-    pushBounded(ledger.sent, part);
+  /**
+   * One part sent by the outbox: true when it must be streamed (the transcript did not stream
+   * the reply). A `send` without an outbox id (called outside the outbox) is always streamed.
+   */
+  fromSend(outboxId: string | undefined): boolean {
+    if (outboxId === undefined) return true;
+    const first = this.firstPath.get(outboxId);
+    if (first === 'transcript') return false;
+    if (first === undefined) this.remember(outboxId, 'send');
     return true;
   }
 
-  private ledger(sessionId: string): SessionLedger {
-    let ledger = this.ledgers.get(sessionId);
-    if (ledger === undefined) {
-      ledger = { streamed: [], sent: [] };
-      if (this.ledgers.size >= this.maxSessions) {
-        const oldest = this.ledgers.keys().next().value;
-        if (oldest !== undefined) this.ledgers.delete(oldest);
-      }
-    } else {
-      // Re-insert so the Map's insertion order works as least-recently-used.
-      this.ledgers.delete(sessionId);
+  private remember(outboxId: string, path: Path): void {
+    // Re-insert so the Map's insertion order works as least-recently-used.
+    this.firstPath.delete(outboxId);
+    if (this.firstPath.size >= this.capacity) {
+      const oldest = this.firstPath.keys().next().value;
+      if (oldest !== undefined) this.firstPath.delete(oldest);
     }
-    this.ledgers.set(sessionId, ledger);
-    return ledger;
+    this.firstPath.set(outboxId, path);
   }
-}
-
-// The split step may trim or re-space at sentence boundaries; compare on collapsed whitespace.
-function normalise(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function pushBounded(list: string[], value: string): void {
-  list.push(value);
-  if (list.length > MAX_PENDING) list.shift();
 }

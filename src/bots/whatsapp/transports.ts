@@ -3,7 +3,7 @@
  * channel id `whatsapp`; each conversation remembers which transport it came through
  * (`replyContext.transport`) and its replies go back the same way.
  */
-import type { ChannelAdapter, ChannelModule } from '../adapter.js';
+import type { ChannelAdapter, ChannelModule } from '../../core/channel-port.js';
 
 /** Combines the configured WhatsApp transports; the first one is the default for old conversations. */
 export function combineWhatsAppTransports(cloud: ChannelModule | undefined, web: ChannelModule | undefined): ChannelModule | undefined {
@@ -16,9 +16,10 @@ export function combineWhatsAppTransports(cloud: ChannelModule | undefined, web:
       attachments: cloud.adapter.capabilities.attachments && web.adapter.capabilities.attachments,
       maxTextLength: Math.min(cloud.adapter.capabilities.maxTextLength, web.adapter.capabilities.maxTextLength),
       markup: cloud.adapter.capabilities.markup,
+      ...(cloud.adapter.capabilities.buttons === undefined ? {} : { buttons: cloud.adapter.capabilities.buttons }),
     },
-    send(to, message) {
-      return (to.replyContext?.transport === 'web' ? web : cloud).adapter.send(to, message);
+    send(to, message, context) {
+      return (to.replyContext?.transport === 'web' ? web : cloud).adapter.send(to, message, context);
     },
     // Only the Cloud API has a reply window to reopen: whatsapp-web.js never refuses for it.
     ...(cloud.adapter.reopen === undefined ? {} : { reopen: cloud.adapter.reopen.bind(cloud.adapter) }),

@@ -1,24 +1,15 @@
 /**
  * The X channel: direct messages and public mentions of the official account, through
- * Account Activity webhooks or v2 polling, answered with twitter-api-v2.
+ * Account Activity webhooks (`../webhook.ts`) or v2 polling, answered by `outbound.ts`.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import type { TwitterApi, TwitterRateLimit } from 'twitter-api-v2';
-import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
-import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
-import { HubError, isHubError } from '../../core/errors.js';
-import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
+import type { ChannelDeps, ChannelModule } from '../../core/channel-port.js';
+import type { InboundMessage } from '../../core/message.js';
+import { webhookPlugin } from '../webhook.js';
 import { createXClient, xApiError } from './client.js';
 import type { XConfig } from './config.js';
-import { decodeAccountActivity, decodeV2DmEvent, decodeV2Mention, parseXWebhookBody, type V2DmEvent, type V2Tweet } from './decode.js';
-import { DM_INVITATION, fitPublicText, maskPersonalData, needsPrivateChannel, PRIVACY_WARNING } from './privacy.js';
-
-/** Direct messages: long private text, no buttons (v2 DMs have no quick replies). */
-export const X_DM_CAPABILITIES: ChannelCapabilities = { choices: false, attachments: false, maxTextLength: 10_000, markup: 'none' };
-
-/** Public replies to mentions: one post, the short answer variant. */
-export const X_PUBLIC_CAPABILITIES: ChannelCapabilities = { choices: false, attachments: false, maxTextLength: CHANNEL_TEXT_LIMITS.x, markup: 'none', preferShort: true };
+import { decodeV2DmEvent, decodeV2Mention, xWebhookInbound, type V2DmEvent, type V2Tweet } from './inbound.js';
+import { createXAdapter, type XChannelAdapter } from './outbound.js';
 
 export const X_DM_CURSOR = 'x:dm_events:newest_id';
 export const X_MENTIONS_CURSOR = 'x:mentions:since_id';
@@ -26,53 +17,11 @@ export const X_MENTIONS_CURSOR = 'x:mentions:since_id';
 const EMPTY_BASELINE = '0';
 const MAX_PAGES = 10;
 
-/** An X adapter also says which capabilities apply to a given recipient (DM vs public reply). */
-export interface XChannelAdapter extends ChannelAdapter {
-  capabilitiesFor(to: Recipient): ChannelCapabilities;
-}
-
-/** `sha256=` + base64 HMAC-SHA256 keyed with the consumer secret: the CRC answer and the webhook signature. */
-export function xSignature(consumerSecret: string, data: string | Buffer): string {
-  return `sha256=${createHmac('sha256', consumerSecret).update(data).digest('base64')}`;
-}
-
-function signatureMatches(expected: string, received: string | string[] | undefined): boolean {
-  if (typeof received !== 'string') return false;
-  const a = Buffer.from(expected, 'utf8');
-  const b = Buffer.from(received, 'utf8');
-  if (a.length !== b.length) {
-    timingSafeEqual(a, a);
-    return false;
-  }
-  return timingSafeEqual(a, b);
-}
-
 /** Snowflake ids as numbers (they exceed 2^53, so compare as BigInt). */
 function compareIds(a: string, b: string): number {
   const left = BigInt(a);
   const right = BigInt(b);
   return left === right ? 0 : left < right ? -1 : 1;
-}
-
-function isMention(to: Recipient): boolean {
-  return to.conversationKey.startsWith('x:mention:');
-}
-
-function plainText(message: OutboundMessage, preferShort: boolean): string {
-  if (message.kind === 'attachment') return [message.caption, message.url].filter((part) => part !== undefined && part !== '').join(' ');
-  const body = preferShort && message.short !== undefined && message.short !== '' ? message.short : message.text;
-  if (message.kind === 'choices') return [body, ...message.choices.map((choice, index) => `${index + 1}. ${choice.title}`)].join('\n');
-  return body;
-}
-
-/**
- * What may be said in public for `message`: the short variant, never personal data, and an
- * invitation to continue by DM when the answer would ask for data or pass to a person.
- */
-export function publicReplyText(message: OutboundMessage): string {
-  const text = plainText(message, true);
-  if (needsPrivateChannel(text)) return DM_INVITATION;
-  return fitPublicText(maskPersonalData(text), X_PUBLIC_CAPABILITIES.maxTextLength);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -107,92 +56,14 @@ interface V2ListResponse<T> {
  */
 export function createXChannel(config: XConfig, deps: ChannelDeps, client: TwitterApi = createXClient(config)): ChannelModule & { readonly adapter: XChannelAdapter } {
   const log = deps.logger;
-  // One warning per offending tweet even if the pipeline produced several replies (same process).
-  const warned = new Map<string, Promise<{ readonly id: string }>>();
-
-  async function sendDm(to: Recipient, message: OutboundMessage): Promise<{ readonly id: string }> {
-    const participantId = to.replyContext?.participantId ?? to.conversationKey.slice('x:dm:'.length);
-    try {
-      const result: unknown = await client.v2.sendDmToParticipant(participantId, { text: plainText(message, false) });
-      // The API wraps the ids in `data` (twitter-api-v2 types them unwrapped): accept both.
-      const body = (result ?? {}) as { data?: { dm_event_id?: string }; dm_event_id?: string };
-      const id = body.data?.dm_event_id ?? body.dm_event_id;
-      // Sent either way: never retry (that would send twice) just because the id is missing.
-      return { id: id ?? `dm-to:${participantId}` };
-    } catch (error) {
-      const hubError = xApiError(error, 'send DM');
-      // 403: the citizen blocked us or closed their DMs; retrying would only hit the same wall.
-      if (hubError.details?.status === 403) await deps.markUnreachable?.(to.conversationKey);
-      throw hubError;
-    }
-  }
-
-  async function reply(tweetId: string, text: string): Promise<{ readonly id: string }> {
-    try {
-      const result = await client.v2.reply(text, tweetId);
-      return { id: result.data.id };
-    } catch (error) {
-      throw xApiError(error, 'reply to mention');
-    }
-  }
-
-  const adapter: XChannelAdapter = {
-    channel: 'x',
-    capabilities: X_DM_CAPABILITIES,
-    capabilitiesFor: (to) => (isMention(to) ? X_PUBLIC_CAPABILITIES : X_DM_CAPABILITIES),
-    async send(to, message) {
-      if (!isMention(to)) {
-        if (!to.conversationKey.startsWith('x:dm:')) throw new HubError('HUB_ERR_CHANNEL_PERMANENT', `conversation key "${to.conversationKey}" is not an X DM or mention`);
-        return sendDm(to, message);
-      }
-      const tweetId = to.replyContext?.tweetId;
-      if (tweetId === undefined) throw new HubError('HUB_ERR_CHANNEL_PERMANENT', 'an X mention reply needs replyContext.tweetId');
-      if (to.replyContext?.privacy === 'warn') {
-        const previous = warned.get(tweetId);
-        if (previous !== undefined) return previous;
-        const sending = reply(tweetId, PRIVACY_WARNING);
-        warned.set(tweetId, sending);
-        sending.catch(() => warned.delete(tweetId));
-        return sending;
-      }
-      return reply(tweetId, publicReplyText(message));
-    },
-  };
+  const adapter = createXAdapter(client, deps);
 
   async function acceptAll(messages: readonly InboundMessage[]): Promise<void> {
     for (const message of messages) await deps.sink.accept(message);
   }
 
   if (config.mode === 'webhook') {
-    async function plugin(app: FastifyInstance): Promise<void> {
-      app.removeAllContentTypeParsers();
-      app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_request, body, done) => {
-        done(null, body);
-      });
-
-      // CRC challenge: https://developer.x.com/en/docs/x-api/enterprise/account-activity-api/guides/securing-webhooks
-      app.get<{ Querystring: { crc_token?: string } }>('/', {
-        schema: { querystring: { type: 'object', properties: { crc_token: { type: 'string', minLength: 1 } }, required: ['crc_token'] } },
-      }, async (request) => {
-        const token = request.query.crc_token ?? '';
-        return { response_token: xSignature(config.appSecret, token) };
-      });
-
-      app.post('/', async (request, reply) => {
-        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        if (!signatureMatches(xSignature(config.appSecret, body), request.headers['x-twitter-webhooks-signature'])) {
-          return reply.code(401).send({ error: 'HUB_ERR_WEBHOOK_AUTH', message: 'missing or wrong x-twitter-webhooks-signature' });
-        }
-        try {
-          await acceptAll(decodeAccountActivity(parseXWebhookBody(body), config.accountId));
-        } catch (error) {
-          if (isHubError(error, 'HUB_ERR_BAD_PAYLOAD')) return reply.code(400).send({ error: error.code, message: error.message });
-          log.error({ channel: 'x', err: error instanceof Error ? error.message : String(error) }, 'x event not stored');
-          return reply.code(500).send({ error: isHubError(error) ? error.code : 'HUB_ERR_STORE', message: 'event not stored; retry' });
-        }
-        return reply.code(200).send({ ok: true });
-      });
-    }
+    const plugin = webhookPlugin({ channel: 'x', logger: log, ...xWebhookInbound(config.appSecret, config.accountId), store: acceptAll });
     return {
       adapter,
       routes: { prefix: '/webhooks/x', plugin },

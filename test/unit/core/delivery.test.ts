@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Hub } from '../../../src/app.js';
-import type { ChannelAdapter, ChannelCapabilities } from '../../../src/bots/adapter.js';
+import type { ChannelAdapter, ChannelCapabilities } from '../../../src/core/channel-port.js';
 import { channelHttpError, HubError, REPLY_WINDOW_CLOSED } from '../../../src/core/errors.js';
 import { HubEvents, type HubEventMap } from '../../../src/core/events.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../../src/core/message.js';

@@ -4,10 +4,11 @@
  * — not the bare "fetch failed" the outbox used to keep.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { botFrameworkSendError, createBotFrameworkChannel } from '../../../src/bots/botframework/channel.js';
+import { createBotFrameworkChannel } from '../../../src/bots/botframework/channel.js';
+import { botFrameworkSendError } from '../../../src/bots/botframework/outbound.js';
 import { createTelegramChannel } from '../../../src/bots/telegram/channel.js';
 import { loadTelegramConfig } from '../../../src/bots/telegram/config.js';
-import { createWhatsAppCloudChannel } from '../../../src/bots/whatsapp/cloud-channel.js';
+import { createWhatsAppCloudChannel } from '../../../src/bots/whatsapp/cloud/channel.js';
 import { createXClient, xApiError } from '../../../src/bots/x/client.js';
 import { loadXConfig } from '../../../src/bots/x/config.js';
 import { deliveryFailureOf } from '../../../src/core/delivery-failure.js';

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { botFrameworkSendError, createBotFrameworkChannel, type BotFrameworkChannelModule } from '../../../../src/bots/botframework/channel.js';
+import { createBotFrameworkChannel, type BotFrameworkChannelModule } from '../../../../src/bots/botframework/channel.js';
+import { botFrameworkSendError } from '../../../../src/bots/botframework/outbound.js';
 import { loadBotFrameworkConfig, type BotFrameworkConfig } from '../../../../src/bots/botframework/config.js';
 import type { InboundMessage, Recipient } from '../../../../src/core/message.js';
 import { startFakeBotFrameworkConnector, type FakeBotFrameworkConnector } from '../../../helpers/fake-bf-connector.js';

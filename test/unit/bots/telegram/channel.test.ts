@@ -2,11 +2,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTelegramChannel, TELEGRAM_OFFSET_CURSOR } from '../../../../src/bots/telegram/channel.js';
 import type { TelegramConfig } from '../../../../src/bots/telegram/config.js';
-import type { ChannelModule } from '../../../../src/bots/adapter.js';
+import type { ChannelModule } from '../../../../src/core/channel-port.js';
 import { HubError } from '../../../../src/core/errors.js';
 import type { Recipient } from '../../../../src/core/message.js';
 import { createMemoryChannelDeps, startFakeTelegramApi, type FakeTelegramApi, type MemoryChannelDeps } from '../../../helpers/fake-telegram-api.js';
 import { telegramFixture, telegramFixtureBytes } from '../../../helpers/telegram-payloads.js';
+import { sendDegraded } from '../../../helpers/send-degraded.js';
 
 const SECRET = 'webhook-secret_123';
 const ana: Recipient = { participant: { channel: 'telegram', id: '5550001' }, conversationKey: 'telegram:5550001' };
@@ -53,7 +54,7 @@ describe('telegram adapter send', () => {
 
   it('falls back to a numbered list when a payload exceeds 64 bytes', async () => {
     const channel = createTelegramChannel(config(api), deps);
-    await channel.adapter.send(ana, { kind: 'choices', text: 'Elige\\.', choices: [{ title: 'Larga (A)', payload: 'x'.repeat(65) }] });
+    await sendDegraded(channel.adapter, ana, { kind: 'choices', text: 'Elige.', choices: [{ title: 'Larga (A)', payload: 'x'.repeat(65) }] });
     const body = api.callsOf('sendMessage')[0]?.body;
     expect(body?.reply_markup).toBeUndefined();
     expect(body?.text).toBe('Elige\\.\n\n1\\. Larga \\(A\\)');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChannelModule, InboundSink } from '../../../../src/bots/adapter.js';
+import type { ChannelModule, InboundSink } from '../../../../src/core/channel-port.js';
 import { createWebchatChannel, webchatConversationKey } from '../../../../src/bots/webchat/index.js';
 import { HubEvents } from '../../../../src/core/events.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../../../src/core/message.js';
@@ -313,7 +313,7 @@ describe('GET /webchat/api/events (Server-Sent Events)', () => {
       conversationId,
       entry: entry({ id: '42', conversationId, author: 'bot', text: reply.text, outboxId: '9', data: { message: reply } }),
     });
-    await h.channel.adapter.send(recipient(sessionId), reply);
+    await h.channel.adapter.send(recipient(sessionId), reply, { outboxId: '9', part: 0, parts: 1 });
     await h.channel.adapter.send(recipient(sessionId), { kind: 'text', text: 'Segundo mensaje' });
 
     const text = await reader.until((t) => t.includes('Segundo mensaje'));

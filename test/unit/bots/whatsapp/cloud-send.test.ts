@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createWhatsAppCloudChannel } from '../../../../src/bots/whatsapp/cloud-channel.js';
-import { DEFAULT_GRAPH_BASE_URL, loadWhatsAppCloudConfig } from '../../../../src/bots/whatsapp/cloud-config.js';
-import { parseRetryAfter } from '../../../../src/bots/whatsapp/cloud-send.js';
+import { createWhatsAppCloudChannel } from '../../../../src/bots/whatsapp/cloud/channel.js';
+import { DEFAULT_GRAPH_BASE_URL, loadWhatsAppCloudConfig } from '../../../../src/bots/whatsapp/cloud/config.js';
+import { parseRetryAfter } from '../../../../src/bots/whatsapp/cloud/outbound.js';
 import { whatsappWindowOpen } from '../../../../src/bots/whatsapp/window.js';
 import { HubError, isHubError, REPLY_WINDOW_CLOSED } from '../../../../src/core/errors.js';
 import type { Recipient } from '../../../../src/core/message.js';
 import { startFailingServers } from '../../../helpers/failing-servers.js';
 import { startFakeGraphApi, type FakeGraphApi } from '../../../helpers/fake-graph-api.js';
 import { channelDeps } from '../../../helpers/whatsapp-fakes.js';
+import { sendDegraded } from '../../../helpers/send-degraded.js';
 
 const NOW = new Date('2025-06-02T10:00:00Z');
 let graph: FakeGraphApi;
@@ -119,7 +120,7 @@ describe('WhatsApp Cloud sending', () => {
   });
 
   it('sends numbered text when a title is longer than a list row allows', async () => {
-    await channel().send(recipient(), {
+    await sendDegraded(channel(), recipient(), {
       kind: 'choices',
       text: 'Elija',
       choices: [

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWhatsAppCloudChannel } from '../../../../src/bots/whatsapp/cloud-channel.js';
-import type { WhatsAppCloudConfig } from '../../../../src/bots/whatsapp/cloud-config.js';
+import { createWhatsAppCloudChannel } from '../../../../src/bots/whatsapp/cloud/channel.js';
+import type { WhatsAppCloudConfig } from '../../../../src/bots/whatsapp/cloud/config.js';
 import { HubError } from '../../../../src/core/errors.js';
 import { channelDeps, whatsappFixture } from '../../../helpers/whatsapp-fakes.js';
 

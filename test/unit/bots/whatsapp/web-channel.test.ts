@@ -1,18 +1,18 @@
 import { EventEmitter } from 'node:events';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { whatsappWebAdminRoutes } from '../../../../src/bots/whatsapp/web-admin-routes.js';
+import { whatsappWebAdminRoutes } from '../../../../src/bots/whatsapp/web/admin-routes.js';
 import {
   createWhatsAppWebChannel,
-  decodeWhatsAppWebMessage,
   WHATSAPP_WEB_CHROMIUM_ARGS,
   type WhatsAppWebClientLike,
   type WhatsAppWebClientOptions,
-  type WhatsAppWebMessageLike,
-} from '../../../../src/bots/whatsapp/web-channel.js';
-import { loadWhatsAppWebConfig } from '../../../../src/bots/whatsapp/web-config.js';
+} from '../../../../src/bots/whatsapp/web/channel.js';
+import { decodeWhatsAppWebMessage, type WhatsAppWebMessageLike } from '../../../../src/bots/whatsapp/web/inbound.js';
+import { loadWhatsAppWebConfig } from '../../../../src/bots/whatsapp/web/config.js';
 import { isHubError } from '../../../../src/core/errors.js';
 import { channelDeps } from '../../../helpers/whatsapp-fakes.js';
+import { sendDegraded } from '../../../helpers/send-degraded.js';
 
 /** An EventEmitter standing in for whatsapp-web.js's Client: never a real browser. */
 class FakeClient extends EventEmitter implements WhatsAppWebClientLike {
@@ -180,7 +180,8 @@ describe('whatsapp-web.js channel', () => {
       from: { channel: 'whatsapp', id: '34600000001', displayName: 'Ciudadana Prueba' },
       replyContext: { transport: 'web', chatId: '34600000001@c.us' },
     });
-    const result = await channel.adapter.send(
+    const result = await sendDegraded(
+      channel.adapter,
       { participant: inbound!.from, conversationKey: inbound!.conversationKey, replyContext: inbound!.replyContext! },
       { kind: 'choices', text: '¿Qué necesita?', choices: [{ title: 'Plazos', payload: 'a' }, { title: 'Cita', payload: 'b' }] },
     );

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createXChannel, X_DM_CURSOR, X_MENTIONS_CURSOR, xSignature } from '../../../../src/bots/x/channel.js';
+import { createXChannel, X_DM_CURSOR, X_MENTIONS_CURSOR } from '../../../../src/bots/x/channel.js';
+import { xSignature } from '../../../../src/bots/x/inbound.js';
 import type { XConfig } from '../../../../src/bots/x/config.js';
 import { PRIVACY_WARNING, DM_INVITATION } from '../../../../src/bots/x/privacy.js';
 import { HubError } from '../../../../src/core/errors.js';

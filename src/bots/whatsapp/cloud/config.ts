@@ -1,7 +1,7 @@
 /**
  * Configuration of the official WhatsApp Cloud API channel, read from the environment.
  */
-import { HubError } from '../../core/errors.js';
+import { HubError } from '../../../core/errors.js';
 
 export interface WhatsAppCloudConfig {
   /** Permanent (system user) access token for the Graph API. */

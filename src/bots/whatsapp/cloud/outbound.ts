@@ -2,14 +2,15 @@
  * Turning outbound messages into Graph API `/{phone-number-id}/messages` requests.
  * https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
  */
-import { channelHttpError, channelNetworkError, HubError, REPLY_WINDOW_CLOSED } from '../../core/errors.js';
-import type { Choice, OutboundMessage } from '../../core/message.js';
-import type { WhatsAppTemplateRef } from './cloud-config.js';
-import { WHATSAPP_WINDOW_CLOSED_REASON } from './window.js';
+import { CHANNEL_TEXT_LIMITS } from '../../../core/channel-limits.js';
+import { channelHttpError, channelNetworkError, HubError, REPLY_WINDOW_CLOSED } from '../../../core/errors.js';
+import type { OutboundMessage } from '../../../core/message.js';
+import type { WhatsAppTemplateRef } from './config.js';
+import { WHATSAPP_WINDOW_CLOSED_REASON } from '../window.js';
 
 /** Limits of the Cloud API's message objects. */
 export const WHATSAPP_LIMITS = {
-  textBody: 4096,
+  textBody: CHANNEL_TEXT_LIMITS.whatsapp,
   buttons: 3,
   buttonTitle: 20,
   buttonBody: 1024,
@@ -27,18 +28,11 @@ export interface GraphPayloadOptions {
 
 type GraphPayload = Record<string, unknown>;
 
-function uniqueTitles(choices: readonly Choice[]): boolean {
-  return new Set(choices.map((choice) => choice.title)).size === choices.length;
-}
-
-/** Numbered text for choices that fit neither buttons nor a list: the citizen answers "2". */
-export function numberedChoicesText(text: string, choices: readonly Choice[]): string {
-  return `${text}\n\n${choices.map((choice, index) => `${index + 1}. ${choice.title}`).join('\n')}`;
-}
-
 /**
  * Builds the JSON body for one outbound message: text; reply buttons when ≤ 3 choices with
- * titles ≤ 20 characters; a list when ≤ 10 rows with titles ≤ 24; otherwise numbered text.
+ * titles ≤ 20 characters and a body ≤ 1,024; otherwise a list. Choices that fit no list (more
+ * than 10, a title over 24, a repeated title) never get here: degrade() sent them as numbered text
+ * (see `WHATSAPP_CLOUD_CAPABILITIES.buttons`).
  */
 export function buildGraphPayload(to: string, message: OutboundMessage, options: GraphPayloadOptions): GraphPayload {
   const envelope = { messaging_product: 'whatsapp', recipient_type: 'individual', to };
@@ -58,14 +52,11 @@ export function buildGraphPayload(to: string, message: OutboundMessage, options:
     return { ...envelope, type, [type]: media };
   }
   const { choices, text } = message;
-  const fits = (max: number, titleMax: number, bodyMax: number, idMax: number): boolean =>
-    choices.length > 0 &&
-    choices.length <= max &&
-    text.length > 0 &&
-    text.length <= bodyMax &&
-    uniqueTitles(choices) &&
-    choices.every((choice) => choice.title.length > 0 && choice.title.length <= titleMax && choice.payload.length <= idMax);
-  if (fits(WHATSAPP_LIMITS.buttons, WHATSAPP_LIMITS.buttonTitle, WHATSAPP_LIMITS.buttonBody, WHATSAPP_LIMITS.buttonId)) {
+  const buttonsFit =
+    choices.length <= WHATSAPP_LIMITS.buttons &&
+    text.length <= WHATSAPP_LIMITS.buttonBody &&
+    choices.every((choice) => choice.title.length <= WHATSAPP_LIMITS.buttonTitle && choice.payload.length <= WHATSAPP_LIMITS.buttonId);
+  if (buttonsFit) {
     return {
       ...envelope,
       type: 'interactive',
@@ -76,21 +67,18 @@ export function buildGraphPayload(to: string, message: OutboundMessage, options:
       },
     };
   }
-  if (fits(WHATSAPP_LIMITS.listRows, WHATSAPP_LIMITS.rowTitle, WHATSAPP_LIMITS.listBody, WHATSAPP_LIMITS.rowId)) {
-    return {
-      ...envelope,
-      type: 'interactive',
-      interactive: {
-        type: 'list',
-        body: { text },
-        action: {
-          button: options.listButtonLabel.slice(0, WHATSAPP_LIMITS.buttonTitle),
-          sections: [{ rows: choices.map((choice) => ({ id: choice.payload, title: choice.title })) }],
-        },
+  return {
+    ...envelope,
+    type: 'interactive',
+    interactive: {
+      type: 'list',
+      body: { text },
+      action: {
+        button: options.listButtonLabel.slice(0, WHATSAPP_LIMITS.buttonTitle),
+        sections: [{ rows: choices.map((choice) => ({ id: choice.payload, title: choice.title })) }],
       },
-    };
-  }
-  return { ...envelope, type: 'text', text: { body: numberedChoicesText(text, choices), preview_url: false } };
+    },
+  };
 }
 
 /**

@@ -1,11 +1,13 @@
 /**
  * The one place that fits a reply to what a channel can show: picks the short variant, turns
- * choices into a numbered list where there are no (or too few) buttons, attachments into links,
+ * choices into a numbered list where there are no (or too few) buttons or a choice breaks the
+ * platform's button limits, attachments into links,
  * renders the hub's minimal markup (`**bold**`) in the channel's dialect, and splits long text at
  * sentence boundaries. Adapters receive only its output.
  */
-import type { OutboundMessage } from '../core/message.js';
-import type { ChannelCapabilities } from './adapter.js';
+import type { OutboundMessage } from './message.js';
+import type { ButtonLimits, ChannelCapabilities } from './channel-port.js';
+import type { Choice } from './message.js';
 
 const BOLD = /\*\*(.+?)\*\*/g;
 
@@ -76,6 +78,24 @@ export function numberedChoices(text: string, choices: readonly { title: string 
   return [text, '', ...choices.map((choice, index) => `${index + 1}. ${choice.title}`)].join('\n');
 }
 
+/** Whether `choices` under `text` can be shown as buttons within `capabilities`. */
+export function choicesFit(text: string, choices: readonly Choice[], capabilities: ChannelCapabilities): boolean {
+  const buttons = capabilities.choices;
+  const count = buttons === true || (typeof buttons === 'number' && choices.length <= buttons);
+  return count && (capabilities.buttons === undefined || withinLimits(text, choices, capabilities.buttons));
+}
+
+function withinLimits(text: string, choices: readonly Choice[], limits: ButtonLimits): boolean {
+  if (limits.needsText === true && text.trim() === '') return false;
+  if (limits.distinctTitles === true && new Set(choices.map((choice) => choice.title)).size !== choices.length) return false;
+  const titleMax = limits.titleMax ?? Number.POSITIVE_INFINITY;
+  const payloadMax = limits.payloadMaxBytes ?? Number.POSITIVE_INFINITY;
+  return choices.every((choice) => {
+    const bytes = Buffer.byteLength(choice.payload, 'utf8');
+    return choice.title.length >= 1 && choice.title.length <= titleMax && bytes >= 1 && bytes <= payloadMax;
+  });
+}
+
 /** Fits one outbound message to a channel; returns the messages to send in order. */
 export function degrade(message: OutboundMessage, capabilities: ChannelCapabilities): OutboundMessage[] {
   const markup = capabilities.markup;
@@ -92,13 +112,12 @@ export function degrade(message: OutboundMessage, capabilities: ChannelCapabilit
   if (message.kind === 'text') {
     return splitText(renderMarkup(pick(message.text, message.short), markup), max).map((chunk) => ({ kind: 'text', text: chunk }));
   }
-  const buttons = capabilities.choices;
-  const fits = buttons === true || (typeof buttons === 'number' && message.choices.length <= buttons);
-  if (!fits) {
-    const text = numberedChoices(pick(message.text, message.short), message.choices);
+  const body = pick(message.text, message.short);
+  if (!choicesFit(body, message.choices, capabilities)) {
+    const text = numberedChoices(body, message.choices);
     return splitText(renderMarkup(text, markup), max).map((chunk) => ({ kind: 'text', text: chunk }));
   }
-  const chunks = splitText(renderMarkup(pick(message.text, message.short), markup), max);
+  const chunks = splitText(renderMarkup(body, markup), max);
   const last = chunks.pop() ?? '';
   return [...chunks.map((chunk): OutboundMessage => ({ kind: 'text', text: chunk })), { kind: 'choices', text: last, choices: message.choices }];
 }

@@ -2,23 +2,25 @@
  * The official WhatsApp Cloud API channel: webhook routes (verify challenge, signed POSTs) and
  * sending through the Graph API. https://developers.facebook.com/docs/whatsapp/cloud-api
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
-import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
-import { HubError, isHubError, REPLY_WINDOW_CLOSED } from '../../core/errors.js';
-import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
-import type { WhatsAppCloudConfig } from './cloud-config.js';
-import { buildGraphPayload, buildTemplatePayload, postGraphMessage } from './cloud-send.js';
-import { decodeWhatsAppWebhook, verifyWhatsAppSignature } from './cloud-webhook.js';
-import { replyWindowContext } from '../../core/reply-window.js';
-import { WHATSAPP_WINDOW_CLOSED_REASON, WHATSAPP_WINDOW_MS, whatsappWindowOpen } from './window.js';
+import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../../../core/channel-port.js';
+import { CHANNEL_TEXT_LIMITS } from '../../../core/channel-limits.js';
+import { HubError, isHubError, REPLY_WINDOW_CLOSED } from '../../../core/errors.js';
+import type { InboundMessage, OutboundMessage, Recipient } from '../../../core/message.js';
+import type { WhatsAppCloudConfig } from './config.js';
+import { buildGraphPayload, buildTemplatePayload, postGraphMessage, WHATSAPP_LIMITS } from './outbound.js';
+import { whatsappCloudInbound, type DecodedWhatsAppWebhook } from './inbound.js';
+import { webhookPlugin } from '../../webhook.js';
+import { replyWindowContext } from '../../../core/reply-window.js';
+import { WHATSAPP_WINDOW_CLOSED_REASON, WHATSAPP_WINDOW_MS, whatsappWindowOpen } from '../window.js';
 
 /** What the Cloud API can show: up to 10 choices (3 as buttons, 10 as a list), 4,096 characters. */
 export const WHATSAPP_CLOUD_CAPABILITIES: ChannelCapabilities = {
-  choices: 10,
+  // Up to 3 reply buttons, or a list of up to 10 rows; the list's limits are the looser ones.
+  choices: WHATSAPP_LIMITS.listRows,
   attachments: true,
   maxTextLength: CHANNEL_TEXT_LIMITS.whatsapp,
   markup: 'whatsapp',
+  buttons: { titleMax: WHATSAPP_LIMITS.rowTitle, payloadMaxBytes: WHATSAPP_LIMITS.rowId, distinctTitles: true, needsText: true },
 };
 
 export interface WhatsAppCloudOptions {
@@ -28,10 +30,6 @@ export interface WhatsAppCloudOptions {
   readonly listButtonLabel?: string;
   /** Graph API request timeout. Default 15 s. */
   readonly timeoutMs?: number;
-}
-
-function sendError(reply: FastifyReply, error: HubError): FastifyReply {
-  return reply.code(error.statusCode).send({ error: error.code, message: error.message });
 }
 
 /**
@@ -91,65 +89,28 @@ export function createWhatsAppCloudChannel(
   /** Tells the steps after the adapter how a late answer can reach this citizen. */
   const withWindow = (message: InboundMessage): InboundMessage => ({ ...message, replyContext: { ...message.replyContext, ...windowContext } });
 
-  async function plugin(app: FastifyInstance): Promise<void> {
-    // The signature covers the exact bytes Meta sent: keep them instead of parsed JSON. Scoped to
-    // this encapsulated plugin, so other routes keep fastify's JSON parser.
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_request, body, done) => {
-      done(null, body);
-    });
-
-    app.get('/', async (request, reply) => {
-      const query = request.query as Record<string, string | undefined>;
-      if (query['hub.mode'] === 'subscribe' && typeof query['hub.challenge'] === 'string' && query['hub.verify_token'] === config.verifyToken) {
-        return reply.code(200).type('text/plain').send(query['hub.challenge']);
+  /** Stores every message in order, then records delivery statuses; the 200 waits for both. */
+  async function store(decoded: DecodedWhatsAppWebhook): Promise<void> {
+    // In order: turns of one conversation must be stored in the order the citizen wrote them.
+    for (const message of decoded.messages.map(withWindow)) {
+      const { duplicate } = await deps.sink.accept(message);
+      log.debug({ channel: 'whatsapp', messageId: message.id, kind: message.kind, duplicate }, 'whatsapp message accepted');
+    }
+    for (const status of decoded.statuses) {
+      if (status.errorCodes.length > 0) {
+        log.warn({ channel: 'whatsapp', messageId: status.messageId, status: status.status, errorCodes: status.errorCodes }, 'whatsapp delivery failed');
       }
-      log.warn({ channel: 'whatsapp', mode: query['hub.mode'] ?? null }, 'whatsapp webhook verification refused (wrong hub.verify_token?)');
-      return reply.code(403).type('text/plain').send('Forbidden');
-    });
-
-    app.post('/', async (request, reply) => {
-      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const signature = request.headers['x-hub-signature-256'];
+      if (deps.recordDeliveryStatus === undefined) continue;
       try {
-        verifyWhatsAppSignature(config.appSecret, rawBody, Array.isArray(signature) ? signature[0] : signature);
+        await deps.recordDeliveryStatus(status.messageId, status.status);
       } catch (error) {
-        if (isHubError(error)) {
-          log.warn({ channel: 'whatsapp', code: error.code, ip: request.ip }, 'whatsapp webhook refused');
-          return sendError(reply, error);
-        }
-        throw error;
+        // A status for a message this hub did not send (or already purged) is not worth a retry.
+        if (!isHubError(error, 'HUB_ERR_NOT_FOUND')) throw error;
       }
-      let decoded;
-      try {
-        decoded = decodeWhatsAppWebhook(rawBody, now());
-      } catch (error) {
-        if (isHubError(error)) {
-          log.warn({ channel: 'whatsapp', code: error.code, reason: error.message }, 'whatsapp webhook malformed');
-          return sendError(reply, error);
-        }
-        throw error;
-      }
-      // In order: turns of one conversation must be stored in the order the citizen wrote them.
-      for (const message of decoded.messages.map(withWindow)) {
-        const { duplicate } = await deps.sink.accept(message);
-        log.debug({ channel: 'whatsapp', messageId: message.id, kind: message.kind, duplicate }, 'whatsapp message accepted');
-      }
-      for (const status of decoded.statuses) {
-        if (status.errorCodes.length > 0) {
-          log.warn({ channel: 'whatsapp', messageId: status.messageId, status: status.status, errorCodes: status.errorCodes }, 'whatsapp delivery failed');
-        }
-        if (deps.recordDeliveryStatus === undefined) continue;
-        try {
-          await deps.recordDeliveryStatus(status.messageId, status.status);
-        } catch (error) {
-          // A status for a message this hub did not send (or already purged) is not worth a retry.
-          if (!isHubError(error, 'HUB_ERR_NOT_FOUND')) throw error;
-        }
-      }
-      return reply.code(200).send({ ok: true });
-    });
+    }
   }
+
+  const plugin = webhookPlugin({ channel: 'whatsapp', logger: log, ...whatsappCloudInbound(config.appSecret, config.verifyToken, now), store });
 
   return { adapter, routes: { prefix: '/webhooks/whatsapp', plugin } };
 }

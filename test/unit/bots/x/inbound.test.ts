@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAccountActivity, decodeV2DmEvent, decodeV2Mention, parseXWebhookBody, stripMediaLink } from '../../../../src/bots/x/decode.js';
+import { decodeAccountActivity, decodeV2DmEvent, decodeV2Mention, parseXWebhookBody, stripMediaLink } from '../../../../src/bots/x/inbound.js';
 import { ACCOUNT_ID, CITIZEN_ID, xFixture } from '../../../helpers/x-payloads.js';
 
 describe('decodeAccountActivity', () => {

@@ -1,8 +1,10 @@
 /**
- * Telegram `Update` → {@link InboundMessage}. Pure: no I/O, so webhook and polling intake share it.
+ * Telegram's inbound side: the webhook's secret-token check and `Update` → {@link InboundMessage}.
+ * Pure: no I/O, so webhook and polling intake share it.
  * Shapes: https://core.telegram.org/bots/api#update
  */
 import { isJsonObject, parseJsonObject, type JsonObject } from '../json-body.js';
+import { headerValue, secretsEqual, type WebhookInbound } from '../webhook.js';
 import { HubError } from '../../core/errors.js';
 import type { InboundAttachment, InboundMessage, Participant } from '../../core/message.js';
 import { capInboundText, dateFromEpoch } from '../inbound-values.js';
@@ -221,4 +223,25 @@ export function decodeTelegramUpdate(update: Json, bot: TelegramBotIdentity | un
   }
   const type = Object.keys(update).find((key) => key !== 'update_id') ?? 'empty';
   return { status: 'ignored', reason: `update type ${type}` };
+}
+
+/** The header Telegram sends `secret_token` in: https://core.telegram.org/bots/api#setwebhook */
+export const TELEGRAM_SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+/**
+ * The webhook's inbound side: the secret token checked on the headers alone (before the body is
+ * read), and the body parsed into an `Update`. Decoding it into a message needs the bot's
+ * identity for group messages, so the channel does that when it stores the update.
+ */
+export function telegramWebhookInbound(secret: string): WebhookInbound<Json> {
+  const expected = Buffer.from(secret, 'utf8');
+  return {
+    verifyOn: 'headers',
+    verify(_raw, headers) {
+      if (!secretsEqual(expected, headerValue(headers, TELEGRAM_SECRET_HEADER))) {
+        throw new HubError('HUB_ERR_WEBHOOK_AUTH', 'missing or wrong X-Telegram-Bot-Api-Secret-Token');
+      }
+    },
+    decode: parseTelegramUpdate,
+  };
 }

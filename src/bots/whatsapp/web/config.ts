@@ -3,7 +3,7 @@
  * it and may block the number; public bodies should prefer the Cloud API).
  */
 import { join } from 'node:path';
-import { HubError } from '../../core/errors.js';
+import { HubError } from '../../../core/errors.js';
 
 export interface WhatsAppWebConfig {
   /** Chromium the client drives (Debian: `apt install chromium`). */

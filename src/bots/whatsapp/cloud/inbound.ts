@@ -2,13 +2,14 @@
  * Verifying and decoding WhatsApp Cloud API webhooks (the `whatsapp_business_account` object).
  * https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components
  */
-import { isJsonObject, type JsonObject } from '../json-body.js';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isJsonObject, type JsonObject } from '../../json-body.js';
+import { createHmac } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { HubError } from '../../core/errors.js';
-import type { InboundAttachment, InboundMessage } from '../../core/message.js';
-import { capInboundText, dateFromEpoch } from '../inbound-values.js';
+import { HubError } from '../../../core/errors.js';
+import type { InboundAttachment, InboundMessage } from '../../../core/message.js';
+import { capInboundText, dateFromEpoch } from '../../inbound-values.js';
+import { headerValue, secretsEqual, type WebhookInbound } from '../../webhook.js';
 
 /**
  * Checks `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(appSecret, rawBody)>` in constant time.
@@ -19,9 +20,8 @@ export function verifyWhatsAppSignature(appSecret: string, rawBody: Buffer, head
   if (match?.[1] === undefined) {
     throw new HubError('HUB_ERR_WEBHOOK_AUTH', 'missing or malformed X-Hub-Signature-256 header: the request is not from Meta');
   }
-  const expected = createHmac('sha256', appSecret).update(rawBody).digest();
-  const given = Buffer.from(match[1], 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  const expected = createHmac('sha256', appSecret).update(rawBody).digest('hex');
+  if (!secretsEqual(expected, match[1].toLowerCase())) {
     throw new HubError(
       'HUB_ERR_WEBHOOK_AUTH',
       'X-Hub-Signature-256 does not match: the request is not from Meta, or WHATSAPP_CLOUD_APP_SECRET is not this app\'s secret',
@@ -197,4 +197,25 @@ function decodeMessage(
     return { ...base, kind: 'attachment', attachments: [{ type: 'contacts' }] };
   }
   return { ...base, kind: 'unsupported' };
+}
+
+/**
+ * The Cloud API webhook's inbound side: `GET` answers Meta's subscription check (the
+ * `hub.challenge` as text when `hub.verify_token` matches, 403 otherwise), a POST must carry
+ * `X-Hub-Signature-256` over the raw body, and decodes into messages and delivery statuses.
+ * https://developers.facebook.com/docs/graph-api/webhooks/getting-started
+ */
+export function whatsappCloudInbound(appSecret: string, verifyToken: string, now: () => Date): WebhookInbound<DecodedWhatsAppWebhook> {
+  return {
+    handshake(query) {
+      const challenge = query['hub.challenge'];
+      const token = query['hub.verify_token'];
+      if (query['hub.mode'] === 'subscribe' && typeof challenge === 'string' && secretsEqual(verifyToken, typeof token === 'string' ? token : undefined)) {
+        return { status: 200, body: challenge };
+      }
+      return { status: 403, body: 'Forbidden' };
+    },
+    verify: (raw, headers) => verifyWhatsAppSignature(appSecret, raw, headerValue(headers, 'x-hub-signature-256')),
+    decode: (raw) => decodeWhatsAppWebhook(raw, now()),
+  };
 }

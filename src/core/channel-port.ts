@@ -1,8 +1,9 @@
 /**
- * The contract between the hub and a channel. Only `src/bots/<channel>/` imports a channel SDK
- * or reads a raw payload; everything past an adapter sees normalised messages.
+ * The channel port: the contract between the hub's core and a channel. Only `src/bots/<channel>/`
+ * imports a channel SDK or reads a raw payload; everything past an adapter sees normalised
+ * messages. The core (outbox, degrade) depends on this file; channels implement it.
  */
-import type { ChannelId, InboundMessage, OutboundMessage, Recipient } from '../core/message.js';
+import type { ChannelId, InboundMessage, OutboundMessage, Recipient } from './message.js';
 
 /** What a channel can show; `degrade()` turns richer content into what fits. */
 export interface ChannelCapabilities {
@@ -15,18 +16,41 @@ export interface ChannelCapabilities {
   readonly markup: 'none' | 'markdown-v2' | 'whatsapp' | 'html';
   /** Prefer the short answer variant (X public replies, SMS-like channels). */
   readonly preferShort?: boolean;
+  /**
+   * What one button may carry, where the platform limits it. When any choice breaks a limit the
+   * whole set is sent as a numbered list (by `degrade`, so no adapter builds that list itself).
+   * Present: every title and payload must also be non-empty. Absent: no limits beyond `choices`.
+   */
+  readonly buttons?: ButtonLimits;
 }
 
-export interface RawRequest {
-  readonly rawBody: Buffer;
-  readonly headers: Readonly<Record<string, string | undefined>>;
+/** Limits of one button (see {@link ChannelCapabilities.buttons}). */
+export interface ButtonLimits {
+  /** Longest title in characters (UTF-16 code units). */
+  readonly titleMax?: number;
+  /** Longest payload in UTF-8 bytes. */
+  readonly payloadMaxBytes?: number;
+  /** The platform refuses two buttons with the same title (WhatsApp). */
+  readonly distinctTitles?: boolean;
+  /** The platform refuses buttons under an empty text (WhatsApp). */
+  readonly needsText?: boolean;
+}
+
+/** What the outbox tells `send` about the part it is sending (absent when a test or tool calls `send` directly). */
+export interface SendContext {
+  /** The outbox item being delivered: the same id as the transcript entry's `outboxId`. */
+  readonly outboxId: string;
+  /** 0-based index of this part among the parts `degrade` split the reply into. */
+  readonly part: number;
+  readonly parts: number;
 }
 
 /**
- * A channel adapter. `decode` verifies the signature on the raw bytes before reading them and
- * throws `HUB_ERR_WEBHOOK_AUTH` (401) or `HUB_ERR_BAD_PAYLOAD` (400). `send` receives only messages
- * already degraded to `capabilities`; it throws a retryable HubError on 429/5xx/timeouts (with
- * `retryAfterMs` when the platform says how long to wait) and a permanent one otherwise.
+ * A channel adapter. `send` receives only messages already degraded to `capabilities` (numbered
+ * lists instead of buttons that do not fit, markup rendered, long text split); it throws a
+ * retryable HubError on 429/5xx/timeouts (with `retryAfterMs` when the platform says how long to
+ * wait) and a permanent one otherwise. Inbound verification and decoding live in each channel's
+ * `inbound.ts`, wired by `src/bots/webhook.ts`.
  */
 export interface ChannelAdapter {
   readonly channel: ChannelId;
@@ -36,7 +60,7 @@ export interface ChannelAdapter {
    * allows 280 characters, an X DM 10,000). Defaults to `capabilities`.
    */
   capabilitiesFor?(to: Recipient): ChannelCapabilities;
-  send(to: Recipient, message: OutboundMessage): Promise<{ readonly id: string }>;
+  send(to: Recipient, message: OutboundMessage, context?: SendContext): Promise<{ readonly id: string }>;
   /**
    * Invites the citizen to write again after `send` refused because the platform's reply window
    * is closed (a HubError with `details.reason === REPLY_WINDOW_CLOSED`): WhatsApp Cloud sends a

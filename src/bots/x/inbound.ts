@@ -1,5 +1,6 @@
 /**
- * X payloads → {@link InboundMessage}. Pure functions shared by webhook and polling intake.
+ * X's inbound side: the webhook's CRC handshake and signature check, and X payloads →
+ * {@link InboundMessage}. Pure functions shared by webhook and polling intake.
  * Webhook shapes: Account Activity API data objects
  * (https://developer.x.com/en/docs/x-api/enterprise/account-activity-api/guides/account-activity-data-objects);
  * polling shapes: v2 DM events and mentions timeline.
@@ -10,9 +11,11 @@
  * whatever the pipeline says to such a mention with the public privacy warning only.
  */
 import { isJsonObject, parseJsonObject, type JsonObject } from '../json-body.js';
+import { createHmac } from 'node:crypto';
 import { HubError } from '../../core/errors.js';
 import type { InboundAttachment, InboundMessage } from '../../core/message.js';
 import { capInboundText, dateFromEpoch, dateFromText } from '../inbound-values.js';
+import { headerValue, secretsEqual, type WebhookInbound } from '../webhook.js';
 import { detectPersonalData } from './privacy.js';
 
 type Json = JsonObject;
@@ -244,4 +247,30 @@ export function decodeV2Mention(tweet: V2Tweet, accountId: string, names: Readon
     ...(displayName === undefined ? {} : { displayName }),
     ...(tweet.lang === undefined ? {} : { lang: tweet.lang }),
   });
+}
+
+/** `sha256=` + base64 HMAC-SHA256 keyed with the consumer secret: the CRC answer and the webhook signature. */
+export function xSignature(consumerSecret: string, data: string | Buffer): string {
+  return `sha256=${createHmac('sha256', consumerSecret).update(data).digest('base64')}`;
+}
+
+/**
+ * The Account Activity webhook's inbound side: `GET ?crc_token=` answers the CRC challenge, a POST
+ * must carry `x-twitter-webhooks-signature` over the raw body, and decodes into the messages for
+ * `accountId`. https://developer.x.com/en/docs/x-api/enterprise/account-activity-api/guides/securing-webhooks
+ */
+export function xWebhookInbound(appSecret: string, accountId: string): WebhookInbound<InboundMessage[]> {
+  return {
+    handshake(query) {
+      const token = query.crc_token;
+      if (typeof token !== 'string' || token === '') throw new HubError('HUB_ERR_BAD_PAYLOAD', 'querystring must have a crc_token');
+      return { status: 200, body: { response_token: xSignature(appSecret, token) } };
+    },
+    verify(raw, headers) {
+      if (!secretsEqual(xSignature(appSecret, raw), headerValue(headers, 'x-twitter-webhooks-signature'))) {
+        throw new HubError('HUB_ERR_WEBHOOK_AUTH', 'missing or wrong x-twitter-webhooks-signature');
+      }
+    },
+    decode: (raw) => decodeAccountActivity(parseXWebhookBody(raw), accountId),
+  };
 }

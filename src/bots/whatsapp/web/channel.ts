@@ -5,13 +5,12 @@
  * https://wwebjs.dev/guide/
  */
 import { access, constants } from 'node:fs/promises';
-import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../adapter.js';
-import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
-import { HubError } from '../../core/errors.js';
-import type { InboundMessage, OutboundMessage, Recipient } from '../../core/message.js';
-import { capInboundText, dateFromEpoch } from '../inbound-values.js';
-import { numberedChoicesText } from './cloud-send.js';
-import type { WhatsAppWebConfig } from './web-config.js';
+import type { ChannelAdapter, ChannelDeps, ChannelModule } from '../../../core/channel-port.js';
+import { HubError } from '../../../core/errors.js';
+import type { OutboundMessage, Recipient } from '../../../core/message.js';
+import type { WhatsAppWebConfig } from './config.js';
+import { decodeWhatsAppWebMessage, type WhatsAppWebMessageLike } from './inbound.js';
+import { WHATSAPP_WEB_CAPABILITIES, whatsappWebText } from './outbound.js';
 
 /** Browser flags for a closed network: no background calls home, no GPU, no QUIC. */
 export const WHATSAPP_WEB_CHROMIUM_ARGS = [
@@ -24,34 +23,10 @@ export const WHATSAPP_WEB_CHROMIUM_ARGS = [
   '--disable-quic',
 ] as const;
 
-/** What whatsapp-web.js shows reliably: text only (its buttons and lists are deprecated). */
-export const WHATSAPP_WEB_CAPABILITIES: ChannelCapabilities = {
-  choices: false,
-  attachments: false,
-  maxTextLength: CHANNEL_TEXT_LIMITS.whatsapp,
-  markup: 'whatsapp',
-};
-
 /** The options the client is built with (the default factory maps them to `Client` + `LocalAuth`). */
 export interface WhatsAppWebClientOptions {
   readonly dataPath: string;
   readonly puppeteer: { readonly executablePath: string; readonly headless: true; readonly args: readonly string[] };
-}
-
-/** The part of a whatsapp-web.js `Message` the channel reads. */
-export interface WhatsAppWebMessageLike {
-  readonly id: { readonly _serialized: string };
-  readonly from: string;
-  readonly fromMe: boolean;
-  readonly isStatus?: boolean;
-  readonly body: string;
-  readonly type: string;
-  readonly timestamp: number;
-  readonly hasMedia?: boolean;
-  readonly location?: { readonly latitude: number | string; readonly longitude: number | string };
-  readonly selectedButtonId?: string;
-  readonly selectedRowId?: string;
-  readonly _data?: { readonly notifyName?: string; readonly mimetype?: string; readonly filename?: string; readonly size?: number };
 }
 
 /** The part of a whatsapp-web.js `Client` the channel uses (tests pass an EventEmitter fake). */
@@ -121,63 +96,6 @@ async function defaultPrintQr(qr: string): Promise<void> {
   qrcodeTerminal.generate(qr, { small: true }, (rendered) => {
     process.stdout.write(`\nWhatsApp Web pairing: scan this QR with the phone (WhatsApp → Linked devices)\n${rendered}\n`);
   });
-}
-
-const MEDIA_KINDS: Readonly<Record<string, string>> = {
-  image: 'photo',
-  ptt: 'voice',
-  audio: 'audio',
-  video: 'video',
-  document: 'document',
-  sticker: 'sticker',
-  vcard: 'contacts',
-  multi_vcard: 'contacts',
-};
-
-/**
- * Decodes a whatsapp-web.js message, or `undefined` for what the hub ignores: status broadcasts,
- * groups, channels (newsletters), broadcasts and the account's own messages.
- */
-export function decodeWhatsAppWebMessage(message: WhatsAppWebMessageLike, now: Date): InboundMessage | undefined {
-  const from = message.from;
-  if (message.fromMe || message.isStatus === true || !/@(c\.us|lid)$/.test(from)) return undefined;
-  const userId = from.slice(0, from.indexOf('@'));
-  const receivedAt = dateFromEpoch(message.timestamp, 'seconds', now);
-  const body = capInboundText(message.body, 'whatsapp');
-  const notifyName = message._data?.notifyName;
-  const base = {
-    id: message.id._serialized,
-    conversationKey: `whatsapp:${userId}`,
-    from: notifyName ? { channel: 'whatsapp' as const, id: userId, displayName: notifyName } : { channel: 'whatsapp' as const, id: userId },
-    receivedAt,
-    replyContext: { transport: 'web', chatId: from, lastInboundAt: receivedAt.toISOString() },
-  };
-  if (message.type === 'chat') return { ...base, kind: 'text', text: body };
-  if (message.type === 'location' && message.location !== undefined) {
-    const latitude = Number(message.location.latitude);
-    const longitude = Number(message.location.longitude);
-    if (Number.isFinite(latitude) && Number.isFinite(longitude)) return { ...base, kind: 'location', location: { latitude, longitude } };
-  }
-  const selected = message.selectedButtonId ?? message.selectedRowId;
-  if ((message.type === 'buttons_response' || message.type === 'list_response') && selected !== undefined) {
-    return { ...base, kind: 'postback', payload: selected, text: body };
-  }
-  const mediaType = MEDIA_KINDS[message.type];
-  if (mediaType !== undefined) {
-    // Contact cards are third parties' data: only the fact is kept.
-    const attachment =
-      mediaType === 'contacts'
-        ? { type: mediaType }
-        : {
-            type: mediaType,
-            ...(message._data?.mimetype === undefined ? {} : { mimeType: message._data.mimetype }),
-            ...(message._data?.filename === undefined ? {} : { fileName: message._data.filename }),
-            ...(message._data?.size === undefined ? {} : { sizeBytes: message._data.size }),
-          };
-    const caption = mediaType !== 'contacts' && body !== '' ? { text: body } : {};
-    return { ...base, kind: 'attachment', attachments: [attachment], ...caption };
-  }
-  return { ...base, kind: 'unsupported' };
 }
 
 /**
@@ -316,14 +234,7 @@ export function createWhatsAppWebChannel(config: WhatsAppWebConfig, deps: WhatsA
         );
       }
       const chatId = to.replyContext?.chatId ?? `${to.participant.id}@c.us`;
-      const text =
-        message.kind === 'text'
-          ? message.text
-          : message.kind === 'choices'
-            ? numberedChoicesText(message.text, message.choices)
-            : message.caption === undefined
-              ? message.url
-              : `${message.caption}\n${message.url}`;
+      const text = whatsappWebText(message);
       try {
         const sent = await current.sendMessage(chatId, text);
         return { id: sent.id._serialized };

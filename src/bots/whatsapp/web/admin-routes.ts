@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import QRCode from 'qrcode';
-import { HubError } from '../../core/errors.js';
-import type { WhatsAppWebPairingState } from './web-channel.js';
+import { HubError } from '../../../core/errors.js';
+import type { WhatsAppWebPairingState } from './channel.js';
 
 export interface WhatsAppWebAdminRoutesOptions {
   /** Rejects non-admins (reply 401/403); runs before every route of the plugin. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTelegramUpdate, parseTelegramUpdate, type TelegramBotIdentity } from '../../../../src/bots/telegram/decode.js';
+import { decodeTelegramUpdate, parseTelegramUpdate, type TelegramBotIdentity } from '../../../../src/bots/telegram/inbound.js';
 import { isHubError } from '../../../../src/core/errors.js';
 import { telegramFixture } from '../../../helpers/telegram-payloads.js';
 

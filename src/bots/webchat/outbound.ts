@@ -1,11 +1,15 @@
 /**
- * What the browser sees of a conversation: a flat, render-ready item per visible message.
+ * The web chat's outbound side: its capabilities, and what the browser sees of a conversation: a flat, render-ready item per visible message.
  * History (`GET /api/history`) and the live stream (`GET /api/events`) use this one shape, and the
  * same `id` for the same message, so the widget can merge both without doubling anything.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import type { ChannelCapabilities } from '../../core/channel-port.js';
+import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import type { Choice, OutboundMessage } from '../../core/message.js';
 import type { TranscriptAuthor, TranscriptEntry } from '../../core/store/types.js';
+
+export const WEBCHAT_CAPABILITIES: ChannelCapabilities = { choices: true, attachments: true, maxTextLength: CHANNEL_TEXT_LIMITS.webchat, markup: 'none' };
 
 /** One message as the web chat renders it (the response schema of history and of stream events). */
 export const WebchatItem = Type.Object({
@@ -76,9 +80,4 @@ export function outboundFromData(data: Readonly<Record<string, unknown>> | null)
       : { kind: 'attachment', url: record.url, mimeType: record.mimeType };
   }
   return undefined;
-}
-
-/** The text a message shows, for matching a `send` against the entry already streamed. */
-export function messageText(message: OutboundMessage): string {
-  return message.kind === 'attachment' ? `${message.url} ${message.caption ?? ''}` : message.text;
 }
