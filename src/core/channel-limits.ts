@@ -14,4 +14,6 @@ export const CHANNEL_TEXT_LIMITS = {
   x: 280,
   botframework: 4000,
   terminal: 4000,
+  /** No platform limit; one e-mail answer stays readable well below this. */
+  email: 20000,
 } as const satisfies Readonly<Record<ChannelId, number>>;

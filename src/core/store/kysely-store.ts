@@ -408,7 +408,7 @@ export class KyselyStore implements Store {
           conversation_id: conversationRow.id,
           author: 'citizen',
           kind: message.kind,
-          text: message.text ?? null,
+          text: message.fullText ?? message.text ?? null,
           data: citizenData(message),
           intent: null,
           score: null,
@@ -880,6 +880,7 @@ function citizenData(message: InboundMessage): string | null {
   if (message.payload !== undefined) data.payload = message.payload;
   if (message.attachments !== undefined) data.attachments = message.attachments;
   if (message.location !== undefined) data.location = message.location;
+  if (message.subject !== undefined) data.subject = message.subject;
   return Object.keys(data).length === 0 ? null : JSON.stringify(data);
 }
 
