@@ -20,6 +20,7 @@ const OUTLOOK_SENT = /^\*?(?:sent|enviado(?: el)?|enviat|date|fecha|data|data de
 const SIGNATURE = /^-- ?$/;
 /** "Sent from my iPhone", "Enviado desde mi móvil", "Get Outlook for Android"… */
 const MOBILE_FOOTER = /^(?:sent from (?:my |mail for |yahoo mail|outlook)|sent with |get outlook for |enviado desde (?:mi |el |correo para |yahoo|outlook)|enviat des de(?:l)? (?:meu |el |correu per a )?|obtener outlook para |obtén outlook para |descarga outlook para |enviado con |enviado desde mi |bidalia nire |enviado dende o meu )/i;
+const IMAGE_LINK = /^\[(?:https?|cid):[^\]\s]{1,2000}\]$/i;
 /** A closing line near the end starts the signature ("Un saludo,", "Atentamente", "Best regards"). */
 const CLOSING = /^(?:un saludo|saludos(?: cordiales)?|atentamente|cordialmente|muchas gracias|gracias|salutacions|cordialment|una salutació|moltes gràcies|atentament|un saúdo|saúdos|agur|ondo izan|best regards|kind regards|regards|best wishes|thanks|thank you|sincerely)[,.!]?\s*$/i;
 /** How close to the end a closing line must be to count as the start of the signature. */
@@ -40,6 +41,8 @@ export function cleanForNlu(body: string): string {
     }
     if (OUTLOOK_FROM.test(line) && OUTLOOK_SENT.test((lines[index + 1] ?? '').trim())) break;
     if (line.length <= 200 && MOBILE_FOOTER.test(line)) continue;
+    // An image of an HTML mail as html-to-text writes it ("[https://…/pixel.gif]"): not words.
+    if (IMAGE_LINK.test(line)) continue;
     kept.push(line);
   }
   // Signature: from a closing line among the last few non-empty lines.

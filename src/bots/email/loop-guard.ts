@@ -83,6 +83,10 @@ export function readBounce(parts: readonly { readonly contentType: string; reado
       originalMessageId ??= MESSAGE_ID_LINE.exec(part.text.slice(0, 64_000))?.[1];
     }
   }
+  // mailparser may fold the delivery-status part into the text: read it there too.
+  const head = bodyText.slice(0, 64_000);
+  if (status === '') status = /^status:[ \t]*([245]\.\d{1,3}\.\d{1,3})/im.exec(head)?.[1] ?? '';
+  if (diagnostic === '') diagnostic = /^diagnostic-code:[ \t]*([^\r\n]{0,300})/im.exec(head)?.[1]?.trim() ?? '';
   originalMessageId ??= MESSAGE_ID_LINE.exec(bodyText.slice(0, 64_000))?.[1] ?? headers.get('in-reply-to')?.match(/<[^<>\s]{1,500}>/)?.[0];
   const firstLine = bodyText.split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 200) ?? 'delivery failed';
   const reason = [status, diagnostic].filter((part) => part !== '').join(' ') || firstLine;
