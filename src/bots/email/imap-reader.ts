@@ -168,7 +168,8 @@ export class MailboxReader {
       cursor = { uidValidity, lastUid: 0 };
       await this.deps.state.setCursor(this.mailbox.name, cursor);
     }
-    if (box.exists === 0 || (box.uidNext !== undefined && box.uidNext - 1 <= cursor.lastUid)) return 0;
+    // `uidNext` is only as fresh as the last SELECT (EXISTS does not update it): always ask.
+    if (box.exists === 0) return 0;
     const sizes: { uid: number; size: number }[] = [];
     for await (const message of client.fetch(`${cursor.lastUid + 1}:*`, { uid: true, size: true }, { uid: true })) {
       // `n:*` always includes the last message, even when its UID is below n.
