@@ -10,6 +10,8 @@ export interface CapturedMail {
   readonly envelopeTo: readonly string[];
   readonly raw: Buffer;
   readonly parsed: ParsedMail;
+  /** When the server accepted it (ms since the epoch). */
+  readonly at: number;
 }
 
 export interface SmtpCapture {
@@ -53,10 +55,11 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        const at = Date.now();
         const raw = Buffer.concat(chunks);
         simpleParser(raw)
           .then((parsed) => {
-            capture.mails.push({ envelopeTo: (session.envelope.rcptTo ?? []).map((rcpt) => rcpt.address.toLowerCase()), raw, parsed });
+            capture.mails.push({ envelopeTo: (session.envelope.rcptTo ?? []).map((rcpt) => rcpt.address.toLowerCase()), raw, parsed, at });
             callback();
           })
           .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
