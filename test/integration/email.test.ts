@@ -140,6 +140,23 @@ describe.skipIf(!dovecotAvailable)('e-mail channel with Dovecot and SMTP', () =>
     expect(smtp.attempts.get('gone@example.es')).toBe(1);
   });
 
+  it('bad input: malformed MIME, a message over the size limit and one with no text are stored or recorded, nothing crashes', async () => {
+    const config = emailConfig(emailEnv(dovecot, smtp, { EMAIL_MAX_MESSAGE_BYTES: '4096' }));
+    hub = await startEmailHub(join(dir, 'hub.db'), config, scriptedChannelIntents());
+    const big = citizenMail({ from: 'big@example.es', subject: 'Documentación', body: 'x'.repeat(20_000), messageId: '<big@example.es>' });
+    await appendMail(dovecot, [readFileSync(join(FIXTURES, 'malformed-mime.eml')), big, readFileSync(join(FIXTURES, 'no-text.eml'))]);
+    const state = new KyselyEmailState(hub.store);
+    await until(async () => (await state.listIntake(10)).length === 3, 20_000, 'all three read');
+    await until(() => smtp.mails.length === 3, 20_000, 'three answers');
+    const intake = await state.listIntake(10);
+    expect(intake.find((row) => row.sender === 'big@example.es')).toMatchObject({ status: 'accepted', reason: 'over the size limit: headers only' });
+    const conversation = (await hub.store.listConversations({})).find((item) => item.participant.id === 'big@example.es');
+    const transcript = await hub.store.getTranscript(conversation?.id ?? '');
+    expect(transcript[0]?.text).toContain('not downloaded');
+    // The no-text message gets the "only text" answer rather than silence.
+    expect(sentTo('ana.lopez@example.es')).toHaveLength(1);
+  });
+
   it('at most N messages per sender per hour reach the bot; the rest are logged and left', async () => {
     const config = emailConfig(emailEnv(dovecot, smtp, { EMAIL_MAX_PER_SENDER_PER_HOUR: '3' }));
     hub = await startEmailHub(join(dir, 'hub.db'), config, scriptedChannelIntents());
