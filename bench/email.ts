@@ -17,6 +17,7 @@ import { dovecotAvailable, startDovecot } from '../test/helpers/dovecot.js';
 import { appendMail, citizenMail, emailConfig, emailEnv, HUB_ADDRESS } from '../test/helpers/email-hub.js';
 import { startSmtpCapture } from '../test/helpers/smtp-capture.js';
 import { testConfig } from '../test/helpers/test-config.js';
+import { scriptedChannelIntents } from '../test/unit/bots/telegram/scripted-intents.js';
 
 const COUNT = Number(process.env.BENCH_EMAIL_COUNT ?? 1000);
 
@@ -63,7 +64,8 @@ async function endToEnd(): Promise<void> {
     const config = emailConfig(emailEnv(dovecot, smtp, { EMAIL_POLL_INTERVAL_MS: '1000' }));
     const databaseUrl = join(dir, 'hub.db');
     const store = await createStore(databaseUrl);
-    const intents = await createIntents({});
+    // BENCH_EMAIL_NLU=scripted isolates the channel from the NLU's cost.
+    const intents = process.env.BENCH_EMAIL_NLU === 'scripted' ? scriptedChannelIntents() : await createIntents({});
     const hub = await buildApp({
       config: testConfig({ VENTANILLA_DATABASE_URL: databaseUrl }),
       store,

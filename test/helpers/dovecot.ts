@@ -108,6 +108,8 @@ default_internal_user = ${mailUser}
 first_valid_uid = ${Math.min(uid, 1)}
 mail_location = maildir:~/Maildir
 mail_plugins =
+# Throwaway test data: no fsync per message (the machine is shared; durability is not under test here).
+mail_fsync = never
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${join(root, 'passwd')}
