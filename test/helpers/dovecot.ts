@@ -32,6 +32,8 @@ export interface Dovecot {
   /** `imap://user:pass@127.0.0.1:port/INBOX` for a user. */
   url(user: string, mailbox?: string): string;
   stop(): Promise<void>;
+  /** Kills Dovecot (every open connection drops) and starts it again on the same port and mail. */
+  restart(): Promise<void>;
   /** Dovecot's log so far (for a failing test's message). */
   log(): string;
 }
@@ -154,10 +156,14 @@ protocol imap {
 `;
   const confFile = join(root, 'dovecot.conf');
   writeFileSync(confFile, conf);
-  const child = spawn(DOVECOT_BINARY, ['-F', '-c', confFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const launch = (): ChildProcess => {
+    const process = spawn(DOVECOT_BINARY, ['-F', '-c', confFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    process.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    process.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    return process;
+  };
+  let child = launch();
   const log = (): string => {
     let file = '';
     try {
@@ -174,6 +180,15 @@ protocol imap {
     rmSync(root, { recursive: true, force: true });
     throw error;
   }
+  async function halt(signal: NodeJS.Signals): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const current = child;
+    const exited = new Promise((resolve) => current.once('exit', resolve));
+    current.kill(signal);
+    const timer = setTimeout(() => current.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  }
   return {
     host: '127.0.0.1',
     port,
@@ -185,14 +200,14 @@ protocol imap {
     },
     log,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await halt('SIGTERM');
       rmSync(root, { recursive: true, force: true });
+    },
+    async restart() {
+      // SIGTERM: the master closes every client connection (what a client sees when a server goes down).
+      await halt('SIGTERM');
+      child = launch();
+      await waitForPort(port, child, 15_000, log);
     },
   };
 }

@@ -123,6 +123,19 @@ describe.skipIf(!dovecotAvailable)('e-mail channel with Dovecot and SMTP', () =>
     }
   }, 120_000);
 
+  it('an IMAP server that drops the connection: intake reconnects, nothing is lost or answered twice', async () => {
+    const config = emailConfig(emailEnv(dovecot, smtp));
+    hub = await startEmailHub(join(dir, 'hub.db'), config, scriptedChannelIntents());
+    await appendMail(dovecot, Array.from({ length: 5 }, (_, index) => citizenMail({ from: `d${index}@example.es`, subject: 'hola', body: `antes ${index}`, messageId: `<d${index}@example.es>` })));
+    await until(() => smtp.mails.length === 5, 20_000, 'answers before the drop');
+    await dovecot.restart();
+    await appendMail(dovecot, Array.from({ length: 5 }, (_, index) => citizenMail({ from: `e${index}@example.es`, subject: 'hola', body: `después ${index}`, messageId: `<e${index}@example.es>` })));
+    await until(() => smtp.mails.length >= 10, 40_000, 'answers after the reconnect');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(smtp.mails).toHaveLength(10);
+    expect(new Set(smtp.mails.map((mail) => mail.envelopeTo[0])).size).toBe(10);
+  });
+
   it('SMTP 4xx is retried until accepted; 5xx is dead-lettered with the server’s words', async () => {
     const config = emailConfig(emailEnv(dovecot, smtp));
     smtp.refuse = (recipient, attempt) => (recipient === 'grey@example.es' && attempt === 1 ? 451 : recipient === 'gone@example.es' ? 550 : undefined);
