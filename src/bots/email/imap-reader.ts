@@ -1,10 +1,10 @@
 /**
  * Reading one mailbox over IMAP with imapflow, exactly once across restarts: messages are taken
- * in UID order above the durable cursor (UIDVALIDITY + last UID); each is handed to `handle`
- * (which stores it) and only then is the cursor advanced past it; the batch is then moved to the
- * processed folder (or flagged). A crash after storing and before the cursor re-reads the
- * message, and the inbox's dedupe on its id answers it once; a new UIDVALIDITY re-reads the
- * folder the same way. New mail is waited for with IDLE (NOOP polling where the server has no
+ * in UID order above the durable cursor (UIDVALIDITY + last UID) in batches; each is handed to
+ * `handle` (which stores it), and only after the batch's stored messages is the cursor advanced
+ * past them and they are moved to the processed folder (or flagged). A crash before that
+ * re-reads the batch, and the inbox's dedupe on message ids answers each once; a new UIDVALIDITY
+ * re-reads the folder the same way. New mail is waited for with IDLE (NOOP polling where the server has no
  * IDLE, imapflow's fallback) and a poll timer; a dropped connection reconnects with backoff.
  */
 import { ImapFlow } from 'imapflow';
@@ -192,14 +192,28 @@ export class MailboxReader {
         const header = headers.get(uid);
         // Expunged between the two FETCH commands: nothing to read.
         if (source === undefined && header === undefined) continue;
-        await this.deps.handle(this.mailbox, { uid, uidValidity, size, ...(source === undefined ? {} : { source }), ...(header === undefined ? {} : { headers: header }) });
-        await this.deps.state.setCursor(this.mailbox.name, { uidValidity, lastUid: uid });
+        try {
+          await this.deps.handle(this.mailbox, { uid, uidValidity, size, ...(source === undefined ? {} : { source }), ...(header === undefined ? {} : { headers: header }) });
+        } catch (error) {
+          // Not stored: the cursor stops just before it, and the next connection reads it again.
+          if (done.length > 0) await this.advance(client, uidValidity, done);
+          throw error;
+        }
         done.push(uid);
         handled += 1;
       }
-      if (done.length > 0) await this.dispose(client, done);
+      if (done.length > 0) await this.advance(client, uidValidity, done);
     }
     return handled;
+  }
+
+  /**
+   * One cursor write per batch: a crash before it re-reads at most one batch, whose messages the
+   * inbox dedupe (same ids) and the idempotent intake log take once.
+   */
+  private async advance(client: ImapFlow, uidValidity: string, done: readonly number[]): Promise<void> {
+    await this.deps.state.setCursor(this.mailbox.name, { uidValidity, lastUid: Math.max(...done) });
+    await this.dispose(client, done);
   }
 
   private async dispose(client: ImapFlow, uids: readonly number[]): Promise<void> {
