@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { buildApp, createHubCore, type BuildAppOptions } from './app.js';
 import { createBotFrameworkChannel, loadBotFrameworkConfig } from './bots/botframework/index.js';
+import { createEmailChannel, KyselyEmailState, loadEmailConfig } from './bots/email/index.js';
 import { createTelegramChannel, loadTelegramConfig } from './bots/telegram/index.js';
 import { createXChannel, loadXConfig } from './bots/x/index.js';
 import { createWebchatChannel } from './bots/webchat/index.js';
@@ -16,7 +17,7 @@ import { createWhatsAppCloudChannel, createWhatsAppWebChannel, loadWhatsAppCloud
 import { combineWhatsAppTransports } from './bots/whatsapp/transports.js';
 import { createClock } from './core/clock.js';
 import { LANGUAGES } from './core/message.js';
-import { createStore } from './core/store/index.js';
+import { createStore, type Store } from './core/store/index.js';
 import type { HubConfig } from './config.js';
 import { PROJECT_ROOT } from './config.js';
 import { createEditorPlugin, LiveIntents, sessionAuthorizer } from './editor/index.js';
@@ -57,7 +58,7 @@ export const WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
 export function channelsFromEnv(
   env: NodeJS.ProcessEnv,
   clock: () => Date,
-  store: { trySingleton(name: string): Promise<(() => Promise<void>) | undefined> },
+  store: Pick<Store, 'trySingleton' | 'kysely'>,
   onWhatsAppWeb: (channel: WhatsAppWebChannelModule) => void = () => undefined,
 ): ChannelFactory[] {
   const factories: ChannelFactory[] = [(services) => createWebchatChannel({ ...services, limits: services.config.webchat.limits })];
@@ -89,6 +90,8 @@ export function channelsFromEnv(
   if (x !== undefined) factories.push((services) => createXChannel(x, services));
   const botframework = loadBotFrameworkConfig(env);
   if (botframework !== undefined) factories.push((services) => createBotFrameworkChannel(botframework, { ...services, now: clock }));
+  const email = loadEmailConfig(env);
+  if (email !== undefined) factories.push((services) => createEmailChannel(email, { ...services, state: new KyselyEmailState(store), now: clock }));
   return factories;
 }
 

@@ -5,6 +5,9 @@
 import { INBOUND_TEXT_LIMITS } from '../core/channel-limits.js';
 import type { ChannelId, InboundMessage } from '../core/message.js';
 
+/** Longest whole-message text (`fullText`, e-mail with its quoted history) kept in the transcript. */
+export const FULL_TEXT_LIMIT = 100_000;
+
 /** Longest display name kept from a platform profile. */
 export const DISPLAY_NAME_LIMIT = 200;
 
@@ -74,6 +77,14 @@ export function boundInbound(message: InboundMessage, now: Date): BoundedInbound
   if (message.payload !== undefined && message.payload.length > limit) {
     bounded = { ...bounded, payload: capText(message.payload, limit) };
     fixed.push('payload');
+  }
+  if (message.fullText !== undefined && message.fullText.length > FULL_TEXT_LIMIT) {
+    bounded = { ...bounded, fullText: capText(message.fullText, FULL_TEXT_LIMIT) };
+    fixed.push('fullText');
+  }
+  if (message.subject !== undefined && message.subject.length > DISPLAY_NAME_LIMIT * 5) {
+    bounded = { ...bounded, subject: capText(message.subject, DISPLAY_NAME_LIMIT * 5) };
+    fixed.push('subject');
   }
   const name = message.from.displayName;
   if (name !== undefined && name.length > DISPLAY_NAME_LIMIT) {

@@ -16,6 +16,8 @@ export const CHANNEL_TEXT_LIMITS = {
   x: 280,
   botframework: 4000,
   terminal: 4000,
+  /** No platform limit; one e-mail answer stays readable well below this. */
+  email: 20000,
 } as const satisfies Readonly<Record<ChannelId, number>>;
 
 /** An X direct message, either way: https://docs.x.com/x-api/direct-messages (10,000 characters). */
@@ -45,4 +47,6 @@ export const INBOUND_TEXT_LIMITS = {
   // The web chat API refuses longer text with a 400 (the widget says so before sending).
   webchat: CITIZEN_TEXT_LIMIT,
   terminal: CITIZEN_TEXT_LIMIT,
+  // The cleaned text the NLU reads; the whole e-mail is kept up to FULL_TEXT_LIMIT (bots/inbound-values.ts).
+  email: CITIZEN_TEXT_LIMIT,
 } as const satisfies Readonly<Record<ChannelId, number>>;

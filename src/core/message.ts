@@ -4,7 +4,7 @@
  */
 
 /** Every channel the hub can talk on. `terminal` is the local `ventanilla chat` channel. */
-export const CHANNEL_IDS = ['telegram', 'whatsapp', 'x', 'botframework', 'webchat', 'terminal'] as const;
+export const CHANNEL_IDS = ['telegram', 'whatsapp', 'x', 'botframework', 'webchat', 'terminal', 'email'] as const;
 export type ChannelId = (typeof CHANNEL_IDS)[number];
 
 /** Languages the hub answers in. */
@@ -49,6 +49,13 @@ export interface InboundMessage {
   readonly receivedAt: Date;
   readonly kind: InboundKind;
   readonly text?: string;
+  /**
+   * The whole message as the citizen wrote it, for the transcript, when `text` is a cleaned copy
+   * for the NLU (an e-mail without its quoted history, signature and "sent from my phone" line).
+   */
+  readonly fullText?: string;
+  /** The e-mail subject (shown in the console next to the message). */
+  readonly subject?: string;
   /** The choice payload for `postback` (a button press). */
   readonly payload?: string;
   readonly attachments?: readonly InboundAttachment[];

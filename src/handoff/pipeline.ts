@@ -61,8 +61,9 @@ export function createHandoffPipeline(queue: HandoffQueue, logger: HandoffLogger
    * Decides queue, priority, hours, place and wait for a request, and the citizen's message
    * (which, on a channel with a reply window, says how a late answer reaches them).
    */
-  async function plan(request: HandoffRequest, text: string | undefined, language: Language, now: Date, replyWindow?: ReplyWindow): Promise<EscalationPlan> {
-    const queueId = resolveQueue(config, request);
+  async function plan(request: HandoffRequest, text: string | undefined, language: Language, now: Date, replyWindow?: ReplyWindow, channelQueue?: string): Promise<EscalationPlan> {
+    // A channel entry point with its own queue (an e-mail mailbox's `queue`) routes requests that name none.
+    const queueId = resolveQueue(config, request.queue === undefined && channelQueue !== undefined ? { ...request, queue: channelQueue } : request);
     const queueConfig = queueById(config, queueId);
     const priority = resolvePriority(config, request, text);
     const open = isOpen(queueConfig, config, now);
@@ -138,7 +139,7 @@ export function createHandoffPipeline(queue: HandoffQueue, logger: HandoffLogger
     // Already with the queue: the after-turn hook raises the priority if this one is more urgent.
     if (ctx.conversation.mode === 'queued' || ctx.conversation.mode === 'agent') return;
     const language = ctx.language ?? ctx.conversation.language ?? 'es';
-    const decided = await plan(request, ctx.inbound.text, language, ctx.now, replyWindowOf(ctx.inbound.replyContext));
+    const decided = await plan(request, ctx.inbound.text, language, ctx.now, replyWindowOf(ctx.inbound.replyContext), ctx.inbound.replyContext?.queue);
     say(ctx, decided.text, language, { event: decided.outOfHours ? 'out-of-hours' : 'queued', position: decided.position });
     ctx.events.push({
       author: 'system',
@@ -202,7 +203,7 @@ export function createHandoffPipeline(queue: HandoffQueue, logger: HandoffLogger
         }
       } else {
         // The escalate step did not run (a step before it ended the turn): do its work now.
-        const decided = await plan(request, ctx.inbound.text, language, ctx.now, replyWindowOf(ctx.inbound.replyContext));
+        const decided = await plan(request, ctx.inbound.text, language, ctx.now, replyWindowOf(ctx.inbound.replyContext), ctx.inbound.replyContext?.queue);
         await queue.setMode(conversationId, 'queued', ['bot', 'closed', 'queued', 'agent']);
         await queue.notifyCitizen(conversationId, { kind: 'text', text: decided.text }, language, { event: decided.outOfHours ? 'out-of-hours' : 'queued' });
         await queue.enqueue({ conversationId, queueId: decided.queueId, priority: decided.priority, reason: request.reason, intent: request.intent ?? null, language, outOfHours: decided.outOfHours });

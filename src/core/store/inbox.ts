@@ -119,7 +119,7 @@ export class InboxStore {
           conversation_id: conversationRow.id,
           author: 'citizen',
           kind: message.kind,
-          text: message.text ?? null,
+          text: message.fullText ?? message.text ?? null,
           data: citizenData(message),
           intent: null,
           score: null,

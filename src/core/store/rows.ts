@@ -135,6 +135,7 @@ export function citizenData(message: InboundMessage): string | null {
   if (message.payload !== undefined) data.payload = message.payload;
   if (message.attachments !== undefined) data.attachments = message.attachments;
   if (message.location !== undefined) data.location = message.location;
+  if (message.subject !== undefined) data.subject = message.subject;
   return Object.keys(data).length === 0 ? null : JSON.stringify(data);
 }
 

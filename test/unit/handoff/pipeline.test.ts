@@ -73,6 +73,13 @@ describe('handoff pipeline steps', () => {
     expect(await h.handoff.queue.openTicket(b?.id as string)).toMatchObject({ queueId: 'tributos', priority: 'vulnerable' });
   });
 
+  it('a channel entry point’s queue (an e-mail mailbox) routes a request that names none', async () => {
+    h = await createHarness();
+    await turn('email:tributos:0123456789abcdef', 'quiero hablar con una persona', { handoff: citizen, replyContext: { mailbox: 'tributos', queue: 'tributos' } });
+    const conversation = await h.store.getConversationByKey('email:tributos:0123456789abcdef');
+    expect(await h.handoff.queue.openTicket(conversation?.id as string)).toMatchObject({ queueId: 'tributos' });
+  });
+
   it('keeps the bot silent while queued or with an agent, answers "¿cuánto falta?" and cancels', async () => {
     h = await createHarness();
     await turn('webchat:x', 'persona', { handoff: citizen });
