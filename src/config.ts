@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { WEBCHAT_LIMIT_DEFAULTS, type WebchatLimits } from './bots/webchat/limits.js';
 import { HubError } from './core/errors.js';
 import { LANGUAGES } from './core/message.js';
+import { RETENTION_CLASSES, RETENTION_DEFAULTS, type RetentionDays } from './privacy/retention-config.js';
 
 /** The project root (where `config/` and `src/` live). */
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -40,6 +41,20 @@ export const ConfigSchema = Type.Object(
       leaseMs: Type.Integer({ minimum: 1000 }),
     }),
     shutdown: Type.Object({ graceMs: Type.Integer({ minimum: 0 }) }),
+    privacy: Type.Optional(
+      Type.Object(
+        {
+          // Days each class of personal data is kept; 0 or less would erase everything at once.
+          retentionDays: Type.Optional(
+            Type.Object(
+              Object.fromEntries(RETENTION_CLASSES.map((name) => [name, Type.Optional(Type.Integer({ minimum: 1, maximum: 36_500 }))])),
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     webchat: Type.Optional(
       Type.Object(
         {
@@ -65,7 +80,7 @@ export const ConfigSchema = Type.Object(
 type RawConfig = Static<typeof ConfigSchema>;
 
 /** The validated configuration, with paths resolved and defaults filled in. */
-export type HubConfig = Omit<RawConfig, 'webchat'> & {
+export type HubConfig = Omit<RawConfig, 'webchat' | 'privacy'> & {
   readonly configDir: string;
   /** `storage.databaseUrl` resolved: a postgres:// URL or an absolute SQLite path. */
   readonly databaseUrl: string;
@@ -78,6 +93,8 @@ export type HubConfig = Omit<RawConfig, 'webchat'> & {
   readonly servedOverHttps: boolean;
   /** `webchat.limits`, each missing key at its default. */
   readonly webchat: { readonly limits: WebchatLimits };
+  /** `privacy.retentionDays`, each missing class at its default. */
+  readonly privacy: { readonly retentionDays: RetentionDays };
 };
 
 interface EnvBinding {
@@ -174,5 +191,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = env
   const cookieSecure = ['1', 'true'].includes((env.VENTANILLA_COOKIE_SECURE ?? '').trim().toLowerCase());
   const servedOverHttps = https === 'auto' ? (config.server.publicUrl?.startsWith('https://') ?? false) || cookieSecure : https;
   const limits = { ...WEBCHAT_LIMIT_DEFAULTS, ...config.webchat?.limits };
-  return { ...config, configDir, dataDir, databaseUrl, servedOverHttps, webchat: { limits } };
+  const retentionDays = { ...RETENTION_DEFAULTS, ...config.privacy?.retentionDays };
+  return { ...config, configDir, dataDir, databaseUrl, servedOverHttps, webchat: { limits }, privacy: { retentionDays } };
 }

@@ -151,15 +151,23 @@ export const CONTENT_IMPORT = {
   positionals: { min: 1, max: Number.POSITIVE_INFINITY },
 } as const satisfies CommandSpec;
 
+export const PRIVACY_PURGE = {
+  name: 'privacy purge',
+  synopsis: '[--dry-run]',
+  summary: 'delete personal data past its retention (privacy.retentionDays); --dry-run only counts it',
+  options: { 'dry-run': { type: 'boolean' } },
+} as const satisfies CommandSpec;
+
 export const OUTBOX = { name: 'outbox', commands: [OUTBOX_LIST, OUTBOX_RETRY] } as const satisfies CommandGroup;
 export const NLU = { name: 'nlu', commands: [NLU_TRY, NLU_EVAL] } as const satisfies CommandGroup;
 export const GTFS = { name: 'gtfs', commands: [GTFS_IMPORT] } as const satisfies CommandGroup;
 export const TELEGRAM = { name: 'telegram', commands: [TELEGRAM_SET_WEBHOOK, TELEGRAM_DELETE_WEBHOOK] } as const satisfies CommandGroup;
 export const USERS = { name: 'users', commands: [USERS_ADD, USERS_SET, USERS_PASSWD, USERS_LIST] } as const satisfies CommandGroup;
 export const CONTENT = { name: 'content', commands: [CONTENT_EXPORT, CONTENT_IMPORT] } as const satisfies CommandGroup;
+export const PRIVACY = { name: 'privacy', commands: [PRIVACY_PURGE] } as const satisfies CommandGroup;
 
 /** Every command, in the order `ventanilla --help` lists them. */
-export const ALL_COMMANDS: readonly CommandSpec[] = [START, CHAT, ...OUTBOX.commands, ...NLU.commands, ...GTFS.commands, ...TELEGRAM.commands, ...USERS.commands, ...CONTENT.commands];
+export const ALL_COMMANDS: readonly CommandSpec[] = [START, CHAT, ...OUTBOX.commands, ...NLU.commands, ...GTFS.commands, ...TELEGRAM.commands, ...USERS.commands, ...CONTENT.commands, ...PRIVACY.commands];
 
 /** `ventanilla --help`. */
 export function mainUsage(): string {
