@@ -31,6 +31,8 @@ export interface PrivacyErasuresTable {
   id: string;
   contact_id: string;
   channel: string;
+  /** SHA-256 hex of `channel:external id`, to answer a second erasure without the identifier. */
+  subject_hash: string;
   erased_at: string;
   actor: string;
   /** JSON counts of what was pseudonymised or removed. */

@@ -38,6 +38,9 @@ export const privacy0600: DialectMigration = (dialect) => ({
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('contact_id', 'text', (c) => c.notNull().unique())
       .addColumn('channel', 'text', (c) => c.notNull())
+      // SHA-256 of `channel:external id`: a second erasure of the same person is recognised (and
+      // answered as done) without keeping the identifier itself.
+      .addColumn('subject_hash', 'text', (c) => c.notNull().unique())
       .addColumn('erased_at', 'text', (c) => c.notNull())
       .addColumn('actor', 'text', (c) => c.notNull())
       .addColumn('details', 'text', (c) => c.notNull())
