@@ -142,9 +142,10 @@ export async function main(
         const { runUsersCli } = await import('./handoff/index.js');
         return await runUsersCli(args, process.stdin, moduleOutput(out, err));
       }
-      case 'privacy': {
+      case 'privacy':
+      case 'audit': {
         const { runPrivacyCli } = await import('./privacy/cli.js');
-        return await runPrivacyCli(args, moduleOutput(out, err));
+        return await runPrivacyCli([command, ...args], moduleOutput(out, err));
       }
       default:
         err(`ventanilla: unknown command "${command}"\n\n${mainUsage().replace(/\n$/, '')}`);

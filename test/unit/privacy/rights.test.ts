@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KyselyStore } from '../../../src/core/store/index.js';
 import { editorDb } from '../../../src/editor/schema.js';
 import { listAudit, recordAudit } from '../../../src/privacy/audit.js';
+import { runPrivacyCli } from '../../../src/privacy/cli.js';
+import { RETENTION_DEFAULTS } from '../../../src/privacy/retention-config.js';
 import { eraseContact, exportContact } from '../../../src/privacy/rights.js';
 import { privacyDb, type PrivacyDb } from '../../../src/privacy/schema.js';
 import { disposeStore, storeKinds } from '../../helpers/stores.js';
@@ -125,6 +127,31 @@ for (const kind of storeKinds) {
         ['ana', 'transcript.read'],
       ]);
       expect(await listAudit(db, { limit: 10, conversationId: 'conv-1' })).toEqual([expect.objectContaining({ actor: 'ana', at: at(1) })]);
+    });
+
+    it('`privacy export|erase` and `audit list` from the command line, each read audited', async () => {
+      store = await kind.open();
+      const db = privacyDb(store);
+      await script(db, store);
+      const deps = { store, retentionDays: RETENTION_DEFAULTS, now: () => new Date(at(50)) };
+      const cli = async (args: readonly string[]): Promise<{ code: number; out: string; err: string }> => {
+        const out: string[] = [];
+        const err: string[] = [];
+        const code = await runPrivacyCli(args, { write: (text) => out.push(text), writeError: (text) => err.push(text) }, deps);
+        return { code, out: out.join(''), err: err.join('') };
+      };
+      const exported = await cli(['privacy', 'export', '--contact', `whatsapp:${PHONE}`, '--as', 'dpo']);
+      expect(exported.code).toBe(0);
+      expect((JSON.parse(exported.out) as { contact: { externalId: string } }).contact.externalId).toBe(PHONE);
+      expect(await cli(['privacy', 'erase', '--channel', 'whatsapp', '--user', PHONE, '--as', 'dpo'])).toMatchObject({ code: 0, out: expect.stringContaining('erased contact contact-1') });
+      expect(await cli(['privacy', 'erase', '--contact', `whatsapp:${PHONE}`])).toMatchObject({ code: 0, out: expect.stringContaining('already erased') });
+      expect(await cli(['privacy', 'export', '--contact', `whatsapp:${PHONE}`])).toMatchObject({ code: 1, err: expect.stringContaining('no contact') });
+      expect(await cli(['privacy', 'export', '--contact', 'whatsapp'])).toMatchObject({ code: 2, err: expect.stringContaining('CHANNEL:ID') });
+      const audit = await cli(['audit', 'list']);
+      expect(audit.out.split('\n').filter((line) => line !== '').map((line) => line.split('\t').slice(1, 3))).toEqual([
+        ['dpo', 'contact.erase'],
+        ['dpo', 'contact.export'],
+      ]);
     });
   });
 }
