@@ -11,6 +11,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { HubError, isHubError } from '../../core/errors.js';
+import { recordAudit } from '../../privacy/audit.js';
+import { privacyDb } from '../../privacy/schema.js';
 import type { KyselyStore } from '../../core/store/kysely-store.js';
 import { isOpen } from '../business-hours.js';
 import type { HandoffConfig } from '../config.js';
@@ -315,6 +317,8 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
           const ticket = await queue.currentTicket(request.params.id);
           if (ticket === undefined) throw new HubError('HUB_ERR_NOT_FOUND', 'this conversation was never passed to a person');
           if (!queue.canSee(user, ticket)) throw new HubError('HUB_ERR_FORBIDDEN', 'this conversation belongs to a queue you do not serve');
+          // ENS access audit: every transcript read by a person, and whether they held the conversation.
+          await recordAudit(privacyDb(store), { actor: user.username, action: 'transcript.read', conversationId: request.params.id, details: { owner: ticket.agentId === user.id }, at: deps.clock() });
           const [summary] = await summaries([ticket], true);
           const transcript = await store.getTranscript(request.params.id, { limit: 1000 });
           const outboxIds = transcript.map((entry) => entry.outboxId).filter((id): id is string => id !== null);
