@@ -15,6 +15,7 @@ import { boundInbound } from './bots/inbound-values.js';
 import { redactWebchatSecrets } from './bots/webchat/index.js';
 import { createBasicHandoff } from './core/basic-handoff.js';
 import { isHubError } from './core/errors.js';
+import { trustProxyOption } from './core/trust-proxy.js';
 import { HubEvents } from './core/events.js';
 import type { HandoffPort } from './core/handoff-port.js';
 import type { ChannelId } from './core/message.js';
@@ -134,6 +135,8 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.server.bodyLimitBytes,
+    // Behind a reverse proxy, request.ip (every per-client limit) is the X-Forwarded-For client.
+    trustProxy: trustProxyOption(config.server.trustProxy),
     // Request logs carry method, URL and status only: message text travels in bodies, never logged.
     routerOptions: { ignoreTrailingSlash: true },
   });

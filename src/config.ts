@@ -10,6 +10,7 @@ import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { WEBCHAT_LIMIT_DEFAULTS, type WebchatLimits } from './bots/webchat/limits.js';
 import { HubError } from './core/errors.js';
+import { parseTrustProxy } from './core/trust-proxy.js';
 import { LANGUAGES } from './core/message.js';
 import { RETENTION_CLASSES, RETENTION_DEFAULTS, type RetentionDays } from './privacy/retention-config.js';
 
@@ -27,6 +28,8 @@ export const ConfigSchema = Type.Object(
       publicUrl: Type.Union([Type.String({ pattern: '^https?://' }), Type.Null()]),
       // Optional keys (here and under webchat) so a config file written before them still loads.
       https: Type.Optional(Type.Union([Type.Literal('auto'), Type.Boolean()])),
+      // Reverse proxies in front of the hub: false, true, a hop count or addresses/CIDRs (core/trust-proxy.ts).
+      trustProxy: Type.Optional(Type.Union([Type.Boolean(), Type.Integer({ minimum: 0, maximum: 10 }), Type.String({ pattern: '^[0-9a-fA-F.:/, ]+$' })])),
     }),
     storage: Type.Object({
       dataDir: Type.String({ minLength: 1 }),
@@ -100,7 +103,7 @@ export type HubConfig = Omit<RawConfig, 'webchat' | 'privacy'> & {
 interface EnvBinding {
   readonly env: string;
   readonly path: readonly string[];
-  readonly type: 'string' | 'integer' | 'nullable-string' | 'auto-boolean';
+  readonly type: 'string' | 'integer' | 'nullable-string' | 'auto-boolean' | 'trust-proxy';
   readonly fix: string;
 }
 
@@ -111,6 +114,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'VENTANILLA_BODY_LIMIT', path: ['server', 'bodyLimitBytes'], type: 'integer', fix: 'set VENTANILLA_BODY_LIMIT to a size in bytes between 1024 and 104857600' },
   { env: 'VENTANILLA_PUBLIC_URL', path: ['server', 'publicUrl'], type: 'nullable-string', fix: 'set VENTANILLA_PUBLIC_URL to an http(s):// URL such as https://ventanilla.example.org' },
   { env: 'VENTANILLA_HTTPS', path: ['server', 'https'], type: 'auto-boolean', fix: 'set VENTANILLA_HTTPS to auto, true or false' },
+  { env: 'VENTANILLA_TRUST_PROXY', path: ['server', 'trustProxy'], type: 'trust-proxy', fix: 'set VENTANILLA_TRUST_PROXY to false, true, a number of proxy hops (1) or the proxies\' addresses/CIDRs (10.0.0.0/8,127.0.0.1)' },
   { env: 'VENTANILLA_DATA_DIR', path: ['storage', 'dataDir'], type: 'string', fix: 'set VENTANILLA_DATA_DIR to a writable directory' },
   { env: 'VENTANILLA_DATABASE_URL', path: ['storage', 'databaseUrl'], type: 'nullable-string', fix: 'set VENTANILLA_DATABASE_URL to a SQLite file path (data/ventanilla.db) or a postgres:// URL' },
   { env: 'LOG_LEVEL', path: ['logLevel'], type: 'string', fix: 'set LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent' },
@@ -136,6 +140,7 @@ function envValue(binding: EnvBinding, raw: string): unknown {
     return Number(raw.trim());
   }
   if (binding.type === 'nullable-string' && raw.trim() === '') return null;
+  if (binding.type === 'trust-proxy') return parseTrustProxy(raw);
   if (binding.type === 'auto-boolean') {
     const value = raw.trim().toLowerCase();
     if (value === 'auto') return 'auto';

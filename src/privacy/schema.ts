@@ -39,6 +39,14 @@ export interface PrivacyErasuresTable {
   details: string;
 }
 
+export interface LoginThrottleTable {
+  /** `client:<address>` or `account:<username>`. */
+  key: string;
+  failures: number;
+  window_start: string;
+  locked_until: string | null;
+}
+
 /** The columns of `handoff_events` (migration `0100_handoff`) the purge and the rights use. */
 export interface HandoffEventsColumns {
   seq: Generated<number>;
@@ -75,6 +83,7 @@ export interface PrivacyTables {
   privacy_leases: PrivacyLeasesTable;
   privacy_audit: PrivacyAuditTable;
   privacy_erasures: PrivacyErasuresTable;
+  login_throttle: LoginThrottleTable;
   handoff_events: HandoffEventsColumns;
   handoff_tickets: HandoffTicketsColumns;
   editor_unrecognized: EditorUnrecognizedColumns;

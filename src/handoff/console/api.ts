@@ -12,6 +12,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { HubError, isHubError } from '../../core/errors.js';
 import { recordAudit } from '../../privacy/audit.js';
+import { LOGIN_THROTTLE_DEFAULTS, LoginThrottle } from '../../privacy/login-throttle.js';
 import { privacyDb } from '../../privacy/schema.js';
 import type { KyselyStore } from '../../core/store/kysely-store.js';
 import { isOpen } from '../business-hours.js';
@@ -229,6 +230,7 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
     });
 
     const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+    const loginThrottle = new LoginThrottle(privacyDb(store), { ...LOGIN_THROTTLE_DEFAULTS, clientMaxFailures: config.auth.loginMaxPerMinute });
     const consoleGuard = auth.guard(CONSOLE_ROLES);
     const anyUserGuard = auth.guard(ROLES);
 
@@ -236,7 +238,6 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
     app.post(
       '/auth/login',
       {
-        config: { rateLimit: { max: config.auth.loginMaxPerMinute, timeWindow: 60_000 } },
         schema: {
           tags: ['auth'],
           summary: 'Log in: sets the httpOnly session cookie and returns the CSRF token',
@@ -248,12 +249,21 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
+        // Only failures count, per client address and per account (src/privacy/login-throttle.ts).
+        const now = deps.clock();
+        const block = await loginThrottle.blocked(request.ip, request.body.username, now);
+        if (block !== undefined) {
+          void reply.header('retry-after', String(Math.ceil(block.retryAfterMs / 1000)));
+          throw new HubError('HUB_ERR_RATE_LIMITED', block.message, { retryAfterMs: block.retryAfterMs, details: { reason: block.reason } });
+        }
         const user = await auth.users.verify(request.body.username, request.body.password);
         if (user === undefined) {
+          await loginThrottle.failed(request.ip, request.body.username, now);
           // Usernames are not personal data of citizens, but keep even these out of the logs.
           logger.warn({ ip: request.ip }, 'handoff: failed login');
           throw new HubError('HUB_ERR_UNAUTHENTICATED', 'wrong username or password');
         }
+        await loginThrottle.succeeded(request.body.username);
         const session = await auth.users.openSession(user.id, auth.sessionHours);
         auth.setSessionCookie(reply, session.token);
         await queue.touch(user.id);

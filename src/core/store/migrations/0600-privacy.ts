@@ -5,6 +5,8 @@
  * - `privacy_audit`: who read which conversation, exported or erased whose data, and why.
  * - `privacy_erasures`: the record an erasure leaves (which contact, when, by whom, how much),
  *   without the identifiers it removed.
+ * - `login_throttle`: failed logins per client and per account, shared by every instance, for the
+ *   login limit and the account lockout.
  * - indexes on the creation time of every class the purge deletes, so a purge batch is an index
  *   range and not a table scan.
  * Shipped once released: never edit it, add a new migration.
@@ -45,6 +47,13 @@ export const privacy0600: DialectMigration = (dialect) => ({
       .addColumn('actor', 'text', (c) => c.notNull())
       .addColumn('details', 'text', (c) => c.notNull())
       .execute();
+    await db.schema
+      .createTable('login_throttle')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('failures', 'integer', (c) => c.notNull())
+      .addColumn('window_start', 'text', (c) => c.notNull())
+      .addColumn('locked_until', 'text')
+      .execute();
     await db.schema.createIndex('transcript_created').on('transcript').columns(['created_at']).execute();
     await db.schema.createIndex('inbound_received').on('inbound').columns(['received_at']).execute();
     await db.schema.createIndex('outbox_status_created').on('outbox').columns(['status', 'created_at']).execute();
@@ -55,6 +64,7 @@ export const privacy0600: DialectMigration = (dialect) => ({
     for (const index of ['editor_unrecognized_created', 'handoff_events_created', 'outbox_status_created', 'inbound_received', 'transcript_created']) {
       await db.schema.dropIndex(index).execute();
     }
+    await db.schema.dropTable('login_throttle').execute();
     await db.schema.dropTable('privacy_erasures').execute();
     await db.schema.dropTable('privacy_audit').execute();
     await db.schema.dropTable('privacy_leases').execute();
