@@ -61,6 +61,8 @@ export const ConfigSchema = Type.Object(
     webchat: Type.Optional(
       Type.Object(
         {
+          // Sites allowed to embed the widget from another origin ("*" for any); none by default.
+          allowedOrigins: Type.Optional(Type.Union([Type.Literal('*'), Type.Array(Type.String({ pattern: '^https?://[^/\\s]+$' }))])),
           limits: Type.Optional(
             Type.Object(
               {
@@ -94,8 +96,8 @@ export type HubConfig = Omit<RawConfig, 'webchat' | 'privacy'> & {
    * `upgrade-insecure-requests`, which would break the pages over plain HTTP.
    */
   readonly servedOverHttps: boolean;
-  /** `webchat.limits`, each missing key at its default. */
-  readonly webchat: { readonly limits: WebchatLimits };
+  /** `webchat.limits`, each missing key at its default; `allowedOrigins` [] (same origin only) when unset. */
+  readonly webchat: { readonly limits: WebchatLimits; readonly allowedOrigins: '*' | readonly string[] };
   /** `privacy.retentionDays`, each missing class at its default. */
   readonly privacy: { readonly retentionDays: RetentionDays };
 };
@@ -103,7 +105,7 @@ export type HubConfig = Omit<RawConfig, 'webchat' | 'privacy'> & {
 interface EnvBinding {
   readonly env: string;
   readonly path: readonly string[];
-  readonly type: 'string' | 'integer' | 'nullable-string' | 'auto-boolean' | 'trust-proxy';
+  readonly type: 'string' | 'integer' | 'nullable-string' | 'auto-boolean' | 'trust-proxy' | 'origins';
   readonly fix: string;
 }
 
@@ -115,6 +117,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'VENTANILLA_PUBLIC_URL', path: ['server', 'publicUrl'], type: 'nullable-string', fix: 'set VENTANILLA_PUBLIC_URL to an http(s):// URL such as https://ventanilla.example.org' },
   { env: 'VENTANILLA_HTTPS', path: ['server', 'https'], type: 'auto-boolean', fix: 'set VENTANILLA_HTTPS to auto, true or false' },
   { env: 'VENTANILLA_TRUST_PROXY', path: ['server', 'trustProxy'], type: 'trust-proxy', fix: 'set VENTANILLA_TRUST_PROXY to false, true, a number of proxy hops (1) or the proxies\' addresses/CIDRs (10.0.0.0/8,127.0.0.1)' },
+  { env: 'VENTANILLA_WEBCHAT_ORIGINS', path: ['webchat', 'allowedOrigins'], type: 'origins', fix: 'set VENTANILLA_WEBCHAT_ORIGINS to the sites that embed the widget, e.g. https://www.ayto.example,https://sede.ayto.example (or * for any)' },
   { env: 'VENTANILLA_DATA_DIR', path: ['storage', 'dataDir'], type: 'string', fix: 'set VENTANILLA_DATA_DIR to a writable directory' },
   { env: 'VENTANILLA_DATABASE_URL', path: ['storage', 'databaseUrl'], type: 'nullable-string', fix: 'set VENTANILLA_DATABASE_URL to a SQLite file path (data/ventanilla.db) or a postgres:// URL' },
   { env: 'LOG_LEVEL', path: ['logLevel'], type: 'string', fix: 'set LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent' },
@@ -141,6 +144,7 @@ function envValue(binding: EnvBinding, raw: string): unknown {
   }
   if (binding.type === 'nullable-string' && raw.trim() === '') return null;
   if (binding.type === 'trust-proxy') return parseTrustProxy(raw);
+  if (binding.type === 'origins') return raw.trim() === '*' ? '*' : raw.split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter((origin) => origin !== '');
   if (binding.type === 'auto-boolean') {
     const value = raw.trim().toLowerCase();
     if (value === 'auto') return 'auto';
@@ -197,5 +201,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = env
   const servedOverHttps = https === 'auto' ? (config.server.publicUrl?.startsWith('https://') ?? false) || cookieSecure : https;
   const limits = { ...WEBCHAT_LIMIT_DEFAULTS, ...config.webchat?.limits };
   const retentionDays = { ...RETENTION_DEFAULTS, ...config.privacy?.retentionDays };
-  return { ...config, configDir, dataDir, databaseUrl, servedOverHttps, webchat: { limits }, privacy: { retentionDays } };
+  return { ...config, configDir, dataDir, databaseUrl, servedOverHttps, webchat: { limits, allowedOrigins: config.webchat?.allowedOrigins ?? [] }, privacy: { retentionDays } };
 }

@@ -74,3 +74,13 @@ describe('VENTANILLA_TRUST_PROXY', () => {
     expect(typeof hops === 'function' && [hops('10.0.0.1', 0), hops('10.0.0.2', 1), hops('203.0.113.5', 2)]).toEqual([true, true, false]);
   });
 });
+
+describe('VENTANILLA_WEBCHAT_ORIGINS', () => {
+  it('defaults to same origin only, takes a list or *, and names the variable when wrong', async () => {
+    const { loadConfig } = await import('../../../src/config.js');
+    expect(loadConfig({}).webchat.allowedOrigins).toEqual([]);
+    expect(loadConfig({ VENTANILLA_WEBCHAT_ORIGINS: 'https://www.ayto.example, https://sede.ayto.example/' }).webchat.allowedOrigins).toEqual(['https://www.ayto.example', 'https://sede.ayto.example']);
+    expect(loadConfig({ VENTANILLA_WEBCHAT_ORIGINS: '*' }).webchat.allowedOrigins).toBe('*');
+    expect(() => loadConfig({ VENTANILLA_WEBCHAT_ORIGINS: 'www.ayto.example' })).toThrow(/VENTANILLA_WEBCHAT_ORIGINS/);
+  });
+});
