@@ -10,6 +10,7 @@ import pino, { type Logger } from 'pino';
 import type { ChannelAdapter, ChannelModule, InboundSink } from './core/channel-port.js';
 import { boundInbound } from './bots/inbound-values.js';
 import { createBasicHandoff } from './core/basic-handoff.js';
+import { trustProxyOption } from './core/trust-proxy.js';
 import { HubEvents } from './core/events.js';
 import type { HandoffPort } from './core/handoff-port.js';
 import type { ChannelId } from './core/message.js';
@@ -156,6 +157,8 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.server.bodyLimitBytes,
+    // Behind a reverse proxy, request.ip (every per-client limit) is the X-Forwarded-For client.
+    trustProxy: trustProxyOption(config.server.trustProxy),
     routerOptions: { ignoreTrailingSlash: true },
   });
   await registerHeadersAndDocs(app, config.servedOverHttps);

@@ -140,6 +140,11 @@ export async function main(
         const { runUsersCli } = await import('./accounts/index.js');
         return await runUsersCli(args, process.stdin, moduleOutput(out, err));
       }
+      case 'privacy':
+      case 'audit': {
+        const { runPrivacyCli } = await import('./privacy/cli.js');
+        return await runPrivacyCli([command, ...args], moduleOutput(out, err));
+      }
       default:
         err(`ventanilla: unknown command "${command}"\n\n${mainUsage().replace(/\n$/, '')}`);
         return 2;

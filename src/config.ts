@@ -10,7 +10,9 @@ import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { WEBCHAT_LIMIT_DEFAULTS, type WebchatLimits } from './bots/webchat/limits.js';
 import { HubError } from './core/errors.js';
+import { parseTrustProxy } from './core/trust-proxy.js';
 import { LANGUAGES } from './core/message.js';
+import { RETENTION_CLASSES, RETENTION_DEFAULTS, type RetentionDays } from './privacy/retention-config.js';
 
 /** The project root (where `config/` and `src/` live). */
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -26,6 +28,8 @@ export const ConfigSchema = Type.Object(
       publicUrl: Type.Union([Type.String({ pattern: '^https?://' }), Type.Null()]),
       // Optional keys (here and under webchat) so a config file written before them still loads.
       https: Type.Optional(Type.Union([Type.Literal('auto'), Type.Boolean()])),
+      // Reverse proxies in front of the hub: false, true, a hop count or addresses/CIDRs (core/trust-proxy.ts).
+      trustProxy: Type.Optional(Type.Union([Type.Boolean(), Type.Integer({ minimum: 0, maximum: 10 }), Type.String({ pattern: '^[0-9a-fA-F.:/, ]+$' })])),
     }),
     storage: Type.Object({
       dataDir: Type.String({ minLength: 1 }),
@@ -40,9 +44,25 @@ export const ConfigSchema = Type.Object(
       leaseMs: Type.Integer({ minimum: 1000 }),
     }),
     shutdown: Type.Object({ graceMs: Type.Integer({ minimum: 0 }) }),
+    privacy: Type.Optional(
+      Type.Object(
+        {
+          // Days each class of personal data is kept; 0 or less would erase everything at once.
+          retentionDays: Type.Optional(
+            Type.Object(
+              Object.fromEntries(RETENTION_CLASSES.map((name) => [name, Type.Optional(Type.Integer({ minimum: 1, maximum: 36_500 }))])),
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     webchat: Type.Optional(
       Type.Object(
         {
+          // Sites allowed to embed the widget from another origin ("*" for any); none by default.
+          allowedOrigins: Type.Optional(Type.Union([Type.Literal('*'), Type.Array(Type.String({ pattern: '^https?://[^/\\s]+$' }))])),
           limits: Type.Optional(
             Type.Object(
               {
@@ -65,7 +85,7 @@ export const ConfigSchema = Type.Object(
 type RawConfig = Static<typeof ConfigSchema>;
 
 /** The validated configuration, with paths resolved and defaults filled in. */
-export type HubConfig = Omit<RawConfig, 'webchat'> & {
+export type HubConfig = Omit<RawConfig, 'webchat' | 'privacy'> & {
   readonly configDir: string;
   /** `storage.databaseUrl` resolved: a postgres:// URL or an absolute SQLite path. */
   readonly databaseUrl: string;
@@ -76,14 +96,16 @@ export type HubConfig = Omit<RawConfig, 'webchat'> & {
    * `upgrade-insecure-requests`, which would break the pages over plain HTTP.
    */
   readonly servedOverHttps: boolean;
-  /** `webchat.limits`, each missing key at its default. */
-  readonly webchat: { readonly limits: WebchatLimits };
+  /** `webchat.limits`, each missing key at its default; `allowedOrigins` [] (same origin only) when unset. */
+  readonly webchat: { readonly limits: WebchatLimits; readonly allowedOrigins: '*' | readonly string[] };
+  /** `privacy.retentionDays`, each missing class at its default. */
+  readonly privacy: { readonly retentionDays: RetentionDays };
 };
 
 interface EnvBinding {
   readonly env: string;
   readonly path: readonly string[];
-  readonly type: 'string' | 'integer' | 'nullable-string' | 'auto-boolean';
+  readonly type: 'string' | 'integer' | 'nullable-string' | 'auto-boolean' | 'trust-proxy' | 'origins';
   readonly fix: string;
 }
 
@@ -94,6 +116,8 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'VENTANILLA_BODY_LIMIT', path: ['server', 'bodyLimitBytes'], type: 'integer', fix: 'set VENTANILLA_BODY_LIMIT to a size in bytes between 1024 and 104857600' },
   { env: 'VENTANILLA_PUBLIC_URL', path: ['server', 'publicUrl'], type: 'nullable-string', fix: 'set VENTANILLA_PUBLIC_URL to an http(s):// URL such as https://ventanilla.example.org' },
   { env: 'VENTANILLA_HTTPS', path: ['server', 'https'], type: 'auto-boolean', fix: 'set VENTANILLA_HTTPS to auto, true or false' },
+  { env: 'VENTANILLA_TRUST_PROXY', path: ['server', 'trustProxy'], type: 'trust-proxy', fix: 'set VENTANILLA_TRUST_PROXY to false, true, a number of proxy hops (1) or the proxies\' addresses/CIDRs (10.0.0.0/8,127.0.0.1)' },
+  { env: 'VENTANILLA_WEBCHAT_ORIGINS', path: ['webchat', 'allowedOrigins'], type: 'origins', fix: 'set VENTANILLA_WEBCHAT_ORIGINS to the sites that embed the widget, e.g. https://www.ayto.example,https://sede.ayto.example (or * for any)' },
   { env: 'VENTANILLA_DATA_DIR', path: ['storage', 'dataDir'], type: 'string', fix: 'set VENTANILLA_DATA_DIR to a writable directory' },
   { env: 'VENTANILLA_DATABASE_URL', path: ['storage', 'databaseUrl'], type: 'nullable-string', fix: 'set VENTANILLA_DATABASE_URL to a SQLite file path (data/ventanilla.db) or a postgres:// URL' },
   { env: 'LOG_LEVEL', path: ['logLevel'], type: 'string', fix: 'set LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent' },
@@ -119,6 +143,8 @@ function envValue(binding: EnvBinding, raw: string): unknown {
     return Number(raw.trim());
   }
   if (binding.type === 'nullable-string' && raw.trim() === '') return null;
+  if (binding.type === 'trust-proxy') return parseTrustProxy(raw);
+  if (binding.type === 'origins') return raw.trim() === '*' ? '*' : raw.split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter((origin) => origin !== '');
   if (binding.type === 'auto-boolean') {
     const value = raw.trim().toLowerCase();
     if (value === 'auto') return 'auto';
@@ -174,5 +200,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = env
   const cookieSecure = ['1', 'true'].includes((env.VENTANILLA_COOKIE_SECURE ?? '').trim().toLowerCase());
   const servedOverHttps = https === 'auto' ? (config.server.publicUrl?.startsWith('https://') ?? false) || cookieSecure : https;
   const limits = { ...WEBCHAT_LIMIT_DEFAULTS, ...config.webchat?.limits };
-  return { ...config, configDir, dataDir, databaseUrl, servedOverHttps, webchat: { limits } };
+  const retentionDays = { ...RETENTION_DEFAULTS, ...config.privacy?.retentionDays };
+  return { ...config, configDir, dataDir, databaseUrl, servedOverHttps, webchat: { limits, allowedOrigins: config.webchat?.allowedOrigins ?? [] }, privacy: { retentionDays } };
 }

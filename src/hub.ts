@@ -61,7 +61,7 @@ export function channelsFromEnv(
   store: Pick<Store, 'trySingleton' | 'kysely'>,
   onWhatsAppWeb: (channel: WhatsAppWebChannelModule) => void = () => undefined,
 ): ChannelFactory[] {
-  const factories: ChannelFactory[] = [(services) => createWebchatChannel({ ...services, limits: services.config.webchat.limits })];
+  const factories: ChannelFactory[] = [(services) => createWebchatChannel({ ...services, limits: services.config.webchat.limits, allowedOrigins: services.config.webchat.allowedOrigins })];
   const telegram = loadTelegramConfig(env);
   if (telegram !== undefined) factories.push((services) => createTelegramChannel(telegram, services));
   const cloud = loadWhatsAppCloudConfig(env);

@@ -158,15 +158,54 @@ export const CONTENT_IMPORT = {
   positionals: { min: 1, max: Number.POSITIVE_INFINITY },
 } as const satisfies CommandSpec;
 
+export const PRIVACY_PURGE = {
+  name: 'privacy purge',
+  synopsis: '[--dry-run]',
+  summary: 'delete personal data past its retention (privacy.retentionDays); --dry-run only counts it',
+  options: { 'dry-run': { type: 'boolean' } },
+} as const satisfies CommandSpec;
+
+const SUBJECT_OPTIONS = { contact: { type: 'string' }, channel: { type: 'string' }, user: { type: 'string' }, as: { type: 'string' } } as const;
+const SUBJECT_DETAILS = [
+  '--contact CHANNEL:ID   the citizen, e.g. whatsapp:34612345678, telegram:123456, x:@vecina',
+  '--channel C --user ID  the same, given apart',
+  '--as USER              who asks (recorded in the audit; default cli)',
+];
+
+export const PRIVACY_EXPORT = {
+  name: 'privacy export',
+  synopsis: '--contact CHANNEL:ID [--as USER]',
+  summary: "print as JSON everything kept about one citizen (RGPD art. 15); recorded in the audit",
+  options: SUBJECT_OPTIONS,
+  details: SUBJECT_DETAILS,
+} as const satisfies CommandSpec;
+
+export const PRIVACY_ERASE = {
+  name: 'privacy erase',
+  synopsis: '--contact CHANNEL:ID [--as USER]',
+  summary: "erase one citizen's data (RGPD art. 17): transcripts pseudonymised, identifiers removed; erasing twice is harmless",
+  options: SUBJECT_OPTIONS,
+  details: SUBJECT_DETAILS,
+} as const satisfies CommandSpec;
+
+export const AUDIT_LIST = {
+  name: 'audit list',
+  synopsis: '[--limit N] [--conversation ID] [--actor USER]',
+  summary: 'list who read which conversation, exported or erased whose data (newest first)',
+  options: { limit: { type: 'string' }, conversation: { type: 'string' }, actor: { type: 'string' } },
+} as const satisfies CommandSpec;
+
 export const OUTBOX = { name: 'outbox', commands: [OUTBOX_LIST, OUTBOX_RETRY] } as const satisfies CommandGroup;
 export const NLU = { name: 'nlu', commands: [NLU_TRY, NLU_EVAL] } as const satisfies CommandGroup;
 export const GTFS = { name: 'gtfs', commands: [GTFS_IMPORT] } as const satisfies CommandGroup;
 export const TELEGRAM = { name: 'telegram', commands: [TELEGRAM_SET_WEBHOOK, TELEGRAM_DELETE_WEBHOOK] } as const satisfies CommandGroup;
 export const USERS = { name: 'users', commands: [USERS_ADD, USERS_SET, USERS_PASSWD, USERS_LIST] } as const satisfies CommandGroup;
 export const CONTENT = { name: 'content', commands: [CONTENT_EXPORT, CONTENT_IMPORT] } as const satisfies CommandGroup;
+export const PRIVACY = { name: 'privacy', commands: [PRIVACY_PURGE, PRIVACY_EXPORT, PRIVACY_ERASE] } as const satisfies CommandGroup;
+export const AUDIT = { name: 'audit', commands: [AUDIT_LIST] } as const satisfies CommandGroup;
 
 /** Every command, in the order `ventanilla --help` lists them. */
-export const ALL_COMMANDS: readonly CommandSpec[] = [START, CHAT, ...OUTBOX.commands, ...NLU.commands, ...GTFS.commands, ...TELEGRAM.commands, ...USERS.commands, ...CONTENT.commands];
+export const ALL_COMMANDS: readonly CommandSpec[] = [START, CHAT, ...OUTBOX.commands, ...NLU.commands, ...GTFS.commands, ...TELEGRAM.commands, ...USERS.commands, ...CONTENT.commands, ...PRIVACY.commands, ...AUDIT.commands];
 
 /** `ventanilla --help`. */
 export function mainUsage(): string {

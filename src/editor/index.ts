@@ -10,5 +10,5 @@ export { runContentCli, type ContentCliDeps } from './cli.js';
 export { EditorStore, type VersionInfo, type AuditEntry } from './content-store.js';
 export { EditorService, QualityGateError, type PublishStatus } from './service.js';
 export { ImportedEngine, trainLanguage, type ModelExport } from './model.js';
-export { maskPersonalData } from './mask.js';
+export { maskPersonalData } from '../privacy/index.js';
 export type { EditorContent, EditorIntent, EditorEntity } from './types.js';

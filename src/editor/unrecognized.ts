@@ -13,7 +13,7 @@ import type { TranscriptEntry } from '../core/store/types.js';
 import { HubError } from '../core/errors.js';
 import { normalizeText, wordsOf } from '../intents/normalize.js';
 import { editorDb, type EditorDb } from './schema.js';
-import { maskPersonalData } from './mask.js';
+import { maskPersonalData } from '../privacy/index.js';
 import type { EditorStore } from './content-store.js';
 
 /** A group of similar open questions. `id` is the id to assign or dismiss the whole group by. */

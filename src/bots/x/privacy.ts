@@ -2,59 +2,22 @@
  * Personal data in public text. X mentions are public: we never echo personal data there, and a
  * citizen who posts theirs gets a warning instead of an answer.
  */
-import { createEmailReplacer, type TextReplacer } from '../../core/email-scan.js';
+import { detectPersonalData as detect, maskPersonalData as mask, PERSONAL_DATA_KINDS, type PersonalDataKind } from '../../privacy/index.js';
 
-export type PersonalDataKind = 'dni' | 'nie' | 'phone' | 'email' | 'iban';
-
-/** `text.replace(pattern, replace)` for a global pattern. */
-function regexReplacer(pattern: RegExp): TextReplacer {
-  return (text, replace) => text.replace(pattern, replace);
-}
-
-// Broad on purpose: a false positive costs a masked digit run, a miss exposes a citizen. Each
-// replacer is linear in the text's length (the e-mail one is a scanner, not a single RegExp).
-const PATTERNS: readonly (readonly [PersonalDataKind, TextReplacer])[] = [
-  ['email', createEmailReplacer({ local: 'A-Za-z0-9._%+-', domain: 'A-Za-z0-9.-', tld: 'A-Za-z' })],
-  ['iban', regexReplacer(/\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){3,7}(?:[ -]?[A-Z0-9]{1,4})?\b/gi)],
-  ['nie', regexReplacer(/\b[XYZ][ -]?\d{7}[ -]?[A-Z]\b/gi)],
-  ['dni', regexReplacer(/\b\d{8}[ -]?[A-Z]\b/gi)],
-  ['phone', regexReplacer(/(?:\+|\b00)?\b\d(?:[ .-]?\d){8,12}\b/g)],
-];
+export type { PersonalDataKind } from '../../privacy/index.js';
 
 const MASK = '***';
+// The hub's own replies name public places ("Plaza Mayor 1"); only a citizen's text is checked for addresses.
+const REPLY_KINDS = PERSONAL_DATA_KINDS.filter((kind) => kind !== 'address');
 
-/** A digit run counts as a phone when it has ≥ 9 digits, looks Spanish (6-9…) and is not a service line (80x/90x). */
-function isPersonalPhone(match: string): boolean {
-  const digits = match.replace(/\D/g, '');
-  if (digits.length < 9) return false;
-  const national = digits.length > 9 ? digits.slice(-9) : digits;
-  // Spanish mobiles and landlines start with 6-9; 80x/90x are public service lines.
-  return /^[6-9]/.test(national) && !/^[89]0/.test(national);
-}
-
-function maskMatch(kind: PersonalDataKind, match: string): string {
-  return kind === 'phone' && !isPersonalPhone(match) ? match : MASK;
-}
-
-/** The kinds of personal data found in `text` (empty when none). */
+/** The kinds of personal data found in a citizen's `text` (empty when none); see `src/privacy`. */
 export function detectPersonalData(text: string): PersonalDataKind[] {
-  const found: PersonalDataKind[] = [];
-  let rest = text;
-  for (const [kind, replace] of PATTERNS) {
-    const replaced = replace(rest, (match) => maskMatch(kind, match));
-    if (replaced !== rest) found.push(kind);
-    rest = replaced;
-  }
-  return found;
+  return detect(text);
 }
 
-/** Replaces every DNI/NIE, phone, e-mail and IBAN in `text` with `***`. */
+/** Replaces every DNI/NIE, phone, e-mail, IBAN and card number in `text` with `***`. */
 export function maskPersonalData(text: string): string {
-  let rest = text;
-  for (const [kind, replace] of PATTERNS) {
-    rest = replace(rest, (match) => maskMatch(kind, match));
-  }
-  return rest;
+  return mask(text, { kinds: REPLY_KINDS, placeholder: () => MASK });
 }
 
 /** The public answer to a mention that contains personal data. */

@@ -1,6 +1,9 @@
 /** `/auth/*`: log in (session cookie and CSRF token), log out, the current session. */
 import { Type } from '@sinclair/typebox';
 import { HubError } from '../../core/errors.js';
+import type { Store } from '../../core/store/index.js';
+import { LOGIN_THROTTLE_DEFAULTS, LoginThrottle } from '../../privacy/login-throttle.js';
+import { privacyDb } from '../../privacy/schema.js';
 import type { SessionAuth } from '../../accounts/sessions.js';
 import type { HandoffConfig } from '../config.js';
 import type { HandoffLogger, HandoffQueue } from '../queue.js';
@@ -12,16 +15,18 @@ export interface AuthRouteDeps {
   readonly queue: HandoffQueue;
   readonly config: HandoffConfig;
   readonly logger: HandoffLogger;
+  readonly store: Store;
+  readonly clock: () => Date;
 }
 
 export function registerAuthRoutes(app: ApiApp, deps: AuthRouteDeps): void {
   const { auth, queue, config, logger } = deps;
   const anyUserGuard = auth.guard(ROLES);
+  const loginThrottle = new LoginThrottle(privacyDb(deps.store), { ...LOGIN_THROTTLE_DEFAULTS, clientMaxFailures: config.auth.loginMaxPerMinute });
 
   app.post(
     '/auth/login',
     {
-      config: { rateLimit: { max: config.auth.loginMaxPerMinute, timeWindow: 60_000 } },
       schema: {
         tags: ['auth'],
         summary: 'Log in: sets the httpOnly session cookie and returns the CSRF token',
@@ -33,12 +38,21 @@ export function registerAuthRoutes(app: ApiApp, deps: AuthRouteDeps): void {
       },
     },
     async (request, reply) => {
+      // Only failures count, per client address and per account (src/privacy/login-throttle.ts).
+      const now = deps.clock();
+      const block = await loginThrottle.blocked(request.ip, request.body.username, now);
+      if (block !== undefined) {
+        void reply.header('retry-after', String(Math.ceil(block.retryAfterMs / 1000)));
+        throw new HubError('HUB_ERR_RATE_LIMITED', block.message, { retryAfterMs: block.retryAfterMs, details: { reason: block.reason } });
+      }
       const user = await auth.users.verify(request.body.username, request.body.password);
       if (user === undefined) {
+        await loginThrottle.failed(request.ip, request.body.username, now);
         // Usernames are not personal data of citizens, but keep even these out of the logs.
         logger.warn({ ip: request.ip }, 'handoff: failed login');
         throw new HubError('HUB_ERR_UNAUTHENTICATED', 'wrong username or password');
       }
+      await loginThrottle.succeeded(request.body.username);
       const session = await auth.users.openSession(user.id, auth.sessionHours);
       auth.setSessionCookie(reply, session.token);
       await queue.touch(user.id);

@@ -5,6 +5,8 @@
 import { Type } from '@sinclair/typebox';
 import { HubError } from '../../core/errors.js';
 import type { Store } from '../../core/store/index.js';
+import { recordAudit } from '../../privacy/audit.js';
+import { privacyDb } from '../../privacy/schema.js';
 import type { HandoffConfig } from '../config.js';
 import type { HandoffQueue, Ticket } from '../queue.js';
 import type { SessionAuth } from '../../accounts/sessions.js';
@@ -23,6 +25,7 @@ export interface ConversationRouteDeps {
   readonly queue: HandoffQueue;
   readonly auth: SessionAuth;
   readonly config: HandoffConfig;
+  readonly clock: () => Date;
   readonly summaries: (tickets: readonly Ticket[], withPositions: boolean) => Promise<Summary[]>;
   /** Wakes the delivery worker (a retried reply is due now). */
   readonly notifyOutbox?: () => void;
@@ -64,6 +67,8 @@ export function registerConversationRoutes(app: ApiApp, deps: ConversationRouteD
       const ticket = await queue.currentTicket(request.params.id);
       if (ticket === undefined) throw new HubError('HUB_ERR_NOT_FOUND', 'this conversation was never passed to a person');
       if (!queue.canSee(user, ticket)) throw new HubError('HUB_ERR_FORBIDDEN', 'this conversation belongs to a queue you do not serve');
+      // ENS access audit: every transcript read by a person, and whether they held the conversation.
+      await recordAudit(privacyDb(store), { actor: user.username, action: 'transcript.read', conversationId: request.params.id, details: { owner: ticket.agentId === user.id }, at: deps.clock() });
       const [summary] = await summaries([ticket], true);
       const transcript = await store.getTranscript(request.params.id, { limit: 1000 });
       const outboxIds = transcript.map((entry) => entry.outboxId).filter((id): id is string => id !== null);

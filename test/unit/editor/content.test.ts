@@ -8,7 +8,7 @@ import type { Store } from '../../../src/core/store/index.js';
 import { editorContentFromLoaded, exportContentFiles, exportUtterancesCsv, parseImport } from '../../../src/editor/content-io.js';
 import { EditorStore } from '../../../src/editor/content-store.js';
 import { diffContent } from '../../../src/editor/diff.js';
-import { maskPersonalData } from '../../../src/editor/mask.js';
+import { maskPersonalData } from '../../../src/privacy/index.js';
 import type { EditorContent } from '../../../src/editor/types.js';
 import { similarityKey } from '../../../src/editor/unrecognized.js';
 import { loadContent } from '../../../src/intents/content/loader.js';

@@ -9,12 +9,12 @@ import { createStore, type Store } from '../../../src/core/store/index.js';
 import { EditorStore } from '../../../src/editor/content-store.js';
 import { editorDb } from '../../../src/editor/schema.js';
 import { INBOX_TEXT_LIMIT, inboxText, UnrecognizedInbox } from '../../../src/editor/unrecognized.js';
-import * as mask from '../../../src/editor/mask.js';
+import * as mask from '../../../src/privacy/index.js';
 import { longCitizenMessage } from '../../helpers/long-text.js';
 
-vi.mock('../../../src/editor/mask.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../../src/editor/mask.js')>();
-  return { maskPersonalData: vi.fn(original.maskPersonalData) };
+vi.mock('../../../src/privacy/index.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../../src/privacy/index.js')>();
+  return { ...original, maskPersonalData: vi.fn(original.maskPersonalData) };
 });
 
 let store: Store | undefined;
