@@ -12,6 +12,7 @@ import { core0001 } from './0001-core.js';
 import { handoff0100 } from './0100-handoff.js';
 import { editor0200 } from './0200-editor.js';
 import { delivery0300 } from './0300-delivery.js';
+import { reports0400 } from './0400-reports.js';
 import type { Dialect, DialectMigration } from './types.js';
 
 export type { Dialect, DialectMigration } from './types.js';
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: DialectMig
   ['0100_handoff', handoff0100],
   ['0200_editor', editor0200],
   ['0300_delivery', delivery0300],
+  ['0400_reports', reports0400],
 ];
 
 /** The names this version knows, in order. */
