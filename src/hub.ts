@@ -25,6 +25,7 @@ import { createHandoffWiring } from './handoff/hub-plugin.js';
 import { loadHandoffConfig, type HandoffModule } from './handoff/index.js';
 import { createDataProviders } from './intents/data/index.js';
 import { createIntents } from './intents/index.js';
+import { createReportsPlugin, loadReportsConfig } from './reports/index.js';
 import { whatsappWebAdminRoutes, type WhatsAppWebChannelModule } from './bots/whatsapp/index.js';
 
 export interface CreateHubOptions {
@@ -121,6 +122,13 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
         buildModule: fullModuleBuilder(providers),
         devSetPath: join(PROJECT_ROOT, 'test', 'fixtures', 'nlu-dev.jsonl'),
         contentDir: join(config.configDir, 'intents'),
+      }),
+      createReportsPlugin({
+        config: loadReportsConfig(config.configDir, env),
+        queues: handoffConfig.queues.map((queue) => ({ id: queue.id, name: queue.name })),
+        clock,
+        guard: (request, reply) => handoffModule().auth.guard(['supervisor', 'admin'])(request, reply),
+        metricsToken: env.VENTANILLA_METRICS_TOKEN,
       }),
       () => ({
         name: 'first-run-admin',

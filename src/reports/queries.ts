@@ -41,10 +41,10 @@ export interface Report {
   readonly to: string;
   readonly timezone: string;
   readonly period: Period;
-  readonly by: readonly SliceName[];
+  readonly by: SliceName[];
   readonly total: Indicators;
-  readonly groups: readonly ReportGroup[];
-  readonly series: readonly ReportPoint[];
+  readonly groups: ReportGroup[];
+  readonly series: ReportPoint[];
 }
 
 const COLUMN: Record<SliceName, 'channel' | 'queue_id' | 'language' | 'intent' | 'agent_id'> = {
@@ -191,7 +191,7 @@ export async function runReport(db: ReportsDb, config: ReportsConfig, query: Rep
     to: bucketStart(toBucket).toISOString(),
     timezone: config.timezone,
     period: query.period,
-    by: query.by,
+    by: [...query.by],
     total: computeIndicators(total, target),
     groups: [...groups.values()]
       .map((group) => ({ key: group.key, indicators: computeIndicators(group.sums, serviceLevelTarget(config, group.key.queue ?? queueFilter)) }))
@@ -202,7 +202,7 @@ export async function runReport(db: ReportsDb, config: ReportsConfig, query: Rep
 
 export interface Wallboard {
   readonly at: string;
-  readonly queues: readonly {
+  readonly queues: {
     readonly id: string;
     readonly name: string;
     readonly waiting: number;
