@@ -142,6 +142,10 @@ export async function main(
         const { runUsersCli } = await import('./handoff/index.js');
         return await runUsersCli(args, process.stdin, moduleOutput(out, err));
       }
+      case 'reports': {
+        const { runReportsCli } = await import('./reports/cli.js');
+        return await runReportsCli(args, moduleOutput(out, err));
+      }
       default:
         err(`ventanilla: unknown command "${command}"\n\n${mainUsage().replace(/\n$/, '')}`);
         return 2;
