@@ -4,6 +4,7 @@
  * citizen's messages flow through the web chat.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../src/app.js';
 import { startReportsHub } from '../helpers/reports-hub.js';
@@ -135,6 +136,13 @@ describe('/metrics', () => {
     expect(valueOf(after.samples, 'ventanilla_turn_latency_seconds_count')).toBeGreaterThanOrEqual(1);
     expect(valueOf(after.samples, 'ventanilla_handoff_events_total', { type: 'queued' })).toBe(1);
     expect(valueOf(after.samples, 'ventanilla_queue_waiting', { queue: 'tramites' })).toBe(1);
+  });
+
+  it('the Grafana dashboard in docs/ only queries metrics the hub exposes', async () => {
+    const dashboard = readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8');
+    const used = new Set([...dashboard.matchAll(/ventanilla_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|sum|count)$/, '')));
+    const { types } = await scrape();
+    for (const name of used) expect(types.has(name), name).toBe(true);
   });
 
   it('the parser is strict: it rejects broken expositions', () => {
