@@ -17,6 +17,8 @@ import { conversationInfo, handoffEvent, transcriptEvent } from './source.js';
 
 interface Item {
   readonly source: 'transcript' | 'handoff';
+  /** A citizen message (its turn may not have committed yet). */
+  readonly citizen: boolean;
   readonly seq: number;
   readonly conversationId: string;
   readonly seenAt: number;
@@ -38,22 +40,33 @@ export interface RollupWriterOptions {
   readonly turnWaitMs?: number;
 }
 
+/** How often conversations waiting for a turn's commit are looked at again without news. */
+const RETRY_MS = 2000;
+
 /** Keeps the roll-ups up to date while the hub runs. */
 export class RollupWriter {
   private readonly db: ReportsDb;
   private queue: Item[] = [];
+  /**
+   * Conversations whose oldest unwritten event is a citizen message whose turn had not committed,
+   * with their events in order. They are looked at again when another event of theirs arrives
+   * (the turn's replies come after its commit) or every {@link RETRY_MS}, not at every flush: a
+   * backlog of turns must not be re-read over and over.
+   */
+  private readonly waiting = new Map<string, Item[]>();
+  private lastRetry = 0;
   private readonly seen = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private readonly onTranscript = (event: HubEventMap['transcript'][0]): void => {
     if (event.entry.author === 'system') return;
-    this.push({ source: 'transcript', seq: Number(event.entry.id), conversationId: event.conversationId, seenAt: Date.now() });
+    this.push({ source: 'transcript', citizen: event.entry.author === 'citizen', seq: Number(event.entry.id), conversationId: event.conversationId, seenAt: Date.now() });
   };
   private readonly onCustom = (event: HubEventMap['custom'][0]): void => {
     if (!event.type.startsWith('handoff.') || event.conversationId === undefined) return;
     const seq = event.data.seq;
     if (typeof seq !== 'number') return;
-    this.push({ source: 'handoff', seq, conversationId: event.conversationId, seenAt: Date.now() });
+    this.push({ source: 'handoff', citizen: false, seq, conversationId: event.conversationId, seenAt: Date.now() });
   };
 
   constructor(private readonly options: RollupWriterOptions) {
@@ -75,12 +88,14 @@ export class RollupWriter {
     this.options.events.off('custom', this.onCustom);
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
-    await this.flush();
+    await this.enqueueFlush(true);
   }
 
   /** Events received but not written yet. */
   get pending(): number {
-    return this.queue.length;
+    let waiting = 0;
+    for (const items of this.waiting.values()) waiting += items.length;
+    return this.queue.length + waiting;
   }
 
   private push(item: Item): void {
@@ -95,23 +110,45 @@ export class RollupWriter {
 
   /** Writes every event received so far whose turn committed; resolves when written. */
   flush(): Promise<void> {
+    return this.enqueueFlush(false);
+  }
+
+  private enqueueFlush(final: boolean): Promise<void> {
     this.flushing = this.flushing.then(() =>
-      this.flushOnce().catch((error: unknown) => {
+      this.flushOnce(final).catch((error: unknown) => {
         this.options.logger.error({ err: error }, 'reports: roll-up flush failed; retrying at the next flush');
       }),
     );
     return this.flushing;
   }
 
-  private async flushOnce(): Promise<void> {
-    const items = this.queue;
+  private async flushOnce(final = false): Promise<void> {
+    const incoming = this.queue;
     this.queue = [];
-    if (items.length === 0) return;
+    const retryAll = final || Date.now() - this.lastRetry >= RETRY_MS;
+    if (retryAll) this.lastRetry = Date.now();
+    const woken = new Set<string>(retryAll ? this.waiting.keys() : []);
+    for (const item of incoming) if (!item.citizen && this.waiting.has(item.conversationId)) woken.add(item.conversationId);
+    // Per conversation, what waited comes before what just arrived.
+    const batch: Item[] = [];
+    for (const conversationId of woken) {
+      batch.push(...(this.waiting.get(conversationId) ?? []));
+      this.waiting.delete(conversationId);
+    }
+    for (const item of incoming) {
+      const held = this.waiting.get(item.conversationId);
+      if (held !== undefined) held.push(item);
+      else batch.push(item);
+    }
+    if (batch.length === 0) return;
     try {
-      const deferred = await this.apply(items);
-      this.queue = [...deferred, ...this.queue];
+      for (const item of await this.apply(batch)) {
+        const held = this.waiting.get(item.conversationId);
+        if (held === undefined) this.waiting.set(item.conversationId, [item]);
+        else held.push(item);
+      }
     } catch (error) {
-      this.queue = [...items, ...this.queue];
+      this.queue = [...batch, ...this.queue];
       throw error;
     }
   }
