@@ -14,6 +14,8 @@ import { loadConfig } from '../src/config.js';
 import type { OutboundMessage, Recipient } from '../src/core/message.js';
 import { createStore, dropPostgresSchema, type Store } from '../src/core/store/index.js';
 import { createIntents } from '../src/intents/index.js';
+import { loadReportsConfig } from '../src/reports/definitions.js';
+import { RollupWriter } from '../src/reports/writer.js';
 import type { IntentsModule } from '../src/intents/contract.js';
 
 const QUESTIONS = [
@@ -60,8 +62,17 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number)
   }
 }
 
-async function hubOn(store: Store, intents: IntentsModule, adapter: TimingAdapter): Promise<Hub> {
+/** The reports' roll-up writer as a hub plugin, for the with/without comparison. */
+function rollupPlugin(hub: Hub) {
+  const config = loadReportsConfig(join(import.meta.dirname, '..', 'config'), {});
+  const writer = new RollupWriter({ store: hub.store, events: hub.events, config, clock: () => new Date(), logger: hub.logger });
+  writer.start();
+  return { name: 'reports', async register() {}, stop: () => writer.stop() };
+}
+
+async function hubOn(store: Store, intents: IntentsModule, adapter: TimingAdapter, rollups = false): Promise<Hub> {
   const hub = await buildApp({
+    ...(rollups ? { plugins: [rollupPlugin] } : {}),
     config: loadConfig({ VENTANILLA_DATABASE_URL: ':memory:', LOG_LEVEL: 'silent' }),
     store,
     intents,
@@ -87,9 +98,9 @@ function inbound(conversation: number, text: string, benchKey: string) {
   };
 }
 
-async function throughput(store: Store, intents: IntentsModule, messages: number, conversations: number): Promise<number> {
+async function throughput(store: Store, intents: IntentsModule, messages: number, conversations: number, rollups = false): Promise<number> {
   const adapter = new TimingAdapter();
-  const hub = await hubOn(store, intents, adapter);
+  const hub = await hubOn(store, intents, adapter, rollups);
   const start = performance.now();
   // Offered in waves, as webhooks arrive: each wave is accepted concurrently.
   const wave = 200;
@@ -182,6 +193,20 @@ for (const target of targets) {
   const latency = await pacedLatency(b.store, intents, 500, 10);
   await b.dispose();
   rows.push(`${target.name.padEnd(20)} ${fmt(rate).padStart(8)} msg/s   at 500 msg/s: p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms, max ${fmt(latency.max, 1)} ms   ratio to raw nlp.js ${fmt(rate / nlpRate, 2)}`);
+  if (process.env.BENCH_ROLLUPS === '1') {
+    // Same run, alternating without/with the reports' roll-up writer; best of each (a shared machine is noisy).
+    const without: number[] = [rate];
+    const withRollups: number[] = [];
+    for (let round = 0; round < Number(process.env.BENCH_ROLLUP_ROUNDS ?? 2); round += 1) {
+      for (const rollups of [true, false]) {
+        const c = await target.open();
+        (rollups ? withRollups : without).push(await throughput(c.store, intents, messages, 1000, rollups));
+        await c.dispose();
+      }
+    }
+    const best = (list: number[]): number => Math.max(...list);
+    rows.push(`${''.padEnd(20)} roll-ups: without ${without.map((r) => fmt(r)).join('/')} msg/s, with ${withRollups.map((r) => fmt(r)).join('/')} msg/s; best-of overhead ${fmt((1 - best(withRollups) / best(without)) * 100, 1)} % (target ≤ 5 %)`);
+  }
 }
 console.log(`raw nlp.js process(): ${fmt(nlpRate)} calls/s (es)`);
 for (const row of rows) console.log(row);

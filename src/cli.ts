@@ -145,6 +145,10 @@ export async function main(
         const { runPrivacyCli } = await import('./privacy/cli.js');
         return await runPrivacyCli([command, ...args], moduleOutput(out, err));
       }
+      case 'reports': {
+        const { runReportsCli } = await import('./reports/cli.js');
+        return await runReportsCli(args, moduleOutput(out, err));
+      }
       default:
         err(`ventanilla: unknown command "${command}"\n\n${mainUsage().replace(/\n$/, '')}`);
         return 2;

@@ -27,6 +27,7 @@ import { createAccounts, type SessionAuth, type UserDirectory } from './accounts
 import { createHandoff, loadHandoffConfig } from './handoff/index.js';
 import { createDataProviders } from './intents/data/index.js';
 import { createIntents } from './intents/index.js';
+import { createReportsPlugin, loadReportsConfig } from './reports/index.js';
 import { whatsappWebAdminRoutes, type WhatsAppWebChannelModule } from './bots/whatsapp/index.js';
 import type { ChannelFactory, Hub, HubPlugin } from './plugin.js';
 
@@ -185,6 +186,13 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
         buildModule: fullModuleBuilder(providers),
         devSetPath: join(PROJECT_ROOT, 'config', 'quality', 'nlu-dev.jsonl'),
         contentDir: join(config.configDir, 'intents'),
+      }),
+      createReportsPlugin({
+        config: loadReportsConfig(config.configDir, env),
+        queues: handoffConfig.queues.map((queue) => ({ id: queue.id, name: queue.name })),
+        clock,
+        guard: accounts.auth.guard(['supervisor', 'admin']),
+        metricsToken: env.VENTANILLA_METRICS_TOKEN,
       }),
       firstRunAdmin(accounts.users, handoffConfig.queues.map((queue) => queue.id), options.announce),
       whatsappWebAdmin(() => whatsappWeb, accounts.auth),

@@ -195,6 +195,35 @@ export const AUDIT_LIST = {
   options: { limit: { type: 'string' }, conversation: { type: 'string' }, actor: { type: 'string' } },
 } as const satisfies CommandSpec;
 
+export const REPORTS_REBUILD = {
+  name: 'reports rebuild',
+  synopsis: '',
+  summary: 'recompute the quality-indicator roll-ups from the stored transcripts and handoff events (run with the hub stopped)',
+  options: {},
+} as const satisfies CommandSpec;
+
+export const REPORTS_EXPORT = {
+  name: 'reports export',
+  synopsis: '--from DATE --to DATE [--by queue,channel] [--period day] [--format csv|json] [--separator semicolon|comma] [--rows groups|series] [--out FILE]',
+  summary: 'write a quality report as CSV (UTF-8 with BOM, `;` by default) or JSON',
+  options: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    by: { type: 'string' },
+    period: { type: 'string' },
+    format: { type: 'string' },
+    separator: { type: 'string' },
+    rows: { type: 'string' },
+    out: { type: 'string' },
+  },
+  details: [
+    'DATE: 2026-03-01 (a day in the queues’ time zone; --to includes its day) or an ISO date-time with offset.',
+    '--by: slices among channel, queue, language, intent, agent. --period: hour, day, week or month.',
+    '--rows series: one row per period instead of one per slice combination.',
+    'Example: ventanilla reports export --from 2026-03-01 --to 2026-03-31 --by queue,channel --format csv > marzo.csv',
+  ],
+} as const satisfies CommandSpec;
+
 export const OUTBOX = { name: 'outbox', commands: [OUTBOX_LIST, OUTBOX_RETRY] } as const satisfies CommandGroup;
 export const NLU = { name: 'nlu', commands: [NLU_TRY, NLU_EVAL] } as const satisfies CommandGroup;
 export const GTFS = { name: 'gtfs', commands: [GTFS_IMPORT] } as const satisfies CommandGroup;
@@ -203,9 +232,10 @@ export const USERS = { name: 'users', commands: [USERS_ADD, USERS_SET, USERS_PAS
 export const CONTENT = { name: 'content', commands: [CONTENT_EXPORT, CONTENT_IMPORT] } as const satisfies CommandGroup;
 export const PRIVACY = { name: 'privacy', commands: [PRIVACY_PURGE, PRIVACY_EXPORT, PRIVACY_ERASE] } as const satisfies CommandGroup;
 export const AUDIT = { name: 'audit', commands: [AUDIT_LIST] } as const satisfies CommandGroup;
+export const REPORTS = { name: 'reports', commands: [REPORTS_REBUILD, REPORTS_EXPORT] } as const satisfies CommandGroup;
 
 /** Every command, in the order `ventanilla --help` lists them. */
-export const ALL_COMMANDS: readonly CommandSpec[] = [START, CHAT, ...OUTBOX.commands, ...NLU.commands, ...GTFS.commands, ...TELEGRAM.commands, ...USERS.commands, ...CONTENT.commands, ...PRIVACY.commands, ...AUDIT.commands];
+export const ALL_COMMANDS: readonly CommandSpec[] = [START, CHAT, ...OUTBOX.commands, ...NLU.commands, ...GTFS.commands, ...TELEGRAM.commands, ...USERS.commands, ...CONTENT.commands, ...PRIVACY.commands, ...AUDIT.commands, ...REPORTS.commands];
 
 /** `ventanilla --help`. */
 export function mainUsage(): string {

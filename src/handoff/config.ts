@@ -87,6 +87,8 @@ export const HandoffConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** Quality indicators: validated by src/reports (service level per queue and target). */
+    reports: Type.Optional(Type.Unknown()),
   },
   { additionalProperties: false },
 );

@@ -12,6 +12,7 @@ import { core0001 } from './0001-core.js';
 import { handoff0100 } from './0100-handoff.js';
 import { editor0200 } from './0200-editor.js';
 import { delivery0300 } from './0300-delivery.js';
+import { reports0400 } from './0400-reports.js';
 import { email0500 } from './0500-email.js';
 import { privacy0600 } from './0600-privacy.js';
 import type { Dialect, DialectMigration } from './types.js';
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: DialectMig
   ['0100_handoff', handoff0100],
   ['0200_editor', editor0200],
   ['0300_delivery', delivery0300],
+  ['0400_reports', reports0400],
   ['0500_email', email0500],
   ['0600_privacy', privacy0600],
 ];

@@ -1,0 +1,105 @@
+/**
+ * The supervisor dashboard in a real browser (Playwright driving Debian's Chromium): login, the
+ * wallboard and a Chart.js chart with its table alternative, a live update when a citizen's
+ * conversation is queued, axe-core (no serious or critical violations) and screenshots at
+ * 1366 × 900 and 390 × 844 without horizontal scrolling. Skipped visibly without Chromium.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Hub } from '../../src/app.js';
+import { hasChromium, launchChromium, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
+import { startReportsHub } from '../helpers/reports-hub.js';
+
+warnIfNoChromium('reports-dashboard');
+
+const webRoot = fileURLToPath(new URL('../../src/web/', import.meta.url));
+const SHOTS = process.env.VENTANILLA_SCREENSHOTS_DIR ?? join(tmpdir(), 'ventanilla-screenshots');
+
+describe.skipIf(!hasChromium)('supervisor dashboard in a browser', () => {
+  let hub: Hub;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const started = await startReportsHub({ webRoot });
+    hub = started.hub;
+    await started.handoff().users.create({ username: 'sara', role: 'supervisor', password: 'contraseña-de-prueba', displayName: 'Sara Gil', queues: ['tramites'] });
+    base = await hub.app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.app.close();
+  });
+
+  async function open(width: number, height: number): Promise<Page> {
+    // bypassCSP only so axe-core can be injected; the page itself runs under its strict CSP otherwise.
+    const page = await (await browser.newContext({ locale: 'es-ES', viewport: { width, height }, bypassCSP: true })).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    // Failed responses, except the session probe before login (401) and the browser's favicon request.
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      if (response.status() >= 400 && !(url.pathname === '/api/auth/session' && response.status() === 401) && url.pathname !== '/favicon.ico') {
+        errors.push(`${response.status()} ${url.pathname}`);
+      }
+    });
+    await page.goto(`${base}/reports`);
+    await page.getByLabel('Usuario').fill('sara');
+    await page.getByLabel('Contraseña').fill('contraseña-de-prueba');
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await page.getByText('Sara Gil (supervisor)').waitFor();
+    await page.locator('#wall-kpis[data-waiting]').waitFor();
+    expect(errors).toEqual([]);
+    return page;
+  }
+
+  it('shows the wallboard and a chart, updates live when a conversation is queued, passes axe', async () => {
+    const page = await open(1366, 900);
+    await page.getByRole('table', { name: 'Colas en este momento' }).getByRole('row', { name: /Trámites/ }).waitFor();
+    expect(await page.locator('#wall-kpis').getAttribute('data-waiting')).toBe('0');
+    // Chart.js drew the series chart; its data is also a table.
+    await page.waitForFunction(() => {
+      const chart = (window as unknown as { Chart?: { getChart(canvas: Element | null): unknown } }).Chart;
+      return chart?.getChart(document.getElementById('series-chart')) !== undefined;
+    });
+    expect(await page.getByRole('img', { name: 'Conversaciones y derivaciones por periodo' }).count()).toBe(1);
+    await page.getByText('Tabla de datos: conversaciones y derivaciones').click();
+    await page.getByRole('table', { name: 'Evolución por periodo' }).waitFor();
+
+    // A citizen asks for a person on the web chat: the wallboard shows it without a reload.
+    const { sessionId } = (await hub.app.inject({ method: 'POST', url: '/webchat/api/sessions' })).json() as { sessionId: string };
+    const sent = await hub.app.inject({ method: 'POST', url: '/webchat/api/messages', payload: { sessionId, clientMessageId: randomUUID(), text: 'quiero hablar con una persona' } });
+    expect(sent.statusCode).toBe(202);
+    await page.locator('#wall-kpis[data-waiting="1"]').waitFor({ timeout: 15_000 });
+    await page.getByRole('table', { name: 'Colas en este momento' }).getByRole('row', { name: /Trámites 1/ }).waitFor();
+
+    // The period report, refreshed, counts it too.
+    await page.getByRole('button', { name: 'Ver informe' }).click();
+    await page.getByRole('table', { name: 'Indicadores por desglose', includeHidden: true }).getByRole('row', { name: /tramites/, includeHidden: true }).waitFor({ state: 'attached' });
+    expect(await page.getByRole('link', { name: 'CSV (;)' }).getAttribute('href')).toMatch(/^\/api\/reports\/export\?.*format=csv&separator=semicolon/);
+
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    const wide = join(SHOTS, 'reports-1366x900.png');
+    await page.screenshot({ path: wide, fullPage: true });
+    expect(statSync(wide).size).toBeGreaterThan(10_000);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
+  }, 120_000);
+
+  it('fits a 390 × 844 phone without horizontal scrolling, and passes axe', async () => {
+    const page = await open(390, 844);
+    await page.getByText('En espera ahora').waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    const narrow = join(SHOTS, 'reports-390x844.png');
+    await page.screenshot({ path: narrow, fullPage: true });
+    expect(statSync(narrow).size).toBeGreaterThan(10_000);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  }, 120_000);
+});

@@ -1,0 +1,130 @@
+/**
+ * Property: after any sequence of citizen turns and handoff transitions (through the real store
+ * and handoff queue), with the live writer flushing at arbitrary points, the roll-ups equal a
+ * full recomputation from the stored facts (`rebuildRollups`).
+ */
+import fc from 'fast-check';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isHubError } from '../../../src/core/errors.js';
+import { loadReportsConfig } from '../../../src/reports/definitions.js';
+import { rebuildRollups } from '../../../src/reports/rebuild.js';
+import { reportsDb } from '../../../src/reports/schema.js';
+import { RollupWriter } from '../../../src/reports/writer.js';
+import type { User } from '../../../src/accounts/users.js';
+import { CONFIG_DIR, createAgent, createHarness, handoffStoreKinds, type Harness } from '../../helpers/handoff-hub.js';
+import { turn } from './scenario.js';
+
+const config = loadReportsConfig(CONFIG_DIR, {});
+const INTENTS = ['tramites.padron', 'tributos.renta', 'None', 'emergencia.112', null] as const;
+type Op = 'turn' | 'turn-silent' | 'enqueue' | 'claim' | 'message' | 'close' | 'cancel' | 'survey' | 'transfer' | 'flush';
+
+const op = fc.record({
+  // Weighted so most sequences get far into the handoff life (turns and flushes are common).
+  op: fc.oneof(
+    { weight: 5, arbitrary: fc.constantFrom<Op>('turn') },
+    { weight: 1, arbitrary: fc.constantFrom<Op>('turn-silent') },
+    { weight: 3, arbitrary: fc.constantFrom<Op>('flush') },
+    { weight: 2, arbitrary: fc.constantFrom<Op>('enqueue', 'claim', 'message', 'close') },
+    { weight: 1, arbitrary: fc.constantFrom<Op>('cancel', 'survey', 'transfer') },
+  ),
+  conversation: fc.integer({ min: 0, max: 2 }),
+  intent: fc.integer({ min: 0, max: INTENTS.length - 1 }),
+  rating: fc.integer({ min: 1, max: 5 }),
+  // Seconds to the next step: from a second to four days (crosses the 24 h and 72 h windows).
+  gap: fc.oneof(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 60, max: 4 * 86_400 })),
+});
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  vi.useRealTimers();
+  await harness?.close();
+  harness = undefined;
+});
+
+async function snapshot(h: Harness): Promise<string[]> {
+  const rows = await reportsDb(h.store).selectFrom('report_rollups').selectAll().execute();
+  return rows
+    .filter((r) => Number(r.n) !== 0 || Number(r.total) !== 0 || Number(r.peak) !== 0)
+    .map((r) => [r.bucket, r.channel, r.queue_id, r.language, r.intent, r.agent_id, r.metric, Number(r.n), Number(r.total), Number(r.peak)].join('|'))
+    .sort();
+}
+
+async function run(h: Harness, agent: User, ops: readonly { op: string; conversation: number; intent: number; rating: number; gap: number }[], writer: RollupWriter): Promise<void> {
+  const ids = new Map<number, string>();
+  const ticketOf = new Map<number, string>();
+  for (const step of ops) {
+    h.advance(step.gap * 1000);
+    vi.setSystemTime(h.now);
+    const key = `webchat:p${step.conversation}`;
+    const intent = INTENTS[step.intent] ?? null;
+    const id = ids.get(step.conversation);
+    try {
+      switch (step.op) {
+        case 'turn':
+        case 'turn-silent':
+          ids.set(step.conversation, await turn(h, key, `mensaje ${step.intent}`, { intent, ...(step.op === 'turn-silent' ? { reply: false as const } : {}) }));
+          break;
+        case 'enqueue':
+          if (id !== undefined) {
+            const queued = await h.handoff.queue.enqueue({ conversationId: id, queueId: step.intent === 3 ? 'urgencias' : 'tramites', priority: step.intent === 3 ? 'urgent' : 'normal', reason: step.rating > 3 ? 'citizen' : 'low-confidence', intent, language: 'es' });
+            ticketOf.set(step.conversation, queued.ticket.id);
+          }
+          break;
+        case 'claim':
+          if (id !== undefined) await h.handoff.queue.claim(id, agent);
+          break;
+        case 'message':
+          if (id !== undefined) await h.handoff.queue.sendAgentMessage(id, agent, 'hola');
+          break;
+        case 'close':
+          if (id !== undefined) await h.handoff.queue.close(id, agent);
+          break;
+        case 'cancel':
+          if (id !== undefined) await h.handoff.queue.cancelByCitizen(id);
+          break;
+        case 'survey': {
+          const ticket = ticketOf.get(step.conversation);
+          if (ticket !== undefined) await h.handoff.queue.recordSatisfaction(ticket, step.rating);
+          break;
+        }
+        case 'transfer':
+          if (id !== undefined) await h.handoff.queue.transfer(id, agent, { queue: step.intent % 2 === 0 ? 'tributos' : 'tramites' });
+          break;
+        case 'flush':
+          await writer.flush();
+          break;
+      }
+    } catch (error) {
+      // A transition the state machine refuses (409) changes nothing: part of the property.
+      if (!isHubError(error)) throw error;
+    }
+  }
+}
+
+describe.each(handoffStoreKinds.filter((kind) => kind.enabled))('roll-ups ($name)', (kind) => {
+  it('equal a full recomputation after any sequence of events', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 20, maxLength: 80 }), async (ops) => {
+        const h = await createHarness({ store: kind });
+        harness = h;
+        vi.useFakeTimers({ toFake: ['Date'] });
+        vi.setSystemTime(h.now);
+        try {
+          const agent = await createAgent(h, { username: 'prop', capacity: 10, role: 'supervisor' });
+          const writer = new RollupWriter({ store: h.store, events: h.events, config, clock: h.clock, logger: { error: () => undefined }, flushMs: 3_600_000 });
+          writer.start();
+          await run(h, agent, ops, writer);
+          await writer.stop();
+          const live = await snapshot(h);
+          await rebuildRollups(h.store, config, h.clock());
+          expect(live).toEqual(await snapshot(h));
+        } finally {
+          vi.useRealTimers();
+          await h.close();
+          harness = undefined;
+        }
+      }),
+      { numRuns: kind.name === 'sqlite' ? 25 : 10 },
+    );
+  }, 300_000);
+});
