@@ -22,6 +22,7 @@ import { PROJECT_ROOT } from './config.js';
 import { createEditorPlugin, LiveIntents, sessionAuthorizer } from './editor/index.js';
 import { fullModuleBuilder } from './editor/full-module.js';
 import { createAccounts } from './accounts/index.js';
+import { attachEventRelay } from './event-relay.js';
 import { createHandoffWiring } from './handoff/hub-plugin.js';
 import { loadHandoffConfig } from './handoff/index.js';
 import { createDataProviders } from './intents/data/index.js';
@@ -104,7 +105,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   const accounts = createAccounts({ store, clock, sessionHours: handoffConfig.auth.sessionHours, cookieSecure: handoffConfig.auth.cookieSecure });
   const handoff = createHandoffWiring({ config: handoffConfig, clock, accounts, ...(options.feedPollMs === undefined ? {} : { feedPollMs: options.feedPollMs }) });
   let whatsappWeb: WhatsAppWebChannelModule | undefined;
-  return buildApp({
+  const hub = await buildApp({
     store,
     ownsStore: true,
     config,
@@ -167,4 +168,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     ...(options.deliveryPolicy === undefined ? {} : { deliveryPolicy: options.deliveryPolicy }),
     ...(options.http === true ? { webRoot: WEB_ROOT } : {}),
   });
+  // --- Events across instances (issue 13, item 3): PostgreSQL only, no-op on SQLite. ---
+  await attachEventRelay(hub, config.databaseUrl);
+  return hub;
 }
