@@ -19,12 +19,13 @@ export interface EventRelay {
  * (and schema); stopped when the app closes, before the store. Resolves undefined on SQLite.
  * `schema`: the schema the store was opened in, when not given by the URL's search_path.
  */
-export async function attachEventRelay(hub: Hub, url: string, options: { readonly schema?: string } = {}): Promise<EventRelay | undefined> {
+export async function attachEventRelay(hub: Hub, url: string, options: { readonly schema?: string; readonly minBackoffMs?: number } = {}): Promise<EventRelay | undefined> {
   if (hub.store.dialect !== 'postgres') return undefined;
   const transport = pgEventTransport({
     url,
     channel: eventChannelName(url, options.schema),
     db: hub.store.kysely as unknown as Kysely<unknown>,
+    ...(options.minBackoffMs === undefined ? {} : { minBackoffMs: options.minBackoffMs }),
     onError: (error) => hub.logger.warn({ err: error }, 'event relay: the LISTEN connection dropped, reconnecting'),
   });
   const bridge = new EventBridge({ events: hub.events, store: hub.store, transport, logger: hub.logger });

@@ -80,6 +80,8 @@ export class EventBridge {
   private readonly seen = new Set<string>();
   private newestSeen = 0;
   private running = false;
+  /** Counters for tests, benchmarks and metrics. */
+  readonly stats = { announced: 0, relayed: 0, caughtUp: 0, reconnects: 0 };
 
   private readonly onTranscript = (event: HubEventMap['transcript'][0]): void => {
     if (event.relayed === true) return;
@@ -143,6 +145,7 @@ export class EventBridge {
   }
 
   private announce(event: WireEvent): void {
+    this.stats.announced += 1;
     this.pending.push(event);
     // Events of one tick (a turn's entries, a delivery round) travel in one notification.
     if (!this.flushScheduled) {
@@ -190,6 +193,11 @@ export class EventBridge {
     this.receiving = this.receiving.then(task).catch((error: unknown) => this.options.logger?.warn({ err: error }, 'event relay: could not relay events from another instance'));
   }
 
+  private emitRelayed<K extends keyof HubEventMap>(name: K, ...event: HubEventMap[K]): void {
+    this.stats.relayed += 1;
+    (this.events.emit as (name: K, ...args: HubEventMap[K]) => boolean)(name, ...event);
+  }
+
   private async receive(payload: string): Promise<void> {
     let message: WireMessage;
     try {
@@ -221,21 +229,22 @@ export class EventBridge {
         const entry = entryById.get(event.id);
         if (entry === undefined || this.seen.has(entry.id)) continue;
         this.markSeen(entry.id);
-        this.events.emit('transcript', { conversationId: entry.conversationId, entry, relayed: true });
+        this.emitRelayed('transcript', { conversationId: entry.conversationId, entry, relayed: true });
       } else if (event.k === 'c') {
         const conversation = conversationById.get(event.c);
-        if (conversation !== undefined) this.events.emit('conversation', { conversation, relayed: true });
+        if (conversation !== undefined) this.emitRelayed('conversation', { conversation, relayed: true });
       } else if (event.k === 'd') {
         const item = itemById.get(event.o);
-        if (item !== undefined) this.events.emit('delivery', { item, outcome: event.s, ...(item.failure === null || event.s === 'sent' ? {} : { failure: item.failure }), relayed: true });
+        if (item !== undefined) this.emitRelayed('delivery', { item, outcome: event.s, ...(item.failure === null || event.s === 'sent' ? {} : { failure: item.failure }), relayed: true });
       } else if (event.k === 'x' && typeof event.y === 'string') {
-        this.events.emit('custom', { type: event.y, ...(event.c === undefined ? {} : { conversationId: event.c }), data: { ...event.d }, relayed: true });
+        this.emitRelayed('custom', { type: event.y, ...(event.c === undefined ? {} : { conversationId: event.c }), data: { ...event.d }, relayed: true });
       }
     }
   }
 
   /** After a reconnect: re-emits the transcript entries committed meanwhile, then tells listeners to re-read. */
   private async catchUp(): Promise<void> {
+    this.stats.reconnects += 1;
     const margin = this.options.catchUpMargin ?? 500;
     let after = String(Math.max(0, this.newestSeen - margin));
     for (let page = 0; page < 50 && this.running; page += 1) {
@@ -243,7 +252,8 @@ export class EventBridge {
       for (const entry of entries) {
         if (this.seen.has(entry.id)) continue;
         this.markSeen(entry.id);
-        this.events.emit('transcript', { conversationId: entry.conversationId, entry, relayed: true });
+        this.stats.caughtUp += 1;
+        this.emitRelayed('transcript', { conversationId: entry.conversationId, entry, relayed: true });
       }
       if (entries.length < 500) break;
       after = entries[entries.length - 1]?.id ?? after;
