@@ -210,10 +210,17 @@ export class EventBridge {
     const entryIds: string[] = [];
     const conversationIds: string[] = [];
     const outboxIds: string[] = [];
+    // Rows nobody here listens for are not read (the bridge itself is one listener of each kind).
+    const wanted = (kind: keyof HubEventMap): boolean => this.events.listenerCount(kind) > 1;
+    const wantTranscript = wanted('transcript');
+    const wantConversation = wanted('conversation');
+    const wantDelivery = wanted('delivery');
     for (const event of message.e) {
-      if (event.k === 't' && !this.seen.has(event.id)) entryIds.push(event.id);
-      else if (event.k === 'c') conversationIds.push(event.c);
-      else if (event.k === 'd') outboxIds.push(event.o);
+      if (event.k === 't') {
+        if (!wantTranscript) this.markSeen(event.id);
+        else if (!this.seen.has(event.id)) entryIds.push(event.id);
+      } else if (event.k === 'c' && wantConversation) conversationIds.push(event.c);
+      else if (event.k === 'd' && wantDelivery) outboxIds.push(event.o);
     }
     const [entries, conversations, items] = await Promise.all([
       entryIds.length === 0 ? [] : store.getTranscriptEntries(entryIds),
