@@ -11,7 +11,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EditorContent, EditorIntent } from '../../src/editor/types.js';
 import { openSse, startCluster, type Cluster, type Instance } from '../helpers/cluster.js';
 import { postgresUrl } from '../helpers/stores.js';
-import { BICI } from './editor-helpers.js';
+
+/** An intent the seed content does not have (Spanish: the cluster's editors train Spanish only). */
+const BICI: EditorIntent = {
+  id: 'tramites.bicicleta_publica',
+  domain: 'tramites',
+  enabled: true,
+  handoffQueue: null,
+  title: { es: 'Bici pública' },
+  utterances: {
+    es: ['¿cómo me doy de alta en la bici pública?', 'alta en bicimad', 'quiero usar la bicicleta pública', 'abono de la bici pública', 'cómo funciona la bici pública', 'registrarme en el servicio de bicicletas'],
+  },
+  answers: { es: { text: 'Date de alta en la bici pública en la app BiciMAD o en bicimad.com con tu tarjeta.', short: 'Alta en la app BiciMAD o en bicimad.com.' } },
+};
 
 const enabled = postgresUrl !== undefined && postgresUrl !== '';
 if (!enabled) console.warn('[events-cluster] VENTANILLA_TEST_POSTGRES_URL is not set: the cross-instance event tests are SKIPPED.');
@@ -125,7 +137,7 @@ describe.skipIf(!enabled)('events across instances (PostgreSQL LISTEN/NOTIFY)', 
   });
 
   it('a publish on A is live on B and C within 2 s', { timeout: 240_000 }, async () => {
-    const bici: EditorIntent = { ...BICI, domain: 'tramites', enabled: true, handoffQueue: null };
+    const bici = BICI;
     const draft: EditorContent = await a.editor.store.draftContent();
     await a.editor.store.replaceDraft({ ...draft, intents: [...draft.intents, bici] }, 'ana', 'draft.update');
     expect(b.editor.live.version).not.toBe(2);
