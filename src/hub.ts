@@ -25,6 +25,8 @@ import { fullModuleBuilder } from './editor/full-module.js';
 import { handoffPlugin } from './handoff/hub-plugin.js';
 import { createAccounts, type SessionAuth, type UserDirectory } from './accounts/index.js';
 import { createHandoff, loadHandoffConfig } from './handoff/index.js';
+import { attachEventRelay } from './event-relay.js';
+import { privacyPlugin } from './privacy/hub-plugin.js';
 import { createDataProviders } from './intents/data/index.js';
 import { createIntents } from './intents/index.js';
 import { createReportsPlugin, loadReportsConfig } from './reports/index.js';
@@ -173,7 +175,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       whatsappWeb = channel;
     });
 
-  return buildApp({
+  const hub = await buildApp({
     config,
     core,
     intents,
@@ -194,9 +196,18 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
         guard: accounts.auth.guard(['supervisor', 'admin']),
         metricsToken: env.VENTANILLA_METRICS_TOKEN,
       }),
+      privacyPlugin({
+        retentionDays: config.privacy.retentionDays,
+        guard: accounts.auth.guard(['admin']),
+        actorOf: (request) => accounts.auth.require(request).user.username,
+        clock,
+      }),
       firstRunAdmin(accounts.users, handoffConfig.queues.map((queue) => queue.id), options.announce),
       whatsappWebAdmin(() => whatsappWeb, accounts.auth),
     ],
     ...(options.http === true ? { webRoot: WEB_ROOT } : {}),
   });
+  // --- Events across instances (issue 13, item 3): PostgreSQL only, no-op on SQLite. ---
+  await attachEventRelay(hub, config.databaseUrl);
+  return hub;
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyRequest } from 'fastify';
 import type { Hub, HubPlugin } from '../plugin.js';
 import { HubError } from '../core/errors.js';
+import { RESYNC_EVENT, type HubEventMap } from '../core/events.js';
 import type { Language } from '../core/message.js';
 import { loadContent } from '../intents/content/loader.js';
 import { registerEditorRoutes, type Authorize } from './api.js';
@@ -90,6 +91,7 @@ export function createEditorPlugin(options: EditorPluginOptions = {}): (hub: Hub
   return (hub) => {
     let runtime: EditorRuntime | undefined;
     let timer: NodeJS.Timeout | undefined;
+    let onPublished: ((event: HubEventMap['custom'][0]) => void) | undefined;
     const get = (): EditorRuntime => {
       if (runtime === undefined) throw new HubError('HUB_ERR_CONFIG', 'the editor plugin is not registered yet');
       return runtime;
@@ -132,6 +134,29 @@ export function createEditorPlugin(options: EditorPluginOptions = {}): (hub: Hub
         // A restarted instance answers with the live version's stored model, not config/.
         await service.syncLive();
         runtime = { store, service, inbox, live, trainer };
+        // Another instance published (relayed by the event bridge): load it now, not at the next poll.
+        let syncing: Promise<void> | undefined;
+        let again = false;
+        const sync = (): void => {
+          if (syncing !== undefined) {
+            again = true;
+            return;
+          }
+          syncing = service
+            .syncLive()
+            .catch((error: unknown) => hub.logger.warn({ err: error }, 'editor: could not load the live version'))
+            .finally(() => {
+              syncing = undefined;
+              if (again) {
+                again = false;
+                sync();
+              }
+            });
+        };
+        onPublished = (event) => {
+          if (event.relayed === true && (event.type === 'editor.published' || event.type === RESYNC_EVENT)) sync();
+        };
+        hub.events.on('custom', onPublished);
         await registerEditorRoutes(app, { service, editorStore: store, inbox, authorize: options.authorize ?? denyAll, staticDir: EDITOR_STATIC_DIR });
         // Started on registration so that tests driving turns without hub.start() file questions too.
         inbox.start();
@@ -151,6 +176,7 @@ export function createEditorPlugin(options: EditorPluginOptions = {}): (hub: Hub
       },
       async stop() {
         if (timer !== undefined) clearInterval(timer);
+        if (onPublished !== undefined) hub.events.off('custom', onPublished);
         if (runtime === undefined) return;
         await runtime.inbox.stop();
         await runtime.trainer.close();

@@ -78,7 +78,9 @@ export class UnrecognizedInbox {
   private readonly db: EditorDb;
   private readonly clock: () => Date;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly listener = (event: { readonly conversationId: string; readonly entry: TranscriptEntry }) => {
+  private readonly listener = (event: { readonly conversationId: string; readonly entry: TranscriptEntry; readonly relayed?: boolean }) => {
+    // Another instance's turn is filed by that instance.
+    if (event.relayed === true) return;
     // The citizen entry is annotated at turn commit: the bot/system entries of the turn follow it.
     if (event.entry.author === 'citizen') return;
     const task: Promise<void> = this.scan(event.conversationId)

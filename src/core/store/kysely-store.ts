@@ -175,6 +175,18 @@ export class KyselyStore implements Store {
     return this.transcript.getTranscript(conversationId, options);
   }
 
+  getTranscriptEntries(entryIds: readonly string[]): Promise<TranscriptEntry[]> {
+    return this.transcript.getTranscriptEntries(entryIds);
+  }
+
+  transcriptAfter(afterId: string, limit: number): Promise<TranscriptEntry[]> {
+    return this.transcript.transcriptAfter(afterId, limit);
+  }
+
+  lastTranscriptId(): Promise<string> {
+    return this.transcript.lastTranscriptId();
+  }
+
   lastTranscriptEntry(conversationId: string, kind: string): Promise<TranscriptEntry | undefined> {
     return this.transcript.lastTranscriptEntry(conversationId, kind);
   }

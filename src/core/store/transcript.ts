@@ -60,4 +60,31 @@ export class TranscriptStore {
       .executeTakeFirst();
     return row === undefined ? undefined : toTranscriptEntry(row);
   }
+
+  /** The entries with these ids (missing ones left out), oldest first. */
+  async getTranscriptEntries(entryIds: readonly string[]): Promise<TranscriptEntry[]> {
+    const seqs = entryIds.map(Number).filter((seq) => Number.isSafeInteger(seq) && seq > 0);
+    if (seqs.length === 0) return [];
+    const rows = await this.ctx.db.selectFrom('transcript').selectAll().where('seq', 'in', seqs).orderBy('seq', 'asc').execute();
+    return rows.map(toTranscriptEntry);
+  }
+
+  /** Entries of every conversation after `afterId` (exclusive), oldest first, at most `limit`. */
+  async transcriptAfter(afterId: string, limit: number): Promise<TranscriptEntry[]> {
+    const after = Number(afterId);
+    const rows = await this.ctx.db
+      .selectFrom('transcript')
+      .selectAll()
+      .where('seq', '>', Number.isSafeInteger(after) ? after : 0)
+      .orderBy('seq', 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map(toTranscriptEntry);
+  }
+
+  /** The id of the newest entry of any conversation ('0' when there is none). */
+  async lastTranscriptId(): Promise<string> {
+    const row = await this.ctx.db.selectFrom('transcript').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return row === undefined ? '0' : String(row.seq);
+  }
 }

@@ -229,6 +229,15 @@ export interface Store {
   undeliveredCounts(conversationIds: readonly string[]): Promise<Map<string, number>>;
   /** The whole transcript, oldest first; `afterId` pages forward. */
   getTranscript(conversationId: string, options?: { readonly limit?: number }): Promise<TranscriptEntry[]>;
+  /** The transcript entries with these ids, of any conversation (missing ids left out), oldest first. */
+  getTranscriptEntries(entryIds: readonly string[]): Promise<TranscriptEntry[]>;
+  /**
+   * Entries of every conversation committed with an id after `afterId`, oldest first, at most
+   * `limit` (ids grow with commit order; catch-up of the cross-instance event relay).
+   */
+  transcriptAfter(afterId: string, limit: number): Promise<TranscriptEntry[]>;
+  /** The id of the newest transcript entry of any conversation, '0' when there is none. */
+  lastTranscriptId(): Promise<string>;
 
   /**
    * Leases up to `limit` outbox items that are due (pending with nextAttemptAt ≤ now, or sending

@@ -9,7 +9,7 @@
  * Each subscriber receives only what its user may see.
  */
 import { transcriptItem, type TranscriptItem } from './transcript-view.js';
-import type { HubEvents, HubEventMap } from '../../core/events.js';
+import { RESYNC_EVENT, type HubEvents, type HubEventMap } from '../../core/events.js';
 import type { TranscriptEntry } from '../../core/store/types.js';
 import type { HandoffEvent, HandoffLogger, HandoffQueue } from '../queue.js';
 import { seesAllQueues, type User } from '../../accounts/users.js';
@@ -38,7 +38,8 @@ export class ConsoleFeed {
   private timer: NodeJS.Timeout | undefined;
   private started = false;
   private readonly onCustom = (event: HubEventMap['custom'][0]): void => {
-    if (event.type.startsWith('handoff.')) this.wake();
+    // A resync: the cross-instance relay reconnected, another instance's transitions may be unread.
+    if (event.type.startsWith('handoff.') || event.type === RESYNC_EVENT) this.wake();
   };
   private readonly onTranscript = (event: HubEventMap['transcript'][0]): void => {
     if (this.subscribers.size === 0) return;
@@ -128,6 +129,8 @@ export class ConsoleFeed {
     const ticket = problem ? await this.queue.currentTicket(item.conversationId) : await this.queue.openTicket(item.conversationId);
     if (ticket === undefined) return;
     if (problem) {
+      // The instance that delivered records it; here the stored record reaches consoles through the tail.
+      if (event.relayed === true) return;
       // Stored, so the consoles of every instance see it (the tail broadcasts it).
       await this.queue.record(outcome === 'dead' ? 'delivery_failed' : 'delivery_held', ticket, 'system', { outboxId: item.id, failure: failure?.kind ?? null });
       return;
