@@ -75,8 +75,8 @@ describe('WhatsApp Cloud API with the real bot', () => {
     const [renta] = await say(text(2, '¿hasta cuándo puedo presentar la renta?'), 2);
     expect(renta).toMatchObject({ type: 'text', text: { body: expect.stringMatching(/abierta hasta el 30 de junio/) } });
 
-    // A question about two topics (appointment and office hours) gets WhatsApp reply buttons; the citizen taps one.
-    const [clarify] = await say(text(3, '¿cita y horario de la oficina?'), 3);
+    // A question about two topics (registering and office hours) gets WhatsApp reply buttons; the citizen taps one.
+    const [clarify] = await say(text(3, '¿empadronarme y horario de la oficina?'), 3);
     expect(clarify).toMatchObject({ type: 'interactive', interactive: { type: 'button' } });
     const buttons = (clarify as { interactive: { action: { buttons: { reply: { id: string; title: string } }[] } } }).interactive.action.buttons;
     const offices = buttons.find((button) => /oficina|horario/i.test(button.reply.title));
@@ -123,7 +123,7 @@ describe('Bot Framework with the real bot', () => {
     expect(await say(activity('message.json', { id: 'r-2', text: '¿hasta cuándo puedo presentar la renta?' }), 3)).toMatchObject({
       text: expect.stringMatching(/abierta hasta el 30 de junio/),
     });
-    const clarify = await say(activity('message.json', { id: 'r-3', text: '¿cita y horario de la oficina?' }), 4);
+    const clarify = await say(activity('message.json', { id: 'r-3', text: '¿empadronarme y horario de la oficina?' }), 4);
     const actions = (clarify as { suggestedActions?: { actions: { title: string; value: { payload: string } }[] } }).suggestedActions?.actions ?? [];
     const offices = actions.find((action) => /oficina|horario/i.test(action.title));
     expect(offices).toBeDefined();
@@ -158,7 +158,7 @@ describe('Telegram with the real bot', () => {
 
       expect(unescapeMarkdownV2(String((await send(text(1, 'hola'), 1)).text))).toMatch(/Hola/);
       expect(unescapeMarkdownV2(String((await send(text(2, '¿hasta cuándo puedo presentar la renta?'), 2)).text))).toMatch(/abierta hasta el 30 de junio/);
-      const clarify = await send(text(3, '¿cita y horario de la oficina?'), 3);
+      const clarify = await send(text(3, '¿empadronarme y horario de la oficina?'), 3);
       const keyboard = (clarify.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat();
       const offices = keyboard.find((button) => /oficina|horario/i.test(button.text));
       expect(offices).toBeDefined();
@@ -217,7 +217,7 @@ describe('whatsapp-web.js with the real bot (client mocked: no browser)', () => 
       expect(await say('hola')).toMatch(/Hola/);
       expect(await say('¿hasta cuándo puedo presentar la renta?')).toMatch(/abierta hasta el 30 de junio/);
       // No buttons on whatsapp-web.js: the choices arrive numbered and the citizen answers "2"-style.
-      const clarify = await say('¿cita y horario de la oficina?');
+      const clarify = await say('¿empadronarme y horario de la oficina?');
       const line = clarify.split('\n').find((row) => /^\d+\. .*(oficina|horario)/i.test(row));
       expect(line).toBeDefined();
       expect(await say(line?.split('.')[0] ?? '')).toMatch(/horario|oficina|010/i);
