@@ -59,7 +59,7 @@ describe('WhatsApp Cloud API with the real bot', () => {
   }
   const text = (n: number, words: string) => webhook('text.json', { 'wamid.TEST_TEXT_0001': `wamid.REAL_${n}`, '"Hola"': JSON.stringify(words) });
 
-  it('greets, answers the campaign dates, lets the citizen pick with a button, and hands over', async () => {
+  it('greets, answers the campaign dates, lets the citizen pick from a numbered choice (titles too long for buttons), and hands over', async () => {
     hub = await buildApp({
       config: testConfig(),
       intents,
@@ -75,17 +75,16 @@ describe('WhatsApp Cloud API with the real bot', () => {
     const [renta] = await say(text(2, '¿hasta cuándo puedo presentar la renta?'), 2);
     expect(renta).toMatchObject({ type: 'text', text: { body: expect.stringMatching(/abierta hasta el 30 de junio/) } });
 
-    // A question about two topics (registering and office hours) gets WhatsApp reply buttons; the citizen taps one.
-    const [clarify] = await say(text(3, '¿empadronarme y horario de la oficina?'), 3);
-    expect(clarify).toMatchObject({ type: 'interactive', interactive: { type: 'button' } });
-    const buttons = (clarify as { interactive: { action: { buttons: { reply: { id: string; title: string } }[] } } }).interactive.action.buttons;
-    const offices = buttons.find((button) => /oficina|horario/i.test(button.reply.title));
-    expect(offices).toBeDefined();
-    const [answer] = await say(
-      webhook('button-reply.json', { 'wamid.TEST_BUTTON_0001': 'wamid.REAL_4', '"renta.plazos"': JSON.stringify(offices?.reply.id), '"Plazos"': JSON.stringify(offices?.reply.title) }),
-      4,
-    );
-    expect(answer).toMatchObject({ type: 'text', text: { body: expect.stringMatching(/horario|oficina|010/i) } });
+    // A question about two topics (the digital certificate and lost property) gets a choice. One
+    // title is longer than a WhatsApp reply button (20) or list row (24), so the choice comes as
+    // a numbered list, and the citizen answers with the number.
+    const [clarify] = await say(text(3, '¿certificado digital y objetos perdidos?'), 3);
+    expect(clarify).toMatchObject({ type: 'text' });
+    const body = String((clarify as { text: { body: string } }).text.body);
+    const line = body.split('\n').find((row) => /^\d+\. .*certificado/i.test(row));
+    expect(line).toBeDefined();
+    const [answer] = await say(text(4, line?.split('.')[0] ?? ''), 4);
+    expect(answer).toMatchObject({ type: 'text', text: { body: expect.stringMatching(/certificado|Cl@ve/i) } });
 
     const [handoff] = await say(text(5, 'quiero hablar con una persona'), 5);
     expect(handoff).toMatchObject({ type: 'text', text: { body: expect.stringMatching(/persona/) } });
@@ -123,12 +122,12 @@ describe('Bot Framework with the real bot', () => {
     expect(await say(activity('message.json', { id: 'r-2', text: '¿hasta cuándo puedo presentar la renta?' }), 3)).toMatchObject({
       text: expect.stringMatching(/abierta hasta el 30 de junio/),
     });
-    const clarify = await say(activity('message.json', { id: 'r-3', text: '¿empadronarme y horario de la oficina?' }), 4);
+    const clarify = await say(activity('message.json', { id: 'r-3', text: '¿certificado digital y objetos perdidos?' }), 4);
     const actions = (clarify as { suggestedActions?: { actions: { title: string; value: { payload: string } }[] } }).suggestedActions?.actions ?? [];
-    const offices = actions.find((action) => /oficina|horario/i.test(action.title));
-    expect(offices).toBeDefined();
-    const picked = await say(activity('suggested-action-reply.json', { id: 'r-4', text: offices?.title, value: offices?.value }), 5);
-    expect(picked).toMatchObject({ text: expect.stringMatching(/horario|oficina|010/i), replyToId: 'r-4' });
+    const certificate = actions.find((action) => /certificado/i.test(action.title));
+    expect(certificate).toBeDefined();
+    const picked = await say(activity('suggested-action-reply.json', { id: 'r-4', text: certificate?.title, value: certificate?.value }), 5);
+    expect(picked).toMatchObject({ text: expect.stringMatching(/certificado|Cl@ve/i), replyToId: 'r-4' });
     expect(await say(activity('message.json', { id: 'r-5', text: 'quiero hablar con una persona' }), 6)).toMatchObject({ text: expect.stringMatching(/persona/) });
     expect((await hub.store.getConversationByKey('botframework:emulator:conv-0001|livechat'))?.mode).toBe('queued');
   });
@@ -158,13 +157,13 @@ describe('Telegram with the real bot', () => {
 
       expect(unescapeMarkdownV2(String((await send(text(1, 'hola'), 1)).text))).toMatch(/Hola/);
       expect(unescapeMarkdownV2(String((await send(text(2, '¿hasta cuándo puedo presentar la renta?'), 2)).text))).toMatch(/abierta hasta el 30 de junio/);
-      const clarify = await send(text(3, '¿empadronarme y horario de la oficina?'), 3);
+      const clarify = await send(text(3, '¿certificado digital y objetos perdidos?'), 3);
       const keyboard = (clarify.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat();
-      const offices = keyboard.find((button) => /oficina|horario/i.test(button.text));
-      expect(offices).toBeDefined();
+      const certificate = keyboard.find((button) => /certificado/i.test(button.text));
+      expect(certificate).toBeDefined();
       const callback = telegramFixture('callback-query') as { callback_query: Record<string, unknown> };
-      const picked = await send({ callback_query: { ...callback.callback_query, id: 'cb-real-1', data: offices?.callback_data } }, 4);
-      expect(unescapeMarkdownV2(String(picked.text))).toMatch(/horario|oficina|010/i);
+      const picked = await send({ callback_query: { ...callback.callback_query, id: 'cb-real-1', data: certificate?.callback_data } }, 4);
+      expect(unescapeMarkdownV2(String(picked.text))).toMatch(/certificado|Cl@ve/i);
       expect(api.callsOf('answerCallbackQuery').length).toBeGreaterThanOrEqual(1);
       expect(unescapeMarkdownV2(String((await send(text(5, 'quiero hablar con una persona'), 5)).text))).toMatch(/persona/);
       expect((await hub.store.getConversationByKey('telegram:5550001'))?.mode).toBe('queued');
@@ -217,10 +216,10 @@ describe('whatsapp-web.js with the real bot (client mocked: no browser)', () => 
       expect(await say('hola')).toMatch(/Hola/);
       expect(await say('¿hasta cuándo puedo presentar la renta?')).toMatch(/abierta hasta el 30 de junio/);
       // No buttons on whatsapp-web.js: the choices arrive numbered and the citizen answers "2"-style.
-      const clarify = await say('¿empadronarme y horario de la oficina?');
-      const line = clarify.split('\n').find((row) => /^\d+\. .*(oficina|horario)/i.test(row));
+      const clarify = await say('¿certificado digital y objetos perdidos?');
+      const line = clarify.split('\n').find((row) => /^\d+\. .*(certificado)/i.test(row));
       expect(line).toBeDefined();
-      expect(await say(line?.split('.')[0] ?? '')).toMatch(/horario|oficina|010/i);
+      expect(await say(line?.split('.')[0] ?? '')).toMatch(/certificado|Cl@ve/i);
       expect(await say('quiero hablar con una persona')).toMatch(/persona/);
       expect((await hub.store.getConversationByKey('whatsapp:34600000009'))?.mode).toBe('queued');
     } finally {

@@ -4,7 +4,7 @@
  * {@link KyselyEmailState} implements it over the hub's store (SQLite or PostgreSQL).
  */
 import type { Kysely } from 'kysely';
-import type { KyselyStore } from '../../core/store/kysely-store.js';
+import type { Store } from '../../core/store/index.js';
 
 /** Where a mailbox's intake stands: UIDVALIDITY and the highest UID already stored. */
 export interface MailboxCursor {
@@ -77,7 +77,7 @@ interface EmailTables {
 export class KyselyEmailState implements EmailState {
   private readonly db: Kysely<EmailTables>;
 
-  constructor(store: Pick<KyselyStore, 'kysely'>) {
+  constructor(store: Pick<Store, 'kysely'>) {
     this.db = store.kysely as unknown as Kysely<EmailTables>;
   }
 
