@@ -13,6 +13,7 @@ import { classifyLines, summarizeOutcomes, type EvalLine, type EvaluationReport,
 import { createIntentsModule } from './module.js';
 import { normalizeForNlu, normalizeText } from './normalize.js';
 import { faqNegativesOf, SafetyNet, type SafetyExample } from './safety/index.js';
+import { seededShuffle } from './seeded-shuffle.js';
 
 export interface KfoldOptions {
   /** Number of folds (≥ 2; default 5). */
@@ -29,22 +30,6 @@ export interface KfoldReport extends EvaluationReport {
   readonly folds: number;
   /** Mean wall-clock time to train one fold's five models. */
   readonly meanTrainingMs: number;
-}
-
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-  const copy = [...items];
-  for (let index = copy.length - 1; index > 0; index -= 1) {
-    const swap = Math.floor(next() * (index + 1));
-    const held = copy[index] as T;
-    copy[index] = copy[swap] as T;
-    copy[swap] = held;
-  }
-  return copy;
 }
 
 interface Dealt {
@@ -72,7 +57,7 @@ export function dealFolds(content: Content, folds: number, seed = 7): Dealt[] {
         return true;
       });
       // Each stratum starts on another fold so that small strata do not all fill fold 0 first.
-      shuffled(distinct, seed + stratum).forEach((text, index) => dealt.push({ intent: intent.id, language, text, fold: (index + stratum) % folds }));
+      seededShuffle(distinct, seed + stratum).forEach((text, index) => dealt.push({ intent: intent.id, language, text, fold: (index + stratum) % folds }));
       stratum += 1;
     }
   }

@@ -2,11 +2,11 @@
  * Serves the supervisor dashboard (`/reports`): static HTML, CSS and JS with no build step, and
  * Chart.js from the hub's own node_modules (no CDN), under a strict Content-Security-Policy.
  */
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { servePageFiles } from '../http/page-files.js';
 
 const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'page');
 // The package's exports hide dist/ files; its main entry lives in dist/, next to the UMD bundle.
@@ -19,26 +19,8 @@ const FILES: Record<string, { path: string; type: string }> = {
   '/chart.umd.min.js': { path: CHART_JS, type: 'text/javascript; charset=utf-8' },
 };
 
-// Chart.js sizes its canvas through element.style (CSSOM), which style-src does not restrict.
-const CSP = ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "img-src 'self' data:", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"].join('; ');
-
 /** The dashboard's page routes (register with `{ prefix: '/reports' }`). */
 export async function reportsPage(app: FastifyInstance): Promise<void> {
-  const cache = new Map<string, Buffer>();
-  for (const [route, { path, type }] of Object.entries(FILES)) {
-    app.get(route, { schema: { hide: true } }, async (_request, reply) => {
-      let body = cache.get(path);
-      if (body === undefined) {
-        body = await readFile(path);
-        cache.set(path, body);
-      }
-      return reply
-        .header('content-type', type)
-        .header('content-security-policy', CSP)
-        .header('x-content-type-options', 'nosniff')
-        .header('referrer-policy', 'no-referrer')
-        .header('cache-control', 'no-cache')
-        .send(body);
-    });
-  }
+  // Chart.js sizes its canvas through element.style (CSSOM), which the page CSP's style-src does not restrict.
+  servePageFiles(app, FILES);
 }

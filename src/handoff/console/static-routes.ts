@@ -2,10 +2,10 @@
  * Serves the agent console (`/agent`): three static files, plain JS and CSS with no build step,
  * under a strict Content-Security-Policy (no inline script, same-origin only).
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { servePageFiles } from '../../http/page-files.js';
 
 /** Where the console's static files live. */
 export const CONSOLE_STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'static');
@@ -17,36 +17,9 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
 };
 
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 /** The console page plugin (register with `{ prefix: '/agent' }`). */
 export function createConsoleRoutes(staticDir = CONSOLE_STATIC_DIR): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
-    const cache = new Map<string, Buffer>();
-    for (const [path, { file, type }] of Object.entries(FILES)) {
-      app.get(path, { schema: { hide: true } }, async (_request, reply) => {
-        let body = cache.get(file);
-        if (body === undefined) {
-          body = await readFile(join(staticDir, file));
-          cache.set(file, body);
-        }
-        return reply
-          .header('content-type', type)
-          .header('content-security-policy', CSP)
-          .header('x-content-type-options', 'nosniff')
-          .header('referrer-policy', 'no-referrer')
-          .header('cache-control', 'no-cache')
-          .send(body);
-      });
-    }
+    servePageFiles(app, Object.fromEntries(Object.entries(FILES).map(([route, { file, type }]) => [route, { path: join(staticDir, file), type }])));
   };
 }

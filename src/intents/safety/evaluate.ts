@@ -7,6 +7,7 @@ import { LANGUAGES, type Language } from '../../core/message.js';
 import { EMERGENCY_INTENTS, isEmergencyIntent, type EmergencyIntent } from '../content/catalogue.js';
 import type { SafetyExample } from './corpus.js';
 import { bandOf, SafetyNet, type SafetyNetOptions, type SafetyThresholds, type SafetyVerdict } from './detector.js';
+import { seededShuffle } from '../seeded-shuffle.js';
 
 /** One held-out classification. */
 export interface SafetyPrediction {
@@ -82,22 +83,6 @@ export interface KfoldResult {
   readonly meanTrainingMs: number;
 }
 
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-  const copy = [...items];
-  for (let index = copy.length - 1; index > 0; index -= 1) {
-    const swap = Math.floor(next() * (index + 1));
-    const held = copy[index] as T;
-    copy[index] = copy[swap] as T;
-    copy[swap] = held;
-  }
-  return copy;
-}
-
 /**
  * Assigns each example a fold in 0..folds-1 so that every (language, label) stratum is spread
  * evenly over the folds. Deterministic for a given seed.
@@ -114,7 +99,7 @@ export function stratifiedFolds(examples: readonly SafetyExample[], folds: numbe
   let offset = 0;
   for (const key of [...strata.keys()].sort()) {
     // Rotating the start keeps small strata from always landing in fold 0.
-    shuffled(strata.get(key) ?? [], seed).forEach((index, position) => {
+    seededShuffle(strata.get(key) ?? [], seed).forEach((index, position) => {
       assignment[index] = (position + offset) % folds;
     });
     offset += 1;
