@@ -70,6 +70,10 @@ describe.skipIf(!dovecotAvailable)('e-mail through the whole hub', () => {
     const headers = { cookie, 'x-csrf-token': (login.json() as { csrfToken: string }).csrfToken };
     const claim = await hub.app.inject({ method: 'POST', url: `/api/agent/conversations/${conversationId}/claim`, headers });
     expect(claim.statusCode, claim.body).toBe(200);
+    // The agent sees each e-mail's subject next to the message.
+    const detail = await hub.app.inject({ method: 'GET', url: `/api/agent/conversations/${conversationId}`, headers });
+    const citizenEntries = (detail.json() as { transcript: { author: string; subject?: string }[] }).transcript.filter((entry) => entry.author === 'citizen');
+    expect(citizenEntries.map((entry) => entry.subject)).toEqual(['Consulta', 'Re: Consulta']);
     const before = toMaria().length;
     const sent = await hub.app.inject({ method: 'POST', url: `/api/agent/conversations/${conversationId}/messages`, headers, payload: { text: 'Buenos días, María. Le atiendo yo: la campaña empieza en abril.' } });
     expect(sent.statusCode, sent.body).toBeLessThan(300);

@@ -21,6 +21,7 @@ export const TranscriptItemSchema = Type.Object({
   agentName: NullableString,
   internal: Type.Boolean({ description: 'Internal notes and system events: never sent to the citizen' }),
   choices: Type.Optional(Type.Array(Type.String())),
+  subject: Type.Optional(Type.String({ description: 'The e-mail subject of a citizen message' })),
   delivery: Type.Optional(DeliverySchema),
 });
 
@@ -45,6 +46,7 @@ export function transcriptItem(entry: TranscriptEntry, delivery?: OutboxItem, ti
     agentName: typeof data.agentName === 'string' ? data.agentName : null,
     internal: entry.author === 'system' && entry.outboxId === null,
     ...(message?.kind === 'choices' && Array.isArray(message.choices) ? { choices: message.choices.map((c) => c.title) } : {}),
+    ...(typeof data.subject === 'string' ? { subject: data.subject } : {}),
     ...(delivery === undefined ? {} : { delivery: deliveryView(delivery, timeZone) }),
   };
 }

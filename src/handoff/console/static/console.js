@@ -275,6 +275,7 @@
       if (entry.internal && entry.kind === 'handoff.assigned' && entry.agentName) who = 'Asignada a ' + entry.agentName;
       const time = new Date(entry.createdAt).toLocaleTimeString('es-ES', { hour: '2-digit', minute: '2-digit' });
       item.append(el('span', 'who', who + ' · ' + time));
+      if (entry.subject) item.append(el('p', 'subject', 'Asunto: ' + entry.subject));
       if (entry.text) item.append(el('p', 'text', entry.text));
       if (entry.choices) item.append(el('p', 'nlu', 'Opciones: ' + entry.choices.join(' · ')));
       if (entry.delivery) item.append(renderDelivery(entry.delivery));
