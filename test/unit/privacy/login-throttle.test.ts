@@ -7,6 +7,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTrustProxy, trustProxyOption } from '../../../src/core/trust-proxy.js';
+import { registerErrorReplies } from '../../../src/http/errors.js';
 import { createAgent, createHarness, type Harness } from '../../helpers/handoff-hub.js';
 
 let h: Harness | undefined;
@@ -22,6 +23,8 @@ async function start(): Promise<{ harness: Harness; server: FastifyInstance }> {
   // As behind one reverse proxy (VENTANILLA_TRUST_PROXY=1): the client is the X-Forwarded-For address.
   const server = Fastify({ trustProxy: trustProxyOption(parseTrustProxy('1')) });
   app = server;
+  // As buildApp does: errors become the hub's one error body.
+  registerErrorReplies(server);
   await server.register(harness.handoff.routes.plugin, { prefix: harness.handoff.routes.prefix });
   await server.ready();
   await createAgent(harness, { username: 'ana' }, 'offline');
