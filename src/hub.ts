@@ -151,7 +151,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
 
   // Answers: data providers and the intent engine, swappable so the editor publishes without a restart.
   const providers = await createDataProviders({ dataDir: config.dataDir, configDir: config.configDir, clock });
-  const intents = new LiveIntents(await createIntents({ providers, contentDir: join(config.configDir, 'intents') }));
+  const intents = new LiveIntents(await createIntents({ providers, contentDir: join(config.configDir, 'intents'), modelCacheDir: join(config.dataDir, 'models') }));
 
   // People: accounts (one login for agents, editors and admins) and the handoff queue.
   const handoffConfig = loadHandoffConfig(config.configDir, env);

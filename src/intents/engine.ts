@@ -2,6 +2,7 @@
  * The NLU engine: one nlp.js `Nlp` per language (es, ca, gl, eu, en), trained in memory from the
  * content's utterances. Never writes `model.nlp` (autoSave/autoLoad off) and never logs training.
  */
+import { createRequire } from 'node:module';
 import { containerBootstrap } from '@nlpjs/core';
 import { LangCa } from '@nlpjs/lang-ca';
 import { LangEn } from '@nlpjs/lang-en';
@@ -14,6 +15,9 @@ import type { IntentScore } from './contract.js';
 import type { Content } from './content/loader.js';
 import { NONE_INTENT } from './content/catalogue.js';
 import { normalizeForNlu } from './normalize.js';
+import { modelCacheKey, readCachedModels, writeCachedModels } from './model-cache.js';
+
+const requireFromHere = createRequire(import.meta.url);
 
 const LANGUAGE_PLUGINS: Readonly<Record<Language, unknown>> = {
   es: LangEs,
@@ -52,20 +56,26 @@ export function createLanguageModel(language: Language): Nlp {
   );
 }
 
-/** Adds the content's utterances of one language (normalised, deduplicated per intent); returns how many. */
-export function addCorpus(nlp: Nlp, content: Content, language: Language): number {
-  let utterances = 0;
+/** The content's utterances of one language as training documents (normalised, deduplicated per intent). */
+function corpusOf(content: Content, language: Language): [string, string][] {
+  const documents: [string, string][] = [];
   for (const intent of content.intents.values()) {
     const seen = new Set<string>();
     for (const utterance of intent.utterances[language]) {
       const normalized = normalizeForNlu(utterance);
       if (normalized.length === 0 || seen.has(normalized)) continue;
       seen.add(normalized);
-      nlp.addDocument(language, normalized, intent.id);
-      utterances += 1;
+      documents.push([normalized, intent.id]);
     }
   }
-  return utterances;
+  return documents;
+}
+
+/** Adds the content's utterances of one language (normalised, deduplicated per intent); returns how many. */
+export function addCorpus(nlp: Nlp, content: Content, language: Language): number {
+  const documents = corpusOf(content, language);
+  for (const [text, intent] of documents) nlp.addDocument(language, text, intent);
+  return documents.length;
 }
 
 export interface TrainingReport {
@@ -73,7 +83,24 @@ export interface TrainingReport {
   readonly totalMs: number;
   readonly byLanguage: Readonly<Record<Language, number>>;
   readonly utterances: number;
+  /** True when the models were imported from the model cache instead of trained. */
+  readonly fromCache?: boolean;
 }
+
+export interface TrainOptions {
+  /**
+   * A folder for a disk cache of the trained models (the hub passes `<data dir>/models`): an
+   * unchanged corpus is imported, not trained again.
+   */
+  readonly cacheDir?: string;
+}
+
+/** Everything besides the corpus that changes a trained model: part of the cache key. */
+const ENGINE_SETTINGS = JSON.stringify({
+  nlpjs: ['@nlpjs/nlp', '@nlpjs/nlu', '@nlpjs/neural'].map((name) => `${name}@${(requireFromHere(`${name}/package.json`) as { version: string }).version}`),
+  threshold: NLPJS_THRESHOLD,
+  format: 1,
+});
 
 /** A trained engine for the five languages. */
 export class IntentEngine {
@@ -82,21 +109,46 @@ export class IntentEngine {
     readonly training: TrainingReport,
   ) {}
 
-  /** Trains one model per language from the content (about a second for the default corpus). */
-  static async train(content: Content): Promise<IntentEngine> {
+  /**
+   * Trains one model per language from the content (a few seconds for the default corpus), or
+   * imports them from `options.cacheDir` when the same corpus was trained before.
+   */
+  static async train(content: Content, options: TrainOptions = {}): Promise<IntentEngine> {
+    const started = performance.now();
+    const corpora = new Map(LANGUAGES.map((language) => [language, corpusOf(content, language)] as const));
+    const utterances = [...corpora.values()].reduce((sum, documents) => sum + documents.length, 0);
+    const key =
+      options.cacheDir === undefined
+        ? undefined
+        : modelCacheKey(
+            LANGUAGES.flatMap((language) => (corpora.get(language) ?? []).map(([text, intent]) => [language, text, intent] as const)),
+            ENGINE_SETTINGS,
+          );
+    const cached = options.cacheDir === undefined || key === undefined ? undefined : await readCachedModels(options.cacheDir, key);
     const models = new Map<Language, Nlp>();
     const byLanguage: Record<Language, number> = { es: 0, ca: 0, gl: 0, eu: 0, en: 0 };
-    let utterances = 0;
-    const started = performance.now();
+    if (cached !== undefined && LANGUAGES.every((language) => typeof cached[language] === 'string')) {
+      for (const language of LANGUAGES) {
+        const languageStarted = performance.now();
+        const nlp = createLanguageModel(language);
+        (nlp as unknown as { import(data: string): void }).import(cached[language] as string);
+        models.set(language, nlp);
+        byLanguage[language] = performance.now() - languageStarted;
+      }
+      return new IntentEngine(models, { totalMs: performance.now() - started, byLanguage, utterances, fromCache: true });
+    }
+    const exported: Partial<Record<Language, string>> = {};
     for (const language of LANGUAGES) {
       const languageStarted = performance.now();
       const nlp = createLanguageModel(language);
-      utterances += addCorpus(nlp, content, language);
+      for (const [text, intent] of corpora.get(language) ?? []) nlp.addDocument(language, text, intent);
       await nlp.train();
       models.set(language, nlp);
+      if (key !== undefined) exported[language] = (nlp as unknown as { export(minified: boolean): string }).export(true);
       byLanguage[language] = performance.now() - languageStarted;
     }
-    return new IntentEngine(models, { totalMs: performance.now() - started, byLanguage, utterances });
+    if (options.cacheDir !== undefined && key !== undefined) await writeCachedModels(options.cacheDir, key, exported);
+    return new IntentEngine(models, { totalMs: performance.now() - started, byLanguage, utterances, fromCache: false });
   }
 
   /** Classifier scores for already-normalised text, best first; `None` with score 1 for empty text. */

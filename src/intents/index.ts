@@ -27,6 +27,8 @@ export const DEFAULT_CONTENT_DIR = fileURLToPath(new URL('../../config/intents/'
 export interface CreateIntentsOptions extends IntentsModuleOptions {
   /** Folder with the intent YAML files and policy.yaml; default `config/intents`. */
   readonly contentDir?: string;
+  /** A folder for the disk cache of trained models (see `IntentEngine.train`); none by default. */
+  readonly modelCacheDir?: string;
 }
 
 /** The module plus what the CLI, the benchmark and the editor need. */
@@ -49,11 +51,11 @@ export interface Intents extends IntentsModule {
  */
 export async function createIntents(options: CreateIntentsOptions = {}): Promise<Intents> {
   const content = await loadContent(options.contentDir ?? DEFAULT_CONTENT_DIR);
-  const engine = await IntentEngine.train(content);
+  const engine = await IntentEngine.train(content, options.modelCacheDir === undefined ? {} : { cacheDir: options.modelCacheDir });
   const safetyNet = await sharedSafetyNet(content);
   const module = await createIntentsModule(content, engine, options);
   options.logger?.info(
-    { trainingMs: Math.round(engine.training.totalMs), utterances: engine.training.utterances, safetyTrainingMs: Math.round(safetyNet.trainedOn === 0 ? 0 : safetyNet.trainingMs), safetyExamples: safetyNet.trainedOn },
+    { trainingMs: Math.round(engine.training.totalMs), fromCache: engine.training.fromCache === true, utterances: engine.training.utterances, safetyTrainingMs: Math.round(safetyNet.trainedOn === 0 ? 0 : safetyNet.trainingMs), safetyExamples: safetyNet.trainedOn },
     'intent models trained',
   );
   return {
