@@ -14,8 +14,7 @@ import { attachEventRelay, type EventRelay } from '../../src/event-relay.js';
 import { createHandoffWiring, type HandoffWiring } from '../../src/handoff/hub-plugin.js';
 import { loadHandoffConfig } from '../../src/handoff/index.js';
 import { fileURLToPath } from 'node:url';
-import { HubError } from '../../src/core/errors.js';
-import type { Authorize } from '../../src/editor/index.js';
+import { headerAuthorizer } from './editor-hub.js';
 import { fakeIntents } from './fake-intents.js';
 import { testConfig } from './test-config.js';
 
@@ -24,16 +23,6 @@ const CONFIG_DIR = fileURLToPath(new URL('../../config/', import.meta.url));
 const CONTENT_DIR = fileURLToPath(new URL('../../config/intents/', import.meta.url));
 /** Tuesday 10 March 2026, 10:00 in Madrid: every queue is open. */
 const IN_HOURS = new Date('2026-03-10T10:00:00+01:00');
-/** `x-test-user: name:role` → that principal. */
-const headerAuthorizer: Authorize = async (request, roles) => {
-  const header = request.headers['x-test-user'];
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined) throw new HubError('HUB_ERR_UNAUTHENTICATED', 'no session');
-  const [userId = '', role = ''] = value.split(':');
-  if (!roles.includes(role)) throw new HubError('HUB_ERR_FORBIDDEN', `needs ${roles.join(', ')}`);
-  return { userId, role };
-};
-
 export interface Instance {
   readonly name: string;
   readonly hub: Hub;
