@@ -50,7 +50,8 @@ async function outbox(args: readonly string[], out: Out, err: Out): Promise<numb
       const items = await store.listOutbox(status, limit);
       if (items.length === 0) out(`no ${status} replies`);
       for (const item of items) {
-        out(`${item.id}\t${item.channel}\t${item.recipient.conversationKey}\tattempts=${item.attempts}\t${item.createdAt.toISOString()}\t${item.lastError ?? ''}`);
+        // What the platform reported after accepting it (a read receipt, a bounce) follows, when any.
+        out(`${item.id}\t${item.channel}\t${item.recipient.conversationKey}\tattempts=${item.attempts}\t${item.createdAt.toISOString()}\t${item.lastError ?? ''}${item.deliveryStatus === null ? '' : `\tplatform: ${item.deliveryStatus}`}`);
       }
       return 0;
     } finally {

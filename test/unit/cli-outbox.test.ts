@@ -58,4 +58,19 @@ describe('ventanilla outbox list|retry', () => {
     expect(await main(['outbox', 'list', '--status', 'lost'], (line) => lines.push(line), (line) => lines.push(line))).toBe(2);
     expect(lines.join('\n')).toMatch(/--status must be one of dead, held, pending, sending, sent/);
   });
+
+  it('shows what the platform reported after accepting a reply, such as an e-mail bounce', async () => {
+    const store = await createStore(join(dir, 'hub.db'));
+    await store.migrate();
+    const { inbound, conversation } = await store.ingest({ id: 'e1', conversationKey: 'email:maria@example.es', from: { channel: 'email', id: 'maria@example.es' }, receivedAt: new Date(), kind: 'text', text: 'hola' });
+    const { outbox } = await store.completeTurn({ inboundId: inbound.id, conversationId: conversation.id, replies: [{ message: { kind: 'text', text: 'Hola' }, author: 'bot' }] });
+    const id = outbox[0]?.id ?? '';
+    await store.markOutboxSent(id, '<reply-1@hub.example>', new Date());
+    expect(await store.setOutboxDeliveryStatus('email', '<reply-1@hub.example>', 'failed: 5.1.1 user unknown')).toBe(true);
+    await store.close();
+
+    const lines: string[] = [];
+    expect(await main(['outbox', 'list', '--status', 'sent'], (line) => lines.push(line))).toBe(0);
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^${id}\\temail\\temail:maria@example.es\\t.*\\tplatform: failed: 5\\.1\\.1 user unknown$`))]);
+  });
 });
