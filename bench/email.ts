@@ -9,14 +9,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildApp } from '../src/app.js';
-import { createEmailChannel, KyselyEmailState, nluText, parseEmail } from '../src/bots/email/index.js';
-import { createStore } from '../src/core/store/index.js';
+import { KyselyEmailState, nluText, parseEmail } from '../src/bots/email/index.js';
 import { createIntents } from '../src/intents/index.js';
 import { dovecotAvailable, startDovecot } from '../test/helpers/dovecot.js';
-import { appendMail, citizenMail, emailConfig, emailEnv, HUB_ADDRESS } from '../test/helpers/email-hub.js';
+import { appendMail, citizenMail, emailConfig, emailEnv, HUB_ADDRESS, startEmailHub } from '../test/helpers/email-hub.js';
 import { startSmtpCapture } from '../test/helpers/smtp-capture.js';
-import { testConfig } from '../test/helpers/test-config.js';
 import { scriptedChannelIntents } from '../test/helpers/scripted-intents.js';
 
 const COUNT = Number(process.env.BENCH_EMAIL_COUNT ?? 1000);
@@ -63,20 +60,13 @@ async function endToEnd(): Promise<void> {
     console.log(`setup: ${COUNT} messages appended to Dovecot in ${((performance.now() - appendStart) / 1000).toFixed(1)} s (not counted)`);
     const config = emailConfig(emailEnv(dovecot, smtp, { EMAIL_POLL_INTERVAL_MS: '1000' }));
     const databaseUrl = join(dir, 'hub.db');
-    const store = await createStore(databaseUrl);
     // BENCH_EMAIL_NLU=scripted isolates the channel from the NLU's cost.
     const intents = process.env.BENCH_EMAIL_NLU === 'scripted' ? scriptedChannelIntents() : await createIntents({});
-    const hub = await buildApp({
-      config: testConfig({ VENTANILLA_DATABASE_URL: databaseUrl }),
-      store,
-      ownsStore: true,
-      intents,
-      logger: false,
-      channels: [(services) => createEmailChannel(config, { ...services, state: new KyselyEmailState(store) })],
-    });
-    const state = new KyselyEmailState(store);
     const start = Date.now();
-    await hub.start();
+    // {}: the hub's own delivery policy, not the tests' short one.
+    const hub = await startEmailHub(databaseUrl, config, intents, {});
+    const store = hub.store;
+    const state = new KyselyEmailState(store);
     let intakeDoneAt = 0;
     const answered = (): number => new Set(smtp.mails.map((mail) => mail.parsed.inReplyTo)).size;
     const deadline = start + 10 * 60_000;

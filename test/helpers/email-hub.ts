@@ -5,6 +5,7 @@
 import { ImapFlow } from 'imapflow';
 import { buildApp, type Hub } from '../../src/app.js';
 import { createEmailChannel, KyselyEmailState, loadEmailConfig, type EmailConfig } from '../../src/bots/email/index.js';
+import type { DeliveryPolicy } from '../../src/core/outbox.js';
 import { createStore } from '../../src/core/store/index.js';
 import type { IntentsModule } from '../../src/intents/contract.js';
 import type { Dovecot } from './dovecot.js';
@@ -31,8 +32,8 @@ export function emailConfig(env: NodeJS.ProcessEnv): EmailConfig {
   return config;
 }
 
-/** A hub with only the e-mail channel, on `databaseUrl`, started. */
-export async function startEmailHub(databaseUrl: string, config: EmailConfig, intents: IntentsModule, deliveryPolicy = { baseDelayMs: 50, maxDelayMs: 200, pollIntervalMs: 50, maxAttempts: 3 }): Promise<Hub> {
+/** A hub with only the e-mail channel, on `databaseUrl`, started (short retries unless `deliveryPolicy` says otherwise). */
+export async function startEmailHub(databaseUrl: string, config: EmailConfig, intents: IntentsModule, deliveryPolicy: Partial<DeliveryPolicy> = { baseDelayMs: 50, maxDelayMs: 200, pollIntervalMs: 50, maxAttempts: 3 }): Promise<Hub> {
   const store = await createStore(databaseUrl);
   const hub = await buildApp({
     config: testConfig({ VENTANILLA_DATABASE_URL: databaseUrl }),
