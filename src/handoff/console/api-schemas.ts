@@ -61,6 +61,11 @@ export const SummarySchema = Type.Object({
   satisfaction: Type.Union([Type.Integer(), Type.Null()]),
   risk: Type.Union([Type.String(), Type.Null()], { description: 'Possible-risk line the safety net marked on the conversation (emergencia.112/016/024), or null' }),
   undelivered: Type.Integer({ description: 'Replies of this conversation that are not delivered: dead-lettered, or held outside the reply window' }),
+  citizenLabel: Type.String({ description: 'The citizen\'s name, else their channel handle, else "Ciudadano/a de <canal>": never empty' }),
+  firstWords: Type.Union([Type.String(), Type.Null()], { description: 'First words of the citizen\'s latest text message, or null' }),
+  reasonLabel: Type.String({ description: 'Why it went to a person, in words (emergency line, "pidió una persona", intent…)' }),
+  maxWaitSeconds: Type.Union([Type.Integer(), Type.Null()], { description: 'The queue\'s maximum wait; null while its clock does not run (closed queue, not urgent)' }),
+  overWait: Type.Boolean({ description: 'Queued longer than its queue\'s maximum wait (or flagged so by the timer)' }),
 });
 export type Summary = Static<typeof SummarySchema>;
 

@@ -6,7 +6,9 @@
  * `delivery` outcomes (sent, retry, held, dead) of their replies. A reply that is held or
  * dead-lettered in a conversation that was passed to a person is also recorded as a handoff
  * event (`delivery_held`, `delivery_failed`), so consoles of every instance hear of it.
- * Each subscriber receives only what its user may see.
+ * Each subscriber receives only what its user may see. Supervisors (and admins) also receive a
+ * `max-wait` event when a queued chat passes its queue's maximum wait (the timer's `sla_breached`),
+ * for the console's alert banner.
  */
 import { transcriptItem, type TranscriptItem } from './transcript-view.js';
 import { RESYNC_EVENT, type HubEvents, type HubEventMap } from '../../core/events.js';
@@ -28,6 +30,20 @@ export function visibleTo(user: User, event: Pick<HandoffEvent, 'queueId' | 'age
   if (event.data.from === user.id || event.data.fromAgent === user.id) return true;
   if (event.type === 'presence') return false;
   return event.queueId !== null && user.queues.includes(event.queueId);
+}
+
+/** What a supervisor's console receives when a chat passes its queue's maximum wait. */
+export interface MaxWaitAlert {
+  readonly conversationId: string | null;
+  readonly ticketId: string | null;
+  readonly queueId: string | null;
+  readonly waitedMinutes: number | null;
+  readonly maxWaitMinutes: number | null;
+}
+
+function maxWaitAlert(event: HandoffEvent): MaxWaitAlert {
+  const number = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+  return { conversationId: event.conversationId, ticketId: event.ticketId, queueId: event.queueId, waitedMinutes: number(event.data.waitedMinutes), maxWaitMinutes: number(event.data.maxWaitMinutes) };
 }
 
 export class ConsoleFeed {
@@ -116,6 +132,7 @@ export class ConsoleFeed {
         this.lastSeq = Math.max(this.lastSeq, event.seq);
         for (const subscriber of this.subscribers) {
           if (visibleTo(subscriber.user, event)) subscriber.send('handoff', event, event.seq);
+          if (event.type === 'sla_breached' && seesAllQueues(subscriber.user)) subscriber.send('max-wait', maxWaitAlert(event));
         }
       }
       if (events.length < 500) return;

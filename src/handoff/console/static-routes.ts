@@ -1,6 +1,6 @@
 /**
- * Serves the agent console (`/agent`): three static files, plain JS and CSS with no build step,
- * under a strict Content-Security-Policy (no inline script, same-origin only).
+ * Serves the agent console (`/agent`): the page, console.js and its parts, and the CSS; plain JS
+ * and CSS with no build step, under a strict Content-Security-Policy (no inline script, same-origin only).
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,10 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
   '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
+  // The console's parts, one concern each; console.js calls their hooks.
+  '/waiting.js': { file: 'waiting.js', type: 'text/javascript; charset=utf-8' },
+  '/presence-prompt.js': { file: 'presence-prompt.js', type: 'text/javascript; charset=utf-8' },
+  '/agent-typing.js': { file: 'agent-typing.js', type: 'text/javascript; charset=utf-8' },
 };
 
 /** The console page plugin (register with `{ prefix: '/agent' }`). */

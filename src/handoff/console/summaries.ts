@@ -1,6 +1,7 @@
 /**
- * A conversation as the console lists it: the ticket, the citizen's channel and name, the agent's
- * name, its place in the queue, the possible-risk mark and how many replies did not get through.
+ * A conversation as the console lists it: the ticket, the citizen's channel and name (or handle),
+ * the first words they wrote, why they wait, the agent's name, its place in the queue, the wait
+ * against the queue's maximum, the possible-risk mark and how many replies did not get through.
  */
 import type { ConversationState, Store } from '../../core/store/index.js';
 import type { HandoffConfig } from '../config.js';
@@ -8,6 +9,23 @@ import type { HandoffQueue, Ticket } from '../queue.js';
 import type { TicketStatus } from '../ticket-state.js';
 import type { UserDirectory } from '../../accounts/users.js';
 import type { Summary } from './api-schemas.js';
+import { isOpen } from '../business-hours.js';
+import { citizenLabel, firstWords, reasonLabel } from './waiting-view.js';
+
+/** The latest citizen text of each conversation (one query for the whole list). */
+async function latestCitizenTexts(store: Store, conversationIds: readonly string[]): Promise<Map<string, string>> {
+  const db = store.kysely;
+  const rows = await db
+    .selectFrom('transcript')
+    .select(['conversation_id', 'text'])
+    .where(
+      'seq',
+      'in',
+      db.selectFrom('transcript').select((eb) => eb.fn.max('seq').as('seq')).where('conversation_id', 'in', conversationIds).where('author', '=', 'citizen').where('text', 'is not', null).groupBy('conversation_id'),
+    )
+    .execute();
+  return new Map(rows.filter((r): r is { conversation_id: string; text: string } => r.text !== null).map((r) => [r.conversation_id, r.text]));
+}
 
 /** Ticket statuses behind the console's `status` filter (no filter: the open ones). */
 export function statusesFor(status: 'queued' | 'assigned' | 'resolved' | undefined): TicketStatus[] {
@@ -45,6 +63,8 @@ export function summarizer(deps: SummaryDeps): (tickets: readonly Ticket[], with
     const agentIds = [...new Set(tickets.map((t) => t.agentId).filter((a): a is string => a !== null))];
     const agentNames = await users.displayNames(agentIds);
     const undelivered = await store.undeliveredCounts(conversationIds);
+    const texts = await latestCitizenTexts(store, conversationIds);
+    const now = deps.clock();
     const positions = new Map<string, number>();
     if (withPositions) {
       for (const ticket of tickets) {
@@ -54,6 +74,12 @@ export function summarizer(deps: SummaryDeps): (tickets: readonly Ticket[], with
     return tickets.map((t) => {
       const conversation = conversations.get(t.conversationId);
       const position = positions.get(t.id);
+      const queueConfig = config.queues.find((q) => q.id === t.queueId);
+      const waitingSeconds = Math.max(0, Math.round((now.getTime() - new Date(t.enqueuedAt).getTime()) / 1000));
+      const risk = conversation === undefined ? null : riskOf(conversation.state);
+      // The maximum wait counts as the timer's SLA check does: working hours only, except urgent.
+      const clockRuns = queueConfig !== undefined && (t.priority === 'urgent' || isOpen(queueConfig, config, now));
+      const maxWaitSeconds = clockRuns ? Math.round(queueConfig.maxWaitMinutes * 60) : null;
       return {
         conversationId: t.conversationId,
         ticketId: t.id,
@@ -72,12 +98,17 @@ export function summarizer(deps: SummaryDeps): (tickets: readonly Ticket[], with
         assignedAt: t.assignedAt,
         closedAt: t.closedAt,
         ...(position === undefined ? {} : { position }),
-        waitingSeconds: Math.max(0, Math.round((deps.clock().getTime() - new Date(t.enqueuedAt).getTime()) / 1000)),
+        waitingSeconds,
         outOfHours: t.outOfHours,
         slaBreached: t.slaBreached,
         satisfaction: t.satisfaction,
-        risk: conversation === undefined ? null : riskOf(conversation.state),
+        risk,
         undelivered: undelivered.get(t.conversationId) ?? 0,
+        citizenLabel: citizenLabel(conversation?.channel ?? 'unknown', conversation?.participant),
+        firstWords: firstWords(texts.get(t.conversationId)),
+        reasonLabel: reasonLabel(t.reason, t.intent, risk),
+        maxWaitSeconds,
+        overWait: t.status === 'queued' && (t.slaBreached || (maxWaitSeconds !== null && waitingSeconds >= maxWaitSeconds)),
       };
     });
   };

@@ -24,6 +24,21 @@
 
   const $ = (id) => document.getElementById(id);
 
+  // Parts loaded before this file (waiting.js, presence-prompt.js, agent-typing.js) register hooks
+  // in window.VentanillaConsole; a failing part must not break the console.
+  function hook(name, ...args) {
+    for (const part of window.VentanillaConsole || []) {
+      if (typeof part[name] !== 'function') continue;
+      try {
+        const result = part[name](...args);
+        if (result && typeof result.catch === 'function') result.catch(() => undefined);
+      } catch {
+        /* a part's failure stays in that part */
+      }
+    }
+  }
+  const partContext = () => ({ state, api, announce, refreshLists, select: (id) => select(id) });
+
   function el(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
@@ -83,6 +98,7 @@
     $('session-bar').hidden = true;
     $('login-view').hidden = false;
     $('username').focus();
+    hook('left');
   }
 
   async function enter(session) {
@@ -96,6 +112,7 @@
     const [queues, agents] = await Promise.all([api('GET', '/api/agent/queues'), api('GET', '/api/agent/agents')]);
     state.queues = queues.queues;
     state.agents = agents.agents;
+    hook('enter', partContext());
     connectEvents();
     await refreshLists();
     $('main').focus();
@@ -145,6 +162,7 @@
     if (state.events) state.events.close();
     const source = new EventSource('/api/agent/events');
     state.events = source;
+    hook('connected', source);
     source.addEventListener('handoff', (message) => {
       const event = JSON.parse(message.data);
       if (event.type === 'assigned' && event.agentId === state.user.id) notifyAssigned(event);
@@ -212,17 +230,18 @@
       button.type = 'button';
       button.dataset.conversationId = c.conversationId;
       if (c.conversationId === state.selected) button.setAttribute('aria-current', 'true');
-      const name = el('span', 'name', c.citizenName || 'Sin nombre');
+      const name = el('span', 'name', c.citizenLabel || c.citizenName);
       if (PRIORITY[c.priority]) name.append(el('span', 'badge ' + c.priority, PRIORITY[c.priority]));
       if (c.risk) name.append(el('span', 'badge risk', riskLabel(c.risk)));
       button.append(name);
       const parts = [c.queueName, c.channel];
-      if (c.status === 'queued') parts.push('posición ' + (c.position || '?') + ', espera ' + Math.round(c.waitingSeconds / 60) + ' min');
+      if (c.status === 'queued') parts.push('posición ' + (c.position || '?'));
       else if (c.status === 'assigned') parts.push(c.agentId === state.user.id ? 'contigo' : 'con ' + (c.agentName || 'otra persona'));
       else parts.push(STATUS[c.status] || c.status);
       if (c.outOfHours) parts.push('fuera de horario');
       button.append(el('span', 'sub', parts.join(' · ')));
       if (c.undelivered > 0) button.append(el('span', 'sub problem', c.undelivered === 1 ? '1 mensaje sin entregar' : c.undelivered + ' mensajes sin entregar'));
+      hook('item', button, c);
       button.addEventListener('click', () => select(c.conversationId));
       item.append(button);
       list.append(item);
@@ -241,6 +260,7 @@
     renderList('queued-list', 'queued-count', queued.conversations, 'Nadie espera.');
     renderList('mine-list', 'mine-count', mine, 'No atiendes ninguna conversación.');
     renderList('resolved-list', null, resolved.conversations.slice(0, 10), 'Ninguna.');
+    hook('refreshed', { queued: queued.conversations, mine, resolved: resolved.conversations });
   }
 
   // ── detail ──────────────────────────────────────────────────────────────────────────────
@@ -362,7 +382,7 @@
     if (state.selected !== conversationId) return;
     state.detail = detail;
     const c = detail.conversation;
-    $('detail-title').textContent = c.citizenName || 'Sin nombre';
+    $('detail-title').textContent = c.citizenLabel || c.citizenName;
     const meta = [STATUS[c.status] || c.status, c.queueName, 'canal ' + c.channel];
     if (c.language) meta.push('idioma ' + c.language);
     if (PRIORITY[c.priority]) meta.push('prioridad ' + PRIORITY[c.priority].toLowerCase());

@@ -1,0 +1,174 @@
+/* Agent console part: who waits and why. Each queued item shows the language, the first words of
+ * the citizen's message, the reason, a wait that ticks every second (counted from the hub's figure
+ * plus the time since it was read, so a wrong browser clock does not matter), and urgent or
+ * overdue items highlighted. Supervisors also get a banner listing the chats past their queue's
+ * maximum wait (fed by the list and by the hub's `max-wait` events) and the waiting count per
+ * queue. Plain JavaScript, no build step; text goes in with textContent only.
+ * Registers itself in window.VentanillaConsole (console.js calls its hooks). */
+/* global document, window, setInterval, performance */
+(function () {
+  'use strict';
+
+  const LANGUAGE = { es: 'español', ca: 'catalán', gl: 'gallego', eu: 'euskera', en: 'inglés' };
+  let ctx = null;
+  let queued = [];
+  // Conversations the hub announced as past their maximum wait (until they leave the queue).
+  const announced = new Set();
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  const supervising = () => ctx && ctx.state.user && (ctx.state.user.role === 'supervisor' || ctx.state.user.role === 'admin');
+
+  /** "45 s", "3 min 05 s", "1 h 02 min". */
+  function formatWait(seconds) {
+    const s = Math.max(0, Math.floor(seconds));
+    if (s < 60) return s + ' s';
+    if (s < 3600) return Math.floor(s / 60) + ' min ' + String(s % 60).padStart(2, '0') + ' s';
+    return Math.floor(s / 3600) + ' h ' + String(Math.floor((s % 3600) / 60)).padStart(2, '0') + ' min';
+  }
+
+  const readAt = new Map(); // conversationId → { seconds, at }: the hub's wait and when we read it
+  function liveWait(c) {
+    const read = readAt.get(c.conversationId);
+    return read ? read.seconds + (performance.now() - read.at) / 1000 : c.waitingSeconds;
+  }
+  const overWait = (c) => c.overWait || announced.has(c.conversationId) || (c.maxWaitSeconds !== null && liveWait(c) >= c.maxWaitSeconds);
+
+  function describeMax(c) {
+    return c.maxWaitSeconds === null ? '' : 'máximo ' + Math.round(c.maxWaitSeconds / 60) + ' min';
+  }
+
+  /** Adds the waiting details to a queued item's button (console.js built the name and badges). */
+  function item(button, c) {
+    if (c.priority === 'urgent') button.classList.add('urgent');
+    if (c.status !== 'queued') return;
+    const facts = [];
+    if (c.language) facts.push(LANGUAGE[c.language] || c.language);
+    facts.push(c.reasonLabel);
+    button.append(el('span', 'sub why', facts.join(' · ')));
+    if (c.firstWords) button.append(el('span', 'sub words', '«' + c.firstWords + '»'));
+    const wait = el('span', 'sub wait');
+    wait.dataset.conversationId = c.conversationId;
+    button.append(wait);
+    paintWait(wait, c, button);
+  }
+
+  function paintWait(node, c, button) {
+    const over = overWait(c);
+    node.textContent = 'espera ' + formatWait(liveWait(c)) + (over ? ' · supera la espera máxima (' + describeMax(c) + ')' : '');
+    button.classList.toggle('over-wait', over);
+  }
+
+  function tick() {
+    if (!ctx) return;
+    const byId = new Map(queued.map((c) => [c.conversationId, c]));
+    let overdueChanged = false;
+    for (const node of document.querySelectorAll('.conversation-list .wait[data-conversation-id]')) {
+      const c = byId.get(node.dataset.conversationId);
+      if (!c) continue;
+      const button = node.closest('button');
+      const was = button.classList.contains('over-wait');
+      paintWait(node, c, button);
+      if (was !== button.classList.contains('over-wait')) overdueChanged = true;
+    }
+    if (overdueChanged) renderBanner();
+  }
+
+  function banner() {
+    let node = document.getElementById('wait-alert');
+    if (node) return node;
+    node = el('section', 'wait-alert');
+    node.id = 'wait-alert';
+    node.setAttribute('role', 'alert');
+    node.setAttribute('aria-label', 'Esperas que superan el máximo');
+    node.hidden = true;
+    const view = document.getElementById('console-view');
+    view.parentNode.insertBefore(node, view);
+    return node;
+  }
+
+  function overview() {
+    let node = document.getElementById('queue-overview');
+    if (node) return node;
+    node = el('p', 'queue-overview');
+    node.id = 'queue-overview';
+    const view = document.getElementById('console-view');
+    view.parentNode.insertBefore(node, view);
+    return node;
+  }
+
+  function renderBanner() {
+    const node = banner();
+    if (!supervising()) {
+      node.hidden = true;
+      return;
+    }
+    const late = queued.filter(overWait);
+    node.replaceChildren();
+    if (late.length === 0) {
+      node.hidden = true;
+      return;
+    }
+    node.append(el('strong', null, late.length === 1 ? '1 conversación supera la espera máxima de su cola' : late.length + ' conversaciones superan la espera máxima de su cola'));
+    const list = el('ul');
+    for (const c of late) {
+      const entry = el('li');
+      const go = el('button', 'link', c.citizenLabel + ' · ' + c.queueName + ' · espera ' + formatWait(liveWait(c)) + (describeMax(c) ? ' (' + describeMax(c) + ')' : ''));
+      go.type = 'button';
+      go.addEventListener('click', () => ctx.select(c.conversationId));
+      entry.append(go);
+      list.append(entry);
+    }
+    node.append(list);
+    node.hidden = false;
+  }
+
+  function renderOverview() {
+    const node = overview();
+    node.hidden = !supervising();
+    if (node.hidden) return;
+    const counts = new Map();
+    for (const c of queued) counts.set(c.queueId, (counts.get(c.queueId) || 0) + 1);
+    const parts = ctx.state.queues.map((q) => q.name + ' ' + (counts.get(q.id) || 0));
+    node.textContent = 'En espera por cola: ' + parts.join(' · ');
+  }
+
+  (window.VentanillaConsole = window.VentanillaConsole || []).push({
+    enter(context) {
+      ctx = context;
+    },
+    item,
+    refreshed(lists) {
+      queued = lists.queued;
+      const now = performance.now();
+      readAt.clear();
+      for (const c of queued) readAt.set(c.conversationId, { seconds: c.waitingSeconds, at: now });
+      for (const id of [...announced]) if (!readAt.has(id)) announced.delete(id);
+      renderBanner();
+      renderOverview();
+    },
+    connected(source) {
+      source.addEventListener('max-wait', (message) => {
+        const data = JSON.parse(message.data);
+        if (data.conversationId) announced.add(data.conversationId);
+        ctx.announce('Una conversación supera la espera máxima de su cola.');
+        ctx.refreshLists().catch(() => undefined);
+      });
+    },
+    left() {
+      queued = [];
+      announced.clear();
+      const node = document.getElementById('wait-alert');
+      if (node) node.hidden = true;
+      const counts = document.getElementById('queue-overview');
+      if (counts) counts.hidden = true;
+    },
+  });
+
+  setInterval(tick, 1000);
+})();
