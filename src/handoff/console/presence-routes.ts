@@ -1,9 +1,14 @@
-/** `/agent/presence`, `/agent/queues`, `/agent/agents`: who is working, and how full the queues are. */
+/**
+ * `/agent/presence` (read, with the user's last own choice; set), `/agent/queues`, `/agent/agents`:
+ * who is working, and how full the queues are.
+ */
 import { Type } from '@sinclair/typebox';
 import type { SessionAuth } from '../../accounts/sessions.js';
 import { isOpen } from '../business-hours.js';
 import type { HandoffConfig } from '../config.js';
 import type { HandoffQueue } from '../queue.js';
+import type { Store } from '../../core/store/index.js';
+import { PresenceMemory } from './presence-memory.js';
 import { CONSOLE_ROLES, PRESENCES } from '../../accounts/users.js';
 import { CannedSchema, ERROR_RESPONSES, UserSchema, publicUser, type ApiApp } from './api-schemas.js';
 
@@ -12,11 +17,38 @@ export interface PresenceRouteDeps {
   readonly auth: SessionAuth;
   readonly config: HandoffConfig;
   readonly clock: () => Date;
+  readonly store: Store;
 }
+
+const PresenceSchema = Type.Union(PRESENCES.map((p) => Type.Literal(p)));
 
 /** Registers the presence and roster routes on the guarded `/agent` scope. */
 export function registerPresenceRoutes(app: ApiApp, deps: PresenceRouteDeps): void {
   const { queue, auth, config } = deps;
+  const memory = new PresenceMemory(deps.store);
+
+  app.get(
+    '/presence',
+    {
+      schema: {
+        tags: ['agent'],
+        summary: 'Current presence and the one the user last chose themselves (the console offers it back at login)',
+        response: {
+          200: Type.Object({
+            presence: PresenceSchema,
+            lastChosen: Type.Union([PresenceSchema, Type.Null()], { description: 'What the user last chose in the console; null if never' }),
+            chosenAt: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (request) => {
+      const user = auth.require(request).user;
+      const chosen = await memory.lastChosen(user.id);
+      return { presence: user.presence, lastChosen: chosen?.presence ?? null, chosenAt: chosen?.chosenAt ?? null };
+    },
+  );
 
   app.put(
     '/presence',
@@ -24,13 +56,15 @@ export function registerPresenceRoutes(app: ApiApp, deps: PresenceRouteDeps): vo
       schema: {
         tags: ['agent'],
         summary: 'Set presence (offline returns open chats to the head of the queue)',
-        body: Type.Object({ status: Type.Union(PRESENCES.map((p) => Type.Literal(p))) }, { additionalProperties: false }),
+        body: Type.Object({ status: PresenceSchema }, { additionalProperties: false }),
         response: { 200: UserSchema, ...ERROR_RESPONSES },
       },
     },
     async (request) => {
       const user = auth.require(request).user;
       await queue.setPresence(user, request.body.status);
+      // The user's own choice, kept apart from what the hub sets (logout, timeout) to offer it back.
+      await memory.remember(user.id, request.body.status, deps.clock());
       const updated = await auth.users.get(user.id);
       return publicUser(updated ?? user);
     },
