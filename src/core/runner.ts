@@ -10,7 +10,8 @@ import { isHubError } from './errors.js';
 import type { InboundMessage } from './message.js';
 import { compose, createTurnContext, type Middleware, type TurnContext } from './pipeline.js';
 import type { Store } from './store/index.js';
-import type { ConversationPatch, StoredInbound } from './store/types.js';
+import type { Conversation, ConversationPatch, StoredInbound } from './store/types.js';
+import { BOT_TURN_ENDED, BOT_TURN_STARTED } from './typing.js';
 import { answerSilentTurn, endsSilent, TURN_ERROR_APOLOGY, turnLanguage } from './turn-fallbacks.js';
 
 /** The turn's patch without fields that would not change anything (saves a write per turn). */
@@ -177,7 +178,7 @@ export class TurnRunner {
   }
 
   private async runTurn(inbound: StoredInbound): Promise<void> {
-    const { store, logger, handoff } = this.options;
+    const { store } = this.options;
     // Read under the lock: an earlier turn may have changed the mode or language.
     const conversation = await store.getConversation(inbound.conversationId);
     if (conversation === undefined) return;
@@ -187,6 +188,19 @@ export class TurnRunner {
       const fresh = await store.getInbound(inbound.id);
       if (fresh === undefined || fresh.status !== 'pending') return;
     }
+    // Only a conversation the bot owns gets a bot turn worth a typing indicator; a queued one or
+    // one an agent holds is answered by people (or a queue notice), not by a running bot.
+    if (conversation.mode !== 'bot') return this.commitTurn(inbound, conversation);
+    this.options.events.emit('custom', { type: BOT_TURN_STARTED, conversationId: conversation.id, data: {} });
+    try {
+      await this.commitTurn(inbound, conversation);
+    } finally {
+      this.options.events.emit('custom', { type: BOT_TURN_ENDED, conversationId: conversation.id, data: {} });
+    }
+  }
+
+  private async commitTurn(inbound: StoredInbound, conversation: Conversation): Promise<void> {
+    const { store, logger, handoff } = this.options;
     const ctx = createTurnContext(inbound.message, conversation, this.options.clock());
     let alert: TurnAlert | undefined;
     try {

@@ -97,6 +97,7 @@ export async function createHandoff(deps: HandoffDeps): Promise<HandoffModule> {
         config: deps.config,
         logger: deps.logger,
         clock: deps.clock,
+        events: deps.events,
         ...(deps.notifyOutbox === undefined ? {} : { notifyOutbox: deps.notifyOutbox }),
       }),
     },

@@ -19,6 +19,7 @@ import { registerWebchatLimits, STREAM_RETRY_AFTER_MS } from './limits.js';
 import { isCitizenVisible, itemFromEntry, itemFromMessage, WEBCHAT_CAPABILITIES, WebchatItem } from './outbound.js';
 import { ReplyReconciler } from './reconcile.js';
 import { SseStreams } from './streams.js';
+import { TypingRelay } from './typing.js';
 
 export interface WebchatDeps extends ChannelDeps {
   /** The transcript of a conversation by key, oldest first; empty when the conversation does not exist. */
@@ -71,8 +72,13 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
   const seenSessions = new BoundedMap<string, true>(50_000);
   const limits: WebchatLimits = { ...WEBCHAT_LIMIT_DEFAULTS, ...deps.limits };
 
+  // "Ventanilla está escribiendo…" only while a bot turn runs; "<agente> está escribiendo…" while the agent types.
+  const typing = new TypingRelay({ events: deps.events, sessionOf: (id) => sessions.get(id), push: (sessionId, event) => void streams.push(sessionId, event) });
+
   const learn = (conversationId: string | undefined, sessionId: string): void => {
-    if (conversationId !== undefined) sessions.set(conversationId, sessionId);
+    if (conversationId === undefined) return;
+    sessions.set(conversationId, sessionId);
+    typing.learned(conversationId, sessionId);
   };
 
   const onTranscript = ({ conversationId, entry }: HubEventMap['transcript'][0]): void => {
@@ -93,11 +99,13 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
     subscribed = true;
     deps.events.on('transcript', onTranscript);
     deps.events.on('conversation', onConversation);
+    typing.start();
   };
   const unsubscribe = (): void => {
     subscribed = false;
     deps.events.off('transcript', onTranscript);
     deps.events.off('conversation', onConversation);
+    typing.stop();
   };
 
   const adapter: ChannelAdapter = {
@@ -198,7 +206,7 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
 
     api.get('/api/events', {
       schema: {
-        summary: 'Server-Sent Events: `message` events carry one item; `id` is the item id',
+        summary: 'Server-Sent Events: `message` events carry one item (`id` is the item id); `typing` events say who is typing (`bot`, `agent` with its name, or `none`)',
         querystring: SessionQuery,
         produces: ['text/event-stream'],
         response: { 429: ERROR },

@@ -39,8 +39,11 @@ export class SseStreams {
     streams.add(stream);
   }
 
-  /** Writes `event` to every open stream of the session; returns how many received it. */
-  push(sessionId: string, event: SseEvent & { readonly id: string }): number {
+  /**
+   * Writes `event` to every open stream of the session; returns how many received it. Messages
+   * carry their item id; signals that are not history (typing) carry none.
+   */
+  push(sessionId: string, event: SseEvent): number {
     const streams = this.bySession.get(sessionId);
     if (streams === undefined) return 0;
     let written = 0;

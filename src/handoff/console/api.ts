@@ -20,6 +20,8 @@ import { registerConversationRoutes } from './conversation-routes.js';
 import { registerEventsRoute } from './events-route.js';
 import type { ConsoleFeed } from './feed.js';
 import { registerPresenceRoutes } from './presence-routes.js';
+import { registerTypingRoute } from './typing-route.js';
+import type { HubEvents } from '../../core/events.js';
 import { summarizer } from './summaries.js';
 
 export { ErrorSchema, MAX_REPLY_LENGTH } from './api-schemas.js';
@@ -32,6 +34,8 @@ export interface ApiDeps {
   readonly config: HandoffConfig;
   readonly logger: HandoffLogger;
   readonly clock: () => Date;
+  /** Where `typing.agent` is emitted (channels that show typing listen). */
+  readonly events: HubEvents;
   /** Wakes the delivery worker (a retried reply is due now). */
   readonly notifyOutbox?: () => void;
 }
@@ -61,6 +65,7 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
         registerConversationRoutes(agent, { ...deps, summaries });
         registerPresenceRoutes(agent, deps);
         registerEventsRoute(agent, deps);
+        registerTypingRoute(agent, deps);
       },
       { prefix: '/agent' },
     );

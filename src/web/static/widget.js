@@ -33,6 +33,7 @@
     online: 'Conectado',
     offline: 'Sin conexión. Reintentando…',
     typing: 'Ventanilla está escribiendo…',
+    agentTyping: function (name) { return (name || 'La persona que te atiende') + ' está escribiendo…'; },
     choices: 'Opciones',
     attachment: 'Archivo adjunto',
     image: 'Imagen adjunta',
@@ -257,11 +258,21 @@
     log.appendChild(node);
   }
 
+  // Shown only on the hub's word (`typing` events): while a bot turn runs for this conversation,
+  // or while the agent types (each signal lasts ttlMs). Never guessed from our own sending.
   var typingTimer = 0;
-  function showTyping() {
+  function showTyping(text, ms) {
+    typing.textContent = text;
     typing.hidden = false;
     clearTimeout(typingTimer);
-    typingTimer = setTimeout(hideTyping, 20000);
+    typingTimer = setTimeout(hideTyping, ms);
+  }
+  function onTyping(signal) {
+    if (!signal) return;
+    // The turn's end also clears it; the timeout only covers an end lost to a reconnect.
+    if (signal.who === 'bot') showTyping(T.typing, 30000);
+    else if (signal.who === 'agent') showTyping(T.agentTyping(signal.name), Math.min(Number(signal.ttlMs) || 6000, 30000));
+    else hideTyping();
   }
   function hideTyping() {
     typing.hidden = true;
@@ -389,7 +400,6 @@
         entry.accepted = true;
         node.classList.remove('vt-msg--pending');
         note.remove();
-        showTyping();
       } catch (e) {
         node.classList.remove('vt-msg--pending');
         node.classList.add('vt-msg--failed');
@@ -467,6 +477,9 @@
       if (liveDuringLoad) liveDuringLoad.push(item);
       else showItem(item);
     };
+    source.addEventListener('typing', function (event) {
+      try { onTyping(JSON.parse(event.data)); } catch (e) { /* a malformed signal shows nothing */ }
+    });
     source.onerror = function () {
       setStatus(T.offline);
       if (source.readyState === EventSource.CLOSED) {
