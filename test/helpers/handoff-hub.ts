@@ -13,6 +13,7 @@ import { createWebchatChannel } from '../../src/bots/webchat/index.js';
 import { createHandoffWiring, type HandoffWiring } from '../../src/handoff/hub-plugin.js';
 import { createHandoff, type HandoffModule } from '../../src/handoff/index.js';
 import { fakeIntents } from './fake-intents.js';
+import type { IntentsModule } from '../../src/intents/contract.js';
 import { testConfig } from './test-config.js';
 import type { HandoffLogger } from '../../src/handoff/queue.js';
 import type { NewUser, User } from '../../src/accounts/users.js';
@@ -122,13 +123,22 @@ export async function createAgent(h: Harness, input: Partial<NewUser> & { userna
  */
 export async function startHandoffHub(
   now: Date | (() => Date),
-  options: { readonly webRoot?: string; readonly channels?: readonly ChannelFactory[]; readonly deliveryPolicy?: BuildAppOptions['deliveryPolicy'] } = {},
+  options: {
+    readonly webRoot?: string;
+    readonly channels?: readonly ChannelFactory[];
+    readonly deliveryPolicy?: BuildAppOptions['deliveryPolicy'];
+    /** Another intents module (default: the keyword bot of `fakeIntents`). */
+    readonly intents?: IntentsModule;
+    /** Changes to the repository's queues config (a short maximum wait…). */
+    readonly config?: (config: HandoffConfig) => HandoffConfig;
+  } = {},
 ): Promise<{ hub: Hub; wiring: HandoffWiring }> {
   const clock = typeof now === 'function' ? now : (): Date => new Date(now.getTime());
-  const wiring = createHandoffWiring({ config: loadHandoffConfig(CONFIG_DIR, {}), clock, feedPollMs: 200 });
+  const base = loadHandoffConfig(CONFIG_DIR, {});
+  const wiring = createHandoffWiring({ config: options.config === undefined ? base : options.config(base), clock, feedPollMs: 200 });
   const hub = await buildApp({
     config: testConfig(),
-    intents: fakeIntents(),
+    intents: options.intents ?? fakeIntents(),
     logger: false,
     clock,
     handoff: wiring.port,

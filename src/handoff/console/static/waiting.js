@@ -40,7 +40,8 @@
   const overWait = (c) => c.overWait || announced.has(c.conversationId) || (c.maxWaitSeconds !== null && liveWait(c) >= c.maxWaitSeconds);
 
   function describeMax(c) {
-    return c.maxWaitSeconds === null ? '' : 'máximo ' + Math.round(c.maxWaitSeconds / 60) + ' min';
+    if (c.maxWaitSeconds === null) return '';
+    return 'máximo ' + (c.maxWaitSeconds < 60 ? c.maxWaitSeconds + ' s' : Math.round(c.maxWaitSeconds / 60) + ' min');
   }
 
   /** Adds the waiting details to a queued item's button (console.js built the name and badges). */
@@ -102,13 +103,20 @@
     return node;
   }
 
+  // The banner is an alert: rewritten only when who is late changes, or screen readers would
+  // repeat it on every refresh (the ticking waits live in the list, not here).
+  let bannerKey = '';
   function renderBanner() {
     const node = banner();
     if (!supervising()) {
       node.hidden = true;
+      bannerKey = '';
       return;
     }
     const late = queued.filter(overWait);
+    const key = late.map((c) => c.conversationId).join(' ');
+    if (key === bannerKey) return;
+    bannerKey = key;
     node.replaceChildren();
     if (late.length === 0) {
       node.hidden = true;
@@ -118,7 +126,7 @@
     const list = el('ul');
     for (const c of late) {
       const entry = el('li');
-      const go = el('button', 'link', c.citizenLabel + ' · ' + c.queueName + ' · espera ' + formatWait(liveWait(c)) + (describeMax(c) ? ' (' + describeMax(c) + ')' : ''));
+      const go = el('button', 'link', c.citizenLabel + ' · ' + c.queueName + (describeMax(c) ? ' (' + describeMax(c) + ')' : '') + (c.firstWords ? ': «' + c.firstWords + '»' : ''));
       go.type = 'button';
       go.addEventListener('click', () => ctx.select(c.conversationId));
       entry.append(go);
@@ -165,6 +173,7 @@
       announced.clear();
       const node = document.getElementById('wait-alert');
       if (node) node.hidden = true;
+      bannerKey = '';
       const counts = document.getElementById('queue-overview');
       if (counts) counts.hidden = true;
     },
