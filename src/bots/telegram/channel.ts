@@ -10,6 +10,8 @@ import { webhookPlugin } from '../webhook.js';
 import type { TelegramConfig } from './config.js';
 import { decodeTelegramUpdate, isGroupUpdate, telegramWebhookInbound, type TelegramBotIdentity } from './inbound.js';
 import { createTelegramAdapter, telegramSendError, withSignal, type TelegramApi } from './outbound.js';
+import { TelegramTyping } from './typing.js';
+import type { HubEvents } from '../../core/events.js';
 
 /** Cursor name under which polling keeps the next `getUpdates` offset. */
 export const TELEGRAM_OFFSET_CURSOR = 'telegram:getUpdates:offset';
@@ -36,9 +38,19 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * `adapter.send` throws retryable HubErrors on 429 (with `retryAfterMs`), 5xx and timeouts, and a
  * permanent one on 403 after calling `deps.markUnreachable`.
  */
-export function createTelegramChannel(config: TelegramConfig, deps: ChannelDeps): ChannelModule {
+export function createTelegramChannel(config: TelegramConfig, deps: ChannelDeps & { readonly events?: HubEvents }): ChannelModule {
   const telegram: TelegramApi = new Telegraf(config.botToken, { telegram: { apiRoot: config.apiRoot } }).telegram;
   const log = deps.logger;
+  // "Escribiendo…" while a slow bot turn runs or the agent types (only with the hub's events).
+  const typing =
+    deps.events === undefined
+      ? undefined
+      : new TelegramTyping({
+          events: deps.events,
+          logger: log,
+          api: { sendChatAction: async (chatId) => void (await telegram.callApi('sendChatAction', { chat_id: chatId, action: 'typing' }, withSignal(callTimeout()))) },
+        });
+  typing?.start();
   let botIdentity: TelegramBotIdentity | undefined;
   let botIdentityPromise: Promise<TelegramBotIdentity> | undefined;
 
@@ -69,7 +81,8 @@ export function createTelegramChannel(config: TelegramConfig, deps: ChannelDeps)
       log.debug({ channel: 'telegram', updateId: update.update_id, reason: decoded.reason }, 'telegram update ignored');
       return undefined;
     }
-    await deps.sink.accept(decoded.message);
+    const { conversationId } = await deps.sink.accept(decoded.message);
+    typing?.learn(conversationId, decoded.message.conversationKey);
     if (decoded.callbackQueryId !== undefined) {
       // Stops the button's spinner. Done after storing, and never allowed to fail the intake.
       telegram.callApi('answerCallbackQuery', { callback_query_id: decoded.callbackQueryId }, withSignal(callTimeout())).catch((error: unknown) => {
@@ -150,6 +163,7 @@ export function createTelegramChannel(config: TelegramConfig, deps: ChannelDeps)
         });
       },
       async stop() {
+        typing?.stop();
         abort?.abort();
         await loop;
         loop = undefined;
@@ -160,6 +174,7 @@ export function createTelegramChannel(config: TelegramConfig, deps: ChannelDeps)
 
   const secret = config.webhookSecret ?? '';
   if (secret.length === 0) {
+    typing?.stop();
     throw new HubError('HUB_ERR_CONFIG', 'Telegram webhook mode needs TELEGRAM_WEBHOOK_SECRET; set it or use TELEGRAM_MODE=polling.');
   }
   const plugin = webhookPlugin({
@@ -180,7 +195,8 @@ export function createTelegramChannel(config: TelegramConfig, deps: ChannelDeps)
       });
     },
     async stop() {
-      // Nothing to release: webhook intake lives in the fastify routes.
+      // Webhook intake lives in the fastify routes; only the typing listener is ours.
+      typing?.stop();
     },
   };
 }
