@@ -122,13 +122,19 @@ export async function createAgent(h: Harness, input: Partial<NewUser> & { userna
  */
 export async function startHandoffHub(
   now: Date | (() => Date),
-  options: { readonly webRoot?: string; readonly channels?: readonly ChannelFactory[]; readonly deliveryPolicy?: BuildAppOptions['deliveryPolicy'] } = {},
+  options: {
+    readonly webRoot?: string;
+    readonly channels?: readonly ChannelFactory[];
+    readonly deliveryPolicy?: BuildAppOptions['deliveryPolicy'];
+    /** The bot (default: the Spanish keyword bot of fake-intents.ts). */
+    readonly intents?: BuildAppOptions['intents'];
+  } = {},
 ): Promise<{ hub: Hub; wiring: HandoffWiring }> {
   const clock = typeof now === 'function' ? now : (): Date => new Date(now.getTime());
   const wiring = createHandoffWiring({ config: loadHandoffConfig(CONFIG_DIR, {}), clock, feedPollMs: 200 });
   const hub = await buildApp({
     config: testConfig(),
-    intents: fakeIntents(),
+    intents: options.intents ?? fakeIntents(),
     logger: false,
     clock,
     handoff: wiring.port,

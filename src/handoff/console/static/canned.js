@@ -2,7 +2,7 @@
  * - Agents: picking one in "Respuestas predefinidas" shows a preview of the text the citizen
  *   would read (filled by the hub, in the citizen's language, marked with `lang`); "Insertar"
  *   puts it in the message box, where it can still be edited before sending.
- * - Supervisors and admins: "Respuestas predefinidas" in the top bar opens an editor (list, create,
+ * - Supervisors and admins: "Editar respuestas predefinidas" in the top bar opens an editor (list, create,
  *   edit, delete per queue and language) over the API `/api/agent/canned`.
  * console.js tells this module about the session (`console:session`) and the open conversation
  * (`console:detail`), and lends it `window.ventanillaConsole.api` (fetch with the CSRF token). */
@@ -101,7 +101,7 @@
   let queues = [];
   let rows = [];
 
-  const openButton = el('button', 'secondary', 'Respuestas predefinidas');
+  const openButton = el('button', 'secondary', 'Editar respuestas predefinidas');
   openButton.type = 'button';
   openButton.id = 'canned-admin-open';
   openButton.hidden = true;
@@ -109,7 +109,7 @@
   const dialog = el('dialog', 'canned-admin');
   dialog.id = 'canned-admin';
   dialog.setAttribute('aria-labelledby', 'canned-admin-title');
-  const dialogTitle = el('h2', null, 'Respuestas predefinidas');
+  const dialogTitle = el('h2', null, 'Editar respuestas predefinidas');
   dialogTitle.id = 'canned-admin-title';
   const help = el('p', 'meta', 'Variables: {nombre} (la persona; si no se sabe, un saludo neutro), {agente} (quien la envía), {cola} (la cola). Una por idioma: el agente ve la del idioma de la conversación, o la de castellano si falta.');
   const error = el('p', 'error');
@@ -311,9 +311,16 @@
 
   document.addEventListener('console:session', (event) => {
     const role = event.detail.user.role;
+    const editor = role === 'supervisor' || role === 'admin';
+    // Only editors get the button and the dialog: agents' pages stay as they were.
+    if (!editor) {
+      openButton.remove();
+      dialog.remove();
+      return;
+    }
     const bar = $('session-bar');
     if (bar && !openButton.isConnected) bar.insertBefore(openButton, $('logout'));
     if (!dialog.isConnected) document.body.append(dialog);
-    openButton.hidden = role !== 'supervisor' && role !== 'admin';
+    openButton.hidden = false;
   });
 })();
