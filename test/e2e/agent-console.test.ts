@@ -102,7 +102,7 @@ describe.skipIf(!hasChromium)('agent console in a browser', () => {
 
     expect(await axeSeriousOrCritical(agent)).toEqual([]);
     expect(dialogs).toEqual([]);
-  });
+  }, 120_000);
 
   it('shows an undelivered reply with the reason in plain words and «Reintentar», which sends it again', async () => {
     const agent = await (await browser.newContext({ locale: 'es-ES' })).newPage();
