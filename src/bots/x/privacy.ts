@@ -2,7 +2,7 @@
  * Personal data in public text. X mentions are public: we never echo personal data there, and a
  * citizen who posts theirs gets a warning instead of an answer.
  */
-import { catalogue } from '../../core/i18n.js';
+import { catalogue, type Catalogue } from '../../core/i18n.js';
 import { LANGUAGES, type Language } from '../../core/message.js';
 import { detectPersonalData as detect, maskPersonalData as mask, PERSONAL_DATA_KINDS, type PersonalDataKind } from '../../privacy/index.js';
 
@@ -56,7 +56,18 @@ function words(text: string): string {
  */
 export function needsPrivateChannel(text: string): boolean {
   const haystack = words(text);
-  return LANGUAGES.some((language) => catalogue().list(language, 'x.needsPrivate').some((phrase) => haystack.includes(words(phrase))));
+  return privatePhrases(catalogue()).some((phrase) => haystack.includes(phrase));
+}
+
+// The phrases of all five languages, normalised once per catalogue (every public reply is checked).
+const phraseCache = new WeakMap<Catalogue, readonly string[]>();
+function privatePhrases(texts: Catalogue): readonly string[] {
+  let phrases = phraseCache.get(texts);
+  if (phrases === undefined) {
+    phrases = [...new Set(LANGUAGES.flatMap((language) => texts.list(language, 'x.needsPrivate').map(words)))];
+    phraseCache.set(texts, phrases);
+  }
+  return phrases;
 }
 
 /** Fits text into one public post: whole sentences when possible, else words, with an ellipsis. */
