@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createCatalogue, DEFAULT_CATALOGUE_DIR, loadCatalogue } from '../../../src/core/i18n.js';
+import { catalogue, createCatalogue, DEFAULT_CATALOGUE_DIR, loadCatalogue, useCatalogue, type CatalogueWarning } from '../../../src/core/i18n.js';
 import { LANGUAGES } from '../../../src/core/message.js';
 
 const shipped = (language: string): unknown => parse(readFileSync(join(DEFAULT_CATALOGUE_DIR, `${language}.yaml`), 'utf8'));
@@ -80,5 +80,24 @@ describe('message catalogues', () => {
     expect(catalogue.text('eu', 'whatsapp.listButton')).toBe('Ikusi aukerak');
     expect(catalogue.text('eu', 'widget.send')).toBe('Enviar');
     expect(catalogue.warnings.some((w) => w.language === 'eu' && w.key === 'widget.send')).toBe(true);
+  });
+
+  it('start-up (useCatalogue) reports each warning once and makes that catalogue the hub\'s', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ventanilla-i18n-'));
+    writeFileSync(join(dir, 'es.yaml'), readFileSync(join(DEFAULT_CATALOGUE_DIR, 'es.yaml')));
+    for (const language of ['ca', 'gl', 'en']) writeFileSync(join(dir, `${language}.yaml`), readFileSync(join(DEFAULT_CATALOGUE_DIR, `${language}.yaml`)));
+    const eu = readFileSync(join(DEFAULT_CATALOGUE_DIR, 'eu.yaml'), 'utf8').replace(/^ {2}listButton: .*$/m, '  listButton: ""');
+    writeFileSync(join(dir, 'eu.yaml'), eu);
+    const warnings: CatalogueWarning[] = [];
+    try {
+      useCatalogue(dir, (warning) => warnings.push(warning));
+      expect(warnings.map((w) => `${w.language}:${w.key}`)).toEqual(['eu:whatsapp.listButton']);
+      expect(catalogue().text('eu', 'whatsapp.listButton')).toBe('Ver opciones');
+      catalogue().text('eu', 'whatsapp.listButton');
+      expect(warnings).toHaveLength(1);
+    } finally {
+      useCatalogue(DEFAULT_CATALOGUE_DIR, () => undefined);
+    }
+    expect(catalogue().text('eu', 'whatsapp.listButton')).toBe('Ikusi aukerak');
   });
 });
