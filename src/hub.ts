@@ -4,6 +4,7 @@
  * `ventanilla chat` and end-to-end tests build the hub here.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
@@ -16,6 +17,7 @@ import { createWebchatChannel } from './bots/webchat/index.js';
 import { createWhatsAppCloudChannel, createWhatsAppWebChannel, loadWhatsAppCloudConfig, loadWhatsAppWebConfig } from './bots/whatsapp/index.js';
 import { combineWhatsAppTransports } from './bots/whatsapp/transports.js';
 import { createClock } from './core/clock.js';
+import { DEFAULT_CATALOGUE_DIR, useCatalogue } from './core/i18n.js';
 import { LANGUAGES } from './core/message.js';
 import { createStore, type Store } from './core/store/index.js';
 import type { HubConfig } from './config.js';
@@ -148,6 +150,10 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.deliveryPolicy === undefined ? {} : { deliveryPolicy: options.deliveryPolicy }),
   });
+
+  // What the hub writes to citizens, per language: a text missing in one is warned about here, once.
+  const i18nDir = join(config.configDir, 'i18n');
+  useCatalogue(existsSync(join(i18nDir, 'es.yaml')) ? i18nDir : DEFAULT_CATALOGUE_DIR, (warning) => core.logger.warn({ language: warning.language, key: warning.key }, warning.message));
 
   // Answers: data providers and the intent engine, swappable so the editor publishes without a restart.
   const providers = await createDataProviders({ dataDir: config.dataDir, configDir: config.configDir, clock });

@@ -86,6 +86,11 @@ export interface Recipient {
   readonly participant: Participant;
   readonly conversationKey: string;
   readonly replyContext?: Readonly<Record<string, string>>;
+  /**
+   * The language of the reply being sent (else the conversation's), when known: what an adapter
+   * writes around the reply (a WhatsApp list button, X's privacy notices) is said in it.
+   */
+  readonly language?: Language;
 }
 
 export type ConversationMode = 'bot' | 'queued' | 'agent' | 'closed';

@@ -21,8 +21,15 @@ const BusinessHoursSchema = Type.Object(
 );
 const LanguageSchema = Type.Union(LANGUAGES.map((l) => Type.Literal(l)));
 const Holiday = Type.Object({ date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), name: Type.String() }, { additionalProperties: false });
+const CannedText = Type.String({ minLength: 1, maxLength: 2000 });
 const Canned = Type.Object(
-  { id: Type.String({ pattern: '^[a-z0-9-]+$' }), title: Type.String({ minLength: 1 }), text: Type.String({ minLength: 1, maxLength: 2000 }) },
+  {
+    id: Type.String({ pattern: '^[a-z0-9-]+$' }),
+    title: Type.String({ minLength: 1 }),
+    // Spanish; `texts` holds the other languages (the console offers the citizen's, else this one).
+    text: CannedText,
+    texts: Type.Optional(Type.Object({ ca: Type.Optional(CannedText), gl: Type.Optional(CannedText), eu: Type.Optional(CannedText), en: Type.Optional(CannedText) }, { additionalProperties: false })),
+  },
   { additionalProperties: false },
 );
 

@@ -21,6 +21,7 @@ import type { TurnContext } from '../core/pipeline.js';
 import type { OutboxItem } from '../core/store/types.js';
 import { HubError } from '../core/errors.js';
 import { createAgentApi } from './console/api.js';
+import { CannedStore } from './canned/store.js';
 import { ConsoleFeed } from './console/feed.js';
 import { createConsoleRoutes } from './console/static-routes.js';
 import { createHandoffPipeline } from './pipeline.js';
@@ -61,6 +62,9 @@ export interface HandoffModule extends HandoffPort {
  */
 export async function createHandoff(deps: HandoffDeps): Promise<HandoffModule> {
   await deps.store.migrate();
+  // Canned responses live in the database; queues.yaml adds the ones it has never had.
+  const canned = new CannedStore(deps.store, deps.clock);
+  await canned.seed(deps.config.queues);
   const queue = new HandoffQueue(deps);
   const { users, auth } =
     deps.accounts ?? createAccounts({ store: deps.store, clock: deps.clock, sessionHours: deps.config.auth.sessionHours, cookieSecure: deps.config.auth.cookieSecure });
@@ -98,6 +102,7 @@ export async function createHandoff(deps: HandoffDeps): Promise<HandoffModule> {
         logger: deps.logger,
         clock: deps.clock,
         events: deps.events,
+        canned,
         ...(deps.notifyOutbox === undefined ? {} : { notifyOutbox: deps.notifyOutbox }),
       }),
     },

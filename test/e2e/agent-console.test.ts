@@ -72,6 +72,7 @@ describe.skipIf(!hasChromium)('agent console in a browser', () => {
 
     // A canned response with variables, then the agent's own words.
     await agent.getByLabel('Respuestas predefinidas').selectOption({ label: 'Saludo' });
+    await agent.getByRole('button', { name: 'Insertar en el mensaje' }).click();
     await expect(agent.getByLabel(/Mensaje para la persona/).inputValue()).resolves.toMatch(/soy Ana Pérez, del equipo de Trámites/);
     await agent.getByLabel(/Mensaje para la persona/).fill('Hola, soy Ana. ¿Qué necesitas?');
     await agent.getByLabel(/Mensaje para la persona/).press('Control+Enter');
@@ -101,7 +102,7 @@ describe.skipIf(!hasChromium)('agent console in a browser', () => {
 
     expect(await axeSeriousOrCritical(agent)).toEqual([]);
     expect(dialogs).toEqual([]);
-  });
+  }, 120_000);
 
   it('shows an undelivered reply with the reason in plain words and «Reintentar», which sends it again', async () => {
     const agent = await (await browser.newContext({ locale: 'es-ES' })).newPage();

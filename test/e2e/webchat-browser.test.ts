@@ -51,7 +51,8 @@ describe.skipIf(!hasChromium)('web chat in a browser', () => {
   });
 
   it('embeds as a floating widget operable from the keyboard', async () => {
-    const page = await browser.newPage();
+    // A Spanish browser: the widget speaks the browser's language (see languages-browser.test.ts).
+    const page = await browser.newPage({ locale: 'es-ES' });
     // A foreign page on another origin would be the real case; same-origin keeps this test offline.
     await page.route(`${base}/host.html`, (route) =>
       route.fulfill({

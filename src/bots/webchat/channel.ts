@@ -16,7 +16,8 @@ import type { TranscriptEntry } from '../../core/store/types.js';
 import { WEBCHAT_HISTORY_LIMIT, WEBCHAT_LIMIT_DEFAULTS, WEBCHAT_PREFIX, type WebchatLimits } from './config.js';
 import { decodeWebchatMessage, MessageBody, SESSION_ID, webchatConversationKey } from './inbound.js';
 import { registerWebchatLimits, STREAM_RETRY_AFTER_MS } from './limits.js';
-import { isCitizenVisible, itemFromEntry, itemFromMessage, WEBCHAT_CAPABILITIES, WebchatItem } from './outbound.js';
+import { isCitizenVisible, itemFromEntry, itemFromMessage, WEBCHAT_CAPABILITIES, WebchatItem, withLanguage } from './outbound.js';
+import { WIDGET_TEXTS_RESPONSE, widgetTexts } from './texts.js';
 import { ReplyReconciler } from './reconcile.js';
 import { SseStreams } from './streams.js';
 import { TypingRelay } from './typing.js';
@@ -58,7 +59,8 @@ const SessionQuery = Type.Object({ sessionId: SESSION_ID });
  *   Replies whose transcript entry was already streamed (from the `transcript` event) are not
  *   streamed again.
  * - `routes` (prefix `/webchat`): `POST /api/sessions`, `POST /api/messages` (202 only after
- *   `deps.sink.accept` resolved; deduplicated per session on `clientMessageId`), `GET /api/history`,
+ *   `deps.sink.accept` resolved; deduplicated per session on `clientMessageId`), `GET /api/texts`
+ *   (the widget's own texts per language), `GET /api/history`,
  *   `GET /api/events` (SSE; every stream is ended when the app closes).
  */
 export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
@@ -114,7 +116,7 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
     async send(to: Recipient, message: OutboundMessage, context?: SendContext): Promise<{ readonly id: string }> {
       const id = randomUUID();
       const sessionId = sessionOfKey(to.conversationKey) ?? to.participant.id;
-      const item = itemFromMessage(`s${id}`, 'bot', message, new Date().toISOString());
+      const item = withLanguage(itemFromMessage(`s${id}`, 'bot', message, new Date().toISOString()), to.language);
       if (reconciler.fromSend(context?.outboxId)) {
         streams.push(sessionId, { id: item.id, event: 'message', data: item });
       }
@@ -188,6 +190,17 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
       learn(result.conversationId, body.sessionId);
       deps.logger.debug({ conversationKey, duplicate: result.duplicate, kind: inbound.kind }, 'webchat message accepted');
       return reply.code(202).send({ accepted: true, duplicate: result.duplicate });
+    });
+
+    api.get('/api/texts', {
+      schema: {
+        summary: "The widget's own texts in each language (from the message catalogues)",
+        response: { 200: WIDGET_TEXTS_RESPONSE },
+      },
+    }, async (_request, reply) => {
+      // The same for every visitor until a restart: let browsers and proxies keep it a while.
+      reply.header('cache-control', 'public, max-age=300');
+      return widgetTexts();
     });
 
     api.get('/api/history', {

@@ -6,7 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { ChannelCapabilities } from '../../core/channel-port.js';
 import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
-import type { Choice, OutboundMessage } from '../../core/message.js';
+import { LANGUAGES, type Choice, type Language, type OutboundMessage } from '../../core/message.js';
 import type { TranscriptAuthor, TranscriptEntry } from '../../core/store/types.js';
 
 export const WEBCHAT_CAPABILITIES: ChannelCapabilities = { choices: true, attachments: true, maxTextLength: CHANNEL_TEXT_LIMITS.webchat, markup: 'none' };
@@ -19,6 +19,7 @@ export const WebchatItem = Type.Object({
   choices: Type.Optional(Type.Array(Type.Object({ title: Type.String(), payload: Type.String() }))),
   attachment: Type.Optional(Type.Object({ url: Type.String(), mimeType: Type.String(), caption: Type.Optional(Type.String()) })),
   createdAt: Type.String({ description: 'ISO 8601' }),
+  lang: Type.Optional(Type.Union(LANGUAGES.map((language) => Type.Literal(language)), { description: 'Language of the text, when known: the widget sets it as the element\'s `lang`' })),
 });
 export type WebchatItem = Static<typeof WebchatItem>;
 
@@ -35,8 +36,13 @@ export function itemFromEntry(entry: TranscriptEntry): WebchatItem {
   const createdAt = entry.createdAt.toISOString();
   const id = `t${entry.id}`;
   const message = entry.author === 'citizen' ? undefined : outboundFromData(entry.data);
-  if (message !== undefined) return itemFromMessage(id, entry.author, message, createdAt);
-  return { id, author: entry.author, text: entry.text, createdAt };
+  const item = message !== undefined ? itemFromMessage(id, entry.author, message, createdAt) : { id, author: entry.author, text: entry.text, createdAt };
+  return withLanguage(item, entry.language);
+}
+
+/** `item` with its language (WCAG 3.1.2: a Basque answer in a Spanish page says it is Basque). */
+export function withLanguage(item: WebchatItem, language: Language | null | undefined): WebchatItem {
+  return language === null || language === undefined ? item : { ...item, lang: language };
 }
 
 /** Maps an outbound message (as `send` receives it) to the item the browser renders. */

@@ -52,7 +52,7 @@ interface V2ListResponse<T> {
  * a time (a restart neither re-answers nor skips), rate-limit headers respected; the very first
  * run only takes a baseline so years of history are not answered.
  * Sending: DMs as DMs; mentions as public replies built by {@link publicReplyText}; a mention that
- * carried personal data (`replyContext.privacy = 'warn'`) gets only {@link PRIVACY_WARNING}, once.
+ * carried personal data (`replyContext.privacy = 'warn'`) gets only the privacy warning, once, in the mention's language.
  */
 export function createXChannel(config: XConfig, deps: ChannelDeps, client: TwitterApi = createXClient(config)): ChannelModule & { readonly adapter: XChannelAdapter } {
   const log = deps.logger;

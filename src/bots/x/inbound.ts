@@ -59,10 +59,13 @@ export function mentionMessage(input: MentionInput): InboundMessage {
     },
     receivedAt: input.createdAt,
   };
+  // X's language tag of this very mention: the public notices are said in it (the author's
+  // earlier mentions may have been in another language).
+  const lang: Record<string, string> = input.lang === undefined || input.lang === 'und' ? {} : { lang: input.lang };
   if (detectPersonalData(text).length > 0) {
-    return { ...base, kind: 'unsupported', replyContext: { tweetId: input.tweetId, privacy: 'warn' } };
+    return { ...base, kind: 'unsupported', replyContext: { tweetId: input.tweetId, privacy: 'warn', ...lang } };
   }
-  return { ...base, kind: 'text', text, replyContext: { tweetId: input.tweetId } };
+  return { ...base, kind: 'text', text, replyContext: { tweetId: input.tweetId, ...lang } };
 }
 
 interface DirectMessageInput {

@@ -1,15 +1,16 @@
 /**
  * X's outbound side: the capabilities (DMs and public replies differ) and the sending adapter:
  * DMs as DMs; mentions as public replies built by {@link publicReplyText}; a mention that carried
- * personal data (`replyContext.privacy = 'warn'`) gets only {@link PRIVACY_WARNING}, once.
+ * personal data (`replyContext.privacy = 'warn'`) gets only the privacy warning, once, in the
+ * mention's language.
  */
 import type { TwitterApi } from 'twitter-api-v2';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps } from '../../core/channel-port.js';
 import { CHANNEL_TEXT_LIMITS, X_DM_TEXT_LIMIT } from '../../core/channel-limits.js';
 import { HubError } from '../../core/errors.js';
-import type { OutboundMessage, Recipient } from '../../core/message.js';
+import { isLanguage, type Language, type OutboundMessage, type Recipient } from '../../core/message.js';
 import { xApiError } from './client.js';
-import { DM_INVITATION, fitPublicText, maskPersonalData, needsPrivateChannel, PRIVACY_WARNING } from './privacy.js';
+import { dmInvitation, fitPublicText, maskPersonalData, needsPrivateChannel, privacyWarning } from './privacy.js';
 
 /** Direct messages: long private text, no buttons (v2 DMs have no quick replies). */
 export const X_DM_CAPABILITIES: ChannelCapabilities = { choices: false, attachments: false, maxTextLength: X_DM_TEXT_LIMIT, markup: 'none' };
@@ -20,6 +21,12 @@ export const X_PUBLIC_CAPABILITIES: ChannelCapabilities = { choices: false, atta
 /** An X adapter also says which capabilities apply to a given recipient (DM vs public reply). */
 export interface XChannelAdapter extends ChannelAdapter {
   capabilitiesFor(to: Recipient): ChannelCapabilities;
+}
+
+/** X's language tag of the mention (`lang`, e.g. `eu`), when it is one of the hub's languages. */
+function mentionLocale(to: Recipient): Language | undefined {
+  const tag = (to.replyContext?.lang ?? to.participant.locale)?.slice(0, 2).toLowerCase();
+  return isLanguage(tag) ? tag : undefined;
 }
 
 function isMention(to: Recipient): boolean {
@@ -38,9 +45,9 @@ function plainText(message: OutboundMessage, preferShort: boolean): string {
  * What may be said in public for `message`: the short variant, never personal data, and an
  * invitation to continue by DM when the answer would ask for data or pass to a person.
  */
-export function publicReplyText(message: OutboundMessage): string {
+export function publicReplyText(message: OutboundMessage, language: Language = 'es'): string {
   const text = plainText(message, true);
-  if (needsPrivateChannel(text)) return DM_INVITATION;
+  if (needsPrivateChannel(text)) return dmInvitation(language);
   return fitPublicText(maskPersonalData(text), X_PUBLIC_CAPABILITIES.maxTextLength);
 }
 
@@ -89,12 +96,13 @@ export function createXAdapter(client: TwitterApi, deps: Pick<ChannelDeps, 'mark
       if (to.replyContext?.privacy === 'warn') {
         const previous = warned.get(tweetId);
         if (previous !== undefined) return previous;
-        const sending = reply(tweetId, PRIVACY_WARNING);
+        // The mention's text was withheld from the NLU, so X's own language tag is what we know.
+        const sending = reply(tweetId, privacyWarning(mentionLocale(to) ?? to.language ?? 'es'));
         warned.set(tweetId, sending);
         sending.catch(() => warned.delete(tweetId));
         return sending;
       }
-      return reply(tweetId, publicReplyText(message));
+      return reply(tweetId, publicReplyText(message, to.language ?? mentionLocale(to) ?? 'es'));
     },
   };
 }

@@ -27,10 +27,11 @@ export class OutboxStore {
     // Routing data only changes on ingest, which the turn's lock orders before us: the turn's copy is current.
     const conversation = known?.id === conversationId ? known : await conversationById(db, conversationId);
     if (conversation === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `conversation ${conversationId} does not exist`);
-    const recipient = recipientOf(conversation, replyContext ?? conversation.replyContext);
     const items: OutboxItem[] = [];
-    const recipientJson = JSON.stringify(recipient);
     for (const reply of replies) {
+      // Per reply: its own language (a turn may answer in another one than the conversation had).
+      const recipient = recipientOf(conversation, replyContext ?? conversation.replyContext, reply.language ?? conversation.language);
+      const recipientJson = JSON.stringify(recipient);
       const { seq } = await db
         .insertInto('outbox')
         .values({

@@ -3,7 +3,7 @@
  */
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import { parseDeliveryFailure } from '../delivery-failure.js';
-import { isLanguage, type ChannelId, type InboundMessage, type OutboundMessage, type Recipient } from '../message.js';
+import { isLanguage, type ChannelId, type Language, type InboundMessage, type OutboundMessage, type Recipient } from '../message.js';
 import type { ConversationsTable, Database, InboundTable, OutboxTable, TranscriptTable } from './schema.js';
 import type { Conversation, ConversationPatch, ConversationState, OutboxItem, OutboxStatus, StoredInbound, TranscriptEntry } from './types.js';
 
@@ -102,11 +102,16 @@ export function patchColumns(patch: ConversationPatch, now: string): Updateable<
 }
 
 /** Where a conversation's replies go, with the given routing data (default: the latest message's). */
-export function recipientOf(conversation: Conversation, replyContext: Readonly<Record<string, string>> | null = conversation.replyContext): Recipient {
+export function recipientOf(
+  conversation: Conversation,
+  replyContext: Readonly<Record<string, string>> | null = conversation.replyContext,
+  language: Language | null = conversation.language,
+): Recipient {
   return {
     participant: conversation.participant,
     conversationKey: conversation.conversationKey,
     ...(replyContext === null ? {} : { replyContext }),
+    ...(language === null ? {} : { language }),
   };
 }
 

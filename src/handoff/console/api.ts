@@ -1,7 +1,8 @@
 /**
  * The agent REST API and live feed, one encapsulated fastify plugin (registered with prefix
  * `/api`): `/auth/*` (login, logout, session) and `/agent/*` (conversations, claim, messages,
- * retry of an undelivered reply, notes, transfer, close, presence, queues, agents, events).
+ * retry of an undelivered reply, notes, transfer, close, presence, queues, agents, events, canned
+ * responses).
  * TypeBox schemas on every route, so they appear in the OpenAPI at `/docs` and bad input is a 400
  * that names the field. The routes live in one module per concern; this one wires them (errors become replies in the
  * hub's one error handler).
@@ -16,6 +17,8 @@ import type { HandoffConfig } from '../config.js';
 import type { HandoffLogger, HandoffQueue } from '../queue.js';
 import { CONSOLE_ROLES } from '../../accounts/users.js';
 import { registerAuthRoutes } from './auth-routes.js';
+import type { CannedStore } from '../canned/store.js';
+import { registerCannedRoutes } from './canned-routes.js';
 import { registerConversationRoutes } from './conversation-routes.js';
 import { registerEventsRoute } from './events-route.js';
 import type { ConsoleFeed } from './feed.js';
@@ -36,6 +39,8 @@ export interface ApiDeps {
   readonly clock: () => Date;
   /** Where `typing.agent` is emitted (channels that show typing listen). */
   readonly events: HubEvents;
+  /** The canned responses (database, seeded from config/queues.yaml). */
+  readonly canned: CannedStore;
   /** Wakes the delivery worker (a retried reply is due now). */
   readonly notifyOutbox?: () => void;
 }
@@ -64,6 +69,7 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
         });
         registerConversationRoutes(agent, { ...deps, summaries });
         registerPresenceRoutes(agent, deps);
+        registerCannedRoutes(agent, deps);
         registerEventsRoute(agent, deps);
         registerTypingRoute(agent, deps);
       },

@@ -4,20 +4,23 @@
  */
 import { Type } from '@sinclair/typebox';
 import { HubError } from '../../core/errors.js';
+import { isLanguage } from '../../core/message.js';
 import type { Store } from '../../core/store/index.js';
 import { recordAudit } from '../../privacy/audit.js';
 import { privacyDb } from '../../privacy/schema.js';
 import type { HandoffConfig } from '../config.js';
 import type { HandoffQueue, Ticket } from '../queue.js';
 import type { SessionAuth } from '../../accounts/sessions.js';
-import { CannedSchema, ERROR_RESPONSES, IdParams, MAX_REPLY_LENGTH, NullableString, OutboxParams, SummarySchema, type ApiApp, type Summary } from './api-schemas.js';
+import { ERROR_RESPONSES, IdParams, MAX_REPLY_LENGTH, NullableString, OutboxParams, SummarySchema, type ApiApp, type Summary } from './api-schemas.js';
 import { statusesFor } from './summaries.js';
+import type { CannedStore } from '../canned/store.js';
+import { cannedForConversation, FilledCannedSchema } from './canned-routes.js';
 import { transcriptItem, TranscriptItemSchema } from './transcript-view.js';
 
 const DetailSchema = Type.Object({
   conversation: SummarySchema,
   transcript: Type.Array(TranscriptItemSchema),
-  canned: Type.Array(CannedSchema),
+  canned: Type.Array(FilledCannedSchema),
 });
 
 export interface ConversationRouteDeps {
@@ -27,6 +30,7 @@ export interface ConversationRouteDeps {
   readonly config: HandoffConfig;
   readonly clock: () => Date;
   readonly summaries: (tickets: readonly Ticket[], withPositions: boolean) => Promise<Summary[]>;
+  readonly canned: CannedStore;
   /** Wakes the delivery worker (a retried reply is due now). */
   readonly notifyOutbox?: () => void;
 }
@@ -73,11 +77,19 @@ export function registerConversationRoutes(app: ApiApp, deps: ConversationRouteD
       const transcript = await store.getTranscript(request.params.id, { limit: 1000 });
       const outboxIds = transcript.map((entry) => entry.outboxId).filter((id): id is string => id !== null);
       const deliveries = new Map((await store.getOutboxMany(outboxIds)).map((item) => [item.id, item]));
-      const canned = config.queues.find((q) => q.id === ticket.queueId)?.canned ?? [];
+      const conversation = summary as Summary;
+      // In the citizen's language, filled for the agent reading it (who is the one who would send it).
+      const canned = await cannedForConversation(deps.canned, {
+        queueId: ticket.queueId,
+        queueName: conversation.queueName,
+        language: isLanguage(conversation.language) ? conversation.language : 'es',
+        citizenName: conversation.citizenName,
+        agentName: user.displayName === '' ? user.username : user.displayName,
+      });
       return {
-        conversation: summary as Summary,
+        conversation,
         transcript: transcript.map((entry) => transcriptItem(entry, entry.outboxId === null ? undefined : deliveries.get(entry.outboxId), config.timezone)),
-        canned: [...canned],
+        canned,
       };
     },
   );

@@ -19,6 +19,7 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/waiting.js': { file: 'waiting.js', type: 'text/javascript; charset=utf-8' },
   '/presence-prompt.js': { file: 'presence-prompt.js', type: 'text/javascript; charset=utf-8' },
   '/agent-typing.js': { file: 'agent-typing.js', type: 'text/javascript; charset=utf-8' },
+  '/canned.js': { file: 'canned.js', type: 'text/javascript; charset=utf-8' },
 };
 
 /** The console page plugin (register with `{ prefix: '/agent' }`). */

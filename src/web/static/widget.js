@@ -17,6 +17,7 @@
   var script = document.currentScript;
   if (!script) return;
 
+  // Spanish until the hub's catalogue (GET /webchat/api/texts) says otherwise: never an empty label.
   var T = {
     title: 'Ventanilla',
     subtitle: 'Atención ciudadana',
@@ -33,14 +34,20 @@
     online: 'Conectado',
     offline: 'Sin conexión. Reintentando…',
     typing: 'Ventanilla está escribiendo…',
-    agentTyping: function (name) { return (name || 'La persona que te atiende') + ' está escribiendo…'; },
+    agentTypingSuffix: 'está escribiendo…',
+    agentUnnamed: 'La persona que te atiende',
     choices: 'Opciones',
     attachment: 'Archivo adjunto',
     image: 'Imagen adjunta',
     welcome: 'Hola, soy el asistente virtual de Ventanilla. Escribe tu consulta y te responderé; si lo necesitas, te paso con una persona.',
     tooLong: 'El mensaje es demasiado largo (máximo 10.000 caracteres).',
-    authors: { citizen: 'Tú', bot: 'Ventanilla', agent: 'Agente', system: 'Aviso' },
+    authorCitizen: 'Tú',
+    authorBot: 'Ventanilla',
+    authorAgent: 'Agente',
+    authorSystem: 'Aviso',
   };
+  var AUTHORS = { citizen: 'authorCitizen', bot: 'authorBot', agent: 'authorAgent', system: 'authorSystem' };
+  var LANGUAGES = ['es', 'ca', 'gl', 'eu', 'en'];
   var MAX_TEXT = 10000;
 
   var hub = (script.dataset.hub || new URL(script.src, document.baseURI).origin).replace(/\/+$/, '');
@@ -74,6 +81,9 @@
 
   var root = el('div', 'vt-root' + (floating ? ' vt-root--floating' : ' vt-root--inline'));
   root.lang = 'es';
+  // The widget's language: the browser's first one the hub speaks, until the conversation has one.
+  var uiLang = browserLanguage();
+  var catalogue = null; // { es: {...}, eu: {...} } once loaded
 
   var panel = el('section', 'vt-panel');
   panel.id = 'vt-panel-' + uid;
@@ -89,6 +99,7 @@
   header.appendChild(headingBox);
 
   var launcher = null;
+  var launcherText = null;
   var closeButton = null;
   if (floating) {
     panel.setAttribute('role', 'dialog');
@@ -136,7 +147,7 @@
     launcher.setAttribute('aria-expanded', 'false');
     launcher.setAttribute('aria-controls', panel.id);
     launcher.appendChild(el('span', 'vt-launcher-icon', '💬')).setAttribute('aria-hidden', 'true');
-    launcher.appendChild(el('span', 'vt-launcher-text', 'Chat'));
+    launcherText = launcher.appendChild(el('span', 'vt-launcher-text', 'Chat'));
     launcher.setAttribute('aria-label', T.open);
     root.appendChild(launcher);
     document.body.appendChild(root);
@@ -164,6 +175,62 @@
     panel.addEventListener('keydown', function (event) {
       if (event.key === 'Escape') setOpen(false);
     });
+  }
+
+  // ---------- language ----------
+
+  function browserLanguage() {
+    var list = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
+    for (var i = 0; i < list.length; i++) {
+      var code = String(list[i] || '').slice(0, 2).toLowerCase();
+      if (LANGUAGES.indexOf(code) !== -1) return code;
+    }
+    return 'es';
+  }
+
+  // Puts every label of the widget in `lang` (from the catalogue; Spanish for anything missing).
+  function applyLanguage(lang) {
+    if (LANGUAGES.indexOf(lang) === -1) return;
+    uiLang = lang;
+    if (!catalogue || !catalogue[lang]) return;
+    var texts = catalogue[lang];
+    Object.keys(texts).forEach(function (key) {
+      if (typeof texts[key] === 'string' && texts[key] !== '') T[key] = texts[key];
+    });
+    root.lang = lang;
+    heading.textContent = T.title;
+    subtitle.textContent = T.subtitle;
+    log.setAttribute('aria-label', T.log);
+    typing.textContent = T.typing;
+    label.textContent = T.inputLabel;
+    input.placeholder = T.placeholder;
+    sendButton.textContent = T.send;
+    if (closeButton) closeButton.setAttribute('aria-label', T.close);
+    if (launcher) launcher.setAttribute('aria-label', panel.hidden ? T.open : T.close);
+    if (launcherText) launcherText.textContent = 'Chat';
+    var welcome = log.querySelector('.vt-msg--welcome');
+    if (welcome) welcome.replaceWith(welcomeNode());
+    if (lastStatusKey) status.textContent = T[lastStatusKey];
+    log.querySelectorAll('.vt-msg').forEach(function (node) {
+      var who = node.querySelector('.vt-who');
+      if (who && node.dataset.author) who.textContent = T[AUTHORS[node.dataset.author]] + ': ';
+    });
+  }
+
+  function loadTexts() {
+    fetch(api + '/texts')
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) {
+        if (!body || !body.languages) return;
+        catalogue = body.languages;
+        applyLanguage(uiLang);
+      })
+      .catch(function () { /* offline: keep the texts we have */ });
+  }
+
+  // The conversation's language (what the bot or an agent last answered in) wins over the browser's.
+  function followConversation(item) {
+    if (item.author !== 'citizen' && item.lang && item.lang !== uiLang) applyLanguage(item.lang);
   }
 
   // ---------- rendering ----------
@@ -194,10 +261,13 @@
   }
 
   function buildItem(item) {
-    var author = T.authors[item.author] ? item.author : 'bot';
+    var author = AUTHORS[item.author] ? item.author : 'bot';
     var node = el('div', 'vt-msg vt-msg--' + author);
     node.dataset.id = item.id;
-    var who = el('span', 'vt-sr-only', T.authors[author] + ': ');
+    node.dataset.author = author;
+    // WCAG 3.1.2: a Basque answer inside a Spanish page is marked as Basque.
+    if (item.lang && LANGUAGES.indexOf(item.lang) !== -1) node.lang = item.lang;
+    var who = el('span', 'vt-sr-only vt-who', T[AUTHORS[author]] + ': ');
     node.appendChild(who);
     if (item.text) {
       var body = el('p', 'vt-text');
@@ -240,6 +310,7 @@
 
   function showItem(item) {
     if (rendered.has(item.id)) return;
+    followConversation(item);
     var node = buildItem(item);
     rendered.set(item.id, node);
     // Keep messages still being sent at the end, where the citizen expects them.
@@ -252,10 +323,14 @@
     scrollToEnd();
   }
 
-  function showWelcome() {
-    var node = buildItem({ id: 'welcome', author: 'bot', text: T.welcome });
+  function welcomeNode() {
+    var node = buildItem({ id: 'welcome', author: 'bot', text: T.welcome, lang: root.lang });
     node.classList.add('vt-msg--welcome');
-    log.appendChild(node);
+    return node;
+  }
+
+  function showWelcome() {
+    log.appendChild(welcomeNode());
   }
 
   // Shown only on the hub's word (`typing` events): while a bot turn runs for this conversation,
@@ -271,7 +346,7 @@
     if (!signal) return;
     // The turn's end also clears it; the timeout only covers an end lost to a reconnect.
     if (signal.who === 'bot') showTyping(T.typing, 30000);
-    else if (signal.who === 'agent') showTyping(T.agentTyping(signal.name), Math.min(Number(signal.ttlMs) || 6000, 30000));
+    else if (signal.who === 'agent') showTyping((signal.name || T.agentUnnamed) + ' ' + T.agentTypingSuffix, Math.min(Number(signal.ttlMs) || 6000, 30000));
     else hideTyping();
   }
   function hideTyping() {
@@ -280,10 +355,13 @@
   }
 
   var lastStatus = '';
+  var lastStatusKey = null;
   function setStatus(text) {
     // Announce only changes; "Conectado" after every heartbeat reconnect would be noise.
     if (text === lastStatus) return;
     lastStatus = text;
+    lastStatusKey = null;
+    Object.keys(T).forEach(function (key) { if (T[key] === text) lastStatusKey = key; });
     status.textContent = text;
   }
 
@@ -521,5 +599,6 @@
 
   // Inline chats connect at once; the floating one when first opened, or at once if it already
   // has a conversation (so replies that arrive while closed are not missed).
+  loadTexts();
   if (!floating || storedSession()) start();
 })();

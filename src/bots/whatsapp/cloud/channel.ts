@@ -4,6 +4,7 @@
  */
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../../../core/channel-port.js';
 import { CHANNEL_TEXT_LIMITS } from '../../../core/channel-limits.js';
+import { catalogue } from '../../../core/i18n.js';
 import { HubError, isHubError, REPLY_WINDOW_CLOSED } from '../../../core/errors.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../../core/message.js';
 import type { WhatsAppCloudConfig } from './config.js';
@@ -26,7 +27,10 @@ export const WHATSAPP_CLOUD_CAPABILITIES: ChannelCapabilities = {
 export interface WhatsAppCloudOptions {
   /** The turn's clock for the 24-hour window (VENTANILLA_NOW in demos and tests). */
   readonly now?: () => Date;
-  /** Label of the button that opens a list of choices. Default "Ver opciones". */
+  /**
+   * Label of the button that opens a list of choices, the same in every language. Default: the
+   * catalogue's `whatsapp.listButton` in the reply's language ("Ver opciones", "Ikusi aukerak"…).
+   */
   readonly listButtonLabel?: string;
   /** Graph API request timeout. Default 15 s. */
   readonly timeoutMs?: number;
@@ -56,7 +60,7 @@ export function createWhatsAppCloudChannel(
   options: WhatsAppCloudOptions = {},
 ): ChannelModule {
   const now = options.now ?? (() => new Date());
-  const listButtonLabel = options.listButtonLabel ?? 'Ver opciones';
+  const listButtonLabel = (to: Recipient): string => options.listButtonLabel ?? catalogue().text(to.language ?? 'es', 'whatsapp.listButton');
   const timeoutMs = options.timeoutMs ?? 15_000;
   const log = deps.logger;
 
@@ -75,7 +79,7 @@ export function createWhatsAppCloudChannel(
           details: { reason: REPLY_WINDOW_CLOSED, lastInboundAt: lastInbound ?? null },
         });
       }
-      return postGraphMessage(messagesUrl(to), config.token, buildGraphPayload(to.participant.id, message, { listButtonLabel }), timeoutMs);
+      return postGraphMessage(messagesUrl(to), config.token, buildGraphPayload(to.participant.id, message, { listButtonLabel: listButtonLabel(to) }), timeoutMs);
     },
     ...(template === undefined
       ? {}

@@ -16,6 +16,7 @@ import { reports0400 } from './0400-reports.js';
 import { email0500 } from './0500-email.js';
 import { privacy0600 } from './0600-privacy.js';
 import { consolePresence0710 } from './0710-console-presence.js';
+import { canned0720 } from './0720-canned.js';
 import type { Dialect, DialectMigration } from './types.js';
 
 export type { Dialect, DialectMigration } from './types.js';
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: DialectMig
   ['0500_email', email0500],
   ['0600_privacy', privacy0600],
   ['0710_console_presence', consolePresence0710],
+  ['0720_canned_responses', canned0720],
 ];
 
 /** The names this version knows, in order. */

@@ -1,7 +1,7 @@
 /* Agent console: plain JavaScript, no build step. Every piece of citizen or agent text is put in
  * the page with textContent (never innerHTML), so `<img src=x onerror=alert(1)>` shows as text.
  * The CSRF token lives only in memory; the session cookie is httpOnly. */
-/* global document, window, fetch, EventSource, Notification, setTimeout */
+/* global document, window, fetch, EventSource, Notification, setTimeout, CustomEvent */
 (function () {
   'use strict';
 
@@ -71,6 +71,9 @@
     return data;
   }
 
+  // For the console's other modules (canned.js): the same fetch with CSRF, and the live region.
+  window.ventanillaConsole = { api, announce };
+
   function explain(error) {
     if (error.status === 401) return 'La sesión ha caducado. Vuelve a iniciar sesión.';
     if (error.status === 403) return 'No tienes acceso a esta conversación.';
@@ -116,6 +119,7 @@
     connectEvents();
     await refreshLists();
     $('main').focus();
+    document.dispatchEvent(new CustomEvent('console:session', { detail: { user: session.user } }));
   }
 
   $('login-form').addEventListener('submit', async (event) => {
@@ -399,6 +403,7 @@
     $('transfer-form').hidden = !open;
     renderTranscript(detail.transcript);
     fillCanned(detail.canned);
+    document.dispatchEvent(new CustomEvent('console:detail', { detail }));
     fillTransfer(c);
     if (focus) $('detail-title').focus();
   }
@@ -425,23 +430,7 @@
 
   $('close').addEventListener('click', () => act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/close'), 'Conversación cerrada. Se ha enviado la encuesta.'));
 
-  function fillVariables(text) {
-    const c = state.detail ? state.detail.conversation : {};
-    return text
-      .split('{nombre}').join(c.citizenName || '')
-      .split('{agente}').join(state.user ? state.user.displayName : '')
-      .split('{cola}').join(c.queueName || '');
-  }
-
-  $('canned').addEventListener('change', () => {
-    const id = $('canned').value;
-    const canned = state.detail ? state.detail.canned.find((c) => c.id === id) : undefined;
-    if (!canned) return;
-    const reply = $('reply');
-    reply.value = (reply.value ? reply.value + ' ' : '') + fillVariables(canned.text).replace(/^[\s,]+/, '');
-    $('canned').value = '';
-    reply.focus();
-  });
+  // Picking a canned response (filled by the hub in the citizen's language) shows a preview: canned.js.
 
   async function sendReply() {
     const text = $('reply').value.trim();

@@ -54,7 +54,7 @@ describe('decodeAccountActivity', () => {
         conversationKey: `x:mention:${CITIZEN_ID}`,
         kind: 'text',
         text: '¿cuándo empieza la campaña de la renta?',
-        replyContext: { tweetId: '1900000000000000020' },
+        replyContext: { tweetId: '1900000000000000020', lang: 'es' },
         from: expect.objectContaining({ locale: 'es' }),
       }),
     ]);

@@ -1,0 +1,326 @@
+/* Agent console: canned responses. Plain JavaScript, no build step, text only (textContent).
+ * - Agents: picking one in "Respuestas predefinidas" shows a preview of the text the citizen
+ *   would read (filled by the hub, in the citizen's language, marked with `lang`); "Insertar"
+ *   puts it in the message box, where it can still be edited before sending.
+ * - Supervisors and admins: "Editar respuestas predefinidas" in the top bar opens an editor (list, create,
+ *   edit, delete per queue and language) over the API `/api/agent/canned`.
+ * console.js tells this module about the session (`console:session`) and the open conversation
+ * (`console:detail`), and lends it `window.ventanillaConsole.api` (fetch with the CSRF token). */
+/* global document, window */
+(function () {
+  'use strict';
+
+  const LANGUAGE_NAMES = { es: 'castellano', ca: 'catalán', gl: 'gallego', eu: 'euskera', en: 'inglés' };
+  const LANGUAGES = ['es', 'ca', 'gl', 'eu', 'en'];
+  const $ = (id) => document.getElementById(id);
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  const consoleApi = () => window.ventanillaConsole;
+
+  // ── preview (agents) ───────────────────────────────────────────────────────────────────
+
+  let detail = null;
+  const preview = el('div', 'canned-preview');
+  preview.id = 'canned-preview';
+  preview.hidden = true;
+  preview.setAttribute('role', 'group');
+  preview.setAttribute('aria-labelledby', 'canned-preview-title');
+  const previewTitle = el('p', 'canned-preview-title', 'Vista previa');
+  previewTitle.id = 'canned-preview-title';
+  const previewText = el('p', 'canned-preview-text');
+  previewText.id = 'canned-preview-text';
+  const previewNote = el('p', 'canned-preview-note');
+  const insert = el('button', null, 'Insertar en el mensaje');
+  insert.type = 'button';
+  const discard = el('button', 'secondary', 'Descartar');
+  discard.type = 'button';
+  const previewActions = el('div', 'actions');
+  previewActions.append(insert, discard);
+  preview.append(previewTitle, previewText, previewNote, previewActions);
+
+  function mountPreview() {
+    const select = $('canned');
+    if (select && !preview.isConnected) select.insertAdjacentElement('afterend', preview);
+  }
+
+  function hidePreview() {
+    preview.hidden = true;
+    previewText.textContent = '';
+  }
+
+  function showPreview(canned) {
+    mountPreview();
+    const conversationLanguage = detail && detail.conversation.language;
+    previewTitle.textContent = 'Vista previa: ' + canned.title;
+    previewText.textContent = canned.text;
+    previewText.lang = canned.language;
+    previewNote.textContent =
+      conversationLanguage && conversationLanguage !== canned.language
+        ? 'En ' + LANGUAGE_NAMES[canned.language] + ': no está escrita en ' + (LANGUAGE_NAMES[conversationLanguage] || conversationLanguage) + ', el idioma de la conversación.'
+        : 'En ' + LANGUAGE_NAMES[canned.language] + ', el idioma de la conversación.';
+    preview.hidden = false;
+  }
+
+  document.addEventListener('console:detail', (event) => {
+    detail = event.detail;
+    mountPreview();
+    hidePreview();
+  });
+
+  document.addEventListener('change', (event) => {
+    if (!event.target || event.target.id !== 'canned') return;
+    const id = event.target.value;
+    const canned = detail ? detail.canned.find((c) => c.id === id) : undefined;
+    if (canned) showPreview(canned);
+    else hidePreview();
+  });
+
+  insert.addEventListener('click', () => {
+    const reply = $('reply');
+    const text = previewText.textContent;
+    reply.value = reply.value.trim() ? reply.value.trimEnd() + ' ' + text : text;
+    hidePreview();
+    $('canned').value = '';
+    reply.focus();
+  });
+
+  discard.addEventListener('click', () => {
+    hidePreview();
+    $('canned').value = '';
+    $('canned').focus();
+  });
+
+  // ── editor (supervisors and admins) ────────────────────────────────────────────────────
+
+  let queues = [];
+  let rows = [];
+
+  const openButton = el('button', 'secondary', 'Editar respuestas predefinidas');
+  openButton.type = 'button';
+  openButton.id = 'canned-admin-open';
+  openButton.hidden = true;
+
+  const dialog = el('dialog', 'canned-admin');
+  dialog.id = 'canned-admin';
+  dialog.setAttribute('aria-labelledby', 'canned-admin-title');
+  const dialogTitle = el('h2', null, 'Editar respuestas predefinidas');
+  dialogTitle.id = 'canned-admin-title';
+  const help = el('p', 'meta', 'Variables: {nombre} (la persona; si no se sabe, un saludo neutro), {agente} (quien la envía), {cola} (la cola). Una por idioma: el agente ve la del idioma de la conversación, o la de castellano si falta.');
+  const error = el('p', 'error');
+  error.setAttribute('role', 'alert');
+  const status = el('p', 'meta');
+  status.setAttribute('role', 'status');
+
+  function field(labelText, control, id) {
+    control.id = id;
+    const label = el('label', null, labelText);
+    label.htmlFor = id;
+    const box = el('div', 'canned-field');
+    box.append(label, control);
+    return box;
+  }
+
+  const filterQueue = el('select');
+  const list = el('table', 'canned-table');
+  const caption = el('caption', 'visually-hidden', 'Respuestas guardadas');
+  const head = el('thead');
+  const headRow = el('tr');
+  ['Cola', 'Respuesta', 'Idioma', 'Texto', 'Acciones'].forEach((name) => {
+    const th = el('th', null, name);
+    th.scope = 'col';
+    headRow.append(th);
+  });
+  head.append(headRow);
+  const body = el('tbody');
+  list.append(caption, head, body);
+  const tableBox = el('div', 'canned-table-box');
+  tableBox.append(list);
+
+  const form = el('form', 'canned-form');
+  form.noValidate = true;
+  const formTitle = el('h3', null, 'Nueva respuesta o cambio');
+  const queueSelect = el('select');
+  const idInput = el('input');
+  idInput.maxLength = 64;
+  idInput.pattern = '[a-z0-9-]+';
+  idInput.setAttribute('aria-describedby', 'canned-id-help');
+  const idHelp = el('p', 'meta', 'Minúsculas, números y guiones, p. ej. «cita-renta». La misma en todos los idiomas.');
+  idHelp.id = 'canned-id-help';
+  const languageSelect = el('select');
+  LANGUAGES.forEach((code) => {
+    const option = el('option', null, LANGUAGE_NAMES[code]);
+    option.value = code;
+    languageSelect.append(option);
+  });
+  const titleInput = el('input');
+  titleInput.maxLength = 80;
+  const textInput = el('textarea');
+  textInput.rows = 3;
+  textInput.maxLength = 2000;
+  const save = el('button', null, 'Guardar');
+  save.type = 'submit';
+  const close = el('button', 'secondary', 'Cerrar');
+  close.type = 'button';
+  const formActions = el('div', 'actions');
+  formActions.append(save, close);
+  const idField = field('Identificador', idInput, 'canned-id');
+  idField.append(idHelp);
+  form.append(
+    formTitle,
+    field('Cola', queueSelect, 'canned-queue'),
+    idField,
+    field('Idioma', languageSelect, 'canned-language'),
+    field('Título (lo ven los agentes)', titleInput, 'canned-title'),
+    field('Texto', textInput, 'canned-text'),
+    formActions,
+  );
+  dialog.append(dialogTitle, help, field('Ver la cola', filterQueue, 'canned-filter'), tableBox, form, error, status);
+
+  function queueName(id) {
+    const queue = queues.find((q) => q.id === id);
+    return queue ? queue.name : id;
+  }
+
+  function fillQueues() {
+    filterQueue.replaceChildren(el('option', null, 'Todas'));
+    filterQueue.firstChild.value = '';
+    queueSelect.replaceChildren();
+    for (const queue of queues) {
+      const a = el('option', null, queue.name);
+      a.value = queue.id;
+      filterQueue.append(a);
+      const b = el('option', null, queue.name);
+      b.value = queue.id;
+      queueSelect.append(b);
+    }
+  }
+
+  function edit(row) {
+    queueSelect.value = row.queueId;
+    idInput.value = row.id;
+    languageSelect.value = row.language;
+    titleInput.value = row.title;
+    textInput.value = row.text;
+    textInput.lang = row.language;
+    textInput.focus();
+  }
+
+  function render() {
+    body.replaceChildren();
+    const shown = rows.filter((row) => !filterQueue.value || row.queueId === filterQueue.value);
+    if (shown.length === 0) {
+      const tr = el('tr');
+      const td = el('td', 'empty', 'No hay respuestas en esta cola.');
+      td.colSpan = 5;
+      tr.append(td);
+      body.append(tr);
+    }
+    for (const row of shown) {
+      const tr = el('tr');
+      const text = el('td', 'canned-text-cell', row.text);
+      text.lang = row.language;
+      const actions = el('td');
+      const editButton = el('button', 'secondary', 'Editar');
+      editButton.type = 'button';
+      editButton.setAttribute('aria-label', 'Editar «' + row.title + '» en ' + LANGUAGE_NAMES[row.language]);
+      editButton.addEventListener('click', () => edit(row));
+      const remove = el('button', 'danger', 'Borrar');
+      remove.type = 'button';
+      remove.setAttribute('aria-label', 'Borrar «' + row.title + '» en ' + LANGUAGE_NAMES[row.language]);
+      remove.addEventListener('click', async () => {
+        if (!window.confirm('¿Borrar «' + row.title + '» en ' + LANGUAGE_NAMES[row.language] + '?')) return;
+        await run(
+          consoleApi().api('DELETE', '/api/agent/canned/' + [row.queueId, row.id, row.language].map(encodeURIComponent).join('/')),
+          'Respuesta borrada.',
+        );
+      });
+      actions.append(editButton, remove);
+      tr.append(el('td', null, queueName(row.queueId)), el('td', null, row.title + ' (' + row.id + ')'), el('td', null, LANGUAGE_NAMES[row.language]), text, actions);
+      body.append(tr);
+    }
+  }
+
+  async function load() {
+    const result = await consoleApi().api('GET', '/api/agent/canned');
+    rows = result.canned;
+    render();
+  }
+
+  async function run(promise, success) {
+    error.textContent = '';
+    try {
+      await promise;
+      status.textContent = success;
+      consoleApi().announce(success);
+      await load();
+      return true;
+    } catch (failure) {
+      error.textContent = failure.message || 'No se ha podido guardar.';
+      return false;
+    }
+  }
+
+  filterQueue.addEventListener('change', render);
+  languageSelect.addEventListener('change', () => {
+    textInput.lang = languageSelect.value;
+  });
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const id = idInput.value.trim();
+    if (!/^[a-z0-9-]+$/.test(id)) {
+      error.textContent = 'El identificador solo puede tener minúsculas, números y guiones (p. ej. «cita-renta»).';
+      idInput.focus();
+      return;
+    }
+    if (!titleInput.value.trim() || !textInput.value.trim()) {
+      error.textContent = 'Escribe el título y el texto.';
+      (titleInput.value.trim() ? textInput : titleInput).focus();
+      return;
+    }
+    await run(
+      consoleApi().api('PUT', '/api/agent/canned/' + [queueSelect.value, id, languageSelect.value].map(encodeURIComponent).join('/'), {
+        title: titleInput.value.trim(),
+        text: textInput.value.trim(),
+      }),
+      'Respuesta guardada.',
+    );
+  });
+
+  close.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => openButton.focus());
+
+  openButton.addEventListener('click', async () => {
+    error.textContent = '';
+    status.textContent = '';
+    try {
+      queues = (await consoleApi().api('GET', '/api/agent/queues')).queues;
+      fillQueues();
+      await load();
+    } catch (failure) {
+      error.textContent = failure.message || 'No se han podido cargar las respuestas.';
+    }
+    dialog.showModal();
+  });
+
+  document.addEventListener('console:session', (event) => {
+    const role = event.detail.user.role;
+    const editor = role === 'supervisor' || role === 'admin';
+    // Only editors get the button and the dialog: agents' pages stay as they were.
+    if (!editor) {
+      openButton.remove();
+      dialog.remove();
+      return;
+    }
+    const bar = $('session-bar');
+    if (bar && !openButton.isConnected) bar.insertBefore(openButton, $('logout'));
+    if (!dialog.isConnected) document.body.append(dialog);
+    openButton.hidden = false;
+  });
+})();
