@@ -30,14 +30,22 @@ export interface PreviewMessage {
   readonly buttons?: readonly string[];
 }
 
-/** The replies of one turn as `channel` would deliver them, in order. */
+/** MarkdownV2 escapes (`bicimad\\.com`) are for the API: Telegram shows the character alone. */
+const MARKDOWN_V2_ESCAPE = /\\([_*[\]()~`>#+\-=|{}.!\\])/g;
+
+/** What the citizen reads of a rendered text: bold stays marked (`*x*`), escapes are not shown. */
+function shown(text: string, capabilities: ChannelCapabilities): string {
+  return capabilities.markup === 'markdown-v2' ? text.replace(MARKDOWN_V2_ESCAPE, '$1') : text;
+}
+
+/** The replies of one turn as `channel` would deliver them, in order (as the citizen reads them). */
 export function previewOn(channel: PreviewChannel, replies: readonly OutboundMessage[]): PreviewMessage[] {
   const capabilities = CAPABILITIES[channel];
   const out: PreviewMessage[] = [];
   for (const reply of replies) {
     for (const part of degrade(reply, capabilities)) {
-      if (part.kind === 'text') out.push({ text: channel === 'x' ? publicReplyText(part) : part.text });
-      else if (part.kind === 'choices') out.push({ text: part.text, buttons: part.choices.map((choice) => choice.title) });
+      if (part.kind === 'text') out.push({ text: channel === 'x' ? publicReplyText(part) : shown(part.text, capabilities) });
+      else if (part.kind === 'choices') out.push({ text: shown(part.text, capabilities), buttons: part.choices.map((choice) => choice.title) });
       else out.push({ text: [part.caption, part.url].filter((piece) => piece !== undefined && piece !== '').join('\n') });
     }
   }
