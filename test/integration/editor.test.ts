@@ -91,8 +91,10 @@ describe('editor through the app', () => {
     expect(refused.statusCode).toBe(409);
     const body = refused.json<{ error: string; reasons: string[] }>();
     expect(body.error).toBe('HUB_ERR_QUALITY_GATE');
-    expect(body.reasons).toContain('tramites.bicicleta_publica: sin frases de ejemplo en ca, gl, eu, en');
-    expect(body.reasons).toContain('tramites.bicicleta_publica: sin respuesta en ca, gl, eu, en');
+    // Each reason says what to do: write the language, or choose its fallback.
+    const choose = '(escríbela o elige qué hacer en ese idioma: pasar a una persona o responder en español con aviso)';
+    expect(body.reasons).toContain(`tramites.bicicleta_publica: sin frases de ejemplo en ca, gl, eu, en ${choose.replace('escríbela', 'escríbelas')}`);
+    expect(body.reasons).toContain(`tramites.bicicleta_publica: sin respuesta en ca, gl, eu, en ${choose}`);
     const versions = (await hub.app.inject({ method: 'GET', url: '/api/editor/versions', headers: EDITOR })).json<{ live: number }>();
     expect(versions.live).toBe(1);
     expect(running.live.version).toBe(0);
