@@ -11,7 +11,8 @@ import { ANSWER_CHANNEL_LIMITS, ANSWER_TEXT_MAX, INTENT_ID_PATTERN, SHORT_ANSWER
 import { exportContentFiles, exportUtterancesCsv, parseImport } from './content-io.js';
 import type { EditorStore } from './content-store.js';
 import type { EditorService } from './service.js';
-import { IntentInputSchema, IntentSchema, intentFromInput, missingLanguages, type EditorIntent } from './types.js';
+import { PREVIEW_CHANNELS } from './channel-preview.js';
+import { IntentInputSchema, IntentSchema, blockingLanguages, intentFromInput, type EditorIntent } from './types.js';
 import type { UnrecognizedInbox } from './unrecognized.js';
 import { ErrorBodySchema, sendError } from '../http/errors.js';
 import { isKnownLanguage, validateIntentInput, type FieldProblem } from './validate.js';
@@ -33,18 +34,38 @@ export interface EditorRoutesDeps {
   readonly inbox: UnrecognizedInbox;
   readonly authorize: Authorize;
   readonly staticDir: string;
+  /** The handoff queues intents may name (`config/queues.yaml`), for the page's queue field. */
+  readonly queues: readonly EditorQueue[];
+}
+
+/** A handoff queue as the editor offers it. */
+export interface EditorQueue {
+  readonly id: string;
+  readonly name: string;
 }
 
 const ErrorSchema = ErrorBodySchema;
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
-const Completeness = Type.Object(Object.fromEntries(LANGUAGES.map((l) => [l, Type.Object({ utterances: Type.Number(), answer: Type.Boolean() })])));
+const Completeness = Type.Object(Object.fromEntries(LANGUAGES.map((l) => [l, Type.Object({ utterances: Type.Number(), answer: Type.Boolean(), fallback: Type.Optional(Type.String()) })])));
 const IntentSummary = Type.Object({ id: Type.String(), domain: Type.String(), enabled: Type.Boolean(), title: Type.String(), complete: Type.Boolean(), completeness: Completeness });
-const TryOutcomeSchema = Type.Object({ intent: Type.String(), score: Type.Number(), language: Type.Union([Type.String(), Type.Null()]), answers: Type.Array(Type.String()), handoff: Type.Boolean(), fallback: Type.Boolean() });
+const PreviewMessageSchema = Type.Object({ text: Type.String(), buttons: Type.Optional(Type.Array(Type.String())) });
+const TryOutcomeSchema = Type.Object({
+  intent: Type.String(),
+  score: Type.Number(),
+  language: Type.Union([Type.String(), Type.Null()]),
+  answers: Type.Array(Type.String()),
+  handoff: Type.Boolean(),
+  fallback: Type.Boolean(),
+  queue: Type.Optional(Type.String()),
+  languageFallback: Type.Optional(Type.Union([Type.Literal('es'), Type.Literal('handoff')])),
+  channels: Type.Object(Object.fromEntries(PREVIEW_CHANNELS.map((channel) => [channel, Type.Array(PreviewMessageSchema)]))),
+});
 const DiffSchema = Type.Object({}, { additionalProperties: true });
 const VersionSchema = Type.Object({
   number: Type.Number(),
   kind: Type.String(),
   author: Type.String(),
+  authorName: Type.String(),
   message: Type.String(),
   createdAt: Type.String(),
   diff: DiffSchema,
@@ -64,14 +85,19 @@ function badRequest(reply: FastifyReply, problems: readonly FieldProblem[]): Fas
 }
 
 function summary(intent: EditorIntent, service: EditorService) {
-  const missing = missingLanguages(intent, service.languages);
+  const missing = blockingLanguages(intent, service.languages);
   return {
     id: intent.id,
     domain: intent.domain,
     enabled: intent.enabled,
     title: intent.title.es ?? intent.id,
     complete: missing.utterances.length === 0 && missing.answers.length === 0,
-    completeness: Object.fromEntries(LANGUAGES.map((l) => [l, { utterances: intent.utterances[l]?.length ?? 0, answer: intent.answers[l] !== undefined }])),
+    completeness: Object.fromEntries(
+      LANGUAGES.map((l) => {
+        const fallback = intent.fallback?.[l];
+        return [l, { utterances: intent.utterances[l]?.length ?? 0, answer: intent.answers[l] !== undefined, ...(fallback === undefined ? {} : { fallback }) }];
+      }),
+    ),
   };
 }
 
@@ -174,8 +200,28 @@ export async function registerEditorRoutes(app: FastifyInstance, deps: EditorRou
 
       api.post(
         '/versions/:n/rollback',
-        { schema: { tags: ['editor'], summary: 'Make an old version live again (as a new version)', params: Type.Object({ n: Type.Integer({ minimum: 1 }) }), response: { 201: VersionSchema, ...errors } } },
-        async (request, reply) => reply.status(201).send(await service.rollback((request.params as { n: number }).n, who(request))),
+        {
+          schema: {
+            tags: ['editor'],
+            summary: 'Make an old version live again (as a new version); the draft is kept unless `resetDraft` is true',
+            params: Type.Object({ n: Type.Integer({ minimum: 1 }) }),
+            // Optional body (older clients send none), checked below; the schema documents it.
+            body: Type.Object({ resetDraft: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+            response: { 201: VersionSchema, ...errors },
+          },
+          validatorCompiler: ({ httpPart }) => (httpPart === 'body' ? () => true : (data: unknown) => ({ value: data })),
+        },
+        async (request, reply) => {
+          const n = Number((request.params as { n: unknown }).n);
+          const body = (request.body ?? {}) as { resetDraft?: unknown };
+          const problems: FieldProblem[] = [];
+          if (!Number.isInteger(n) || n < 1) problems.push({ field: 'n', message: 'the version must be a whole number from 1' });
+          if (typeof body !== 'object' || Array.isArray(body)) problems.push({ field: '(root)', message: 'the body must be an object like {"resetDraft": false}' });
+          else if (body.resetDraft !== undefined && typeof body.resetDraft !== 'boolean') problems.push({ field: 'resetDraft', message: 'must be true (replace the draft with the restored version) or false (keep the draft)' });
+          else if (Object.keys(body).some((key) => key !== 'resetDraft')) problems.push({ field: '(root)', message: 'unknown field: a rollback takes only resetDraft' });
+          if (problems.length > 0) return badRequest(reply, problems);
+          return reply.status(201).send(await service.rollback(n, who(request), { resetDraft: body.resetDraft === true }));
+        },
       );
 
       api.get('/unrecognized', { schema: { tags: ['editor'], summary: 'Unrecognised questions grouped by similarity', response: { 200: Type.Object({ groups: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errors } } }, async () => ({ groups: await inbox.groups() }));
@@ -218,6 +264,12 @@ export async function registerEditorRoutes(app: FastifyInstance, deps: EditorRou
       );
 
       api.get(
+        '/queues',
+        { schema: { tags: ['editor'], summary: 'The handoff queues (config/queues.yaml) an intent may hand over to', response: { 200: Type.Object({ queues: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })) }), ...errors } } },
+        async () => ({ queues: deps.queues.map((queue) => ({ id: queue.id, name: queue.name })) }),
+      );
+
+      api.get(
         '/channels',
         {
           schema: {
@@ -233,7 +285,7 @@ export async function registerEditorRoutes(app: FastifyInstance, deps: EditorRou
   );
 
   // The page and its assets: public files (the data behind them needs a session).
-  const types: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'editor.js': 'text/javascript; charset=utf-8', 'editor.css': 'text/css; charset=utf-8' };
+  const types: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'editor.js': 'text/javascript; charset=utf-8', 'slug.js': 'text/javascript; charset=utf-8', 'editor.css': 'text/css; charset=utf-8' };
   const serve = (name: string) => async (_request: FastifyRequest, reply: FastifyReply) => {
     const body = await readFile(new URL(name, `file://${deps.staticDir.endsWith('/') ? deps.staticDir : `${deps.staticDir}/`}`));
     return reply.header('content-type', types[name] ?? 'application/octet-stream').header('cache-control', 'no-cache').send(body);
@@ -241,4 +293,5 @@ export async function registerEditorRoutes(app: FastifyInstance, deps: EditorRou
   app.get('/editor', { schema: { hide: true } }, serve('index.html'));
   app.get('/editor/editor.js', { schema: { hide: true } }, serve('editor.js'));
   app.get('/editor/editor.css', { schema: { hide: true } }, serve('editor.css'));
+  app.get('/editor/slug.js', { schema: { hide: true } }, serve('slug.js'));
 }

@@ -54,8 +54,10 @@ export function editorContentFromLoaded(content: Content): EditorContent {
 /**
  * The editor's model → the engine's {@link Content}, for training and answering. Disabled
  * intents are left out (the bot no longer recognises them). Answers are taken as they are: a
- * language without an answer has none (saving refuses an enabled intent with phrases and no
- * answer in a language, and the publish gate refuses missing languages). A missing title falls
+ * language without an answer has none, unless the editors chose a fallback there (a person, or
+ * the Spanish answer with a notice: `planAnswer` in `src/intents/answers.ts`); saving refuses an
+ * enabled intent with phrases and no way to answer them, and the publish gate refuses languages
+ * without an answer or a fallback. A missing title falls
  * back to the Spanish one, or the id, since it only labels a button.
  */
 export function toIntentsContent(content: EditorContent): Content {
@@ -71,6 +73,7 @@ export function toIntentsContent(content: EditorContent): Content {
       title,
       utterances,
       answers: intent.answers,
+      ...(intent.fallback === undefined ? {} : { fallback: intent.fallback }),
       ...(intent.handoffQueue === null ? {} : { handoffQueue: intent.handoffQueue }),
     });
   }
@@ -253,6 +256,7 @@ function intentToFileEntry(intent: EditorIntent): Record<string, unknown> {
     ...(intent.handoffQueue === null ? {} : { handoffQueue: intent.handoffQueue }),
     utterances: intent.utterances,
     answers: intent.answers,
+    ...(intent.fallback === undefined ? {} : { fallback: intent.fallback }),
   };
 }
 

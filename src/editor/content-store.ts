@@ -4,7 +4,7 @@
  * entry in the same transaction, so the log never misses a change nor records one that failed.
  */
 import { randomBytes } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { HubError } from '../core/errors.js';
 import type { Store } from '../core/store/index.js';
 import type { Database } from '../core/store/schema.js';
@@ -21,7 +21,10 @@ export interface VersionInfo {
   readonly number: number;
   /** `seed` (content from config at first start), `publish` or `rollback`. */
   readonly kind: 'seed' | 'publish' | 'rollback';
+  /** The user id of whoever published (or `system`). */
   readonly author: string;
+  /** Who that is, for people: the user's display name (the id when no user has it). */
+  readonly authorName: string;
   readonly message: string;
   readonly createdAt: string;
   readonly diff: DiffSummary;
@@ -265,7 +268,16 @@ export class EditorStore {
       .select(['number', 'kind', 'author', 'message', 'created_at', 'diff', 'source_version', 'accuracy'])
       .orderBy('number', 'desc')
       .execute();
-    return rows.map((row) => toVersionInfo(row, live));
+    const names = await this.displayNames([...new Set(rows.map((row) => row.author))]);
+    return rows.map((row) => ({ ...toVersionInfo(row, live), authorName: names.get(row.author) ?? row.author }));
+  }
+
+  /** Display names of the users among `ids` (the accounts table every hub migrates). */
+  private async displayNames(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const users = this.db as unknown as Kysely<{ handoff_users: { id: string; display_name: string } }>;
+    const rows = await users.selectFrom('handoff_users').select(['id', 'display_name']).where('id', 'in', [...ids]).execute();
+    return new Map(rows.filter((row) => row.display_name.trim() !== '').map((row) => [row.id, row.display_name]));
   }
 
   /**
@@ -273,7 +285,7 @@ export class EditorStore {
    * The diff is computed against the version that was live.
    */
   async createVersion(input: NewVersion): Promise<VersionInfo> {
-    return this.db.transaction().execute(async (tx) => {
+    const created = await this.db.transaction().execute(async (tx) => {
       const max = await tx.selectFrom('editor_versions').select((eb) => eb.fn.max('number').as('max')).executeTakeFirst();
       const number = Number(max?.max ?? 0) + 1;
       const liveNumber = Number((await this.meta(tx, 'live_version')) ?? '0');
@@ -305,6 +317,8 @@ export class EditorStore {
       });
       return { number, kind: input.kind, author: input.author, message: input.message, createdAt, diff, sourceVersion: input.sourceVersion ?? null, accuracy: input.accuracy ?? null, live: true };
     });
+    const names = await this.displayNames([input.author]);
+    return { ...created, authorName: names.get(input.author) ?? input.author };
   }
 
   /** Stores the model (and accuracy) trained later for a version (the seeded one). */
@@ -332,6 +346,7 @@ function toVersionInfo(
     number: Number(row.number),
     kind: row.kind as VersionInfo['kind'],
     author: row.author,
+    authorName: row.author,
     message: row.message,
     createdAt: row.created_at,
     diff: JSON.parse(row.diff) as DiffSummary,

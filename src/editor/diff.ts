@@ -48,6 +48,8 @@ export function diffContent(before: EditorContent | undefined, after: EditorCont
     for (const key of ['domain', 'enabled', 'handoffQueue', 'title'] as const) if (!same(previous[key], intent[key])) fields.push(key);
     for (const l of LANGUAGES) if (!same(previous.utterances[l], intent.utterances[l])) fields.push(`utterances.${l}`);
     for (const l of LANGUAGES) if (!same(previous.answers[l], intent.answers[l])) fields.push(`answers.${l}`);
+    // A changed fallback changes what citizens get in that language: it is a change worth publishing.
+    for (const l of LANGUAGES) if (!same(previous.fallback?.[l], intent.fallback?.[l])) fields.push(`fallback.${l}`);
     if (fields.length > 0) changed.push({ id, fields, utterancesDelta: utteranceCount(intent) - utteranceCount(previous) });
   }
   changed.sort((a, b) => a.id.localeCompare(b.id));

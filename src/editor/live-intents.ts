@@ -10,7 +10,7 @@
  * The inner modules are the production policy, built by `full-module.ts` from published content
  * and its trained models; {@link tryTurn} runs one text through one of them for "Probar".
  */
-import type { ChannelId, InboundMessage, Language } from '../core/message.js';
+import type { ChannelId, InboundMessage, Language, OutboundMessage } from '../core/message.js';
 import { numberedChoices } from '../core/degrade.js';
 import { compose, dryRunTurn, ephemeralConversation, type Middleware, type TurnContext } from '../core/pipeline.js';
 import { answerSilentTurn, endsSilent } from '../core/turn-fallbacks.js';
@@ -80,6 +80,12 @@ export interface TryOutcome {
   readonly handoff: boolean;
   /** True when the module said nothing and the answer is the runner's fallback (a content gap). */
   readonly fallback: boolean;
+  /** The replies as the pipeline made them, before any channel fits them (see `channel-preview.ts`). */
+  readonly replies: readonly OutboundMessage[];
+  /** The queue a handoff asks for (absent: the hub's default queue, or no handoff). */
+  readonly queue?: string;
+  /** Set when the answer is the language fallback the editors chose (`es`: Spanish with a notice; `handoff`: a person). */
+  readonly languageFallback?: 'es' | 'handoff';
 }
 
 /**
@@ -106,5 +112,16 @@ export async function tryTurn(module: IntentsModule, text: string, options: { re
     if (message.kind === 'choices') return numberedChoices(message.text, message.choices);
     return message.caption ?? message.url;
   });
-  return { intent: ctx.nlu?.intent ?? NONE_INTENT, score: ctx.nlu?.score ?? 0, language: ctx.nlu?.language ?? ctx.language ?? null, answers, handoff: ctx.handoff !== undefined, fallback };
+  const languageFallback = ctx.events.find((event) => event.kind === 'intent.language_fallback')?.data?.fallback;
+  return {
+    intent: ctx.nlu?.intent ?? NONE_INTENT,
+    score: ctx.nlu?.score ?? 0,
+    language: ctx.nlu?.language ?? ctx.language ?? null,
+    answers,
+    handoff: ctx.handoff !== undefined,
+    fallback,
+    replies: ctx.replies.map((reply) => reply.message),
+    ...(ctx.handoff?.queue === undefined ? {} : { queue: ctx.handoff.queue }),
+    ...(languageFallback === 'es' || languageFallback === 'handoff' ? { languageFallback } : {}),
+  };
 }

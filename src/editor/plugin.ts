@@ -12,7 +12,8 @@ import { HubError } from '../core/errors.js';
 import { RESYNC_EVENT, type HubEventMap } from '../core/events.js';
 import type { Language } from '../core/message.js';
 import { loadContent } from '../intents/content/loader.js';
-import { registerEditorRoutes, type Authorize } from './api.js';
+import { loadHandoffConfig } from '../handoff/config.js';
+import { registerEditorRoutes, type Authorize, type EditorQueue } from './api.js';
 import { editorContentFromLoaded } from './content-io.js';
 import { EditorStore } from './content-store.js';
 import { fullModuleBuilder } from './full-module.js';
@@ -43,6 +44,11 @@ export interface EditorPluginOptions {
   readonly syncIntervalMs?: number;
   /** Train and store the seeded version's model in the background at start (default true). */
   readonly trainSeedModel?: boolean;
+  /**
+   * The handoff queues the page offers for an intent (id and name). Default: read from
+   * `<configDir>/queues.yaml`; none when the hub has no such file.
+   */
+  readonly queues?: readonly EditorQueue[];
 }
 
 /** The running editor (exposed for tests and the CLI). */
@@ -82,6 +88,16 @@ export function sessionAuthorizer(auth: SessionGuardLike): Authorize {
 const denyAll: Authorize = async () => {
   throw new HubError('HUB_ERR_UNAUTHENTICATED', 'the editor API has no authorizer configured: pass `authorize` to createEditorPlugin');
 };
+
+/** The queues of `<configDir>/queues.yaml`; none (logged) when it is missing or invalid (the handoff module reports why). */
+function queuesOf(hub: Hub): EditorQueue[] {
+  try {
+    return loadHandoffConfig(hub.config.configDir, {}).queues.map((queue) => ({ id: queue.id, name: queue.name }));
+  } catch (error) {
+    hub.logger.warn({ err: error }, 'editor: no handoff queues to offer (config/queues.yaml not loaded)');
+    return [];
+  }
+}
 
 /** Static files of the editor page. */
 export const EDITOR_STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
@@ -157,7 +173,8 @@ export function createEditorPlugin(options: EditorPluginOptions = {}): (hub: Hub
           if (event.relayed === true && (event.type === 'editor.published' || event.type === RESYNC_EVENT)) sync();
         };
         hub.events.on('custom', onPublished);
-        await registerEditorRoutes(app, { service, editorStore: store, inbox, authorize: options.authorize ?? denyAll, staticDir: EDITOR_STATIC_DIR });
+        const queues = options.queues ?? queuesOf(hub);
+        await registerEditorRoutes(app, { service, editorStore: store, inbox, authorize: options.authorize ?? denyAll, staticDir: EDITOR_STATIC_DIR, queues });
         // Started on registration so that tests driving turns without hub.start() file questions too.
         inbox.start();
       },

@@ -11,6 +11,8 @@ import type { HubEvents } from '../core/events.js';
 import { LANGUAGES, type ChannelId, type Language } from '../core/message.js';
 import type { EditorStore, VersionInfo } from './content-store.js';
 import { diffContent, isEmptyDiff } from './diff.js';
+import { PREVIEW_CHANNELS, previewOn, type PreviewChannel, type PreviewMessage } from './channel-preview.js';
+import type { IntentsModule } from '../intents/contract.js';
 import { tryTurn, type BuildModule, type LiveIntents, type TryOutcome } from './live-intents.js';
 import { parseDevSet, type DevLine, type ModelExport } from './model.js';
 import type { Trainer, TrainProgress } from './trainer.js';
@@ -52,9 +54,19 @@ export class QualityGateError extends HubError {
   }
 }
 
+/** One try-it outcome with the replies as each previewed channel would deliver them. */
+export interface TryView extends TryOutcome {
+  readonly channels: Readonly<Record<PreviewChannel, readonly PreviewMessage[]>>;
+}
+
 export interface TryResult {
-  readonly draft: TryOutcome;
-  readonly published: TryOutcome & { readonly version: number };
+  readonly draft: TryView;
+  readonly published: TryView & { readonly version: number };
+}
+
+/** What a rollback does to the draft: kept as it is (default) or replaced by the restored version. */
+export interface RollbackOptions {
+  readonly resetDraft?: boolean;
 }
 
 function parseModel(model: string | null): ModelExport | null {
@@ -71,7 +83,7 @@ export class EditorService {
   private status: PublishStatus = { state: 'idle', percent: 0, stage: 'idle' };
   private busy = false;
   private devSet: DevLine[] | null | undefined;
-  private draftModel: { revision: number; languages: Set<Language>; models: Record<string, string>; module?: Promise<import('../intents/contract.js').IntentsModule> } | undefined;
+  private draftModel: { revision: number; languages: Set<Language>; models: Record<string, string>; module?: Promise<IntentsModule> } | undefined;
   private readonly clock: () => Date;
   readonly languages: readonly Language[];
 
@@ -209,10 +221,11 @@ export class EditorService {
 
   /**
    * Rolls back to version `number`: creates a NEW version whose content equals that version's
-   * (history stays append-only), reuses its stored model when there is one (no retraining),
-   * makes it live and resets the draft to it.
+   * (history stays append-only), reuses its stored model when there is one (no retraining) and
+   * makes it live. The draft is kept (work in progress is never lost by a rollback) unless
+   * `resetDraft` asks to replace it with the restored content.
    */
-  async rollback(number: number, actor: string): Promise<VersionInfo> {
+  async rollback(number: number, actor: string, options: RollbackOptions = {}): Promise<VersionInfo> {
     this.begin();
     const started = this.clock();
     this.setStatus({ state: 'swapping', percent: 10, stage: 'rollback', startedAt: started.toISOString() });
@@ -236,7 +249,7 @@ export class EditorService {
         accuracy: target.accuracy,
       });
       this.options.live.swap(module, version.number);
-      await editorStore.replaceDraft(target.content, actor, 'draft.reset', { toVersion: number });
+      if (options.resetDraft === true) await editorStore.replaceDraft(target.content, actor, 'draft.reset', { toVersion: number });
       this.setStatus({ state: 'done', percent: 100, stage: 'done', version: version.number, startedAt: started.toISOString(), finishedAt: this.clock().toISOString() });
       this.options.events.emit('custom', { type: 'editor.published', data: { version: version.number, author: actor, rollbackTo: number } });
       return version;
@@ -248,16 +261,41 @@ export class EditorService {
     }
   }
 
-  /** The draft's answer next to the published one. Trains the draft language in the worker when it changed. */
+  /**
+   * The draft's answer next to the published one, each as a citizen on every previewed channel
+   * would get it. Trains the draft in the worker for the language the draft's classifier picks
+   * for this text (not only the form's language: a Catalan phrase tried from the Spanish tab is
+   * read as Catalan, and a draft model without Catalan would miss it).
+   */
   async tryText(text: string, language: Language | undefined, channel: ChannelId = 'webchat'): Promise<TryResult> {
     const { live } = this.options;
-    const published = await tryTurn(live.module, text, { ...(language === undefined ? {} : { language }), channel, now: this.clock() });
-    const lang = language ?? published.language ?? 'es';
-    const draft = await tryTurn(await this.draftModule(lang), text, { language: lang, channel, now: this.clock() });
-    return { draft, published: { ...published, version: live.version } };
+    const version = live.version;
+    const published = await this.tryOnChannels(live.module, text, language, channel);
+    const hint = language ?? published.language ?? 'es';
+    const draft = await this.tryOnChannels(await this.draftModuleFor(text, hint), text, hint, channel);
+    return { draft, published: { ...published, version } };
   }
 
-  private async draftModule(language: Language) {
+  private async tryOnChannels(module: IntentsModule, text: string, language: Language | undefined, channel: ChannelId): Promise<TryView> {
+    const options = { ...(language === undefined ? {} : { language }), now: this.clock() };
+    const main = await tryTurn(module, text, { ...options, channel });
+    const channels = {} as Record<PreviewChannel, readonly PreviewMessage[]>;
+    for (const previewed of PREVIEW_CHANNELS) {
+      // Editors may write a channel's own wording: each channel runs its own turn.
+      const outcome = previewed === channel ? main : await tryTurn(module, text, { ...options, channel: previewed });
+      channels[previewed] = previewOn(previewed, outcome.replies);
+    }
+    return { ...main, channels };
+  }
+
+  /** The draft's module with a model for `hint` and for the language its classifier reads `text` in. */
+  private async draftModuleFor(text: string, hint: Language): Promise<IntentsModule> {
+    const module = await this.draftModule(hint);
+    const { language } = await module.classify(text, { languageHint: hint, conversationLanguage: hint });
+    return language === hint ? module : this.draftModule(language);
+  }
+
+  private async draftModule(language: Language): Promise<IntentsModule> {
     const revision = await this.options.editorStore.draftRevision();
     const cached = this.draftModel;
     if (cached !== undefined && cached.revision === revision && cached.languages.has(language) && cached.module !== undefined) return cached.module;

@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { LANGUAGES, type Language } from '../core/message.js';
-import { hasAnswer } from '../intents/answers.js';
+import { FALLBACK_SOURCE_LANGUAGE, answersIn, hasAnswer, type LanguageFallback } from '../intents/answers.js';
 import { domainOf, GREETING_INTENT, NONE_INTENT, POLICY_INTENTS } from '../intents/content/catalogue.js';
 import {
   AnswerSchema,
@@ -23,6 +23,9 @@ import {
 
 /** Most utterances one intent may have in one language. */
 export const UTTERANCES_PER_LANGUAGE_MAX = 2000;
+
+/** What the bot does in a language without an answer: `handoff` (a person) or `es` (the Spanish answer with a notice). */
+const FallbackSchema = Type.Union([Type.Literal('handoff'), Type.Literal('es')], { problem: 'must be "handoff" (pass to a person) or "es" (answer in Spanish with a notice)' });
 
 /**
  * What an editor sends to create or replace an intent (the API body, an imported intent): the
@@ -42,8 +45,9 @@ export const IntentInputSchema = Type.Object(
     title: Type.Optional(SomeLanguages(TitleSchema)),
     utterances: Type.Optional(SomeLanguages(Type.Array(UtteranceSchema, { maxItems: UTTERANCES_PER_LANGUAGE_MAX, problem: `must be a list of at most ${UTTERANCES_PER_LANGUAGE_MAX} sentences` }))),
     answers: Type.Optional(SomeLanguages(AnswerSchema)),
+    fallback: Type.Optional(SomeLanguages(FallbackSchema)),
   },
-  { additionalProperties: false, unknownKey: 'unknown field "{key}": an intent has id, domain, enabled, handoffQueue, title, utterances and answers' },
+  { additionalProperties: false, unknownKey: 'unknown field "{key}": an intent has id, domain, enabled, handoffQueue, title, utterances, answers and fallback' },
 );
 
 export type IntentInput = Static<typeof IntentInputSchema>;
@@ -57,6 +61,11 @@ export interface EditorIntent {
   readonly title: Partial<Record<Language, string>>;
   readonly utterances: Partial<Record<Language, readonly string[]>>;
   readonly answers: Partial<Record<Language, Answer>>;
+  /**
+   * Per language without an answer, what the bot does instead (chosen by the editors; never for
+   * Spanish, the reference language). Absent in content saved before it existed.
+   */
+  readonly fallback?: Partial<Record<Language, LanguageFallback>>;
 }
 
 /** A named list of values with synonyms per language (stored, imported and exported as they are). */
@@ -91,6 +100,7 @@ export const IntentSchema = Type.Object({
   title: SomeLanguages(Type.String()),
   utterances: SomeLanguages(Type.Array(Type.String())),
   answers: SomeLanguages(AnswerSchema),
+  fallback: Type.Optional(SomeLanguages(FallbackSchema)),
 });
 
 /** Normalises an API/import input into a stored intent. */
@@ -112,6 +122,11 @@ export function intentFromInput(input: IntentInput): EditorIntent {
       ...(channels === undefined || Object.keys(channels).length === 0 ? {} : { channels }),
     } as Answer;
   }
+  const fallback: Partial<Record<Language, LanguageFallback>> = {};
+  for (const language of LANGUAGES) {
+    const chosen = input.fallback?.[language];
+    if (chosen !== undefined && language !== FALLBACK_SOURCE_LANGUAGE) fallback[language] = chosen;
+  }
   return {
     id: input.id,
     domain: input.domain ?? domainOf(input.id),
@@ -120,6 +135,7 @@ export function intentFromInput(input: IntentInput): EditorIntent {
     title: { ...(input.title ?? {}) },
     utterances,
     answers,
+    ...(Object.keys(fallback).length === 0 ? {} : { fallback }),
   };
 }
 
@@ -128,11 +144,22 @@ function dedupe(list: readonly string[]): string[] {
   return list.filter((item) => (seen.has(item) ? false : (seen.add(item), true)));
 }
 
-/** Languages where an enabled intent lacks utterances or an answer (the completeness check). */
+/** Languages where an enabled intent lacks utterances or an answer, whatever fallback it has. */
 export function missingLanguages(intent: EditorIntent, languages: readonly Language[]): { utterances: Language[]; answers: Language[] } {
   const utterances = languages.filter((l) => (intent.utterances[l]?.length ?? 0) === 0);
   const answers = languages.filter((l) => !hasAnswer(intent, l));
   return { utterances, answers };
+}
+
+/**
+ * Languages that block publishing the intent: those without an answer where the editors chose no
+ * usable fallback (a person, or Spanish when there is a Spanish answer), and those without example
+ * phrases and no fallback (a fallback learns the Spanish phrases there).
+ */
+export function blockingLanguages(intent: EditorIntent, languages: readonly Language[]): { utterances: Language[]; answers: Language[] } {
+  const missing = missingLanguages(intent, languages);
+  const covered = (l: Language): boolean => l !== FALLBACK_SOURCE_LANGUAGE && intent.fallback?.[l] !== undefined && answersIn(intent, l);
+  return { utterances: missing.utterances.filter((l) => !covered(l)), answers: missing.answers.filter((l) => !covered(l)) };
 }
 
 /** What the policy uses each intent of `POLICY_INTENTS` for, in the publish gate's words. */
@@ -140,16 +167,16 @@ const POLICY_INTENT_ROLES: Readonly<Record<string, string>> = { [NONE_INTENT]: '
 
 /**
  * The publish gate's completeness reasons (in Spanish, for editors): enabled intents without
- * utterances or answers in one of `languages`, and missing intents the policy answers with (the
+ * utterances or answers in one of `languages` and no fallback chosen there, and missing intents the policy answers with (the
  * out-of-scope `None`, the greeting). Empty when the content may go live.
  */
 export function completenessProblems(content: EditorContent, languages: readonly Language[]): string[] {
   const reasons: string[] = [];
   for (const intent of content.intents) {
     if (!intent.enabled) continue;
-    const missing = missingLanguages(intent, languages);
-    if (missing.utterances.length > 0) reasons.push(`${intent.id}: sin frases de ejemplo en ${missing.utterances.join(', ')}`);
-    if (missing.answers.length > 0) reasons.push(`${intent.id}: sin respuesta en ${missing.answers.join(', ')}`);
+    const missing = blockingLanguages(intent, languages);
+    if (missing.utterances.length > 0) reasons.push(`${intent.id}: sin frases de ejemplo en ${missing.utterances.join(', ')} (escríbelas o elige qué hacer en ese idioma: pasar a una persona o responder en español con aviso)`);
+    if (missing.answers.length > 0) reasons.push(`${intent.id}: sin respuesta en ${missing.answers.join(', ')} (escríbela o elige qué hacer en ese idioma: pasar a una persona o responder en español con aviso)`);
   }
   for (const id of POLICY_INTENTS) {
     if (!content.intents.some((i) => i.id === id && i.enabled)) reasons.push(`${id}: la intención «${id}» (${POLICY_INTENT_ROLES[id] ?? 'la usa el asistente'}) debe existir y estar activa`);

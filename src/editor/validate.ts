@@ -8,7 +8,7 @@
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 import { LANGUAGES, type Language } from '../core/message.js';
-import { unanswerableLanguages } from '../intents/answers.js';
+import { FALLBACK_SOURCE_LANGUAGE, unanswerableLanguages } from '../intents/answers.js';
 import { domainOf } from '../intents/content/catalogue.js';
 import { IntentInputSchema, intentFromInput, type IntentInput } from './types.js';
 
@@ -87,6 +87,9 @@ export function validateIntentInput(raw: unknown, options: ValidateIntentOptions
   if (typeof id === 'string' && typeof body.domain === 'string' && id !== 'None' && domainOf(id) !== body.domain) {
     problems.push({ field: 'domain', message: `intent "${id}" belongs to domain "${domainOf(id)}"` });
   }
+  if (isRecord(body.fallback) && body.fallback[FALLBACK_SOURCE_LANGUAGE] !== undefined) {
+    problems.push({ field: `fallback.${FALLBACK_SOURCE_LANGUAGE}`, message: 'Spanish is the language the others fall back on: write its answer instead of choosing a fallback for it' });
+  }
   if (problems.length > 0) return { problems };
   const input = body as unknown as IntentInput;
   const intent = intentFromInput(input);
@@ -94,7 +97,7 @@ export function validateIntentInput(raw: unknown, options: ValidateIntentOptions
     for (const language of unanswerableLanguages(intent, options.languages ?? LANGUAGES)) {
       problems.push({
         field: `answers.${language}.text`,
-        message: `the intent has example phrases in ${language} but no answer in ${language}: the bot would recognise the question and have nothing to say. Write the answer, or remove the phrases`,
+        message: `the intent has example phrases in ${language} but no answer in ${language}: the bot would recognise the question and have nothing to say. Write the answer, choose a fallback for ${language} (a person, or the Spanish answer with a notice), or remove the phrases`,
       });
     }
   }

@@ -11,6 +11,7 @@ import { LangEu } from '@nlpjs/lang-eu';
 import { LangGl } from '@nlpjs/lang-gl';
 import { Nlp, type NlpjsProcessResult } from '@nlpjs/nlp';
 import { LANGUAGES, type Language } from '../core/message.js';
+import { trainingUtterances } from './answers.js';
 import type { IntentScore } from './contract.js';
 import type { Content } from './content/loader.js';
 import { NONE_INTENT } from './content/catalogue.js';
@@ -61,7 +62,7 @@ function corpusOf(content: Content, language: Language): [string, string][] {
   const documents: [string, string][] = [];
   for (const intent of content.intents.values()) {
     const seen = new Set<string>();
-    for (const utterance of intent.utterances[language]) {
+    for (const utterance of trainingUtterances(intent, language)) {
       const normalized = normalizeForNlu(utterance);
       if (normalized.length === 0 || seen.has(normalized)) continue;
       seen.add(normalized);

@@ -6,6 +6,7 @@
  * start on the same content would.
  */
 import { LANGUAGES, type Language } from '../core/message.js';
+import { trainingUtterances } from './answers.js';
 import { Classifier } from './classifier.js';
 import type { IntentResult, IntentScore, IntentsModule } from './contract.js';
 import { isEmergencyIntent } from './content/catalogue.js';
@@ -65,7 +66,10 @@ export async function createClassifier(content: Content, engine: ScoringEngine, 
   const detector = await LanguageDetector.build(corpus);
   // The Classifier only calls `scores()`: a trained engine and an imported one both provide it.
   // The safety net is the process's shared one: a publish must never switch its classifier off.
-  const spelling = Object.fromEntries(LANGUAGES.map((language) => [language, new SpellingCorrector(corpus[language])])) as Record<Language, SpellingCorrector>;
+  // The corrector knows every word the model learnt (Spanish phrases a language falls back on
+  // included), so it never "corrects" them away; the detector learns each language's own phrases.
+  const learnt = (language: Language): string[] => [...content.intents.values()].flatMap((intent) => trainingUtterances(intent, language).map(normalizeForNlu));
+  const spelling = Object.fromEntries(LANGUAGES.map((language) => [language, new SpellingCorrector(learnt(language))])) as Record<Language, SpellingCorrector>;
   return new Classifier(engine as unknown as IntentEngine, detector, content.policy.thresholds, emergencyVocabularyOf(content), safetyNet ?? (await sharedSafetyNet(content)), spelling);
 }
 

@@ -3,12 +3,12 @@
  * `understand` = language → choice-mapping → nlu → answer. It answers every intent the content
  * has, built-in or made in the editor; written answers are rendered by `answers.ts`.
  */
-import type { Choice, Language, OutboundMessage } from '../core/message.js';
+import type { Choice, Language } from '../core/message.js';
 import type { Middleware, Next, TurnContext } from '../core/pipeline.js';
 import type { ConversationState } from '../core/store/types.js';
 import type { DataAnswerProvider } from './data/contract.js';
 import type { Analysis, Classifier, PossibleRisk } from './classifier.js';
-import { renderAnswer } from './answers.js';
+import { planAnswer } from './answers.js';
 import { AGENT_INTENT, GREETING_INTENT, NONE_INTENT, isEmergencyIntent, type EmergencyIntent } from './content/catalogue.js';
 import type { Content } from './content/loader.js';
 import { languageFromHint, DEFAULT_LANGUAGE, type HintStrength } from './language.js';
@@ -284,9 +284,6 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
     await next();
   };
 
-  const writtenAnswer = (ctx: TurnContext, intent: string, language: Language): OutboundMessage | undefined =>
-    renderAnswer(content.intents.get(intent)?.answers[language], ctx.inbound.from.channel);
-
   const notUnderstood = (ctx: TurnContext, language: Language): void => {
     const misunderstood = (ctx.state.misunderstood ?? 0) + 1;
     if (misunderstood >= 2) {
@@ -296,8 +293,10 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
       return;
     }
     patchState(ctx, { misunderstood });
-    const rephrase = writtenAnswer(ctx, NONE_INTENT, language);
-    if (rephrase) ctx.reply(rephrase);
+    const plan = planAnswer(content.intents.get(NONE_INTENT), language, ctx.inbound.from.channel);
+    if (plan.kind === 'answer') ctx.reply(plan.message);
+    // The editors chose a person for this language instead of a "please rephrase".
+    else if (plan.kind === 'handoff') ctx.handoff = { reason: 'low-confidence', priority: 'normal' };
   };
 
   const answerIntent = async (ctx: TurnContext, intent: string, language: Language, text: string, score = 1): Promise<void> => {
@@ -335,7 +334,16 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
     }
     const queue = content.intents.get(intent)?.handoffQueue;
     if (!answered) {
-      const message = writtenAnswer(ctx, intent, language);
+      const plan = planAnswer(content.intents.get(intent), language, ctx.inbound.from.channel);
+      if (plan.kind === 'handoff') {
+        // No answer in this language and the editors chose a person for it: the handoff module
+        // tells the citizen, in their language, that a person of the topic's queue takes over.
+        ctx.handoff = { reason: 'intent', priority: 'normal', ...(queue === undefined ? {} : { queue }), intent };
+        ctx.events.push({ author: 'system', kind: 'intent.language_fallback', data: { intent, language, fallback: 'handoff' } });
+        return;
+      }
+      if (plan.kind === 'answer' && plan.fallback === 'es') ctx.events.push({ author: 'system', kind: 'intent.language_fallback', data: { intent, language, fallback: 'es' } });
+      const message = plan.kind === 'answer' ? plan.message : undefined;
       // A guess on a topic people handle: the way to a person rides on the answer itself, as one
       // button, instead of a second message after every answer (users find that noisy).
       const below = policy.handoffChoiceBelowScore;

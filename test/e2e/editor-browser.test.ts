@@ -46,7 +46,7 @@ describe.skipIf(!hasChromium)('editor in a browser', () => {
     await expect.poll(() => page.locator('#preview').textContent()).toContain('Nuevo horario de verano');
     await expect.poll(() => page.locator('#preview-count').textContent()).toContain('/ 4000 caracteres');
     await page.getByRole('button', { name: 'Guardar en el borrador' }).click();
-    await expect.poll(() => page.locator('#try-result').textContent()).toContain('Guardado');
+    await expect.poll(() => page.locator('#save-status').textContent()).toContain('Guardado en el borrador');
 
     await page.getByLabel('Pregunta de prueba').fill('¿a qué hora abren las oficinas?');
     await page.getByRole('button', { name: 'Probar', exact: true }).click();

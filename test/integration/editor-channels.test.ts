@@ -189,7 +189,7 @@ describe('an intent made in the editor is answered after publish, on every chann
       await page.getByRole('button', { name: 'Nueva intención' }).click();
       await page.getByLabel('Identificador').fill(BIBLIOTECA.id);
       const save = async (): Promise<void> => {
-        await page.locator('#try-result').evaluate((node) => node.replaceChildren());
+        await page.locator('#save-status').evaluate((node) => node.replaceChildren());
         await page.getByRole('button', { name: 'Guardar en el borrador' }).click();
       };
       for (const language of LANGUAGES) {
@@ -199,13 +199,14 @@ describe('an intent made in the editor is answered after publish, on every chann
         if (language === 'gl') {
           // Phrases without an answer: refused at save, and the page points at the answer box.
           await save();
-          await expect.poll(() => page.locator('#flash').textContent()).toContain('answers.gl.text');
+          // Said next to the button, where the editor is looking.
+          await expect.poll(() => page.locator('#save-status').textContent()).toContain('answers.gl.text');
           expect(await page.getByLabel('Respuesta', { exact: true }).getAttribute('aria-invalid')).toBe('true');
         }
         await page.getByLabel('Respuesta', { exact: true }).fill(BIBLIOTECA.answers[language].text);
         await page.getByLabel('Respuesta corta (canales con límite estricto)').fill(BIBLIOTECA.answers[language].short);
         await save();
-        await expect.poll(() => page.locator('#try-result').textContent()).toContain('Guardado');
+        await expect.poll(() => page.locator('#save-status').textContent()).toContain('Guardado en el borrador');
       }
       await page.getByRole('button', { name: 'Versiones' }).click();
       await page.getByLabel('Mensaje de la publicación').fill('Carné de biblioteca');

@@ -42,11 +42,11 @@ describe('editor through the app', () => {
 
     expect(await ask(running, question, 'u2')).toContain('BiciMAD');
 
-    const rolled = await hub.app.inject({ method: 'POST', url: '/api/editor/versions/1/rollback', headers: EDITOR });
+    const rolled = await hub.app.inject({ method: 'POST', url: '/api/editor/versions/1/rollback', headers: EDITOR, payload: { resetDraft: true } });
     expect(rolled.statusCode, rolled.body).toBe(201);
     expect(rolled.json<VersionInfo>()).toMatchObject({ number: 3, kind: 'rollback', sourceVersion: 1 });
     expect(await ask(running, question, 'u3')).not.toContain('BiciMAD');
-    // The draft follows the rollback: the new intent is gone from it too.
+    // Asked to (resetDraft), the draft follows the rollback: the new intent is gone from it too.
     expect((await hub.app.inject({ method: 'GET', url: '/api/editor/intents/tramites.bicicleta_publica', headers: EDITOR })).statusCode).toBe(404);
 
     const audit = (await hub.app.inject({ method: 'GET', url: '/api/editor/audit', headers: EDITOR })).json<{ entries: { actor: string; action: string; target: string | null }[] }>();
@@ -91,8 +91,10 @@ describe('editor through the app', () => {
     expect(refused.statusCode).toBe(409);
     const body = refused.json<{ error: string; reasons: string[] }>();
     expect(body.error).toBe('HUB_ERR_QUALITY_GATE');
-    expect(body.reasons).toContain('tramites.bicicleta_publica: sin frases de ejemplo en ca, gl, eu, en');
-    expect(body.reasons).toContain('tramites.bicicleta_publica: sin respuesta en ca, gl, eu, en');
+    // Each reason says what to do: write the language, or choose its fallback.
+    const choose = '(escríbela o elige qué hacer en ese idioma: pasar a una persona o responder en español con aviso)';
+    expect(body.reasons).toContain(`tramites.bicicleta_publica: sin frases de ejemplo en ca, gl, eu, en ${choose.replace('escríbela', 'escríbelas')}`);
+    expect(body.reasons).toContain(`tramites.bicicleta_publica: sin respuesta en ca, gl, eu, en ${choose}`);
     const versions = (await hub.app.inject({ method: 'GET', url: '/api/editor/versions', headers: EDITOR })).json<{ live: number }>();
     expect(versions.live).toBe(1);
     expect(running.live.version).toBe(0);

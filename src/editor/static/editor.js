@@ -1,11 +1,12 @@
 /* Editor de contenidos de Ventanilla: plain JS, no build step. Every text from the server goes
  * into the page through textContent (never innerHTML), so nothing an editor or citizen typed runs. */
-/* global document, window, fetch, sessionStorage, setTimeout */
+/* global document, window, fetch, sessionStorage, setTimeout, ventanillaSlug */
 'use strict';
 
 const LANGS = ['es', 'ca', 'gl', 'eu', 'en'];
 // The limits come from the server's content schema (GET /api/editor/channels): the page states none.
-const state = { csrf: sessionStorage.getItem('editor-csrf') || '', limits: {}, answerMax: null, shortMax: null, intent: null, isNew: false, lang: 'es' };
+const state = { csrf: sessionStorage.getItem('editor-csrf') || '', limits: {}, answerMax: null, shortMax: null, idPattern: '^(None|[a-z][a-z0-9_]{0,39}\\.[a-z0-9_]{1,60})$', intent: null, isNew: false, idEdited: false, lang: 'es', queues: [], domains: [] };
+const LANG_NAMES = { es: 'español', ca: 'catalán', gl: 'gallego', eu: 'euskera', en: 'inglés' };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, text, attrs) {
@@ -61,7 +62,8 @@ async function loadIntents() {
     for (const lang of LANGS) {
       const c = intent.completeness[lang];
       const complete = c.utterances > 0 && c.answer;
-      const td = el('td', `${c.utterances} frases${c.answer ? '' : ', sin respuesta'}`, { class: complete ? 'ok' : 'missing' });
+      const fallbackText = c.fallback === 'handoff' ? ' → persona' : c.fallback === 'es' ? ' → en español con aviso' : '';
+      const td = el('td', `${c.utterances} frases${c.answer ? '' : ', sin respuesta'}${complete ? '' : fallbackText}`, { class: complete ? 'ok' : c.fallback ? 'fallback' : 'missing' });
       row.append(td);
     }
     body.append(row);
@@ -75,7 +77,14 @@ function readForm() {
   const text = $('f-answer').value.trim();
   const short = $('f-short').value.trim();
   intent.id = $('f-id').value.trim();
+  intent.domain = $('f-domain').value.trim();
+  intent.handoffQueue = $('f-queue').value || null;
   intent.enabled = $('f-enabled').checked;
+  if (lang !== 'es') {
+    intent.fallback = { ...(intent.fallback || {}) };
+    if ($('f-fallback').value) intent.fallback[lang] = $('f-fallback').value;
+    else delete intent.fallback[lang];
+  }
   intent.title = { ...intent.title, [lang]: $('f-title').value.trim() || undefined };
   intent.utterances = { ...intent.utterances, [lang]: utterances };
   const previous = intent.answers[lang] || {};
@@ -92,6 +101,13 @@ function fillForm() {
   $('intent-title').textContent = state.isNew ? 'Nueva intención' : `Intención ${intent.id}`;
   $('f-id').value = intent.id;
   $('f-id').readOnly = !state.isNew;
+  $('f-domain').value = intent.domain || '';
+  $('f-domain').readOnly = !state.isNew;
+  fillQueues(intent.handoffQueue || '');
+  $('fallback-box').hidden = lang === 'es';
+  $('fallback-lang').textContent = LANG_NAMES[lang] || lang;
+  $('f-fallback').value = ((intent.fallback || {})[lang]) || '';
+  checkId();
   $('f-enabled').checked = intent.enabled !== false;
   $('f-title').value = (intent.title || {})[lang] || '';
   $('f-utterances').value = ((intent.utterances || {})[lang] || []).join('\n');
@@ -127,8 +143,9 @@ function updatePreview() {
 async function openIntent(id) {
   flash('');
   if (id === null) {
-    state.intent = { id: '', enabled: true, title: {}, utterances: {}, answers: {} };
+    state.intent = { id: '', domain: '', enabled: true, handoffQueue: null, title: {}, utterances: {}, answers: {}, fallback: {} };
     state.isNew = true;
+    state.idEdited = false;
   } else {
     state.intent = await api('GET', `/api/editor/intents/${encodeURIComponent(id)}`);
     state.isNew = false;
@@ -137,11 +154,41 @@ async function openIntent(id) {
   show('intent');
   fillForm();
   $('try-result').replaceChildren();
-  $('f-id').focus();
+  $('save-status').textContent = '';
+  (state.isNew ? $('f-title') : $('f-id')).focus();
+}
+
+function fillQueues(selected) {
+  const select = $('f-queue');
+  const known = state.queues.some((q) => q.id === selected);
+  select.replaceChildren(el('option', 'Ninguna (la cola general)', { value: '' }));
+  for (const queue of state.queues) select.append(el('option', `${queue.name} (${queue.id})`, { value: queue.id }));
+  // A queue the content names but config/queues.yaml no longer has stays visible, flagged.
+  if (selected && !known) select.append(el('option', `${selected} (no existe en config/queues.yaml)`, { value: selected }));
+  select.value = selected;
+}
+
+/** Explains the id format in words next to the field, and as the browser's validation message. */
+function checkId() {
+  const input = $('f-id');
+  const problem = state.isNew ? ventanillaSlug.idProblem(input.value.trim(), state.idPattern) : '';
+  input.setCustomValidity(problem);
+  $('f-id-error').textContent = problem;
+  if (problem && input.value.trim() !== '') input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
+  return problem;
+}
+
+/** A new intent's id follows its Spanish title and domain until the editor types an id. */
+function suggestId() {
+  if (!state.isNew || state.idEdited) return;
+  const title = state.lang === 'es' ? $('f-title').value : (state.intent.title || {}).es || $('f-title').value;
+  $('f-id').value = ventanillaSlug.intentId($('f-domain').value, title);
+  checkId();
 }
 
 // The form field that shows a problem the server named (`answers.eu.text` → the answer box).
-const FIELD_INPUTS = { id: 'f-id', title: 'f-title', utterances: 'f-utterances', text: 'f-answer', short: 'f-short' };
+const FIELD_INPUTS = { id: 'f-id', title: 'f-title', utterances: 'f-utterances', text: 'f-answer', short: 'f-short', domain: 'f-domain', handoffQueue: 'f-queue', fallback: 'f-fallback' };
 
 function clearInvalid() {
   for (const id of Object.values(FIELD_INPUTS)) $(id).removeAttribute('aria-invalid');
@@ -157,33 +204,76 @@ function showProblem(problems) {
     $('f-lang').value = lang;
     fillForm();
   }
+  // A missing answer can also be fixed by choosing a fallback: point at the answer, the box is next to it.
   const input = $(group === 'answers' ? FIELD_INPUTS[leaf] || 'f-answer' : FIELD_INPUTS[group] || 'f-id');
   input.setAttribute('aria-invalid', 'true');
   input.focus();
+}
+
+/** Says what happened next to the save button (a live region), where the editor is looking. */
+function saveStatus(text, bad) {
+  const status = $('save-status');
+  status.textContent = text;
+  status.classList.toggle('error', Boolean(bad));
 }
 
 async function saveIntent(event) {
   event.preventDefault();
   readForm();
   clearInvalid();
+  const idProblem = checkId();
+  if (idProblem) {
+    saveStatus(`No se ha guardado: ${idProblem}`, true);
+    $('f-id').setAttribute('aria-invalid', 'true');
+    $('f-id').focus();
+    return;
+  }
   try {
-    const body = { id: state.intent.id, enabled: state.intent.enabled, handoffQueue: state.intent.handoffQueue ?? null, title: state.intent.title, utterances: state.intent.utterances, answers: state.intent.answers };
-    state.intent = state.isNew ? await api('POST', '/api/editor/intents', body) : await api('PUT', `/api/editor/intents/${encodeURIComponent(state.intent.id)}`, body);
+    const intent = state.intent;
+    const body = { id: intent.id, enabled: intent.enabled, handoffQueue: intent.handoffQueue ?? null, title: intent.title, utterances: intent.utterances, answers: intent.answers, fallback: intent.fallback || {} };
+    if (intent.domain) body.domain = intent.domain;
+    state.intent = state.isNew ? await api('POST', '/api/editor/intents', body) : await api('PUT', `/api/editor/intents/${encodeURIComponent(intent.id)}`, body);
     state.isNew = false;
     fillForm();
     flash('');
-    $('try-result').replaceChildren(el('p', 'Guardado en el borrador.'));
+    saveStatus(`Guardado en el borrador (${new Date().toLocaleTimeString('es-ES')}).`, false);
   } catch (error) {
-    flash(`No se ha guardado:\n${error.message}`);
+    saveStatus(`No se ha guardado:\n${error.message}`, true);
     showProblem(error.problems || []);
   }
 }
 
+const CHANNEL_NAMES = { webchat: 'Chat web', telegram: 'Telegram', whatsapp: 'WhatsApp', x: 'X (respuesta pública)' };
+
+/** Red, unmissable: the citizen would not get the written answer. */
+function warning(text) {
+  return el('p', text, { class: 'warning' });
+}
+
 function outcomeBox(title, outcome) {
   const box = el('div');
-  box.append(el('h4', title), el('p', `Intención: ${outcome.intent}`), el('p', `Puntuación: ${outcome.score.toFixed(2)}`));
-  if (outcome.fallback) box.append(el('p', 'Sin respuesta para esto: el ciudadano recibiría el mensaje de reserva.', { class: 'hint over' }));
-  for (const answer of outcome.answers) box.append(el('p', answer, { class: 'preview' }));
+  box.append(el('h4', title), el('p', `Intención: ${outcome.intent} · puntuación ${outcome.score.toFixed(2)}${outcome.language ? ` · idioma ${outcome.language}` : ''}`));
+  if (outcome.fallback) box.append(warning('Sin respuesta para esto: el ciudadano recibiría el mensaje de reserva, no una respuesta escrita.'));
+  if (outcome.handoff) {
+    const queue = outcome.queue ? `de la cola «${outcome.queue}»` : 'de la cola general';
+    box.append(warning(outcome.languageFallback === 'handoff' ? `Sin respuesta en este idioma: se pasa a una persona ${queue} (lo elegisteis así). El aviso al ciudadano lo escribe la cola.` : `Se pasa a una persona ${queue}. El aviso al ciudadano lo escribe la cola.`));
+  }
+  if (outcome.languageFallback === 'es') box.append(el('p', 'Sin respuesta en este idioma: se responde en español, con un aviso visible.', { class: 'notice' }));
+  for (const channel of Object.keys(CHANNEL_NAMES)) {
+    const messages = (outcome.channels || {})[channel] || [];
+    const section = el('section', null, { class: 'channel', 'aria-label': `${title}: ${CHANNEL_NAMES[channel]}` });
+    section.append(el('h5', CHANNEL_NAMES[channel]));
+    if (messages.length === 0 && !outcome.handoff) section.append(warning('Respuesta vacía: el ciudadano no recibiría nada en este canal.'));
+    for (const message of messages) {
+      section.append(el('p', message.text, { class: 'preview' }));
+      if (message.buttons && message.buttons.length) {
+        const buttons = el('ul', null, { class: 'buttons', 'aria-label': 'Botones' });
+        for (const title of message.buttons) buttons.append(el('li', title));
+        section.append(buttons);
+      }
+    }
+    box.append(section);
+  }
   return box;
 }
 
@@ -250,21 +340,42 @@ async function loadVersions() {
   for (const version of data.versions) {
     const item = el('li', null, { 'data-version': String(version.number) });
     const title = `Versión ${version.number}${version.live ? ' (en uso)' : ''} — ${version.message}`;
-    item.append(el('h3', title), el('p', `${version.author} · ${new Date(version.createdAt).toLocaleString('es-ES')}${version.accuracy === null ? '' : ` · precisión ${(version.accuracy * 100).toFixed(1)} %`}`, { class: 'hint' }), el('p', describeDiff(version.diff)));
+    item.append(el('h3', title), el('p', `${version.authorName || version.author} · ${new Date(version.createdAt).toLocaleString('es-ES')}${version.accuracy === null ? '' : ` · precisión ${(version.accuracy * 100).toFixed(1)} %`}`, { class: 'hint' }), el('p', describeDiff(version.diff)));
     if (!version.live) {
       const rollback = el('button', `Volver a la versión ${version.number}`, { type: 'button', class: 'secondary' });
-      rollback.addEventListener('click', async () => {
-        try {
-          await api('POST', `/api/editor/versions/${version.number}/rollback`);
-          await loadVersions();
-        } catch (error) {
-          flash(error.message);
-        }
-      });
+      rollback.addEventListener('click', () => void confirmRollback(version, data.draft, rollback));
       item.append(rollback);
     }
     list.append(item);
   }
+}
+
+function draftChanged(diff) {
+  return diff.added.length + diff.removed.length + diff.changed.length > 0;
+}
+
+/** Asks before a rollback; the draft is kept unless the editor ticks the box. */
+function confirmRollback(version, draftDiff, opener) {
+  const dialog = $('rollback-dialog');
+  $('rollback-title').textContent = `¿Volver a la versión ${version.number}?`;
+  $('rollback-text').textContent =
+    `La versión ${version.number} («${version.message}») pasará a estar en uso como una versión nueva; el historial no se borra. ` +
+    (draftChanged(draftDiff) ? `El borrador tiene cambios sin publicar (${describeDiff(draftDiff)}): se conservan salvo que marques la casilla.` : 'El borrador no tiene cambios sin publicar.');
+  $('rollback-reset').checked = false;
+  $('rollback-confirm').textContent = `Volver a la versión ${version.number}`;
+  dialog.returnValue = '';
+  dialog.onclose = async () => {
+    opener.focus();
+    if (dialog.returnValue !== 'confirm') return;
+    try {
+      const result = await api('POST', `/api/editor/versions/${version.number}/rollback`, { resetDraft: $('rollback-reset').checked });
+      $('publish-status').textContent = `Versión ${result.number} en uso (vuelta a la versión ${version.number}).`;
+      await loadVersions();
+    } catch (error) {
+      flash(error.message);
+    }
+  };
+  dialog.showModal();
 }
 
 async function pollStatus(done) {
@@ -333,8 +444,17 @@ async function start() {
     state.limits = limits.limits;
     state.answerMax = limits.answerMax;
     state.shortMax = limits.shortMax;
-    $('f-id').pattern = limits.idPattern;
+    // No `pattern` attribute: the browser would say only "Please match the requested format.";
+    // checkId() explains the format in words (and sets it as the validation message).
+    state.idPattern = limits.idPattern;
     $('f-title').maxLength = limits.titleMax;
+  }
+  const queues = await api('GET', '/api/editor/queues').catch(() => null);
+  if (queues) state.queues = queues.queues;
+  const intents = await api('GET', '/api/editor/intents').catch(() => null);
+  if (intents) {
+    state.domains = [...new Set(intents.intents.map((i) => i.domain))].sort();
+    $('domain-list').replaceChildren(...state.domains.map((d) => el('option', null, { value: d })));
   }
   await route();
 }
@@ -356,6 +476,13 @@ document.addEventListener('DOMContentLoaded', () => {
     fillForm();
   });
   for (const id of ['f-answer', 'f-short', 'f-channel']) $(id).addEventListener('input', updatePreview);
+  $('f-title').addEventListener('input', suggestId);
+  $('f-domain').addEventListener('input', suggestId);
+  $('f-id').addEventListener('input', () => {
+    state.idEdited = $('f-id').value.trim() !== '';
+    checkId();
+  });
+  $('f-id').addEventListener('invalid', () => checkId());
   $('f-channel').addEventListener('change', updatePreview);
   $('back').addEventListener('click', () => {
     window.location.hash = '';

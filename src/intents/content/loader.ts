@@ -9,6 +9,7 @@ import { Value } from '@sinclair/typebox/value';
 import { parse, YAMLParseError } from 'yaml';
 import { HubError } from '../../core/errors.js';
 import { LANGUAGES, type Language } from '../../core/message.js';
+import type { LanguageFallback } from '../answers.js';
 import { INTENT_IDS, NONE_INTENT, domainOf, isIntentId } from './catalogue.js';
 import {
   IntentFileSchema,
@@ -30,6 +31,8 @@ export interface IntentContent {
   readonly title: Readonly<Record<Language, string>>;
   readonly utterances: Readonly<Record<Language, readonly string[]>>;
   readonly answers: Readonly<Partial<Record<Language, Answer>>>;
+  /** Editor content: per language without an answer, what the bot does instead (see `answers.ts`). */
+  readonly fallback?: Readonly<Partial<Record<Language, LanguageFallback>>>;
 }
 
 /** A validated content set: the seed files give every catalogue id once; the editor adds its own. */

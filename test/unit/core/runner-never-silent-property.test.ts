@@ -11,6 +11,10 @@
  * - `published`: what the editor lets through (every intent passes the save validation, the
  *   content passes the publish gate; this is asserted, not assumed). The policy itself must
  *   answer: no `alert.silent_turn`, no `alert.turn_error`.
+ * - `partial`: what the editor lets through since partial languages are publishable: Spanish
+ *   complete, other languages written or not, and for each language without phrases or an
+ *   answer a fallback chosen (a person, or the Spanish answer with a notice). Same demands as
+ *   `published`: it passes save and publish, and the policy itself answers every message.
  * - `raw`: content with gaps the editor refuses (phrases without answers, missing languages,
  *   no `None`, no greeting), as a store could hold from before the rules. The runner's fallback
  *   keeps the invariant; no turn may fail.
@@ -28,6 +32,7 @@ import { fullModuleBuilder } from '../../../src/editor/full-module.js';
 import { trainLanguage, type ModelExport } from '../../../src/editor/model.js';
 import { completenessProblems, type EditorContent, type EditorIntent } from '../../../src/editor/types.js';
 import { validateIntentInput } from '../../../src/editor/validate.js';
+import type { LanguageFallback } from '../../../src/intents/answers.js';
 import type { Answer } from '../../../src/intents/content/schema.js';
 import { domainOf, INTENT_IDS, NONE_INTENT } from '../../../src/intents/content/catalogue.js';
 import { loadContent } from '../../../src/intents/content/loader.js';
@@ -54,7 +59,8 @@ const LOCALES = [undefined, 'es-ES', 'ca', 'gl-ES', 'eu-ES', 'en-GB', 'fr-FR'] a
 /** Seed intents a generated set may keep (the rest of the catalogue is left out to keep training small). */
 const SEED_SAMPLE = ['conversacion.agente', 'conversacion.despedida', 'renta.plazos', 'renta.cita', 'tramites.cita_previa', 'emergencia.024'];
 
-type Mode = 'published' | 'raw';
+type Mode = 'published' | 'partial' | 'raw';
+const FALLBACKS: readonly LanguageFallback[] = ['handoff', 'es'];
 
 interface Case {
   readonly mode: Mode;
@@ -120,7 +126,23 @@ function perLanguage<T>(value: (language: Language) => fc.Arbitrary<T>, present:
   });
 }
 
+/** Partial content: Spanish written; elsewhere whatever was written, and a fallback where something is missing. */
+function withFallbacks(intent: EditorIntent, spanish: { utterances: string[]; answer: Answer }, chosen: readonly LanguageFallback[]): EditorIntent {
+  const fallback: Partial<Record<Language, LanguageFallback>> = {};
+  LANGUAGES.forEach((language, index) => {
+    if (language === 'es') return;
+    const complete = (intent.utterances[language]?.length ?? 0) > 0 && intent.answers[language] !== undefined;
+    if (!complete) fallback[language] = chosen[index] ?? 'handoff';
+  });
+  return { ...intent, utterances: { ...intent.utterances, es: spanish.utterances }, answers: { ...intent.answers, es: spanish.answer }, fallback };
+}
+
 function generatedIntent(id: fc.Arbitrary<string>, mode: Mode): fc.Arbitrary<EditorIntent> {
+  if (mode === 'partial') {
+    return fc
+      .tuple(generatedIntent(id, 'raw'), fc.array(phrase('es'), { minLength: 1, maxLength: 4 }), answer, fc.array(fc.constantFrom(...FALLBACKS), { minLength: LANGUAGES.length, maxLength: LANGUAGES.length }))
+      .map(([intent, utterances, spanish, chosen]) => withFallbacks({ ...intent, enabled: true }, { utterances, answer: spanish }, chosen));
+  }
   const present = mode === 'published' ? fc.constant(true) : fc.boolean();
   return fc
     .record({
@@ -142,8 +164,8 @@ function contentOf(mode: Mode): fc.Arbitrary<EditorContent> {
     .record({
       generated: fc.uniqueArray(generatedIntent(intentId, mode), { minLength: 1, maxLength: 5, selector: (intent) => intent.id }),
       kept: fc.subarray(SEED_SAMPLE, { maxLength: 3 }),
-      none: mode === 'published' ? required(NONE_INTENT) : fc.option(required(NONE_INTENT), { nil: undefined }),
-      greeting: mode === 'published' ? required('conversacion.saludo') : fc.option(required('conversacion.saludo'), { nil: undefined }),
+      none: mode === 'raw' ? fc.option(required(NONE_INTENT), { nil: undefined }) : required(NONE_INTENT),
+      greeting: mode === 'raw' ? fc.option(required('conversacion.saludo'), { nil: undefined }) : required('conversacion.saludo'),
     })
     .map(({ generated, kept, none, greeting }) => {
       const intents = new Map<string, EditorIntent>();
@@ -181,7 +203,7 @@ function messagesFor(content: EditorContent): fc.Arbitrary<MessageSpec[]> {
 }
 
 const caseArb: fc.Arbitrary<Case> = fc
-  .constantFrom<Mode>('published', 'raw')
+  .constantFrom<Mode>('published', 'partial', 'raw')
   .chain((mode) => contentOf(mode).map((content) => ({ mode, content })))
   .chain(({ mode, content }) =>
     fc.record({ mode: fc.constant(mode), content: fc.constant(content), channels: fc.array(fc.constantFrom(...CHANNELS), { minLength: 3, maxLength: 3 }), messages: messagesFor(content) }),
@@ -214,7 +236,7 @@ function inboundOf(spec: MessageSpec, index: number, channel: ChannelId): Inboun
 
 async function check(testCase: Case): Promise<void> {
   run += 1;
-  if (testCase.mode === 'published') {
+  if (testCase.mode !== 'raw') {
     // The generator claims these are what the editor lets through: the editor must agree.
     for (const intent of testCase.content.intents) expect(validateIntentInput({ ...intent }).problems, intent.id).toEqual([]);
     expect(completenessProblems(testCase.content, LANGUAGES)).toEqual([]);
@@ -253,7 +275,7 @@ async function check(testCase: Case): Promise<void> {
     if (spec.handBack && after?.mode === 'queued') await store.updateConversation(conversationId, { mode: 'bot' });
   }
   expect(alerts.filter((alert) => alert.startsWith('alert.turn_error'))).toEqual([]);
-  if (testCase.mode === 'published') expect(alerts, 'the policy left a turn to the fallback on content the editor accepts').toEqual([]);
+  if (testCase.mode !== 'raw') expect(alerts, 'the policy left a turn to the fallback on content the editor accepts').toEqual([]);
 }
 
 describe('never silent, as a property', () => {
