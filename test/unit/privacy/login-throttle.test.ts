@@ -60,7 +60,7 @@ describe('login limits', () => {
     for (let i = 0; i < 10; i++) expect((await login(server, `203.0.113.${i + 10}`, 'luis', `mala-${i}`)).statusCode).toBe(401);
     const locked = await login(server, '198.51.100.7', 'luis');
     expect(locked.statusCode).toBe(429);
-    expect(locked.json()).toMatchObject({ error: 'HUB_ERR_RATE_LIMITED', message: expect.stringMatching(/account is locked/) });
+    expect(locked.json()).toMatchObject({ error: 'HUB_ERR_RATE_LIMITED', message: expect.stringMatching(/^Cuenta bloqueada por demasiados intentos fallidos: vuelve a probar dentro de 15 min/) });
     // Another account from the same address is not affected.
     expect((await login(server, '198.51.100.7', 'ana')).statusCode).toBe(200);
   });
