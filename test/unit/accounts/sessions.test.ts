@@ -50,7 +50,7 @@ async function logIn(server: FastifyInstance, username: string, password = 'cont
 }
 
 describe('session timeouts (auth.idleMinutes 30, auth.sessionHours 12 by default)', () => {
-  it('an idle session ends after 30 minutes with a 401 that says "Sesión caducada"; activity keeps it alive', async () => {
+  it('an idle session ends after 30 minutes with a 401 that says "Sesión caducada"; activity keeps it alive', { timeout: 120_000 }, async () => {
     const { harness, server } = await start();
     expect(harness.config.auth).toMatchObject({ idleMinutes: 30, sessionHours: 12 });
     await createAgent(harness, { username: 'ana' }, 'offline');
@@ -71,7 +71,7 @@ describe('session timeouts (auth.idleMinutes 30, auth.sessionHours 12 by default
     expect((await session()).json()).toMatchObject({ statusCode: 401, message: expect.stringMatching(/log in/) });
   });
 
-  it('an active session still ends after 12 hours', async () => {
+  it('an active session still ends after 12 hours', { timeout: 120_000 }, async () => {
     const { harness, server } = await start();
     await createAgent(harness, { username: 'ana' }, 'offline');
     const { cookie } = await logIn(server, 'ana');
@@ -96,7 +96,7 @@ describe('session timeouts (auth.idleMinutes 30, auth.sessionHours 12 by default
 });
 
 describe('the audit of logins', () => {
-  it('records a failed login with the name tried and the address, and a login with the role', async () => {
+  it('records a failed login with the name tried and the address, and a login with the role', { timeout: 120_000 }, async () => {
     const { harness, server } = await start();
     await createAgent(harness, { username: 'ana' }, 'offline');
     expect((await logIn(server, 'Ana', 'no es la clave')).status).toBe(401);
@@ -111,7 +111,7 @@ describe('the audit of logins', () => {
 });
 
 describe('role errors', () => {
-  it('an agent opening /editor gets a Spanish page with a link back to the console; an API client gets JSON', async () => {
+  it('an agent opening /editor gets a Spanish page with a link back to the console; an API client gets JSON', { timeout: 120_000 }, async () => {
     const { harness, server } = await start();
     await createAgent(harness, { username: 'ana' }, 'offline');
     const { cookie } = await logIn(server, 'ana');
