@@ -100,7 +100,7 @@ for (const kind of storeKinds) {
       store = await kind.open();
       const db = privacyDb(store);
       await script(db, store);
-      const deps = { store, retentionDays: RETENTION_DEFAULTS, now: () => new Date(at(50)) };
+      const deps = { store, retentionDays: RETENTION_DEFAULTS, now: () => new Date(at(50)), secret: SECRET };
       const cli = async (args: readonly string[]): Promise<{ code: number; out: string; err: string }> => {
         const out: string[] = [];
         const err: string[] = [];
