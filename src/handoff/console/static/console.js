@@ -54,7 +54,7 @@
       // A session that ran out (idle or absolute limit): back to the login form, saying why.
       if (response.status === 401 && state.user && url !== '/api/auth/login') {
         showLogin();
-        $('login-error').textContent = 'Sesión caducada. ' + (data.message || 'Vuelve a iniciar sesión.').replace(/^Sesión caducada: ?/, '');
+        $('login-error').textContent = data.reason === 'session-expired' ? data.message : 'Sesión caducada. Vuelve a iniciar sesión.';
       }
       throw error;
     }
