@@ -5,7 +5,7 @@
  * plugins, the static pages and the shutdown sequence.
  */
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { ChannelAdapter, ChannelModule, InboundSink } from './core/channel-port.js';
 import { boundInbound } from './bots/inbound-values.js';
@@ -20,6 +20,7 @@ import { createStore, type Store } from './core/store/index.js';
 import type { HubConfig } from './config.js';
 import { registerHeadersAndDocs, registerHealth } from './http/basics.js';
 import { registerErrorReplies } from './http/errors.js';
+import { registerRequestLog } from './http/request-log.js';
 import type { IntentsModule } from './intents/contract.js';
 import { hubLogger } from './logger.js';
 import type { ChannelFactory, ChannelServices, Hub, HubPlugin, HubPluginFactory } from './plugin.js';
@@ -160,7 +161,10 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
     // Behind a reverse proxy, request.ip (every per-client limit) is the X-Forwarded-For client.
     trustProxy: trustProxyOption(config.server.trustProxy),
     routerOptions: { ignoreTrailingSlash: true },
+    // One line per request instead of fastify's two, with the routine ones at debug (http/request-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
   });
+  registerRequestLog(app);
   await registerHeadersAndDocs(app, config.servedOverHttps);
   registerErrorReplies(app);
   registerHealth(app, { store: () => store.ping(), model: () => options.intents.ready() });

@@ -73,6 +73,17 @@ async function outbox(args: readonly string[], out: Out, err: Out): Promise<numb
   }
 }
 
+/** Asks one question on the terminal (stderr, so stdout keeps only results) and resolves the answer. */
+async function terminalPrompt(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
 /** The output the modules' commands get: results on stdout (`out`), problems on stderr (`err`). */
 function moduleOutput(out: Out, err: Out): CommandOutput {
   return {
@@ -139,7 +150,8 @@ export async function main(
       }
       case 'users': {
         const { runUsersCli } = await import('./accounts/index.js');
-        return await runUsersCli(args, process.stdin, moduleOutput(out, err));
+        // Questions (the queues and languages of a new agent) only when a person is at the terminal.
+        return await runUsersCli(args, process.stdin, moduleOutput(out, err), undefined, process.stdin.isTTY ? terminalPrompt : undefined);
       }
       case 'privacy':
       case 'audit': {

@@ -22,13 +22,16 @@ import { LANGUAGES } from './core/message.js';
 import { createStore, type Store } from './core/store/index.js';
 import type { HubConfig } from './config.js';
 import { PROJECT_ROOT } from './config.js';
-import { createEditorPlugin, LiveIntents, sessionAuthorizer } from './editor/index.js';
+import { createEditorPlugin, EDITOR_ROLES, LiveIntents, sessionAuthorizer } from './editor/index.js';
 import { fullModuleBuilder } from './editor/full-module.js';
 import { handoffPlugin } from './handoff/hub-plugin.js';
-import { createAccounts, type SessionAuth, type UserDirectory } from './accounts/index.js';
+import { createAccounts, registerRolePages, type SessionAuth, type UserDirectory } from './accounts/index.js';
+import { createFirstRunAdmin, firstRunBlock } from './accounts/first-run.js';
+import { CONSOLE_ROLES } from './accounts/users.js';
 import { createHandoff, loadHandoffConfig } from './handoff/index.js';
 import { attachEventRelay } from './event-relay.js';
 import { privacyPlugin } from './privacy/hub-plugin.js';
+import { loadPrivacySecret } from './privacy/secret.js';
 import { createDataProviders } from './intents/data/index.js';
 import { createIntents } from './intents/index.js';
 import { createReportsPlugin, loadReportsConfig } from './reports/index.js';
@@ -101,22 +104,28 @@ export function channelsFromEnv(
 }
 
 /**
- * Creates `admin` with a random password at start-up when the store has no users yet, and tells
- * `announce` once: a new install can log in to /agent and /editor, and no default password exists.
+ * Creates `admin` with a random password at start-up when the store has no users yet (see
+ * `accounts/first-run.ts`: the 0600 file in the data directory) and tells `announce` once in a
+ * framed block. `ventanilla start` does this before the hub's first log line instead.
  */
-function firstRunAdmin(users: UserDirectory, queues: readonly string[], announce: ((text: string) => void) | undefined): HubPlugin {
+function firstRunAdmin(users: UserDirectory, options: { readonly dataDir: string; readonly queues: readonly string[] }, announce: ((text: string) => void) | undefined): HubPlugin {
   return {
     name: 'first-run-admin',
     async register() {},
     async start() {
       if (announce === undefined) return;
-      if ((await users.list()).length > 0) return;
-      const password = randomBytes(12).toString('base64url');
-      await users.create({ username: 'admin', role: 'admin', password, displayName: 'Administración', capacity: 5, languages: [...LANGUAGES], queues: [...queues] });
-      announce(
-        `Primer arranque: entra en /agent y /editor como «admin» con la contraseña ${password}\n` +
-          '(solo se muestra ahora; cámbiala con `npx ventanilla users passwd --username admin --password-stdin`).',
-      );
+      const admin = await createFirstRunAdmin(users, options);
+      if (admin !== undefined) announce(firstRunBlock(admin));
+    },
+  };
+}
+
+/** Role errors in Spanish, and the staff pages closed to the roles they are not for (`accounts/role-errors.ts`). */
+function rolePages(auth: SessionAuth): HubPlugin {
+  return {
+    name: 'role-pages',
+    async register(app) {
+      registerRolePages(app, auth, { '/agent': CONSOLE_ROLES, '/editor': EDITOR_ROLES, '/reports': ['supervisor', 'admin'], '/admin/whatsapp-web': ['admin'] });
     },
   };
 }
@@ -161,7 +170,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
 
   // People: accounts (one login for agents, editors and admins) and the handoff queue.
   const handoffConfig = loadHandoffConfig(config.configDir, env);
-  const accounts = createAccounts({ store: core.store, clock, sessionHours: handoffConfig.auth.sessionHours, cookieSecure: handoffConfig.auth.cookieSecure });
+  const accounts = createAccounts({ store: core.store, clock, sessionHours: handoffConfig.auth.sessionHours, idleMinutes: handoffConfig.auth.idleMinutes, cookieSecure: handoffConfig.auth.cookieSecure });
   const handoff = await createHandoff({
     accounts,
     store: core.store,
@@ -188,6 +197,8 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     handoff,
     channels,
     plugins: [
+      // First: its hooks are on the root instance, before any staff page or API is registered.
+      rolePages(accounts.auth),
       handoffPlugin(handoff),
       createEditorPlugin({
         authorize: sessionAuthorizer(accounts.auth),
@@ -207,8 +218,9 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
         guard: accounts.auth.guard(['admin']),
         actorOf: (request) => accounts.auth.require(request).user.username,
         clock,
+        secret: loadPrivacySecret(config.dataDir, env),
       }),
-      firstRunAdmin(accounts.users, handoffConfig.queues.map((queue) => queue.id), options.announce),
+      firstRunAdmin(accounts.users, { dataDir: config.dataDir, queues: handoffConfig.queues.map((queue) => queue.id) }, options.announce),
       whatsappWebAdmin(() => whatsappWeb, accounts.auth),
     ],
     ...(options.http === true ? { webRoot: WEB_ROOT } : {}),

@@ -3,9 +3,31 @@
  * down gracefully on SIGINT/SIGTERM (stop intake, finish running turns, flush replies).
  */
 import { describeFailure, operatorError } from './cli/failure.js';
-import { loadConfig } from './config.js';
+import { createFirstRunAdmin, firstRunBlock, type FirstRunAdmin } from './accounts/first-run.js';
+import { accountsDb } from './accounts/schema.js';
+import { UserDirectory } from './accounts/users.js';
+import { loadConfig, type HubConfig } from './config.js';
+import { createClock } from './core/clock.js';
+import { createStore } from './core/store/index.js';
+import { loadHandoffConfig } from './handoff/config.js';
 import { checkWritableDirectory } from './core/storage-errors.js';
 import { createHub } from './hub.js';
+
+/**
+ * Creates the first-run admin (accounts/first-run.ts) on the configured store when it has no users
+ * yet: done before the hub is built, so its block comes before any log line. The store is migrated
+ * here for that, as every CLI command does.
+ */
+async function prepareFirstRunAdmin(config: HubConfig, env: NodeJS.ProcessEnv): Promise<FirstRunAdmin | undefined> {
+  const store = await createStore(config.databaseUrl);
+  try {
+    await store.migrate();
+    const queues = loadHandoffConfig(config.configDir, env).queues.map((queue) => queue.id);
+    return await createFirstRunAdmin(new UserDirectory(accountsDb(store), createClock(env)), { dataDir: config.dataDir, queues });
+  } finally {
+    await store.close();
+  }
+}
 
 /**
  * Starts the hub and installs the shutdown handlers. Rejects with an operator error (see
@@ -21,7 +43,10 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     // Before anything slow (the demo timetable import, training the models): a data directory the
     // hub cannot write fails in a second, not after them.
     checkWritableDirectory(config.dataDir);
-    hub = await createHub(config, { env, http: true, announce: (text) => void process.stdout.write(`\n${text}\n`) });
+    // The first-run admin password, framed, before the hub's first log line (not lost among them).
+    const admin = await prepareFirstRunAdmin(config, env);
+    if (admin !== undefined) process.stdout.write(`\n${firstRunBlock(admin)}\n\n`);
+    hub = await createHub(config, { env, http: true });
     address = await hub.app.listen(listen);
     await hub.start();
   } catch (error) {

@@ -4,7 +4,7 @@
  * console, the editor and the admin pages all guard their routes with the same sessions.
  *
  * ```ts
- * const accounts = createAccounts({ store, clock, sessionHours: 12, cookieSecure: true });
+ * const accounts = createAccounts({ store, clock, sessionHours: 12, idleMinutes: 30, cookieSecure: true });
  * app.addHook('onRequest', accounts.auth.guard(['admin']));
  * ```
  */
@@ -15,6 +15,7 @@ import { UserDirectory } from './users.js';
 
 export { runUsersCli } from './users-cli.js';
 export { SessionAuth, SESSION_COOKIE, CSRF_HEADER } from './sessions.js';
+export { registerRolePages, roleError, type RolePages } from './role-errors.js';
 export { UserDirectory, ROLES, type Role, type User } from './users.js';
 
 export interface Accounts {
@@ -27,6 +28,8 @@ export interface AccountsOptions {
   readonly store: Store;
   readonly clock: () => Date;
   readonly sessionHours: number;
+  /** Minutes without a request after which a session ends (default: no idle limit). */
+  readonly idleMinutes?: number;
   /** Sets `Secure` on the session cookie (HTTPS deployments). */
   readonly cookieSecure: boolean;
 }
@@ -34,5 +37,12 @@ export interface AccountsOptions {
 /** Users and sessions over the store (its migrations create their tables). */
 export function createAccounts(options: AccountsOptions): Accounts {
   const users = new UserDirectory(accountsDb(options.store), options.clock);
-  return { users, auth: new SessionAuth(users, { sessionHours: options.sessionHours, cookieSecure: options.cookieSecure }) };
+  return {
+    users,
+    auth: new SessionAuth(users, {
+      sessionHours: options.sessionHours,
+      cookieSecure: options.cookieSecure,
+      ...(options.idleMinutes === undefined ? {} : { idleMinutes: options.idleMinutes }),
+    }),
+  };
 }

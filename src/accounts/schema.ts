@@ -23,6 +23,8 @@ export interface UsersTable {
   /** When the agent last got a conversation (or became available): "idle longest" sorts on it. */
   idle_since: string;
   last_seen_at: string | null;
+  /** The last successful login (migration `0750_accounts`). */
+  last_login_at: string | null;
   disabled: number;
   created_at: string;
   updated_at: string;
@@ -34,7 +36,10 @@ export interface SessionsTable {
   user_id: string;
   csrf_token: string;
   created_at: string;
+  /** The absolute end of the session. */
   expires_at: string;
+  /** The last request made with it, for the idle timeout (migration `0750_accounts`; NULL: never since). */
+  last_seen_at: string | null;
 }
 
 export interface AccountsTables {

@@ -10,6 +10,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HubError } from '../core/errors.js';
+import { roleError } from './role-errors.js';
 import { safeEqual, type Role, type SessionInfo, type UserDirectory } from './users.js';
 
 export const SESSION_COOKIE = 'ventanilla_session';
@@ -45,13 +46,32 @@ export interface GuardOptions {
   readonly csrf?: boolean;
 }
 
+/** What {@link SessionAuth} needs to know about the sessions it hands out. */
+export interface SessionAuthOptions {
+  /** Absolute lifetime: a session ends this long after login, however busy. */
+  readonly sessionHours: number;
+  /** Idle lifetime: a session ends after this long without a request (default: no idle limit). */
+  readonly idleMinutes?: number;
+  readonly cookieSecure: boolean;
+}
+
+/** The 401 of a session that ran out: the console shows "Sesión caducada" and the login form. */
+function expiredError(why: 'idle' | 'absolute', options: SessionAuthOptions): HubError {
+  const text =
+    why === 'idle'
+      ? `Sesión caducada: más de ${options.idleMinutes ?? 0} minutos sin actividad. Vuelve a iniciar sesión.`
+      : `Sesión caducada: las sesiones duran como máximo ${options.sessionHours} horas. Vuelve a iniciar sesión.`;
+  return new HubError('HUB_ERR_UNAUTHENTICATED', text, { details: { reason: 'session-expired' } });
+}
+
 /** Cookie sessions and role guards. */
 export class SessionAuth {
   private readonly sessions = new WeakMap<FastifyRequest, SessionInfo>();
+  private readonly expired = new WeakMap<FastifyRequest, 'idle' | 'absolute'>();
 
   constructor(
     readonly users: UserDirectory,
-    private readonly options: { readonly sessionHours: number; readonly cookieSecure: boolean },
+    private readonly options: SessionAuthOptions,
   ) {}
 
   /** The cookie token of a request, if any. */
@@ -62,15 +82,24 @@ export class SessionAuth {
     return value === undefined || value === '' ? undefined : value;
   }
 
-  /** Resolves (and caches per request) the session of a request. */
+  /**
+   * Resolves (and caches per request) the session of a request, enforcing the idle and absolute
+   * limits; a session that just ran out is remembered so the guard's 401 says so.
+   */
   async sessionOf(request: FastifyRequest): Promise<SessionInfo | undefined> {
     const cached = this.sessions.get(request);
     if (cached !== undefined) return cached;
     const token = this.tokenOf(request);
     if (token === undefined) return undefined;
-    const session = await this.users.session(token);
-    if (session !== undefined) this.sessions.set(request, session);
-    return session;
+    const limits = {
+      idleMs: this.options.idleMinutes === undefined ? Number.POSITIVE_INFINITY : this.options.idleMinutes * 60_000,
+      absoluteMs: this.options.sessionHours * 3_600_000,
+    };
+    const found = await this.users.lookupSession(token, limits);
+    if (found.status === 'expired') this.expired.set(request, found.why);
+    if (found.status !== 'valid') return undefined;
+    this.sessions.set(request, found.session);
+    return found.session;
   }
 
   /** The session a guard accepted for this request; throws 401 when there is none. */
@@ -82,16 +111,19 @@ export class SessionAuth {
 
   /**
    * A hook that lets through only a valid session with one of `roles` (401 without a session,
-   * 403 for another role or a missing/wrong CSRF header on unsafe methods).
+   * saying "Sesión caducada" when it ran out; 403 for another role, in Spanish, or a missing/wrong
+   * CSRF header on unsafe methods).
    */
   guard(roles: readonly Role[], options: GuardOptions = {}): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
     const checkCsrf = options.csrf ?? true;
     return async (request) => {
       const session = await this.sessionOf(request);
-      if (session === undefined) throw new HubError('HUB_ERR_UNAUTHENTICATED', 'no valid session: log in with POST /api/auth/login');
-      if (!roles.includes(session.user.role)) {
-        throw new HubError('HUB_ERR_FORBIDDEN', `this needs one of the roles ${roles.join(', ')}; you are ${session.user.role}`);
+      if (session === undefined) {
+        const why = this.expired.get(request);
+        if (why !== undefined) throw expiredError(why, this.options);
+        throw new HubError('HUB_ERR_UNAUTHENTICATED', 'no valid session: log in with POST /api/auth/login');
       }
+      if (!roles.includes(session.user.role)) throw roleError(session.user.role, roles);
       if (checkCsrf && !SAFE_METHODS.has(request.method)) {
         const header = request.headers[CSRF_HEADER];
         const sent = Array.isArray(header) ? header[0] : header;

@@ -7,9 +7,13 @@
 import { linePrinters, parseCommand, printExit, selectCommand, usageError, type CommandExit, type CommandOutput } from '../cli/args.js';
 import { USERS, USERS_ADD, USERS_LIST, USERS_PASSWD, USERS_SET } from '../cli/commands.js';
 import { HubError, isHubError } from '../core/errors.js';
-import { isLanguage, type Language } from '../core/message.js';
+import { isLanguage, LANGUAGES, type Language } from '../core/message.js';
 import type { Store } from '../core/store/index.js';
+import { recordAudit } from '../privacy/audit.js';
+import { LoginThrottle } from '../privacy/login-throttle.js';
+import { privacyDb, type PrivacyDb } from '../privacy/schema.js';
 import { accountsDb } from './schema.js';
+import { usersTable } from './users-table.js';
 import { isRole, ROLES, UserDirectory, type Role, type UserChanges } from './users.js';
 
 export interface UsersCliDeps {
@@ -19,11 +23,17 @@ export interface UsersCliDeps {
   readonly queueIds?: readonly string[];
 }
 
+/**
+ * Asks the operator one question and resolves their answer: given only when a person is at the
+ * terminal (stdin is a TTY), so a script never waits on a question nobody will answer.
+ */
+export type Prompt = (question: string) => Promise<string>;
+
 type Output = CommandOutput | ((line: string) => void);
 
 /** What a `users` command line asks for, validated before the store is opened. */
 type UsersRequest =
-  | { readonly command: 'add'; readonly username: string; readonly role: Role; readonly changes: UserChanges }
+  | { readonly command: 'add'; readonly username: string; readonly role: Role; readonly changes: UserChanges; readonly languagesGiven: boolean }
   | { readonly command: 'set'; readonly username: string; readonly changes: UserChanges }
   | { readonly command: 'passwd'; readonly username: string }
   | { readonly command: 'list' };
@@ -107,7 +117,7 @@ function requestFrom(args: readonly string[]): UsersRequest | CommandExit {
       const role = parsed.values.role;
       if (role === undefined || !isRole(role)) throw new HubError('HUB_ERR_BAD_PAYLOAD', `--role is required: one of ${ROLES.join(', ')}`);
       if (parsed.values['password-stdin'] !== true) throw new HubError('HUB_ERR_BAD_PAYLOAD', 'there is no default password: pass --password-stdin and pipe the password');
-      return { command: 'add', username, role, changes: changesFrom(parsed.values) };
+      return { command: 'add', username, role, changes: changesFrom(parsed.values), languagesGiven: parsed.values.languages !== undefined };
     }
     case USERS_SET: {
       const parsed = parseCommand(USERS_SET, selected.rest);
@@ -136,7 +146,68 @@ function checkQueues(request: UsersRequest, queueIds: readonly string[] | undefi
   if (unknown.length > 0) throw new HubError('HUB_ERR_BAD_PAYLOAD', `--queues: unknown ${unknown.join(', ')}; known: ${queueIds?.join(', ')}`);
 }
 
-async function execute(request: UsersRequest, users: UserDirectory, stdin: AsyncIterable<string | Buffer>): Promise<string> {
+const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { es: 'Spanish', ca: 'Catalan', gl: 'Galician', eu: 'Basque', en: 'English' };
+const LANGUAGE_LIST = LANGUAGES.map((l) => `${l} (${LANGUAGE_NAMES[l]})`).join(', ');
+
+/** Parses a comma list of languages; the problem in words when one is unknown. */
+function languagesFrom(answer: string): Language[] | string {
+  const list = listOption(answer) ?? [];
+  const bad = list.filter((l) => !isLanguage(l));
+  if (bad.length > 0) return `unknown ${bad.join(', ')}; use ${LANGUAGES.join(', ')}`;
+  return list as Language[];
+}
+
+/** Parses a comma list of queues against the configured ones; the problem in words otherwise. */
+function queuesFrom(answer: string, queueIds: readonly string[] | undefined): string[] | string {
+  const list = listOption(answer) ?? [];
+  if (list.length === 0) return 'at least one queue';
+  const unknown = queueIds === undefined ? [] : list.filter((q) => !queueIds.includes(q));
+  return unknown.length > 0 ? `unknown ${unknown.join(', ')}; configured: ${queueIds?.join(', ') ?? ''}` : list;
+}
+
+async function ask<T>(prompt: Prompt, question: string, parse: (answer: string) => T | string, err: (line: string) => void): Promise<T> {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const parsed = parse((await prompt(question)).trim());
+    if (typeof parsed !== 'string') return parsed;
+    err(`  ${parsed}`);
+  }
+  throw new HubError('HUB_ERR_BAD_PAYLOAD', 'no valid answer after three tries: nothing was created');
+}
+
+/**
+ * An agent is offered only conversations of their queues and languages: one created without them
+ * would see "Nadie espera" while citizens wait. So `users add --role agent` without `--queues` or
+ * `--languages` asks for them when a person is at the terminal, and otherwise stops (exit 2)
+ * listing the configured queues and the languages, before anything is opened or written.
+ */
+async function completeAgent(
+  request: Extract<UsersRequest, { command: 'add' }>,
+  queueIds: readonly string[] | undefined,
+  prompt: Prompt | undefined,
+  err: (line: string) => void,
+): Promise<Extract<UsersRequest, { command: 'add' }> | CommandExit> {
+  if (request.role !== 'agent') return request;
+  const needsQueues = request.changes.queues === undefined || request.changes.queues.length === 0;
+  const needsLanguages = !request.languagesGiven;
+  if (!needsQueues && !needsLanguages) return request;
+  const queueList = queueIds === undefined || queueIds.length === 0 ? '(none configured in config/queues.yaml)' : queueIds.join(', ');
+  if (prompt === undefined) {
+    const problems: string[] = [];
+    if (needsQueues) problems.push(`an agent needs --queues: they are offered only the conversations of their queues, and without one their console says "Nadie espera" while citizens wait.\nConfigured queues: ${queueList}   e.g. --queues ${queueIds?.slice(0, 2).join(',') ?? 'tramites'}`);
+    if (needsLanguages) problems.push(`an agent needs --languages: they are offered only conversations in these languages.\nLanguages: ${LANGUAGE_LIST}   e.g. --languages es or --languages es,ca,eu`);
+    return usageError(USERS_ADD, `${problems.join('\n')}\nNothing was created.`);
+  }
+  const changes: { -readonly [K in keyof UserChanges]: UserChanges[K] } = { ...request.changes };
+  if (needsQueues) {
+    changes.queues = await ask(prompt, `Queues ${request.username} serves, comma-separated (configured: ${queueList}): `, (a) => queuesFrom(a, queueIds), err);
+  }
+  if (needsLanguages) {
+    changes.languages = await ask(prompt, `Languages ${request.username} answers in, comma-separated (${LANGUAGE_LIST}) [es]: `, (a) => (a === '' ? ['es' as const] : languagesFrom(a)), err);
+  }
+  return { ...request, changes, languagesGiven: true };
+}
+
+async function execute(request: UsersRequest, users: UserDirectory, stdin: AsyncIterable<string | Buffer>, audit: PrivacyDb, clock: () => Date): Promise<string> {
   switch (request.command) {
     case 'add': {
       const { changes } = request;
@@ -156,18 +227,24 @@ async function execute(request: UsersRequest, users: UserDirectory, stdin: Async
       const user = await users.byUsername(request.username);
       if (user === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `no user "${request.username}"`);
       const updated = await users.update(user.id, request.changes);
+      if (updated.role !== user.role) {
+        await recordAudit(audit, { actor: 'cli', action: 'role.change', details: { username: user.username, from: user.role, to: updated.role }, at: clock() });
+      }
       return `user ${updated.username} updated (role ${updated.role}, queues ${updated.queues.join(',') || '-'}, languages ${updated.languages.join(',')}, capacity ${updated.capacity}${updated.disabled ? ', disabled' : ''})\n`;
     }
     case 'passwd': {
       const user = await users.byUsername(request.username);
       if (user === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `no user "${request.username}"`);
       await users.setPassword(user.id, await readPassword(stdin));
-      return `password of ${user.username} changed; their sessions were closed\n`;
+      // A new password from an administrator also lifts a lockout after failed logins.
+      await new LoginThrottle(audit).succeeded(user.username);
+      return `password of ${user.username} changed; their sessions were closed and any login lockout lifted\n`;
     }
-    case 'list':
-      return (await users.list())
-        .map((user) => `${user.username}\t${user.role}\t${user.presence}\t${user.queues.join(',') || '-'}\t${user.languages.join(',')}\t${user.capacity}${user.disabled ? '\tdisabled' : ''}\n`)
-        .join('');
+    case 'list': {
+      const list = await users.list();
+      if (list.length === 0) return 'no users yet: add one with `ventanilla users add`\n';
+      return usersTable(list);
+    }
   }
 }
 
@@ -177,7 +254,13 @@ async function execute(request: UsersRequest, users: UserDirectory, stdin: Async
  * never touches the database. Without `deps`, the hub's configured store and queues are used.
  * Writes results and errors to `output`; never echoes a password.
  */
-export async function runUsersCli(args: readonly string[], stdin: AsyncIterable<string | Buffer>, output: Output, deps?: UsersCliDeps): Promise<number> {
+export async function runUsersCli(
+  args: readonly string[],
+  stdin: AsyncIterable<string | Buffer>,
+  output: Output,
+  deps?: UsersCliDeps,
+  prompt?: Prompt,
+): Promise<number> {
   const out: CommandOutput =
     typeof output !== 'function'
       ? output
@@ -188,21 +271,19 @@ export async function runUsersCli(args: readonly string[], stdin: AsyncIterable<
         };
   const { err } = linePrinters(out);
   try {
-    const request = requestFrom(args);
+    const parsed = requestFrom(args);
+    if ('ok' in parsed) return printExit(parsed, linePrinters(out).out, err);
+    // From the command line: the hub's configured queues and store, opened once the line is checked.
+    const configured = deps === undefined ? await configuration() : undefined;
+    const queueIds = configured?.queueIds ?? deps?.queueIds;
+    checkQueues(parsed, queueIds);
+    const request = parsed.command === 'add' ? await completeAgent(parsed, queueIds, prompt, err) : parsed;
     if ('ok' in request) return printExit(request, linePrinters(out).out, err);
-    let store: Store;
-    if (deps === undefined) {
-      // From the command line: the hub's configured queues and store, opened once the line is checked.
-      const configured = await configuration();
-      checkQueues(request, configured.queueIds);
-      store = await configured.openStore();
-    } else {
-      checkQueues(request, deps.queueIds);
-      store = deps.store;
-    }
+    const store: Store = configured === undefined ? (deps as UsersCliDeps).store : await configured.openStore();
     try {
       await store.migrate();
-      out.write(await execute(request, new UserDirectory(accountsDb(store), deps?.clock ?? (() => new Date())), stdin));
+      const clock = deps?.clock ?? (() => new Date());
+      out.write(await execute(request, new UserDirectory(accountsDb(store), clock), stdin, privacyDb(store), clock));
       return 0;
     } finally {
       if (deps === undefined) await store.close();

@@ -33,6 +33,8 @@ export interface User {
   readonly queues: readonly string[];
   readonly idleSince: string;
   readonly disabled: boolean;
+  /** ISO time of the last successful login; null when never. */
+  readonly lastLoginAt: string | null;
 }
 
 export function isRole(value: unknown): value is Role {
@@ -56,6 +58,7 @@ export function toUser(row: Selectable<UsersTable>): User {
     queues: (JSON.parse(row.queues) as unknown[]).filter((q): q is string => typeof q === 'string'),
     idleSince: row.idle_since,
     disabled: Number(row.disabled) === 1,
+    lastLoginAt: row.last_login_at ?? null,
   };
 }
 
@@ -88,6 +91,23 @@ export interface SessionInfo {
   readonly csrfToken: string;
   readonly expiresAt: Date;
 }
+
+/** How long a session lives: `idleMs` without a request, and `absoluteMs` at most whatever happens. */
+export interface SessionLimits {
+  readonly idleMs: number;
+  readonly absoluteMs: number;
+}
+
+/** A cookie token looked up: the session, or why it is no longer one. */
+export type SessionLookup =
+  | { readonly status: 'valid'; readonly session: SessionInfo }
+  /** Idle too long, or past its absolute end: the person must log in again, and should be told so. */
+  | { readonly status: 'expired'; readonly why: 'idle' | 'absolute' }
+  /** Unknown token, or its user is disabled. */
+  | { readonly status: 'none' };
+
+/** A session's last request is written at most this often: an idle limit in minutes needs no finer grain. */
+const TOUCH_EVERY_MS = 30_000;
 
 function sha256(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -144,6 +164,7 @@ export class UserDirectory {
       queues: JSON.stringify(input.queues ?? []),
       idle_since: now,
       last_seen_at: null,
+      last_login_at: null,
       disabled: 0,
       created_at: now,
       updated_at: now,
@@ -217,24 +238,49 @@ export class UserDirectory {
     const expiresAt = new Date(now.getTime() + hours * 3_600_000);
     await this.db
       .insertInto('handoff_sessions')
-      .values({ id: sha256(token), user_id: userId, csrf_token: csrfToken, created_at: now.toISOString(), expires_at: expiresAt.toISOString() })
+      .values({ id: sha256(token), user_id: userId, csrf_token: csrfToken, created_at: now.toISOString(), expires_at: expiresAt.toISOString(), last_seen_at: now.toISOString() })
       .execute();
+    await this.db.updateTable('handoff_users').set({ last_login_at: now.toISOString() }).where('id', '=', userId).execute();
     return { token, csrfToken, expiresAt };
   }
 
   /** The session of a cookie token, when it exists, has not expired and its user is enabled. */
   async session(token: string): Promise<SessionInfo | undefined> {
+    const found = await this.lookupSession(token);
+    return found.status === 'valid' ? found.session : undefined;
+  }
+
+  /**
+   * Looks a cookie token up against the absolute end stored with the session and, when `limits`
+   * are given, the idle limit. An expired session is deleted (any instance may see it first) and
+   * reported as `expired`, so the person is told why they must log in again; a valid one has its
+   * last request time moved on (at most every 30 s).
+   */
+  async lookupSession(token: string, limits?: SessionLimits): Promise<SessionLookup> {
+    const id = sha256(token);
     const row = await this.db
       .selectFrom('handoff_sessions')
       .innerJoin('handoff_users', 'handoff_users.id', 'handoff_sessions.user_id')
       .selectAll('handoff_users')
-      .select(['handoff_sessions.csrf_token', 'handoff_sessions.expires_at'])
-      .where('handoff_sessions.id', '=', sha256(token))
+      .select(['handoff_sessions.csrf_token', 'handoff_sessions.expires_at', 'handoff_sessions.created_at as session_created_at', 'handoff_sessions.last_seen_at as session_seen_at'])
+      .where('handoff_sessions.id', '=', id)
       .executeTakeFirst();
-    if (row === undefined) return undefined;
+    if (row === undefined || Number(row.disabled) === 1) return { status: 'none' };
+    const now = this.clock().getTime();
+    const createdAt = Date.parse(row.session_created_at);
+    const seenAt = row.session_seen_at === null ? createdAt : Date.parse(row.session_seen_at);
     const expiresAt = new Date(row.expires_at);
-    if (expiresAt.getTime() <= this.clock().getTime() || Number(row.disabled) === 1) return undefined;
-    return { user: toUser(row), csrfToken: row.csrf_token, expiresAt };
+    let why: 'idle' | 'absolute' | undefined;
+    if (expiresAt.getTime() <= now || (limits !== undefined && createdAt + limits.absoluteMs <= now)) why = 'absolute';
+    else if (limits !== undefined && seenAt + limits.idleMs <= now) why = 'idle';
+    if (why !== undefined) {
+      await this.db.deleteFrom('handoff_sessions').where('id', '=', id).execute();
+      return { status: 'expired', why };
+    }
+    if (now - seenAt >= TOUCH_EVERY_MS) {
+      await this.db.updateTable('handoff_sessions').set({ last_seen_at: new Date(now).toISOString() }).where('id', '=', id).execute();
+    }
+    return { status: 'valid', session: { user: toUser(row), csrfToken: row.csrf_token, expiresAt } };
   }
 
   async closeSession(token: string): Promise<void> {

@@ -106,7 +106,14 @@ export const USERS_ADD = {
     languages: { type: 'string' },
     capacity: { type: 'string' },
   },
-  details: [...USER_FIELDS, '', PASSWORD_NOTE],
+  details: [
+    ...USER_FIELDS,
+    '',
+    'An agent is offered only the conversations of their queues and languages: without --queues or',
+    '--languages the command asks for them at a terminal, and otherwise stops listing the choices.',
+    '',
+    PASSWORD_NOTE,
+  ],
 } as const satisfies CommandSpec;
 
 export const USERS_SET = {
@@ -137,7 +144,7 @@ export const USERS_PASSWD = {
 export const USERS_LIST = {
   name: 'users list',
   synopsis: '',
-  summary: 'list users: name, role, presence, queues, languages, capacity',
+  summary: 'list users as a table: username, name, role, queues, languages, last login',
   options: {},
 } as const satisfies CommandSpec;
 
@@ -190,9 +197,10 @@ export const PRIVACY_ERASE = {
 
 export const AUDIT_LIST = {
   name: 'audit list',
-  synopsis: '[--limit N] [--conversation ID] [--actor USER]',
-  summary: 'list who read which conversation, exported or erased whose data (newest first)',
-  options: { limit: { type: 'string' }, conversation: { type: 'string' }, actor: { type: 'string' } },
+  synopsis: '[--limit N] [--conversation ID] [--actor USER] [--action A]',
+  summary: 'list who read which conversation, exported or erased whose data, logins, failed logins and role changes (newest first)',
+  options: { limit: { type: 'string' }, conversation: { type: 'string' }, actor: { type: 'string' }, action: { type: 'string' } },
+  details: ['--action A   only login, login.failed, role.change, transcript.read, contact.export or contact.erase'],
 } as const satisfies CommandSpec;
 
 export const REPORTS_REBUILD = {

@@ -88,7 +88,10 @@ export const HandoffConfigSchema = Type.Object(
     tickSeconds: Type.Number({ minimum: 1, default: 15 }),
     auth: Type.Object(
       {
-        sessionHours: Type.Number({ minimum: 1, default: 12 }),
+        /** Absolute session lifetime: a login lasts at most this long, however active. */
+        sessionHours: Type.Number({ minimum: 1, maximum: 168, default: 12 }),
+        /** Idle session lifetime: a session with no request for this long ends (ENS). */
+        idleMinutes: Type.Number({ minimum: 1, maximum: 1440, default: 30 }),
         loginMaxPerMinute: Type.Integer({ minimum: 1, default: 5 }),
         cookieSecure: Type.Union([Type.Boolean(), Type.Literal('auto')], { default: 'auto' }),
       },
@@ -131,7 +134,7 @@ export interface HandoffConfig {
   readonly presenceTimeoutMinutes: number;
   readonly languageFallbackMinutes: number;
   readonly tickSeconds: number;
-  readonly auth: { readonly sessionHours: number; readonly loginMaxPerMinute: number; readonly cookieSecure: boolean };
+  readonly auth: { readonly sessionHours: number; readonly idleMinutes: number; readonly loginMaxPerMinute: number; readonly cookieSecure: boolean };
 }
 
 function configError(file: string, key: string, problem: string, fix: string): HubError {
@@ -209,6 +212,9 @@ export function resolveHandoffConfig(raw: unknown, env: Readonly<Record<string, 
     if (queue.businessHours !== undefined) checkHours(queue.businessHours, `queues[${index}].businessHours`);
   });
 
+  if (parsed.auth.idleMinutes > parsed.auth.sessionHours * 60) {
+    throw configError(file, 'auth.idleMinutes', `${parsed.auth.idleMinutes} minutes is longer than auth.sessionHours (${parsed.auth.sessionHours} h), so it would never apply`, 'make it shorter than the session, e.g. 30');
+  }
   const secureEnv = env.VENTANILLA_COOKIE_SECURE;
   let cookieSecure: boolean;
   if (secureEnv !== undefined && secureEnv !== '') {
@@ -242,7 +248,7 @@ export function resolveHandoffConfig(raw: unknown, env: Readonly<Record<string, 
     presenceTimeoutMinutes: parsed.presenceTimeoutMinutes,
     languageFallbackMinutes: parsed.languageFallbackMinutes,
     tickSeconds: parsed.tickSeconds,
-    auth: { sessionHours: parsed.auth.sessionHours, loginMaxPerMinute: parsed.auth.loginMaxPerMinute, cookieSecure },
+    auth: { sessionHours: parsed.auth.sessionHours, idleMinutes: parsed.auth.idleMinutes, loginMaxPerMinute: parsed.auth.loginMaxPerMinute, cookieSecure },
   };
 }
 

@@ -67,7 +67,7 @@ export async function createHandoff(deps: HandoffDeps): Promise<HandoffModule> {
   await canned.seed(deps.config.queues);
   const queue = new HandoffQueue(deps);
   const { users, auth } =
-    deps.accounts ?? createAccounts({ store: deps.store, clock: deps.clock, sessionHours: deps.config.auth.sessionHours, cookieSecure: deps.config.auth.cookieSecure });
+    deps.accounts ?? createAccounts({ store: deps.store, clock: deps.clock, sessionHours: deps.config.auth.sessionHours, idleMinutes: deps.config.auth.idleMinutes, cookieSecure: deps.config.auth.cookieSecure });
   const feed = new ConsoleFeed(queue, deps.events, deps.logger, deps.feedPollMs ?? 1000);
   const pipeline = createHandoffPipeline(queue, deps.logger);
   let timer: NodeJS.Timeout | undefined;

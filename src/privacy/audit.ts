@@ -1,5 +1,6 @@
 /**
- * The access audit (ENS): who read which conversation, exported or erased whose data, and why.
+ * The access audit (ENS): who read which conversation, exported or erased whose data, and why;
+ * who logged in, who failed to (with the username tried and the address), and whose role changed.
  * Entries hold ids and reasons, never citizen text; the retention purge removes them after
  * `privacy.retentionDays.auditLog`.
  */
@@ -48,9 +49,21 @@ export async function recordAudit(db: PrivacyDb, entry: AuditEntry): Promise<voi
     .execute();
 }
 
-/** The newest entries first, optionally of one conversation or actor. */
-export async function listAudit(db: PrivacyDb, filter: { readonly limit: number; readonly conversationId?: string; readonly actor?: string }): Promise<AuditRecord[]> {
+/** Every action, in the order the admin page offers them as a filter. */
+export const AUDIT_ACTIONS: readonly AuditAction[] = ['login', 'login.failed', 'role.change', 'transcript.read', 'contact.export', 'contact.erase'];
+
+/** What a list is narrowed to. */
+export interface AuditFilter {
+  readonly limit: number;
+  readonly conversationId?: string;
+  readonly actor?: string;
+  readonly action?: string;
+}
+
+/** The newest entries first, optionally of one conversation, actor or action. */
+export async function listAudit(db: PrivacyDb, filter: AuditFilter): Promise<AuditRecord[]> {
   let query = db.selectFrom('privacy_audit').selectAll().orderBy('seq', 'desc').limit(filter.limit);
+  if (filter.action !== undefined) query = query.where('action', '=', filter.action);
   if (filter.conversationId !== undefined) query = query.where('conversation_id', '=', filter.conversationId);
   if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);
   const rows = await query.execute();

@@ -6,11 +6,12 @@
 import { linePrinters, parseCommand, printExit, selectCommand, usageError, type CommandExit, type CommandOutput } from '../cli/args.js';
 import { AUDIT, AUDIT_LIST, PRIVACY, PRIVACY_ERASE, PRIVACY_EXPORT, PRIVACY_PURGE } from '../cli/commands.js';
 import type { Store } from '../core/store/index.js';
-import { listAudit, recordAudit } from './audit.js';
+import { AUDIT_ACTIONS, listAudit, recordAudit } from './audit.js';
 import { purgeExpired } from './purge.js';
 import type { RetentionDays } from './retention-config.js';
 import { eraseContact, exportContact, type DataSubject } from './rights.js';
 import { privacyDb } from './schema.js';
+import { loadPrivacySecret } from './secret.js';
 
 /** What the commands need; the CLI opens the configured store when not given. */
 export interface PrivacyCliDeps {
@@ -18,12 +19,14 @@ export interface PrivacyCliDeps {
   readonly store: Store;
   readonly retentionDays: RetentionDays;
   readonly now?: () => Date;
+  /** The server secret keying the erasure record's hash; default: `loadPrivacySecret` of the configured data directory. */
+  readonly secret?: string;
 }
 
 type Request =
   | { readonly command: 'purge'; readonly dryRun: boolean }
   | { readonly command: 'export' | 'erase'; readonly subject: DataSubject; readonly actor: string }
-  | { readonly command: 'audit'; readonly limit: number; readonly conversationId?: string; readonly actor?: string };
+  | { readonly command: 'audit'; readonly limit: number; readonly conversationId?: string; readonly actor?: string; readonly action?: string };
 
 /** `--contact channel:id`, or `--channel` and `--user`. */
 function subjectOf(values: { contact?: string; channel?: string; user?: string }): DataSubject | string {
@@ -36,6 +39,14 @@ function subjectOf(values: { contact?: string; channel?: string; user?: string }
   return 'say whose data: --contact CHANNEL:ID (or --channel C --user ID)';
 }
 
+/** `from=agent to=supervisor ip=…`: an entry's details on one line. */
+function describeDetails(details: unknown): string {
+  if (details === null || typeof details !== 'object') return '';
+  return Object.entries(details as Record<string, unknown>)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(' ');
+}
+
 function parseRequest(args: readonly string[]): Request | CommandExit {
   if (args[0] === 'audit') {
     const selected = selectCommand(AUDIT, args);
@@ -44,7 +55,15 @@ function parseRequest(args: readonly string[]): Request | CommandExit {
     if (!parsed.ok) return parsed;
     const limit = Number(parsed.values.limit ?? '100');
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) return usageError(AUDIT_LIST, '--limit must be a whole number from 1 to 10000');
-    return { command: 'audit', limit, ...(parsed.values.conversation === undefined ? {} : { conversationId: parsed.values.conversation }), ...(parsed.values.actor === undefined ? {} : { actor: parsed.values.actor }) };
+    const action = parsed.values.action;
+    if (action !== undefined && !(AUDIT_ACTIONS as readonly string[]).includes(action)) return usageError(AUDIT_LIST, `--action must be one of ${AUDIT_ACTIONS.join(', ')}`);
+    return {
+      command: 'audit',
+      limit,
+      ...(parsed.values.conversation === undefined ? {} : { conversationId: parsed.values.conversation }),
+      ...(parsed.values.actor === undefined ? {} : { actor: parsed.values.actor }),
+      ...(action === undefined ? {} : { action }),
+    };
   }
   const selected = selectCommand(PRIVACY, args);
   if (!selected.ok) return selected;
@@ -82,7 +101,7 @@ async function run(request: Request, deps: PrivacyCliDeps, out: (line: string) =
       return 0;
     }
     case 'erase': {
-      const record = await eraseContact(db, request.subject, request.actor, now);
+      const record = await eraseContact(db, request.subject, request.actor, now, deps.secret ?? (await configuredSecret()));
       if (record === undefined) {
         err(`no contact ${request.subject.channel}:${request.subject.id}: nothing to erase`);
         return 1;
@@ -94,10 +113,15 @@ async function run(request: Request, deps: PrivacyCliDeps, out: (line: string) =
     case 'audit': {
       const entries = await listAudit(db, request);
       if (entries.length === 0) out('no audit entries');
-      for (const entry of entries) out([entry.at, entry.actor, entry.action, entry.conversationId ?? entry.contactId ?? '', entry.reason ?? ''].join('\t'));
+      for (const entry of entries) out([entry.at, entry.actor, entry.action, entry.conversationId ?? entry.contactId ?? '', entry.reason ?? '', describeDetails(entry.details)].join('\t'));
       return 0;
     }
   }
+}
+
+async function configuredSecret(): Promise<string> {
+  const { loadConfig } = await import('../config.js');
+  return loadPrivacySecret(loadConfig().dataDir);
 }
 
 /** Runs `privacy …` or `audit …`; returns the exit code (0 ok, 1 failed or unknown contact, 2 usage). */
@@ -110,7 +134,7 @@ export async function runPrivacyCli(args: readonly string[], output: CommandOutp
   const config = loadConfig();
   const store = await createStore(config.databaseUrl);
   try {
-    return await run(request, { store, retentionDays: config.privacy.retentionDays }, out, err);
+    return await run(request, { store, retentionDays: config.privacy.retentionDays, ...(request.command === 'erase' ? { secret: loadPrivacySecret(config.dataDir) } : {}) }, out, err);
   } finally {
     await store.close();
   }

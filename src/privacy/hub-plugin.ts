@@ -1,10 +1,12 @@
 /**
  * The privacy module as a hub plugin: the daily retention purge (one instance at a time, through
- * its lease) and the administrators' access/erasure API under `/api/admin/privacy`.
+ * its lease), the administrators' access/erasure API under `/api/admin/privacy` and the audit page
+ * at `/admin/audit`.
  */
 import type { preHandlerAsyncHookHandler, FastifyRequest } from 'fastify';
 import type { HubPlugin, HubPluginFactory } from '../plugin.js';
 import type { RetentionDays } from './retention-config.js';
+import { auditPage } from './audit-page.js';
 import { privacyRoutes } from './routes.js';
 import { startRetentionPurge, type RetentionPurge } from './schedule.js';
 
@@ -15,6 +17,8 @@ export interface PrivacyPluginOptions {
   /** The acting user's name, recorded in the audit. */
   readonly actorOf: (request: FastifyRequest) => string;
   readonly clock: () => Date;
+  /** The server secret keying the erasure record's hash (`loadPrivacySecret`). */
+  readonly secret: string;
 }
 
 /** Registers the privacy routes; `start` schedules the purge and `stop` waits for a run in progress. */
@@ -24,7 +28,8 @@ export function privacyPlugin(options: PrivacyPluginOptions): HubPluginFactory {
     return {
       name: 'privacy',
       async register(app) {
-        await app.register(privacyRoutes, { prefix: '/api/admin/privacy', store: hub.store, guard: options.guard, actorOf: options.actorOf, now: options.clock });
+        await app.register(privacyRoutes, { prefix: '/api/admin/privacy', store: hub.store, guard: options.guard, actorOf: options.actorOf, now: options.clock, secret: options.secret });
+        await app.register(auditPage, { prefix: '/admin/audit', store: hub.store, guard: options.guard });
       },
       async start() {
         purge = startRetentionPurge({ store: hub.store, retentionDays: options.retentionDays, log: hub.logger, now: options.clock });

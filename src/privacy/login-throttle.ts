@@ -5,6 +5,7 @@
  * the staff) and per account (N failures in a row lock that account for a while, whatever the
  * address). Counters live in the database (`login_throttle`), so every instance shares them.
  */
+import { sql } from 'kysely';
 import type { PrivacyDb } from './schema.js';
 
 /** The limits. */
@@ -46,13 +47,17 @@ export class LoginThrottle {
     for (const row of rows) {
       if (row.key.startsWith('account:') && row.locked_until !== null && Date.parse(row.locked_until) > at) {
         const retryAfterMs = Date.parse(row.locked_until) - at;
-        return { reason: 'account', retryAfterMs, message: `this account is locked after too many failed logins: try again in ${Math.ceil(retryAfterMs / 60_000)} min or ask an administrator` };
+        return {
+          reason: 'account',
+          retryAfterMs,
+          message: `Cuenta bloqueada por demasiados intentos fallidos: vuelve a probar dentro de ${Math.ceil(retryAfterMs / 60_000)} min o pide a administración que la desbloquee cambiando la contraseña.`,
+        };
       }
     }
     for (const row of rows) {
       const windowEnd = Date.parse(row.window_start) + this.policy.clientWindowMs;
       if (row.key.startsWith('client:') && windowEnd > at && row.failures >= this.policy.clientMaxFailures) {
-        return { reason: 'client', retryAfterMs: windowEnd - at, message: 'too many failed logins from this address: wait a minute and try again' };
+        return { reason: 'client', retryAfterMs: windowEnd - at, message: `Demasiados intentos fallidos desde esta dirección: espera ${Math.ceil((windowEnd - at) / 1000)} s y vuelve a probar.` };
       }
     }
     return undefined;
@@ -69,19 +74,28 @@ export class LoginThrottle {
     await this.db.deleteFrom('login_throttle').where('key', '=', accountKey(username)).execute();
   }
 
+  /**
+   * One failure more on `key`, in one statement: two instances counting the same failure at once
+   * both add (a read-then-write would lose one on PostgreSQL's read committed). A window that ran
+   * out starts again at 1. Reaching `lockAfter` sets the lock.
+   */
   private async bump(key: string, now: Date, windowMs: number, lockAfter: number | undefined): Promise<void> {
     const nowIso = now.toISOString();
-    await this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
-      const fresh = row === undefined || Date.parse(row.window_start) + windowMs <= now.getTime();
-      const failures = fresh ? 1 : row.failures + 1;
-      const lockedUntil = lockAfter !== undefined && failures >= lockAfter ? new Date(now.getTime() + windowMs).toISOString() : (row?.locked_until ?? null);
-      const windowStart = fresh ? nowIso : row.window_start;
-      await trx
-        .insertInto('login_throttle')
-        .values({ key, failures, window_start: windowStart, locked_until: lockedUntil })
-        .onConflict((conflict) => conflict.column('key').doUpdateSet({ failures, window_start: windowStart, locked_until: lockedUntil }))
-        .execute();
-    });
+    // ISO-8601 UTC strings of one format sort as the instants they name.
+    const cutoff = new Date(now.getTime() - windowMs).toISOString();
+    const row = await this.db
+      .insertInto('login_throttle')
+      .values({ key, failures: 1, window_start: nowIso, locked_until: null })
+      .onConflict((conflict) =>
+        conflict.column('key').doUpdateSet({
+          failures: sql<number>`case when login_throttle.window_start <= ${cutoff} then 1 else login_throttle.failures + 1 end`,
+          window_start: sql<string>`case when login_throttle.window_start <= ${cutoff} then ${nowIso} else login_throttle.window_start end`,
+        }),
+      )
+      .returning('failures')
+      .executeTakeFirstOrThrow();
+    if (lockAfter !== undefined && Number(row.failures) >= lockAfter) {
+      await this.db.updateTable('login_throttle').set({ locked_until: new Date(now.getTime() + windowMs).toISOString() }).where('key', '=', key).execute();
+    }
   }
 }

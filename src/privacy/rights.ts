@@ -7,7 +7,7 @@
  *   move), identifiers removed from contacts, conversation keys, messages and replies, inbox
  *   entries deleted, and an erasure record kept. Erasing twice answers with the first record.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { maskPersonalData } from './detect.js';
 import type { PrivacyDb } from './schema.js';
 
@@ -58,8 +58,16 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** SHA-256 of `channel:id`, the erasure record's key. */
-export function subjectHash(subject: DataSubject): string {
+/**
+ * HMAC-SHA-256 of `channel:id` keyed with the server secret (`privacy/secret.ts`): the erasure
+ * record's key. Without the secret, a leaked record cannot be matched against guessed identifiers.
+ */
+export function subjectHash(subject: DataSubject, secret: string): string {
+  return createHmac('sha256', secret).update(`${subject.channel}:${subject.id}`).digest('hex');
+}
+
+/** The bare SHA-256 that records made before the HMAC hold: still recognised, never written. */
+function legacySubjectHash(subject: DataSubject): string {
   return createHash('sha256').update(`${subject.channel}:${subject.id}`).digest('hex');
 }
 
@@ -113,12 +121,12 @@ function scrub(text: string, identifiers: readonly string[]): string {
 }
 
 /**
- * Erases `subject` (see the module comment) in one transaction. Returns undefined for a contact
+ * Erases `subject` (see the module comment) in one transaction; `secret` keys the record's hash. Returns undefined for a contact
  * never seen; the earlier record (`erasedNow: false`) for one already erased.
  */
-export async function eraseContact(db: PrivacyDb, subject: DataSubject, actor: string, now: Date): Promise<ErasureRecord | undefined> {
-  const hash = subjectHash(subject);
-  const earlier = await db.selectFrom('privacy_erasures').selectAll().where('subject_hash', '=', hash).executeTakeFirst();
+export async function eraseContact(db: PrivacyDb, subject: DataSubject, actor: string, now: Date, secret: string): Promise<ErasureRecord | undefined> {
+  const hash = subjectHash(subject, secret);
+  const earlier = await db.selectFrom('privacy_erasures').selectAll().where('subject_hash', 'in', [hash, legacySubjectHash(subject)]).executeTakeFirst();
   if (earlier !== undefined) {
     return { id: earlier.id, contactId: earlier.contact_id, erasedAt: earlier.erased_at, actor: earlier.actor, erasedNow: false, counts: parseJson(earlier.details) as Record<string, number> };
   }

@@ -26,6 +26,8 @@ export interface PrivacyRoutesOptions {
   /** The acting user's name for the audit (e.g. `auth.require(request).user.username`). */
   readonly actorOf: (request: FastifyRequest) => string;
   readonly now?: () => Date;
+  /** The server secret keying the erasure record's hash (`privacy/secret.ts`). */
+  readonly secret: string;
 }
 
 const Subject = Type.Object({ channel: Type.String({ minLength: 1, maxLength: 40 }), id: Type.String({ minLength: 1, maxLength: 200 }) });
@@ -92,7 +94,7 @@ export const privacyRoutes: FastifyPluginAsync<PrivacyRoutesOptions> = async (fa
     },
     async (request) => {
       const actor = options.actorOf(request);
-      const record = await eraseContact(db, request.params, actor, now());
+      const record = await eraseContact(db, request.params, actor, now(), options.secret);
       if (record === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `no contact ${request.params.channel}:${request.params.id}: nothing to erase`);
       if (record.erasedNow) {
         const reason = request.query.reason;
@@ -107,14 +109,24 @@ export const privacyRoutes: FastifyPluginAsync<PrivacyRoutesOptions> = async (fa
     {
       schema: {
         tags: ['admin'],
-        summary: 'Who read which conversation, exported or erased whose data (newest first)',
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })), conversation: Type.Optional(Type.String()), actor: Type.Optional(Type.String()) }),
+        summary: 'Who read which conversation, exported or erased whose data; logins, failed logins and role changes (newest first)',
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+          conversation: Type.Optional(Type.String()),
+          actor: Type.Optional(Type.String()),
+          action: Type.Optional(Type.String({ maxLength: 40 })),
+        }),
         response: { 200: AuditBody },
       },
     },
     async (request) => {
-      const { limit, conversation, actor } = request.query;
-      const entries = await listAudit(db, { limit: limit ?? 100, ...(conversation === undefined ? {} : { conversationId: conversation }), ...(actor === undefined ? {} : { actor }) });
+      const { limit, conversation, actor, action } = request.query;
+      const entries = await listAudit(db, {
+        limit: limit ?? 100,
+        ...(conversation === undefined ? {} : { conversationId: conversation }),
+        ...(actor === undefined ? {} : { actor }),
+        ...(action === undefined ? {} : { action }),
+      });
       return { entries };
     },
   );

@@ -31,7 +31,7 @@ export interface PrivacyErasuresTable {
   id: string;
   contact_id: string;
   channel: string;
-  /** SHA-256 hex of `channel:external id`, to answer a second erasure without the identifier. */
+  /** HMAC-SHA-256 hex (server secret) of `channel:external id`, to answer a second erasure without the identifier (bare SHA-256 in older records). */
   subject_hash: string;
   erased_at: string;
   actor: string;

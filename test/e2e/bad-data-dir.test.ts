@@ -46,7 +46,7 @@ function expectOperatorError(result: CliResult, pattern: RegExp): void {
 async function installationWithUser(dataDir: string): Promise<void> {
   const store = await createStore(join(dataDir, 'ventanilla.db'));
   try {
-    expect(await runUsersCli(['add', '--username', 'ana', '--role', 'agent', '--password-stdin'], Readable.from([PASSWORD]), () => undefined, { store })).toBe(0);
+    expect(await runUsersCli(['add', '--username', 'ana', '--role', 'agent', '--queues', 'tramites', '--languages', 'es', '--password-stdin'], Readable.from([PASSWORD]), () => undefined, { store })).toBe(0);
   } finally {
     await store.close();
   }
@@ -79,7 +79,7 @@ describe('a read-only data directory', () => {
     const dataDir = join(tempDir(), 'data');
     await installationWithUser(dataDir);
     chmodSync(dataDir, 0o555);
-    const result = await runCli(['users', 'add', '--username', 'sara', '--role', 'agent', '--password-stdin'], { VENTANILLA_DATA_DIR: dataDir }, { input: PASSWORD, ...unprivileged });
+    const result = await runCli(['users', 'add', '--username', 'sara', '--role', 'agent', '--queues', 'tramites', '--languages', 'es', '--password-stdin'], { VENTANILLA_DATA_DIR: dataDir }, { input: PASSWORD, ...unprivileged });
     expectOperatorError(result, new RegExp(`^error: cannot write ${dataDir}/ventanilla.db: it is read-only for this process \\(SQLITE_READONLY.*write access to ${dataDir}`));
     chmodSync(dataDir, 0o755);
     expect(usernames(join(dataDir, 'ventanilla.db'))).toEqual(['ana']);
@@ -149,7 +149,7 @@ describe.skipIf(noTmpfs !== undefined)('a full data directory', () => {
 
   it('`users add` on a full disk: migrations roll back whole, and the next run with space works', { timeout: 180_000 }, async () => {
     const root = tempDir();
-    const { result, written } = await runOnFullDisk(['users', 'add', '--username', 'ana', '--role', 'agent', '--password-stdin'], root, 48 * 1024, PASSWORD);
+    const { result, written } = await runOnFullDisk(['users', 'add', '--username', 'ana', '--role', 'agent', '--queues', 'tramites', '--languages', 'es', '--password-stdin'], root, 48 * 1024, PASSWORD);
     expectOperatorError(result, /^error: no space left to write .*ventanilla\.db \(SQLITE_FULL: database or disk is full\)\. Free space .*rolled back/);
     const file = join(written, 'ventanilla.db');
     expect(existsSync(file)).toBe(true);

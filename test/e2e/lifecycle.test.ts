@@ -58,7 +58,8 @@ async function postgresInstallation(url: string): Promise<Installation> {
 }
 
 async function addUser(env: Record<string, string>, username: string): Promise<void> {
-  const result = await runCli(['users', 'add', '--username', username, '--role', 'agent', '--password-stdin'], env, { input: `${PASSWORD}\n` });
+  // An agent needs queues and languages (a script is refused without them, see onboarding.test.ts).
+  const result = await runCli(['users', 'add', '--username', username, '--role', 'agent', '--queues', 'tramites', '--languages', 'es', '--password-stdin'], env, { input: `${PASSWORD}\n` });
   expect(result.stderr).toBe('');
   expect(result.stdout).toMatch(new RegExp(`^user ${username} created \\(role agent`));
   expect(result.code).toBe(0);

@@ -101,6 +101,8 @@ describe('HTTP surface', () => {
     const deadline = Date.now() + 5_000;
     while ((await h.store.listOutbox('sent', 10)).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     stream.abort();
+    // A request's one log line is written when it ends: for the event stream, once the client has gone.
+    while (!lines.join('\n').includes('/webchat/api/events?') && Date.now() < deadline + 5_000) await new Promise((resolve) => setTimeout(resolve, 20));
     const output = lines.join('\n');
     // The logs did record these requests and the failed turn, without the id.
     expect(output).toContain('/webchat/api/history?sessionId=[redacted]');

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { HubError } from '../../core/errors.js';
 import type { Store } from '../../core/store/index.js';
 import { LOGIN_THROTTLE_DEFAULTS, LoginThrottle } from '../../privacy/login-throttle.js';
+import { recordAudit } from '../../privacy/audit.js';
 import { privacyDb } from '../../privacy/schema.js';
 import type { SessionAuth } from '../../accounts/sessions.js';
 import type { HandoffConfig } from '../config.js';
@@ -22,7 +23,8 @@ export interface AuthRouteDeps {
 export function registerAuthRoutes(app: ApiApp, deps: AuthRouteDeps): void {
   const { auth, queue, config, logger } = deps;
   const anyUserGuard = auth.guard(ROLES);
-  const loginThrottle = new LoginThrottle(privacyDb(deps.store), { ...LOGIN_THROTTLE_DEFAULTS, clientMaxFailures: config.auth.loginMaxPerMinute });
+  const audit = privacyDb(deps.store);
+  const loginThrottle = new LoginThrottle(audit, { ...LOGIN_THROTTLE_DEFAULTS, clientMaxFailures: config.auth.loginMaxPerMinute });
 
   app.post(
     '/auth/login',
@@ -42,17 +44,21 @@ export function registerAuthRoutes(app: ApiApp, deps: AuthRouteDeps): void {
       const now = deps.clock();
       const block = await loginThrottle.blocked(request.ip, request.body.username, now);
       if (block !== undefined) {
+        await recordAudit(audit, { actor: request.body.username.trim().toLowerCase().slice(0, 64), action: 'login.failed', details: { ip: request.ip, blocked: block.reason }, at: now });
         void reply.header('retry-after', String(Math.ceil(block.retryAfterMs / 1000)));
         throw new HubError('HUB_ERR_RATE_LIMITED', block.message, { retryAfterMs: block.retryAfterMs, details: { reason: block.reason } });
       }
       const user = await auth.users.verify(request.body.username, request.body.password);
       if (user === undefined) {
         await loginThrottle.failed(request.ip, request.body.username, now);
-        // Usernames are not personal data of citizens, but keep even these out of the logs.
+        // Usernames are not personal data of citizens, but keep even these out of the logs; the
+        // audit (admins only) keeps the name tried, to tell a forgotten password from an attack.
         logger.warn({ ip: request.ip }, 'handoff: failed login');
+        await recordAudit(audit, { actor: request.body.username.trim().toLowerCase().slice(0, 64), action: 'login.failed', details: { ip: request.ip }, at: now });
         throw new HubError('HUB_ERR_UNAUTHENTICATED', 'wrong username or password');
       }
       await loginThrottle.succeeded(request.body.username);
+      await recordAudit(audit, { actor: user.username, action: 'login', details: { ip: request.ip, role: user.role }, at: now });
       const session = await auth.users.openSession(user.id, auth.sessionHours);
       auth.setSessionCookie(reply, session.token);
       await queue.touch(user.id);

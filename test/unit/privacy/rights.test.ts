@@ -15,6 +15,8 @@ import { privacyDb, type PrivacyDb } from '../../../src/privacy/schema.js';
 import { at, CITIZEN_LINES, IDENTIFIERS, PHONE, script } from '../../helpers/privacy-script.js';
 import { disposeStore, storeKinds } from '../../helpers/stores.js';
 
+const SECRET = 'a test secret of at least thirty-two characters';
+
 /** Every row of every table, as text. */
 async function everyRow(db: PrivacyDb, dialect: 'sqlite' | 'postgres'): Promise<Map<string, string>> {
   const tables =
@@ -66,7 +68,7 @@ for (const kind of storeKinds) {
       const before = await reportFigures(db);
       // The scan sees them before erasure (so it can fail).
       expect([...(await everyRow(db, kind.name)).values()].join('')).toContain('12345678Z');
-      const first = await eraseContact(db, { channel: 'whatsapp', id: PHONE }, 'dpo', new Date(at(30)));
+      const first = await eraseContact(db, { channel: 'whatsapp', id: PHONE }, 'dpo', new Date(at(30)), SECRET);
       expect(first).toMatchObject({ erasedNow: true, contactId: 'contact-1', counts: { conversations: 1, transcript: 6, messages: 3, replies: 3, handoffEvents: 1, inbox: 1 } });
       const dump = await everyRow(db, kind.name);
       expect(dump.size).toBeGreaterThan(10);
@@ -76,9 +78,9 @@ for (const kind of storeKinds) {
       // The other citizen is untouched.
       expect(dump.get('contacts')).toContain('777');
       expect(await reportFigures(db)).toEqual(before);
-      const second = await eraseContact(db, { channel: 'whatsapp', id: PHONE }, 'dpo', new Date(at(40)));
+      const second = await eraseContact(db, { channel: 'whatsapp', id: PHONE }, 'dpo', new Date(at(40)), SECRET);
       expect(second).toMatchObject({ erasedNow: false, id: first?.id, erasedAt: first?.erasedAt });
-      expect(await eraseContact(db, { channel: 'whatsapp', id: '34600000000' }, 'dpo', new Date(at(40)))).toBeUndefined();
+      expect(await eraseContact(db, { channel: 'whatsapp', id: '34600000000' }, 'dpo', new Date(at(40)), SECRET)).toBeUndefined();
     });
 
     it('records and lists who read what', async () => {
@@ -98,7 +100,7 @@ for (const kind of storeKinds) {
       store = await kind.open();
       const db = privacyDb(store);
       await script(db, store);
-      const deps = { store, retentionDays: RETENTION_DEFAULTS, now: () => new Date(at(50)) };
+      const deps = { store, retentionDays: RETENTION_DEFAULTS, now: () => new Date(at(50)), secret: SECRET };
       const cli = async (args: readonly string[]): Promise<{ code: number; out: string; err: string }> => {
         const out: string[] = [];
         const err: string[] = [];

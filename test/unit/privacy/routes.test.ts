@@ -33,6 +33,7 @@ async function start(): Promise<FastifyInstance> {
     },
     actorOf: (request) => String(request.headers['x-admin']),
     now: () => new Date(at(45)),
+    secret: 'a test secret of at least thirty-two characters',
   });
   return app;
 }

@@ -17,6 +17,7 @@ import { email0500 } from './0500-email.js';
 import { privacy0600 } from './0600-privacy.js';
 import { consolePresence0710 } from './0710-console-presence.js';
 import { canned0720 } from './0720-canned.js';
+import { accounts0750 } from './0750-accounts.js';
 import type { Dialect, DialectMigration } from './types.js';
 
 export type { Dialect, DialectMigration } from './types.js';
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: DialectMig
   ['0600_privacy', privacy0600],
   ['0710_console_presence', consolePresence0710],
   ['0720_canned_responses', canned0720],
+  ['0750_accounts', accounts0750],
 ];
 
 /** The names this version knows, in order. */

@@ -66,6 +66,11 @@
       const error = new Error(data.message || 'Error ' + response.status);
       error.status = response.status;
       error.reason = data.reason;
+      // A session that ran out (idle or absolute limit): back to the login form, saying why.
+      if (response.status === 401 && state.user && url !== '/api/auth/login') {
+        showLogin();
+        $('login-error').textContent = data.reason === 'session-expired' ? data.message : 'Sesión caducada. Vuelve a iniciar sesión.';
+      }
       throw error;
     }
     return data;
@@ -137,7 +142,8 @@
       if (window.Notification && Notification.permission === 'default') Notification.requestPermission().catch(() => undefined);
       await enter(session);
     } catch (error) {
-      $('login-error').textContent = error.status === 401 ? 'Usuario o contraseña incorrectos.' : explain(error);
+      // 429 says which limit applies (this address, or the account locked) and for how long.
+      $('login-error').textContent = error.status === 401 ? 'Usuario o contraseña incorrectos.' : error.status === 429 ? error.message : explain(error);
     }
   });
 
