@@ -169,6 +169,12 @@ async function seed(store: Store, passwordHash: string): Promise<void> {
           assigned_at: null,
           closed_at: null,
           updated_at: now,
+          offer_agent_id: null,
+          offer_expires_at: null,
+          offer_skips: null,
+          transferred_from: null,
+          announced_at: null,
+          wait_announced_at: null,
         })),
       )
       .execute();
@@ -184,7 +190,7 @@ async function seed(store: Store, passwordHash: string): Promise<void> {
       .execute();
     await db
       .insertInto('handoff_tickets')
-      .values({ id, conversation_id: `v-${id}`, open_conversation_id: `v-${id}`, queue_id: agent.queues[0] ?? 'tramites', priority: 'normal', priority_rank: 2, sort_key: sortKey(now), status: 'assigned', agent_id: agent.id, reason: 'citizen', intent: null, language: 'es', out_of_hours: 0, sla_breached: 0, notified_position: null, notified_wait: null, satisfaction: null, created_at: now, enqueued_at: now, assigned_at: now, closed_at: null, updated_at: now })
+      .values({ id, conversation_id: `v-${id}`, open_conversation_id: `v-${id}`, queue_id: agent.queues[0] ?? 'tramites', priority: 'normal', priority_rank: 2, sort_key: sortKey(now), status: 'assigned', agent_id: agent.id, reason: 'citizen', intent: null, language: 'es', out_of_hours: 0, sla_breached: 0, notified_position: null, notified_wait: null, satisfaction: null, created_at: now, enqueued_at: now, assigned_at: now, closed_at: null, updated_at: now, offer_agent_id: null, offer_expires_at: null, offer_skips: null, transferred_from: null, announced_at: now, wait_announced_at: null })
       .execute();
   }
   for (let start = 0; start < AGENTS; start += 250) {

@@ -37,6 +37,8 @@ const QueueSchema = Type.Object(
     businessHours: Type.Optional(BusinessHoursSchema),
     ignoreHolidays: Type.Optional(Type.Boolean()),
     maxWaitMinutes: Type.Optional(Type.Number({ minimum: 1 })),
+    /** Seconds an agent has to accept a chat offered to them before it goes to the next one. */
+    offerSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 600 })),
     canned: Type.Optional(Type.Array(Canned)),
   },
   { additionalProperties: false },
@@ -53,6 +55,7 @@ export const HandoffConfigSchema = Type.Object(
         businessHours: BusinessHoursSchema,
         maxWaitMinutes: Type.Number({ minimum: 1, default: 20 }),
         defaultHandleMinutes: Type.Number({ minimum: 1, default: 6 }),
+        offerSeconds: Type.Integer({ minimum: 5, maximum: 600, default: 30 }),
       },
       { additionalProperties: false },
     ),
@@ -79,6 +82,8 @@ export const HandoffConfigSchema = Type.Object(
     presenceTimeoutMinutes: Type.Number({ minimum: 1, default: 3 }),
     languageFallbackMinutes: Type.Number({ minimum: 0, default: 5 }),
     tickSeconds: Type.Number({ minimum: 1, default: 15 }),
+    /** Offers an agent lets lapse in a row before they are set away (0: never). */
+    offerMissesBeforeAway: Type.Integer({ minimum: 0, default: 2 }),
     auth: Type.Object(
       {
         sessionHours: Type.Number({ minimum: 1, default: 12 }),
@@ -106,6 +111,8 @@ export interface QueueConfig {
   readonly businessHours: BusinessHours;
   readonly ignoreHolidays: boolean;
   readonly maxWaitMinutes: number;
+  /** Seconds an agent has to accept an offered chat. */
+  readonly offerSeconds: number;
   readonly canned: readonly CannedResponse[];
 }
 
@@ -124,6 +131,8 @@ export interface HandoffConfig {
   readonly presenceTimeoutMinutes: number;
   readonly languageFallbackMinutes: number;
   readonly tickSeconds: number;
+  /** Lapsed offers in a row before the agent is set away (0: never). */
+  readonly offerMissesBeforeAway: number;
   readonly auth: { readonly sessionHours: number; readonly loginMaxPerMinute: number; readonly cookieSecure: boolean };
 }
 
@@ -226,6 +235,7 @@ export function resolveHandoffConfig(raw: unknown, env: Readonly<Record<string, 
       businessHours: queue.businessHours ?? parsed.defaults.businessHours,
       ignoreHolidays: queue.ignoreHolidays ?? false,
       maxWaitMinutes: queue.maxWaitMinutes ?? parsed.defaults.maxWaitMinutes,
+      offerSeconds: queue.offerSeconds ?? parsed.defaults.offerSeconds,
       canned: queue.canned ?? [],
     })),
     holidays,
@@ -235,6 +245,7 @@ export function resolveHandoffConfig(raw: unknown, env: Readonly<Record<string, 
     presenceTimeoutMinutes: parsed.presenceTimeoutMinutes,
     languageFallbackMinutes: parsed.languageFallbackMinutes,
     tickSeconds: parsed.tickSeconds,
+    offerMissesBeforeAway: parsed.offerMissesBeforeAway,
     auth: { sessionHours: parsed.auth.sessionHours, loginMaxPerMinute: parsed.auth.loginMaxPerMinute, cookieSecure },
   };
 }

@@ -18,6 +18,7 @@ import { CONSOLE_ROLES } from '../../accounts/users.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerConversationRoutes } from './conversation-routes.js';
 import { registerEventsRoute } from './events-route.js';
+import { registerOfferRoutes } from './offer-routes.js';
 import type { ConsoleFeed } from './feed.js';
 import { registerPresenceRoutes } from './presence-routes.js';
 import { summarizer } from './summaries.js';
@@ -60,6 +61,7 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
         });
         registerConversationRoutes(agent, { ...deps, summaries });
         registerPresenceRoutes(agent, deps);
+        registerOfferRoutes(agent, { ...deps, summaries });
         registerEventsRoute(agent, deps);
       },
       { prefix: '/agent' },

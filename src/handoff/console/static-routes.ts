@@ -1,5 +1,5 @@
 /**
- * Serves the agent console (`/agent`): three static files, plain JS and CSS with no build step,
+ * Serves the agent console (`/agent`): its static files, plain JS and CSS with no build step,
  * under a strict Content-Security-Policy (no inline script, same-origin only).
  */
 import { dirname, join } from 'node:path';
@@ -15,6 +15,8 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
   '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
+  '/offers.js': { file: 'offers.js', type: 'text/javascript; charset=utf-8' },
+  '/offers.css': { file: 'offers.css', type: 'text/css; charset=utf-8' },
 };
 
 /** The console page plugin (register with `{ prefix: '/agent' }`). */

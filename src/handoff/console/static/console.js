@@ -1,7 +1,7 @@
 /* Agent console: plain JavaScript, no build step. Every piece of citizen or agent text is put in
  * the page with textContent (never innerHTML), so `<img src=x onerror=alert(1)>` shows as text.
  * The CSRF token lives only in memory; the session cookie is httpOnly. */
-/* global document, window, fetch, EventSource, Notification, setTimeout */
+/* global document, window, fetch, EventSource, Notification, setTimeout, CustomEvent */
 (function () {
   'use strict';
 
@@ -23,6 +23,10 @@
   const state = { user: null, csrf: null, selected: null, detail: null, queues: [], agents: [], events: null, refreshTimer: null };
 
   const $ = (id) => document.getElementById(id);
+
+  // Modules beside this file (offers.js) work through this bridge and the `ventanilla:*` events.
+  const emit = (name, detail) => document.dispatchEvent(new CustomEvent('ventanilla:' + name, { detail }));
+  window.VentanillaConsole = { api: (m, u, b) => api(m, u, b), select: (id) => select(id), announce: (t) => announce(t), refresh: () => refreshLists(), user: () => state.user };
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -65,6 +69,9 @@
       if (error.reason === 'not-claimed') return 'Primero pulsa «Atender esta conversación».';
       if (error.reason === 'offline') return 'Esa persona está desconectada.';
       if (error.reason === 'not-failed') return 'Ese mensaje ya no está pendiente de reintentar.';
+      if (error.reason === 'full') return 'Esa persona ya atiende todas las conversaciones que admite.';
+      if (error.reason === 'only-you') return 'Nadie más atiende esa cola en este idioma: volvería a ti.';
+      if (error.reason === 'not-offered') return 'Esa conversación ya no te la ofrecen.';
       return 'La conversación ha cambiado. Se ha actualizado.';
     }
     if (error.status === 429) return 'Demasiados intentos. Espera un minuto.';
@@ -82,6 +89,7 @@
     $('console-view').hidden = true;
     $('session-bar').hidden = true;
     $('login-view').hidden = false;
+    emit('session', null);
     $('username').focus();
   }
 
@@ -97,6 +105,7 @@
     state.queues = queues.queues;
     state.agents = agents.agents;
     connectEvents();
+    emit('session', state.user);
     await refreshLists();
     $('main').focus();
   }
@@ -148,6 +157,7 @@
     source.addEventListener('handoff', (message) => {
       const event = JSON.parse(message.data);
       if (event.type === 'assigned' && event.agentId === state.user.id) notifyAssigned(event);
+      emit('handoff', event);
       scheduleRefresh(event.conversationId);
     });
     source.addEventListener('transcript', (message) => {
@@ -461,7 +471,14 @@
     const body = kind === 'queue' ? { queue: id } : { agent: id };
     const note = $('transfer-note').value.trim();
     if (note) body.note = note;
-    const done = await act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/transfer', body), 'Conversación transferida.');
+    const url = '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/transfer';
+    // A refusal the person may override knowingly (offers.js asks) is sent again with the flag.
+    const transferring = api('POST', url, body).catch((error) => {
+      const again = window.VentanillaOffers ? window.VentanillaOffers.confirmTransfer(error, body) : undefined;
+      if (again) return api('POST', url, again);
+      throw error;
+    });
+    const done = await act(transferring, 'Conversación transferida.');
     if (done !== undefined) $('transfer-note').value = '';
   });
 
