@@ -296,10 +296,12 @@ export class HandoffQueue {
 
   /**
    * Withdraws lapsed offers; an agent who let `offerMissesBeforeAway` offers in a row lapse is
-   * set away; the chats are offered to the next agents.
+   * set away; the chats are offered to the next agents. Cheap when nothing lapsed (one indexed
+   * read), so the module runs it every few seconds besides the timer pass.
    */
   async expireOffers(): Promise<void> {
-    const away = await this.offers.expire();
+    const { expired, away } = await this.offers.expire();
+    if (expired === 0) return;
     for (const agentId of away) {
       const agent = await this.roster.findUser(agentId);
       if (agent === undefined || agent.presence !== 'available') continue;

@@ -166,10 +166,10 @@ export class OfferDesk {
   }
 
   /**
-   * Withdraws the offers whose time ran out. Returns the agents who have now let
+   * Withdraws the offers whose time ran out. Returns how many, and the agents who have now let
    * `offerMissesBeforeAway` offers in a row lapse (to be set away).
    */
-  async expire(): Promise<string[]> {
+  async expire(): Promise<{ expired: number; away: string[] }> {
     const now = this.ctx.now().toISOString();
     const rows = await this.ctx.db
       .selectFrom('handoff_tickets')
@@ -181,15 +181,18 @@ export class OfferDesk {
       .limit(500)
       .execute();
     const missed = new Set<string>();
+    let expired = 0;
     for (const row of rows) {
       const ticket = toTicket(row);
-      if (ticket.offerAgentId !== null && (await this.end(ticket, ticket.offerAgentId, 'expired', SYSTEM))) missed.add(ticket.offerAgentId);
+      if (ticket.offerAgentId !== null && (await this.end(ticket, ticket.offerAgentId, 'expired', SYSTEM))) {
+        missed.add(ticket.offerAgentId);
+        expired += 1;
+      }
     }
     const limit = this.ctx.config.offerMissesBeforeAway;
-    if (limit === 0) return [];
     const away: string[] = [];
-    for (const agentId of missed) if (await this.missedInARow(agentId, limit)) away.push(agentId);
-    return away;
+    if (limit > 0) for (const agentId of missed) if (await this.missedInARow(agentId, limit)) away.push(agentId);
+    return { expired, away };
   }
 
   /** True when the agent's last `count` answered-or-lapsed offers all lapsed. */

@@ -46,8 +46,9 @@ export class QueueTimers {
     await this.abandonStale(now);
     await this.checkSla(now);
     await this.updatePositions(now);
-    // Lapsed offers go to the next agent; this also runs the assignment.
+    // Lapsed offers go to the next agent.
     await this.host.expireOffers();
+    await this.host.assignPass();
   }
 
   private async abandonStale(now: Date): Promise<void> {

@@ -23,5 +23,7 @@ export const handoffOffers0700: DialectMigration = () => ({
     await sql`update handoff_tickets set announced_at = assigned_at where status = 'assigned'`.execute(db);
     // The timer pass looks for lapsed offers; most tickets have none.
     await db.schema.createIndex('handoff_tickets_offer').on('handoff_tickets').columns(['offer_expires_at']).execute();
+    // An agent's load (assigned plus offered) is counted in every decision and guarded write.
+    await db.schema.createIndex('handoff_tickets_offer_agent').on('handoff_tickets').columns(['offer_agent_id', 'status']).execute();
   },
 });

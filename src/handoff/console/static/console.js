@@ -26,7 +26,7 @@
 
   // Modules beside this file (offers.js) work through this bridge and the `ventanilla:*` events.
   const emit = (name, detail) => document.dispatchEvent(new CustomEvent('ventanilla:' + name, { detail }));
-  window.VentanillaConsole = { api: (m, u, b) => api(m, u, b), select: (id) => select(id), announce: (t) => announce(t), refresh: () => refreshLists(), user: () => state.user };
+  window.VentanillaConsole = { api: (m, u, b) => api(m, u, b), select: (id) => select(id), announce: (t) => announce(t), refresh: () => refreshLists(), user: () => state.user, queues: () => state.queues };
 
   function el(tag, className, text) {
     const node = document.createElement(tag);

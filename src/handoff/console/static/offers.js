@@ -157,9 +157,34 @@
 
   document.addEventListener('ventanilla:session', (event) => onSession(event.detail));
 
+  /** Shows an offer straight from its event (no round trip); the reload that follows reconciles. */
+  function showOffered(e) {
+    if (state.offers.some((o) => o.conversationId === e.conversationId)) return;
+    const queues = bridge() && bridge().queues ? bridge().queues() : [];
+    const queue = queues.find((q) => q.id === e.queueId);
+    const offer = {
+      conversationId: e.conversationId,
+      ticketId: e.ticketId,
+      queueId: e.queueId,
+      queueName: queue ? queue.name : e.queueId,
+      priority: e.data.priority || 'normal',
+      language: e.data.language || null,
+      expiresAt: e.data.expiresAt,
+      secondsLeft: e.data.seconds,
+    };
+    // Every countdown restarts from now: carry the others' remaining seconds over.
+    for (const o of state.offers) o.secondsLeft = secondsLeft(o);
+    state.offers = state.offers.concat([offer]);
+    state.loadedAt = performance.now();
+    render();
+    bridge().announce('Te ofrecen una conversación de ' + offer.queueName + '. Acéptala en ' + offer.secondsLeft + ' segundos o pasará a otra persona.');
+  }
+
   document.addEventListener('ventanilla:handoff', (event) => {
     const e = event.detail;
-    if (state.user && e && OFFER_EVENTS.includes(e.type) && e.agentId === state.user.id) load();
+    if (!state.user || !e || !OFFER_EVENTS.includes(e.type) || e.agentId !== state.user.id) return;
+    if (e.type === 'offered' && e.conversationId && e.data && typeof e.data.seconds === 'number') showOffered(e);
+    load();
   });
 
   window.VentanillaOffers = { confirmTransfer, reload: load };
