@@ -6,8 +6,11 @@
  *   2. the decision as the queue makes it against the database (available agents with their
  *      open-chat counts + the ordered head of the queue), on SQLite and on PostgreSQL when
  *      VENTANILLA_TEST_POSTGRES_URL is set, p50/p99, and one full assignment (decision + writes);
+ *      Then the accept-offer step: the agent accepts what the pass offered (guarded move, mode,
+ *      the citizen's notice, event), and offer + accept end to end.
  *   3. console event → browser: a transition stored and emitted until the agent console's
- *      EventSource in Chromium receives it, p50/p99 (skipped without /usr/bin/chromium).
+ *      EventSource in Chromium receives it, p50/p99, and an offer until its «Aceptar» shows in the
+ *      console (skipped without /usr/bin/chromium).
  * Prints its figures; targets: decision p99 ≤ 2 ms, event → browser p99 ≤ 200 ms.
  */
 import { randomUUID } from 'node:crypto';
@@ -169,6 +172,12 @@ async function seed(store: Store, passwordHash: string): Promise<void> {
           assigned_at: null,
           closed_at: null,
           updated_at: now,
+          offer_agent_id: null,
+          offer_expires_at: null,
+          offer_skips: null,
+          transferred_from: null,
+          announced_at: null,
+          wait_announced_at: null,
         })),
       )
       .execute();
@@ -184,7 +193,7 @@ async function seed(store: Store, passwordHash: string): Promise<void> {
       .execute();
     await db
       .insertInto('handoff_tickets')
-      .values({ id, conversation_id: `v-${id}`, open_conversation_id: `v-${id}`, queue_id: agent.queues[0] ?? 'tramites', priority: 'normal', priority_rank: 2, sort_key: sortKey(now), status: 'assigned', agent_id: agent.id, reason: 'citizen', intent: null, language: 'es', out_of_hours: 0, sla_breached: 0, notified_position: null, notified_wait: null, satisfaction: null, created_at: now, enqueued_at: now, assigned_at: now, closed_at: null, updated_at: now })
+      .values({ id, conversation_id: `v-${id}`, open_conversation_id: `v-${id}`, queue_id: agent.queues[0] ?? 'tramites', priority: 'normal', priority_rank: 2, sort_key: sortKey(now), status: 'assigned', agent_id: agent.id, reason: 'citizen', intent: null, language: 'es', out_of_hours: 0, sla_breached: 0, notified_position: null, notified_wait: null, satisfaction: null, created_at: now, enqueued_at: now, assigned_at: now, closed_at: null, updated_at: now, offer_agent_id: null, offer_expires_at: null, offer_skips: null, transferred_from: null, announced_at: now, wait_announced_at: null })
       .execute();
   }
   for (let start = 0; start < AGENTS; start += 250) {
@@ -240,16 +249,24 @@ async function benchStore(name: string, store: Store, passwordHash: string): Pro
   }
   report('decision, roster re-read (500 agents + counts + head + pick)', cold);
   const passes: number[] = [];
+  const accepts: number[] = [];
   for (let i = 1; i <= 100; i++) {
     // Another chat ends (written directly, as another instance would): one more free slot.
     await db.updateTable('handoff_tickets').set({ status: 'resolved', open_conversation_id: null }).where('id', '=', `busy-a${String(i).padStart(4, '0')}`).execute();
     queue.invalidateRoster();
-    const start = performance.now();
-    const assigned = await queue.assignPass();
+    let start = performance.now();
+    const offered = await queue.assignPass();
     passes.push(performance.now() - start);
-    if (assigned.length === 0) throw new Error('the pass assigned nothing');
+    const offer = offered[0];
+    if (offer?.offerAgentId == null) throw new Error('the pass offered nothing');
+    // The agent accepts: guarded move, conversation to the agent, "te atiende" notice, event.
+    start = performance.now();
+    await queue.acceptOffer(offer.conversationId, { id: offer.offerAgentId, displayName: offer.offerAgentId });
+    accepts.push(performance.now() - start);
   }
-  report('full pass for a freed slot (re-read, decide, guarded write, notice)', passes);
+  report('full pass for a freed slot (re-read, decide, guarded offer write)', passes);
+  report('accept the offer (guarded move, mode, notice, event)', accepts);
+  report('offer + accept, end to end', passes.map((p, i) => p + (accepts[i] ?? 0)));
   await handoff.stop();
 }
 
@@ -266,7 +283,7 @@ async function benchBrowser(passwordHash: string): Promise<void> {
   await handoff.start();
   await handoffDb(store)
     .insertInto('handoff_users')
-    .values({ id: 'sup', username: 'sup', display_name: 'Supervisora', password_hash: passwordHash, role: 'supervisor', presence: 'offline', capacity: 3, languages: '["es"]', queues: '[]', idle_since: new Date().toISOString(), last_seen_at: null, disabled: 0, created_at: new Date().toISOString(), updated_at: new Date().toISOString() })
+    .values({ id: 'sup', username: 'sup', display_name: 'Supervisora', password_hash: passwordHash, role: 'supervisor', presence: 'offline', capacity: 3, languages: '["es"]', queues: '["tramites"]', idle_since: new Date().toISOString(), last_seen_at: null, disabled: 0, created_at: new Date().toISOString(), updated_at: new Date().toISOString() })
     .execute();
   const app = Fastify();
   await app.register(handoff.routes.plugin, { prefix: '/api' });
@@ -302,6 +319,30 @@ async function benchBrowser(passwordHash: string): Promise<void> {
     await page.waitForFunction(() => Object.keys((window as unknown as { arrivals: Record<string, number> }).arrivals).length >= 200, undefined, { timeout: 10_000 });
     const arrivals = await page.evaluate(() => (window as unknown as { arrivals: Record<string, number> }).arrivals);
     report('stored + emitted → received by the console page', Object.keys(sent).map((mark) => (arrivals[mark] ?? Number.NaN) - (sent[mark] ?? 0)));
+    // The offer step as the agent sees it: offered (pass + write + event) → «Aceptar» in the console.
+    await handoff.queue.setPresence({ id: 'sup', presence: 'offline' }, 'available');
+    const offerToScreen: number[] = [];
+    const core = store.kysely;
+    const supUser = await handoff.users.get('sup');
+    if (supUser === undefined) throw new Error('no supervisor');
+    for (let i = 0; i < 30; i++) {
+      const id = `o${i}`;
+      const at = new Date().toISOString();
+      await core.insertInto('contacts').values({ id: `c-${id}`, channel: 'webchat', external_id: id, display_name: null, locale: null, created_at: at }).execute();
+      await core
+        .insertInto('conversations')
+        .values({ id: `v-${id}`, channel: 'webchat', conversation_key: `webchat:${id}`, contact_id: `c-${id}`, mode: 'queued', language: 'es', urgent: 0, unreachable: 0, reply_context: null, state: '{}', created_at: at, updated_at: at, last_inbound_at: at })
+        .execute();
+      await handoff.queue.enqueue({ conversationId: `v-${id}`, queueId: 'tramites', priority: 'normal', reason: 'citizen', language: 'es' });
+      const start = performance.now();
+      await handoff.queue.assignPass();
+      await page.locator(`#offers-list li[data-conversation-id="v-${id}"]`).waitFor({ timeout: 10_000 });
+      offerToScreen.push(performance.now() - start);
+      await page.locator(`#offers-list li[data-conversation-id="v-${id}"]`).getByRole('button', { name: /^Aceptar/ }).click();
+      await page.locator(`#offers-list li[data-conversation-id="v-${id}"]`).waitFor({ state: 'detached', timeout: 10_000 });
+      await handoff.queue.close(`v-${id}`, supUser);
+    }
+    report('offer → «Aceptar» shown in the console (pass, SSE, render)', offerToScreen);
   } finally {
     await browser.close();
     await app.close();

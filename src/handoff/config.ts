@@ -44,6 +44,8 @@ const QueueSchema = Type.Object(
     businessHours: Type.Optional(BusinessHoursSchema),
     ignoreHolidays: Type.Optional(Type.Boolean()),
     maxWaitMinutes: Type.Optional(Type.Number({ minimum: 1 })),
+    /** Seconds an agent has to accept a chat offered to them before it goes to the next one. */
+    offerSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 600 })),
     canned: Type.Optional(Type.Array(Canned)),
   },
   { additionalProperties: false },
@@ -60,6 +62,7 @@ export const HandoffConfigSchema = Type.Object(
         businessHours: BusinessHoursSchema,
         maxWaitMinutes: Type.Number({ minimum: 1, default: 20 }),
         defaultHandleMinutes: Type.Number({ minimum: 1, default: 6 }),
+        offerSeconds: Type.Integer({ minimum: 5, maximum: 600, default: 30 }),
       },
       { additionalProperties: false },
     ),
@@ -86,6 +89,8 @@ export const HandoffConfigSchema = Type.Object(
     presenceTimeoutMinutes: Type.Number({ minimum: 1, default: 3 }),
     languageFallbackMinutes: Type.Number({ minimum: 0, default: 5 }),
     tickSeconds: Type.Number({ minimum: 1, default: 15 }),
+    /** Offers an agent lets lapse in a row before they are set away (0: never). */
+    offerMissesBeforeAway: Type.Integer({ minimum: 0, default: 2 }),
     auth: Type.Object(
       {
         /** Absolute session lifetime: a login lasts at most this long, however active. */
@@ -116,6 +121,8 @@ export interface QueueConfig {
   readonly businessHours: BusinessHours;
   readonly ignoreHolidays: boolean;
   readonly maxWaitMinutes: number;
+  /** Seconds an agent has to accept an offered chat. */
+  readonly offerSeconds: number;
   readonly canned: readonly CannedResponse[];
 }
 
@@ -134,6 +141,8 @@ export interface HandoffConfig {
   readonly presenceTimeoutMinutes: number;
   readonly languageFallbackMinutes: number;
   readonly tickSeconds: number;
+  /** Lapsed offers in a row before the agent is set away (0: never). */
+  readonly offerMissesBeforeAway: number;
   readonly auth: { readonly sessionHours: number; readonly idleMinutes: number; readonly loginMaxPerMinute: number; readonly cookieSecure: boolean };
 }
 
@@ -239,6 +248,7 @@ export function resolveHandoffConfig(raw: unknown, env: Readonly<Record<string, 
       businessHours: queue.businessHours ?? parsed.defaults.businessHours,
       ignoreHolidays: queue.ignoreHolidays ?? false,
       maxWaitMinutes: queue.maxWaitMinutes ?? parsed.defaults.maxWaitMinutes,
+      offerSeconds: queue.offerSeconds ?? parsed.defaults.offerSeconds,
       canned: queue.canned ?? [],
     })),
     holidays,
@@ -248,6 +258,7 @@ export function resolveHandoffConfig(raw: unknown, env: Readonly<Record<string, 
     presenceTimeoutMinutes: parsed.presenceTimeoutMinutes,
     languageFallbackMinutes: parsed.languageFallbackMinutes,
     tickSeconds: parsed.tickSeconds,
+    offerMissesBeforeAway: parsed.offerMissesBeforeAway,
     auth: { sessionHours: parsed.auth.sessionHours, idleMinutes: parsed.auth.idleMinutes, loginMaxPerMinute: parsed.auth.loginMaxPerMinute, cookieSecure },
   };
 }

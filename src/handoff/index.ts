@@ -73,6 +73,19 @@ export async function createHandoff(deps: HandoffDeps): Promise<HandoffModule> {
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | undefined;
 
+  // Offers lapse in seconds (`offerSeconds`), sooner than the timer pass comes round.
+  let offerTimer: NodeJS.Timeout | undefined;
+  let expiring: Promise<void> | undefined;
+  const expireOffers = (): void => {
+    if (expiring !== undefined) return;
+    expiring = queue
+      .expireOffers()
+      .catch((error: unknown) => deps.logger.error({ err: error }, 'handoff: offer expiry failed'))
+      .finally(() => {
+        expiring = undefined;
+      });
+  };
+
   const tick = (): void => {
     if (ticking !== undefined) return;
     // Expired console sessions go with the same pass.
@@ -121,13 +134,18 @@ export async function createHandoff(deps: HandoffDeps): Promise<HandoffModule> {
       if (timer === undefined) {
         timer = setInterval(tick, deps.config.tickSeconds * 1000);
         timer.unref();
+        offerTimer = setInterval(expireOffers, Math.min(2000, deps.config.tickSeconds * 1000));
+        offerTimer.unref();
       }
       await queue.assignPass();
     },
     async stop() {
       if (timer !== undefined) clearInterval(timer);
+      if (offerTimer !== undefined) clearInterval(offerTimer);
       timer = undefined;
+      offerTimer = undefined;
       await ticking;
+      await expiring;
       await feed.stop();
     },
   };

@@ -254,3 +254,20 @@ export function parseRating(text: string | undefined, payload: string | undefine
   const match = /^([1-5])(?:\s*\/\s*5)?(?:\s*(?:estrellas?|stars?|izarr\w*|estrel\w*))?\s*[.!]?$/i.exec(trimmed);
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
+
+/**
+ * The estimate a waiting citizen was given has run out: they are told a new one, once per
+ * estimate (kept apart from {@link QUEUE_TEXT} so the two can change independently).
+ */
+export const WAIT_EXCEEDED_TEXT: Record<Language, (p: { position: number; waitMinutes: number }) => string> = {
+  es: ({ position, waitMinutes }) =>
+    `Perdona, la espera se está alargando más de lo que te dijimos. Sigues en la posición ${position}; nueva espera estimada: unos ${minutes(waitMinutes, 'es')}.`,
+  ca: ({ position, waitMinutes }) =>
+    `Perdona, l'espera s'està allargant més del que et vam dir. Continues a la posició ${position}; nova espera estimada: uns ${minutes(waitMinutes, 'ca')}.`,
+  gl: ({ position, waitMinutes }) =>
+    `Desculpa, a espera está a alongarse máis do que che dixemos. Segues na posición ${position}; nova espera estimada: uns ${minutes(waitMinutes, 'gl')}.`,
+  eu: ({ position, waitMinutes }) =>
+    `Barkatu, itxaronaldia esan genizuna baino luzeagoa izaten ari da. ${position}. postuan jarraitzen duzu; itxaron-denbora berria: ${minutes(waitMinutes, 'eu')} inguru.`,
+  en: ({ position, waitMinutes }) =>
+    `Sorry, the wait is taking longer than we told you. You are still number ${position} in the queue; new estimated wait: about ${minutes(waitMinutes, 'en')}.`,
+};

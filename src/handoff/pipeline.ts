@@ -20,7 +20,7 @@ import type { HandoffLogger, HandoffQueue } from './queue.js';
 import { PRIORITY_RANK, resolvePriority, resolveQueue, type Priority } from './routing.js';
 
 type PendingAction =
-  | { readonly kind: 'enqueue'; readonly queueId: string; readonly priority: Priority; readonly reason: string; readonly intent: string | null; readonly language: Language; readonly outOfHours: boolean }
+  | { readonly kind: 'enqueue'; readonly queueId: string; readonly priority: Priority; readonly reason: string; readonly intent: string | null; readonly language: Language; readonly outOfHours: boolean; readonly announcedWaitMinutes?: number }
   | { readonly kind: 'cancel' }
   | { readonly kind: 'rating'; readonly ticketId: string; readonly rating: number }
   | { readonly kind: 'activity' };
@@ -164,6 +164,8 @@ export function createHandoffPipeline(queue: HandoffQueue, logger: HandoffLogger
       intent: request.intent ?? ctx.nlu?.intent ?? null,
       language,
       outOfHours: decided.outOfHours,
+      // The estimate just told, so a new one is given once it runs out (none out of hours).
+      ...(decided.outOfHours ? {} : { announcedWaitMinutes: decided.waitMinutes }),
     });
   };
 
@@ -206,7 +208,7 @@ export function createHandoffPipeline(queue: HandoffQueue, logger: HandoffLogger
         const decided = await plan(request, ctx.inbound.text, language, ctx.now, replyWindowOf(ctx.inbound.replyContext), ctx.inbound.replyContext?.queue);
         await queue.setMode(conversationId, 'queued', ['bot', 'closed', 'queued', 'agent']);
         await queue.notifyCitizen(conversationId, { kind: 'text', text: decided.text }, language, { event: decided.outOfHours ? 'out-of-hours' : 'queued' });
-        await queue.enqueue({ conversationId, queueId: decided.queueId, priority: decided.priority, reason: request.reason, intent: request.intent ?? null, language, outOfHours: decided.outOfHours });
+        await queue.enqueue({ conversationId, queueId: decided.queueId, priority: decided.priority, reason: request.reason, intent: request.intent ?? null, language, outOfHours: decided.outOfHours, ...(decided.outOfHours ? {} : { announcedWaitMinutes: decided.waitMinutes }) });
         assign = true;
         logger.info({ conversationId }, 'handoff: enqueued after the turn (escalate step skipped)');
       }

@@ -12,7 +12,7 @@ import type { ConversationMode, Language, OutboundMessage } from '../core/messag
 import type { OutboxItem, TranscriptDraft, TranscriptEntry } from '../core/store/index.js';
 import { queueById, type HandoffConfig } from './config.js';
 import { QUEUE_TEXT } from './messages.js';
-import { sortKey, type AgentCandidate, type Priority } from './routing.js';
+import { someoneElseServes, sortKey, type AgentCandidate, type Priority } from './routing.js';
 import { handoffDb, type HandoffDb } from './schema.js';
 import type { TicketAction, TicketStatus } from './ticket-state.js';
 import { CONSOLE_ROLES, seesAllQueues, type Presence, type User } from '../accounts/users.js';
@@ -21,10 +21,12 @@ import { openTicket } from './queue/enqueue.js';
 import { EventLog } from './queue/event-log.js';
 import { TicketReads } from './queue/reads.js';
 import { AgentRoster } from './queue/roster.js';
+import { OfferDesk, type Offer } from './queue/offers.js';
 import { QueueTimers } from './queue/timers.js';
 import { Transitions } from './queue/transition.js';
 import { SYSTEM, toTicket, type Actor, type EnqueueInput, type HandoffEvent, type QueueContext, type QueueDeps, type QueuePosition, type Ticket } from './queue/types.js';
 
+export type { Offer } from './queue/offers.js';
 export type { Actor, EnqueueInput, HandoffEvent, HandoffLogger, QueueDeps, QueuePosition, Ticket } from './queue/types.js';
 
 /** The handoff queue over the store's database. Safe to use from several processes. */
@@ -37,6 +39,7 @@ export class HandoffQueue {
   private readonly effects: ConversationEffects;
   private readonly transitions: Transitions;
   private readonly timers: QueueTimers;
+  private readonly offers: OfferDesk;
 
   constructor(private readonly deps: QueueDeps) {
     this.db = handoffDb(deps.store);
@@ -46,6 +49,7 @@ export class HandoffQueue {
     this.reads = new TicketReads(ctx, this.roster);
     this.effects = new ConversationEffects(ctx);
     this.transitions = new Transitions(ctx, this.reads, this.roster, this.effects, this.log);
+    this.offers = new OfferDesk(ctx, { reads: this.reads, roster: this.roster, transitions: this.transitions, log: this.log });
     this.timers = new QueueTimers(ctx, { reads: this.reads, roster: this.roster, effects: this.effects, log: this.log, transitions: this.transitions }, this);
   }
 
@@ -156,7 +160,10 @@ export class HandoffQueue {
     return this.roster.touch(userId);
   }
 
-  /** Runs the assignment decision for every waiting ticket that fits a free agent. Serialised per process. */
+  /**
+   * Runs the assignment decision for every waiting ticket that fits a free agent and offers it to
+   * that agent (see {@link OfferDesk}); returns the tickets offered. Serialised per process.
+   */
   assignPass(): Promise<Ticket[]> {
     return this.mutex.run('assign', () => this.assignPassLocked());
   }
@@ -168,7 +175,7 @@ export class HandoffQueue {
       const plan = await this.roster.planAssignments();
       let stale = false;
       for (const { ticket, agentId } of plan) {
-        const won = await this.assignTo(ticket, { id: agentId, displayName: this.roster.nameOf(agentId) }, SYSTEM, 'auto');
+        const won = await this.offers.offer(ticket, agentId);
         if (won === undefined) stale = true;
         else assigned.push(won);
       }
@@ -220,26 +227,95 @@ export class HandoffQueue {
     return this.mutex.run('assign', () => openTicket({ db: this.db, now: this.now(), reads: this.reads, log: this.log }, input));
   }
 
-  private assignTo(ticket: Ticket, agent: Pick<User, 'id' | 'displayName'>, actorId: string, how: 'auto' | 'claim' | 'manual' | 'transfer'): Promise<Ticket | undefined> {
+  /**
+   * Gives the ticket to an agent. A claim is the agent opening the chat, so the citizen is told a
+   * person attends them at once; a supervisor's assignment or a transfer waits until the new agent
+   * opens the chat or writes (see {@link open}); a transfer between agents tells the citizen
+   * nothing new. `capacity` checks the agent's free slot in the writing statement.
+   */
+  private assignTo(ticket: Ticket, agent: Pick<User, 'id' | 'displayName'>, actorId: string, how: 'claim' | 'manual' | 'transfer', capacity = false): Promise<Ticket | undefined> {
     const now = this.now().toISOString();
     const action: TicketAction = ticket.status === 'queued' && how !== 'transfer' ? 'assign' : 'transfer-agent';
+    const opened = how === 'claim';
+    const announced = opened ? now : ticket.status === 'assigned' ? ticket.announcedAt : null;
     return this.transitions.run({
       ticket,
       action,
-      set: { agent_id: agent.id, assigned_at: now },
-      guardAgent: how === 'auto' ? agent.id : undefined,
+      set: { agent_id: agent.id, assigned_at: now, announced_at: announced, offer_skips: null },
+      guardCapacity: capacity ? agent.id : undefined,
       afterMove: () => this.roster.markBusy(agent.id, now),
-      mode: { to: 'agent', from: ['queued', 'agent'] },
+      // Until someone opens it, the citizen keeps waiting in the queue as far as they can tell.
+      mode: announced === null ? undefined : { to: 'agent', from: ['queued', 'agent'] },
       transcript: [{ author: 'system', kind: 'handoff.assigned', text: null, data: { agentId: agent.id, agentName: agent.displayName, how } }],
-      // The citizen hears once that a person took over, not again on a transfer between agents.
-      notice: ticket.status === 'queued' ? { message: { kind: 'text', text: QUEUE_TEXT[languageOf(ticket)].assigned() }, language: ticket.language, event: 'assigned' } : undefined,
+      notice: opened && ticket.status === 'queued' ? { message: { kind: 'text', text: QUEUE_TEXT[languageOf(ticket)].assigned() }, language: ticket.language, event: 'assigned' } : undefined,
       event: { type: how === 'transfer' ? 'transferred' : 'assigned', actorId, data: { how, from: ticket.agentId } },
     });
   }
 
   /**
+   * The agent holding the chat opened it (or writes in it): if the citizen has not been told yet
+   * that a person attends them, they are told now and the conversation goes to the agent. Only
+   * the holder's opening counts; anyone else's is a no-op. Returns true when the citizen was told.
+   */
+  async open(conversationId: string, user: Pick<User, 'id'>): Promise<boolean> {
+    const ticket = await this.openTicket(conversationId);
+    if (ticket === undefined || ticket.status !== 'assigned' || ticket.agentId !== user.id || ticket.announcedAt !== null) return false;
+    const now = this.now().toISOString();
+    const result = await this.db
+      .updateTable('handoff_tickets')
+      .set({ announced_at: now })
+      .where('id', '=', ticket.id)
+      .where('status', '=', 'assigned')
+      .where('agent_id', '=', user.id)
+      .where('announced_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    await this.setMode(conversationId, 'agent', ['queued', 'agent']);
+    await this.notifyCitizen(conversationId, { kind: 'text', text: QUEUE_TEXT[languageOf(ticket)].assigned() }, ticket.language, { event: 'assigned' });
+    await this.record('opened', ticket, user.id, {});
+    return true;
+  }
+
+  // ── offers ──
+
+  /** The open offers made to an agent. */
+  offersFor(agentId: string): Promise<Offer[]> {
+    return this.offers.offersFor(agentId);
+  }
+
+  /** The agent accepts the chat offered to them (see {@link OfferDesk.accept}). */
+  acceptOffer(conversationId: string, user: Pick<User, 'id' | 'displayName'>): Promise<Ticket> {
+    return this.offers.accept(conversationId, user);
+  }
+
+  /** The agent declines the chat offered to them; it goes to the next eligible agent. */
+  async declineOffer(conversationId: string, user: Pick<User, 'id'>): Promise<void> {
+    await this.offers.decline(conversationId, user);
+    await this.assignPass();
+  }
+
+  /**
+   * Withdraws lapsed offers; an agent who let `offerMissesBeforeAway` offers in a row lapse is
+   * set away; the chats are offered to the next agents. Cheap when nothing lapsed (one indexed
+   * read), so the module runs it every few seconds besides the timer pass.
+   */
+  async expireOffers(): Promise<void> {
+    const { expired, away } = await this.offers.expire();
+    if (expired === 0) return;
+    for (const agentId of away) {
+      const agent = await this.roster.findUser(agentId);
+      if (agent === undefined || agent.presence !== 'available') continue;
+      this.deps.logger.info({ agentId }, 'handoff: agent let offers lapse, set away');
+      await this.roster.writePresence(agent, 'away');
+      await this.record('presence', null, agentId, { presence: 'away', reason: 'offers-missed' }, { agentId });
+    }
+    await this.assignPass();
+  }
+
+  /**
    * An agent takes a conversation. Exactly one of several concurrent claims wins; the others
-   * get `HUB_ERR_CONFLICT` (409). Claiming one's own conversation again succeeds.
+   * get `HUB_ERR_CONFLICT` (409). Claiming one's own conversation again succeeds. An agent with
+   * no free slot (assigned plus offered chats) gets 409 `full`.
    * Throws 404 when the conversation never asked for a person, 403 outside the agent's queues,
    * 409 when it is closed or held by another agent.
    */
@@ -249,10 +325,16 @@ export class HandoffQueue {
       if (ticket.agentId === user.id) return ticket;
       throw new HubError('HUB_ERR_CONFLICT', 'another agent already holds this conversation', { details: { reason: 'held' } });
     }
-    const won = await this.assignTo(ticket, user, user.id, 'claim');
+    // Claiming the chat offered to oneself is accepting it (its slot is already held).
+    if (ticket.offerAgentId === user.id) return this.offers.accept(conversationId, user);
+    const won = await this.assignTo(ticket, user, user.id, 'claim', true);
     if (won !== undefined) return won;
     const now = await this.getTicket(ticket.id);
     if (now?.status === 'assigned' && now.agentId === user.id) return now;
+    if (now?.status === 'queued') {
+      const load = (await this.roster.loads([user.id])).get(user.id) ?? 0;
+      throw new HubError('HUB_ERR_CONFLICT', `you already hold ${load} of your ${user.capacity} chats: close one first`, { details: { reason: 'full', load, capacity: user.capacity } });
+    }
     throw new HubError('HUB_ERR_CONFLICT', 'another agent claimed this conversation first', { details: { reason: 'held' } });
   }
 
@@ -260,8 +342,19 @@ export class HandoffQueue {
    * Transfers to a queue (waits there, keeping its age) or to an agent, with an internal note.
    * The assigned agent or a supervisor may transfer; a supervisor moving a queued conversation
    * to an agent is a manual assignment.
+   *
+   * To a queue: the agent handing it over is never offered it again; when nobody else could ever
+   * take it (no other enabled console user serves that queue in the citizen's language) and they
+   * could, 409 `only-you` before anything moves, unless `confirmSelf`. To an agent: 409 `full` when they
+   * have no free slot (assigned plus offered chats), unless a supervisor sends `overrideCapacity`
+   * (recorded as `handoff.capacity_override`). The new agent's taking is told to the citizen only
+   * when that agent opens the chat or writes.
    */
-  async transfer(conversationId: string, user: User, target: { queue?: string; agent?: string; note?: string }): Promise<Ticket> {
+  async transfer(
+    conversationId: string,
+    user: User,
+    target: { queue?: string; agent?: string; note?: string; confirmSelf?: boolean; overrideCapacity?: boolean },
+  ): Promise<Ticket> {
     if ((target.queue === undefined) === (target.agent === undefined)) {
       throw new HubError('HUB_ERR_BAD_PAYLOAD', 'give exactly one of "queue" or "agent"');
     }
@@ -275,16 +368,27 @@ export class HandoffQueue {
     if (target.queue !== undefined) {
       const queue = this.config.queues.find((q) => q.id === target.queue);
       if (queue === undefined) throw new HubError('HUB_ERR_BAD_PAYLOAD', `queue: "${target.queue}" does not exist; use one of ${this.config.queues.map((q) => q.id).join(', ')}`);
+      // The agent handing it over never gets it back, unless nobody else could ever take it:
+      // then they are told before anything moves, and may confirm.
+      const handing = ticket.agentId ?? user.id;
+      const users = await this.roster.consoleUsers();
+      const others = someoneElseServes(users, queue.id, ticket.language, handing);
+      const backToSender = !others && someoneElseServes(users.filter((u) => u.id === handing), queue.id, ticket.language, null);
+      if (backToSender && target.confirmSelf !== true) {
+        throw new HubError('HUB_ERR_CONFLICT', `nobody else serves ${queue.name}${ticket.language === null ? '' : ` in ${ticket.language}`}: the conversation would come back to you; send confirmSelf to transfer anyway`, {
+          details: { reason: 'only-you', queue: queue.id },
+        });
+      }
       result = await this.transitions.run({
         ticket,
         action: 'transfer-queue',
-        set: { queue_id: queue.id, agent_id: null, assigned_at: null, sort_key: sortKey(ticket.enqueuedAt), sla_breached: 0 },
+        set: { queue_id: queue.id, agent_id: null, assigned_at: null, sort_key: sortKey(ticket.enqueuedAt), sla_breached: 0, announced_at: null, offer_skips: null, transferred_from: backToSender ? null : handing },
         mode: { to: 'queued', from: ['agent', 'queued'] },
         transcript: [
           { author: 'system', kind: 'handoff.transferred', text: noteText, data: { agentId: user.id, agentName: user.displayName, fromQueue: ticket.queueId, toQueue: queue.id, internal: true } },
         ],
         notice: { message: { kind: 'text', text: QUEUE_TEXT[languageOf(ticket)].transferred({ queue: queue.name }) }, language: ticket.language, event: 'transferred' },
-        event: { type: 'transferred', actorId: user.id, data: { fromQueue: ticket.queueId, toQueue: queue.id, fromAgent: ticket.agentId } },
+        event: { type: 'transferred', actorId: user.id, data: { fromQueue: ticket.queueId, toQueue: queue.id, fromAgent: ticket.agentId, backToSender } },
       });
       if (result === undefined) throw new HubError('HUB_ERR_CONFLICT', 'the conversation changed meanwhile; reload and retry');
     } else {
@@ -293,8 +397,23 @@ export class HandoffQueue {
       if (!CONSOLE_ROLES.includes(agent.role) || agent.disabled) throw new HubError('HUB_ERR_BAD_PAYLOAD', `agent: "${agent.username}" does not work in the console`);
       if (agent.presence === 'offline') throw new HubError('HUB_ERR_CONFLICT', `${agent.displayName} is offline`, { details: { reason: 'offline' } });
       if (agent.id === ticket.agentId) return ticket;
-      result = await this.assignTo(ticket, agent, user.id, ticket.status === 'queued' ? 'manual' : 'transfer');
-      if (result === undefined) throw new HubError('HUB_ERR_CONFLICT', 'the conversation changed meanwhile; reload and retry');
+      if (target.overrideCapacity === true && !seesAllQueues(user)) throw new HubError('HUB_ERR_FORBIDDEN', 'only a supervisor may assign beyond an agent’s capacity');
+      const load = (await this.roster.loads([agent.id])).get(agent.id) ?? 0;
+      const checkCapacity = target.overrideCapacity !== true;
+      if (checkCapacity && load >= agent.capacity) {
+        throw new HubError('HUB_ERR_CONFLICT', `${agent.displayName} is at capacity (${load} of ${agent.capacity} chats)${seesAllQueues(user) ? '; send overrideCapacity to assign anyway' : ''}`, {
+          details: { reason: 'full', load, capacity: agent.capacity },
+        });
+      }
+      result = await this.assignTo(ticket, agent, user.id, ticket.status === 'queued' ? 'manual' : 'transfer', checkCapacity);
+      if (result === undefined) {
+        const now = await this.getTicket(ticket.id);
+        if (checkCapacity && now?.status === ticket.status && now.agentId === ticket.agentId) {
+          throw new HubError('HUB_ERR_CONFLICT', `${agent.displayName} is at capacity`, { details: { reason: 'full', capacity: agent.capacity } });
+        }
+        throw new HubError('HUB_ERR_CONFLICT', 'the conversation changed meanwhile; reload and retry');
+      }
+      if (target.overrideCapacity === true && load >= agent.capacity) await this.record('capacity_override', result, user.id, { load: load + 1, capacity: agent.capacity });
       if (noteText !== null) {
         await this.appendTranscript(conversationId, [
           { author: 'system', kind: 'handoff.note', text: noteText, data: { agentId: user.id, agentName: user.displayName, internal: true, toAgent: agent.id } },
@@ -367,7 +486,7 @@ export class HandoffQueue {
       const moved = await this.transitions.run({
         ticket,
         action: 'requeue',
-        set: { agent_id: null, assigned_at: null, sort_key: sortKey(ticket.enqueuedAt, true) },
+        set: { agent_id: null, assigned_at: null, announced_at: null, sort_key: sortKey(ticket.enqueuedAt, true) },
         mode: { to: 'queued', from: ['agent'] },
         transcript: [{ author: 'system', kind: 'handoff.requeued', data: { agentId } }],
         event: { type: 'requeued', actorId: SYSTEM, data: { fromAgent: agentId } },
@@ -384,6 +503,7 @@ export class HandoffQueue {
   async setPresence(user: Pick<User, 'id' | 'presence'>, presence: Presence): Promise<void> {
     await this.roster.writePresence(user, presence);
     await this.record('presence', null, user.id, { presence }, { agentId: user.id });
+    if (presence !== 'available') await this.offers.withdrawAll(user.id);
     if (presence === 'offline') await this.requeueAgent(user.id);
     await this.assignPass();
   }
@@ -427,6 +547,8 @@ export class HandoffQueue {
     const ticket = await this.requireVisibleOpen(conversationId, user);
     if (ticket.status === 'queued') throw new HubError('HUB_ERR_CONFLICT', 'claim the conversation before replying', { details: { reason: 'not-claimed' } });
     if (ticket.agentId !== user.id) throw new HubError('HUB_ERR_CONFLICT', 'another agent holds this conversation', { details: { reason: 'held' } });
+    // Writing is opening: the citizen hears a person attends them before the first words.
+    await this.open(conversationId, user);
     const items = await this.deps.store.withConversationLock(conversationId, async () => {
       const conversation = await this.deps.store.getConversation(conversationId);
       return this.deps.store.enqueueReplies(conversationId, [

@@ -67,6 +67,11 @@ export interface WaitingTicket {
   readonly sortKey: string;
   readonly language: Language | null;
   readonly enqueuedAt: string;
+  /**
+   * Agents never picked for it: the one who transferred it to this queue, and those who declined
+   * or let its offer lapse a moment ago.
+   */
+  readonly notAgents?: readonly string[];
 }
 
 /** What an assignment decision needs to know about an agent. */
@@ -98,8 +103,24 @@ function skilled(agent: AgentCandidate, ticket: WaitingTicket, ignoreLanguage: b
 }
 
 /**
+ * Whether anyone but `except` could ever take a conversation of this queue and language: an
+ * enabled console user (present or not) who serves the queue and speaks the language. When
+ * nobody can, a transfer back to the same queue set is the transferring agent's own again, and
+ * the console says so before transferring.
+ */
+export function someoneElseServes(
+  users: readonly { readonly id: string; readonly queues: readonly string[]; readonly languages: readonly string[] }[],
+  queueId: string,
+  language: Language | null,
+  except: string | null,
+): boolean {
+  return users.some((u) => u.id !== except && u.queues.includes(queueId) && (language === null || u.languages.includes(language)));
+}
+
+/**
  * The agent for `ticket`: among agents with free capacity and matching skills (queue and
- * language), the one idle longest (ties: lowest id). `undefined` when nobody fits.
+ * language), the one idle longest (ties: lowest id), never one of `ticket.notAgents`.
+ * `undefined` when nobody fits.
  * O(agents); `agents` is expected to hold available agents only.
  */
 export function pickAgent(agents: readonly AgentCandidate[], ticket: WaitingTicket, options: PickOptions): AgentCandidate | undefined {
@@ -107,8 +128,9 @@ export function pickAgent(agents: readonly AgentCandidate[], ticket: WaitingTick
   let fallback: AgentCandidate | undefined;
   const better = (candidate: AgentCandidate, current: AgentCandidate | undefined): boolean =>
     current === undefined || candidate.idleSince < current.idleSince || (candidate.idleSince === current.idleSince && candidate.id < current.id);
+  const excluded = ticket.notAgents ?? [];
   for (const agent of agents) {
-    if (agent.active >= agent.capacity) continue;
+    if (agent.active >= agent.capacity || excluded.includes(agent.id)) continue;
     if (skilled(agent, ticket, options.ignoreLanguage)) {
       if (better(agent, best)) best = agent;
     } else if (options.anyAgentFallback && better(agent, fallback)) {

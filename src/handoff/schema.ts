@@ -35,6 +35,17 @@ export interface HandoffTicketsTable {
   assigned_at: string | null;
   closed_at: string | null;
   updated_at: string;
+  /** The agent a waiting ticket is offered to (it stays `queued`), until `offer_expires_at`. */
+  offer_agent_id: string | null;
+  offer_expires_at: string | null;
+  /** JSON `{agentId: untilIso}`: agents who declined or let the offer lapse, not offered it again before then. */
+  offer_skips: string | null;
+  /** The agent who transferred it to a queue: never picked for it again. */
+  transferred_from: string | null;
+  /** When the citizen was told a person attends them; NULL while assigned but not yet opened. */
+  announced_at: string | null;
+  /** When `notified_wait` was told to the citizen. */
+  wait_announced_at: string | null;
 }
 
 export interface HandoffEventsTable {

@@ -15,7 +15,7 @@ import { createHandoff, type HandoffModule } from '../../src/handoff/index.js';
 import { fakeIntents } from './fake-intents.js';
 import type { IntentsModule } from '../../src/intents/contract.js';
 import { testConfig } from './test-config.js';
-import type { HandoffLogger } from '../../src/handoff/queue.js';
+import type { HandoffLogger, Ticket } from '../../src/handoff/queue.js';
 import type { NewUser, User } from '../../src/accounts/users.js';
 
 export const CONFIG_DIR = fileURLToPath(new URL('../../config/', import.meta.url));
@@ -114,6 +114,28 @@ export async function createAgent(h: Harness, input: Partial<NewUser> & { userna
   });
   if (presence !== 'offline') await h.handoff.queue.setPresence(user, presence);
   return (await h.handoff.users.get(user.id)) as User;
+}
+
+/**
+ * Every agent accepts the chats offered to them, in queue order (as agents clicking "Aceptar"
+ * would). Returns the tickets accepted.
+ */
+export async function acceptOffers(h: Pick<Harness, 'handoff'>): Promise<Ticket[]> {
+  const rows = await h.handoff.queue.db
+    .selectFrom('handoff_tickets')
+    .select(['conversation_id', 'offer_agent_id'])
+    .where('status', '=', 'queued')
+    .where('offer_agent_id', 'is not', null)
+    .orderBy('priority_rank')
+    .orderBy('sort_key')
+    .orderBy('id')
+    .execute();
+  const accepted: Ticket[] = [];
+  for (const row of rows) {
+    const agent = await h.handoff.users.get(row.offer_agent_id as string);
+    if (agent !== undefined) accepted.push(await h.handoff.queue.acceptOffer(row.conversation_id, agent));
+  }
+  return accepted;
 }
 
 /**

@@ -149,9 +149,16 @@ describe('handoff through the app', () => {
     await running.app.inject({ method: 'POST', url: '/webchat/api/messages', payload: { sessionId, clientMessageId: randomUUID(), text: 'quiero morir' } });
     const conversation = await eventually(
       async () => running.store.getConversationByKey(`webchat:${sessionId}`),
-      (c) => c?.mode === 'agent',
-      'the urgent conversation assigned',
+      (c) => c?.mode === 'queued',
+      'the urgent conversation queued',
     );
-    expect((await handoff.queue.openTicket(conversation?.id as string))).toMatchObject({ priority: 'urgent', queueId: 'urgencias', agentId: ana.id });
+    const offered = await eventually(
+      async () => handoff.queue.openTicket(conversation?.id as string),
+      (t) => t?.offerAgentId === ana.id,
+      'the urgent conversation offered to ana',
+    );
+    expect(offered).toMatchObject({ priority: 'urgent', queueId: 'urgencias', status: 'queued' });
+    expect(await handoff.queue.acceptOffer(conversation?.id as string, ana)).toMatchObject({ status: 'assigned', agentId: ana.id });
+    expect((await running.store.getConversation(conversation?.id as string))?.mode).toBe('agent');
   });
 });

@@ -21,6 +21,7 @@ import type { CannedStore } from '../canned/store.js';
 import { registerCannedRoutes } from './canned-routes.js';
 import { registerConversationRoutes } from './conversation-routes.js';
 import { registerEventsRoute } from './events-route.js';
+import { registerOfferRoutes } from './offer-routes.js';
 import type { ConsoleFeed } from './feed.js';
 import { registerPresenceRoutes } from './presence-routes.js';
 import { registerTypingRoute } from './typing-route.js';
@@ -70,6 +71,7 @@ export function createAgentApi(deps: ApiDeps): FastifyPluginAsync {
         registerConversationRoutes(agent, { ...deps, summaries });
         registerPresenceRoutes(agent, deps);
         registerCannedRoutes(agent, deps);
+        registerOfferRoutes(agent, { ...deps, summaries });
         registerEventsRoute(agent, deps);
         registerTypingRoute(agent, deps);
       },

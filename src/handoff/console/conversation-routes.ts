@@ -65,7 +65,7 @@ export function registerConversationRoutes(app: ApiApp, deps: ConversationRouteD
 
   app.get(
     '/conversations/:id',
-    { schema: { tags: ['agent'], summary: 'One conversation with its whole transcript (bot part included)', params: IdParams, response: { 200: DetailSchema, ...ERROR_RESPONSES } } },
+    { schema: { tags: ['agent'], summary: 'One conversation with its whole transcript (bot part included); its holder opening it tells the citizen a person attends them', params: IdParams, response: { 200: DetailSchema, ...ERROR_RESPONSES } } },
     async (request) => {
       const user = auth.require(request).user;
       const ticket = await queue.currentTicket(request.params.id);
@@ -73,7 +73,9 @@ export function registerConversationRoutes(app: ApiApp, deps: ConversationRouteD
       if (!queue.canSee(user, ticket)) throw new HubError('HUB_ERR_FORBIDDEN', 'this conversation belongs to a queue you do not serve');
       // ENS access audit: every transcript read by a person, and whether they held the conversation.
       await recordAudit(privacyDb(store), { actor: user.username, action: 'transcript.read', conversationId: request.params.id, details: { owner: ticket.agentId === user.id }, at: deps.clock() });
-      const [summary] = await summaries([ticket], true);
+      // The holder opening the chat is when the citizen hears a person attends them.
+      const opened = await queue.open(request.params.id, user);
+      const [summary] = await summaries([opened ? ((await queue.currentTicket(request.params.id)) ?? ticket) : ticket], true);
       const transcript = await store.getTranscript(request.params.id, { limit: 1000 });
       const outboxIds = transcript.map((entry) => entry.outboxId).filter((id): id is string => id !== null);
       const deliveries = new Map((await store.getOutboxMany(outboxIds)).map((item) => [item.id, item]));
@@ -179,6 +181,10 @@ export function registerConversationRoutes(app: ApiApp, deps: ConversationRouteD
             queue: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
             agent: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'user id or username' })),
             note: Type.Optional(Type.String({ maxLength: 2000 })),
+            confirmSelf: Type.Optional(
+              Type.Boolean({ description: 'To a queue nobody else serves: transfer anyway, knowing it may come back to you (otherwise 409 `only-you`)' }),
+            ),
+            overrideCapacity: Type.Optional(Type.Boolean({ description: 'Supervisors: assign to an agent at capacity (otherwise 409 `full`)' })),
           },
           { additionalProperties: false },
         ),

@@ -20,6 +20,8 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/presence-prompt.js': { file: 'presence-prompt.js', type: 'text/javascript; charset=utf-8' },
   '/agent-typing.js': { file: 'agent-typing.js', type: 'text/javascript; charset=utf-8' },
   '/canned.js': { file: 'canned.js', type: 'text/javascript; charset=utf-8' },
+  '/offers.js': { file: 'offers.js', type: 'text/javascript; charset=utf-8' },
+  '/offers.css': { file: 'offers.css', type: 'text/css; charset=utf-8' },
 };
 
 /** The console page plugin (register with `{ prefix: '/agent' }`). */

@@ -41,13 +41,19 @@ export async function openTicket(parts: EnqueueParts, input: EnqueueInput): Prom
     out_of_hours: input.outOfHours === true ? 1 : 0,
     sla_breached: 0,
     notified_position: null,
-    notified_wait: null,
+    notified_wait: input.announcedWaitMinutes ?? null,
     satisfaction: null,
     created_at: now,
     enqueued_at: now,
     assigned_at: null,
     closed_at: null,
     updated_at: now,
+    offer_agent_id: null,
+    offer_expires_at: null,
+    offer_skips: null,
+    transferred_from: null,
+    announced_at: null,
+    wait_announced_at: input.announcedWaitMinutes === undefined ? null : now,
   };
   // RETURNING yields no row when the conflict clause skipped the insert (both dialects).
   const inserted = await db

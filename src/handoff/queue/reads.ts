@@ -8,8 +8,14 @@ import { seesAllQueues } from '../../accounts/users.js';
 import type { AgentRoster } from './roster.js';
 import { toTicket, type Actor, type QueueContext, type QueuePosition, type Ticket } from './types.js';
 
+/** Minutes of recent assignments the live throughput is measured over. */
+export const THROUGHPUT_WINDOW_MINUTES = 30;
+/** Fewer conversations taken in the window than this say too little about the pace. */
+export const MIN_THROUGHPUT_SAMPLES = 5;
+
 export class TicketReads {
   private readonly handleCache = new Map<string, { at: number; minutes: number }>();
+  private readonly rateCache = new Map<string, { at: number; perMinute: number | undefined }>();
 
   constructor(
     private readonly ctx: QueueContext,
@@ -137,17 +143,44 @@ export class TicketReads {
   }
 
   /**
-   * Estimated wait in minutes for a place in a queue: conversations ahead divided by the
-   * queue's available capacity, times the recent mean handling time.
+   * The queue's live throughput: conversations taken by an agent per minute over the last
+   * {@link THROUGHPUT_WINDOW_MINUTES}, or `undefined` when too few were taken to tell (cached 30 s).
+   */
+  async throughput(queueId: string): Promise<number | undefined> {
+    const nowMs = this.ctx.now().getTime();
+    const cached = this.rateCache.get(queueId);
+    if (cached !== undefined && nowMs - cached.at < 30_000 && nowMs >= cached.at) return cached.perMinute;
+    const since = new Date(nowMs - THROUGHPUT_WINDOW_MINUTES * 60_000).toISOString();
+    const row = await this.ctx.db
+      .selectFrom('handoff_tickets')
+      .select((eb) => eb.fn.countAll<number>().as('taken'))
+      .where('queue_id', '=', queueId)
+      .where('assigned_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    const taken = Number(row.taken);
+    const perMinute = taken < MIN_THROUGHPUT_SAMPLES ? undefined : taken / THROUGHPUT_WINDOW_MINUTES;
+    this.rateCache.set(queueId, { at: nowMs, perMinute });
+    return perMinute;
+  }
+
+  /**
+   * Estimated wait in minutes for a place in a queue: from the queue's live throughput when
+   * enough conversations were taken lately (place ÷ conversations taken per minute); until then,
+   * conversations ahead divided by the queue's available capacity, times the recent mean
+   * handling time.
    */
   async estimateWait(queueId: string, position: number): Promise<number> {
-    const [minutes, capacity] = await Promise.all([this.handleMinutes(queueId), this.roster.queueCapacity(queueId)]);
+    const [rate, minutes, capacity] = await Promise.all([this.throughput(queueId), this.handleMinutes(queueId), this.roster.queueCapacity(queueId)]);
+    // Rounded before the ceiling: 4 ÷ (10/30) is 12, not 12.000000000000002 → 13.
+    if (rate !== undefined) return Math.max(1, Math.ceil(Math.round((position / rate) * 1000) / 1000));
     return Math.max(1, Math.ceil(position / Math.max(1, capacity)) * Math.round(minutes));
   }
 
   /** Position and wait of a conversation's queued ticket, or `undefined` when it is not queued. */
   async queueInfo(conversationId: string): Promise<QueuePosition | undefined> {
     const ticket = await this.openTicket(conversationId);
+    // Taken by an agent who has not opened it yet: as far as the citizen knows, they are next.
+    if (ticket?.status === 'assigned' && ticket.announcedAt === null) return { ticket, position: 1, waitMinutes: 1 };
     if (ticket === undefined || ticket.status !== 'queued') return undefined;
     const position = await this.positionOf(ticket);
     return { ticket, position, waitMinutes: await this.estimateWait(ticket.queueId, position) };

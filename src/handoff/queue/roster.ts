@@ -15,6 +15,15 @@ interface RosterSnapshot {
   readonly names: ReadonlyMap<string, string>;
 }
 
+/** Agents a ticket must not go to now: who transferred it here, and who declined or let it lapse lately. */
+export function notAgentsOf(ticket: Pick<Ticket, 'transferredFrom' | 'offerSkips'>, now: Date): string[] {
+  const iso = now.toISOString();
+  const skipped = Object.entries(ticket.offerSkips)
+    .filter(([, until]) => until > iso)
+    .map(([id]) => id);
+  return ticket.transferredFrom === null ? skipped : [ticket.transferredFrom, ...skipped];
+}
+
 export class AgentRoster {
   private cached: RosterSnapshot | undefined;
 
@@ -93,6 +102,47 @@ export class AgentRoster {
     return rows.map((row) => ({ id: row.id, presence: row.presence as Presence }));
   }
 
+  /**
+   * What occupies each of these agents: chats assigned to them plus chats offered to them and
+   * not yet answered (an offer holds a slot, so accepting never exceeds capacity).
+   */
+  async loads(agentIds: readonly string[]): Promise<Map<string, number>> {
+    const load = new Map<string, number>();
+    const add = (id: string | null, n: unknown): void => {
+      if (id !== null) load.set(id, (load.get(id) ?? 0) + Number(n));
+    };
+    for (let start = 0; start < agentIds.length; start += 500) {
+      const ids = agentIds.slice(start, start + 500);
+      const held = await this.ctx.db
+        .selectFrom('handoff_tickets')
+        .select(['agent_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('status', '=', 'assigned')
+        .where('agent_id', 'in', ids)
+        .groupBy('agent_id')
+        .execute();
+      for (const row of held) add(row.agent_id, row.n);
+      const offered = await this.ctx.db
+        .selectFrom('handoff_tickets')
+        .select(['offer_agent_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('offer_agent_id', 'in', ids)
+        .where('status', '=', 'queued')
+        .groupBy('offer_agent_id')
+        .execute();
+      for (const row of offered) add(row.offer_agent_id, row.n);
+    }
+    return load;
+  }
+
+  /** Enabled console users with their queues and languages, present or not (who could ever take a chat). */
+  async consoleUsers(): Promise<{ id: string; queues: string[]; languages: string[] }[]> {
+    const rows = await this.ctx.db.selectFrom('handoff_users').select(['id', 'queues', 'languages']).where('disabled', '=', 0).where('role', 'in', [...CONSOLE_ROLES]).execute();
+    return rows.map((row) => ({
+      id: row.id,
+      queues: (JSON.parse(row.queues) as unknown[]).filter((q): q is string => typeof q === 'string'),
+      languages: (JSON.parse(row.languages) as unknown[]).filter(isLanguage),
+    }));
+  }
+
   /** Open (assigned) chats per agent. */
   async activeCounts(): Promise<Map<string, number>> {
     const counts = await this.ctx.db
@@ -112,21 +162,7 @@ export class AgentRoster {
       .where('disabled', '=', 0)
       .where('role', 'in', [...CONSOLE_ROLES])
       .execute();
-    const counts =
-      rows.length === 0
-        ? []
-        : await this.ctx.db
-            .selectFrom('handoff_tickets')
-            .select(['agent_id', (eb) => eb.fn.countAll<number>().as('active')])
-            .where('status', '=', 'assigned')
-            .where(
-              'agent_id',
-              'in',
-              rows.map((r) => r.id),
-            )
-            .groupBy('agent_id')
-            .execute();
-    const active = new Map(counts.map((c) => [c.agent_id, Number(c.active)]));
+    const active = rows.length === 0 ? new Map<string, number>() : await this.loads(rows.map((r) => r.id));
     return {
       loadedAt: performance.now(),
       names: new Map(rows.map((r) => [r.id, r.display_name])),
@@ -154,7 +190,9 @@ export class AgentRoster {
   /**
    * The assignment decision, without writing: which waiting ticket goes to which agent, in
    * queue order (priority, then FIFO), each to the idle-longest free agent with the skills
-   * (queue, language; any free agent for urgent ones). Out of hours only urgent tickets are offered.
+   * (queue, language; any free agent for urgent ones), never back to the agent who transferred it
+   * nor to one who just declined it; tickets already offered wait for the answer. Out of hours
+   * only urgent tickets are offered.
    */
   async planAssignments(): Promise<{ ticket: Ticket; agentId: string }[]> {
     const roster = await this.snapshot();
@@ -172,6 +210,8 @@ export class AgentRoster {
       .selectFrom('handoff_tickets')
       .selectAll()
       .where('status', '=', 'queued')
+      // A ticket offered to someone waits for their answer (or the offer's lapse).
+      .where('offer_agent_id', 'is', null)
       .where((eb) => eb.or([eb('queue_id', 'in', queues.length === 0 ? [''] : queues), eb('priority_rank', '=', 0)]))
       .orderBy('priority_rank')
       .orderBy('sort_key')
@@ -186,7 +226,15 @@ export class AgentRoster {
       // Out of hours only urgent conversations are offered; the rest wait for the next shift.
       if (!urgent && open.get(ticket.queueId) !== true) continue;
       const waited = (now.getTime() - new Date(ticket.enqueuedAt).getTime()) / 60_000;
-      const waiting: WaitingTicket = { id: ticket.id, queueId: ticket.queueId, priorityRank: ticket.priorityRank, sortKey: ticket.sortKey, language: ticket.language, enqueuedAt: ticket.enqueuedAt };
+      const waiting: WaitingTicket = {
+        id: ticket.id,
+        queueId: ticket.queueId,
+        priorityRank: ticket.priorityRank,
+        sortKey: ticket.sortKey,
+        language: ticket.language,
+        enqueuedAt: ticket.enqueuedAt,
+        notAgents: notAgentsOf(ticket, now),
+      };
       const agent = pickAgent(free, waiting, { anyAgentFallback: urgent, ignoreLanguage: waited >= config.languageFallbackMinutes });
       if (agent === undefined) continue;
       agent.active += 1;

@@ -6,7 +6,7 @@
 import type { Priority } from '../routing.js';
 import type { Presence, User } from '../../accounts/users.js';
 import { isOpen } from '../business-hours.js';
-import { QUEUE_TEXT } from '../messages.js';
+import { QUEUE_TEXT, WAIT_EXCEEDED_TEXT } from '../messages.js';
 import { languageOf, type ConversationEffects } from './conversation-effects.js';
 import type { EventLog } from './event-log.js';
 import type { TicketReads } from './reads.js';
@@ -19,6 +19,7 @@ export interface TimerHost {
   setPresence(user: Pick<User, 'id' | 'presence'>, presence: Presence): Promise<void>;
   enqueue(input: EnqueueInput): Promise<{ ticket: Ticket; created: boolean }>;
   assignPass(): Promise<Ticket[]>;
+  expireOffers(): Promise<void>;
 }
 
 export class QueueTimers {
@@ -45,6 +46,8 @@ export class QueueTimers {
     await this.abandonStale(now);
     await this.checkSla(now);
     await this.updatePositions(now);
+    // Lapsed offers go to the next agent.
+    await this.host.expireOffers();
     await this.host.assignPass();
   }
 
@@ -104,6 +107,15 @@ export class QueueTimers {
       const queue = this.ctx.config.queues.find((q) => q.id === ticket.queueId);
       if (queue === undefined || (!isOpen(queue, this.ctx.config, now) && ticket.priority !== 'urgent')) continue;
       const last = row.notified_position === null ? null : Number(row.notified_position);
+      // The estimate the citizen was given has run out: a new one, once (the next only when it runs out too).
+      const told = row.notified_wait === null ? null : Number(row.notified_wait);
+      if (told !== null && row.wait_announced_at !== null && now.getTime() - new Date(row.wait_announced_at).getTime() > told * 60_000) {
+        const waitMinutes = await this.parts.reads.estimateWait(ticket.queueId, position);
+        await this.ctx.db.updateTable('handoff_tickets').set({ notified_position: position, notified_wait: waitMinutes, wait_announced_at: now.toISOString() }).where('id', '=', ticket.id).execute();
+        await this.parts.effects.notifyCitizen(ticket.conversationId, { kind: 'text', text: WAIT_EXCEEDED_TEXT[languageOf(ticket)]({ position, waitMinutes }) }, ticket.language, { event: 'wait-exceeded', waitMinutes });
+        await this.parts.log.record('wait_exceeded', ticket, SYSTEM, { toldMinutes: told, waitMinutes });
+        continue;
+      }
       if (last === null) {
         await this.ctx.db.updateTable('handoff_tickets').set({ notified_position: position }).where('id', '=', ticket.id).execute();
         continue;
@@ -111,7 +123,7 @@ export class QueueTimers {
       const noticeable = (position === 1 && last > 1) || (last >= 4 && position <= Math.floor(last / 2)) || position >= last * 2 + 2;
       if (!noticeable) continue;
       const waitMinutes = await this.parts.reads.estimateWait(ticket.queueId, position);
-      await this.ctx.db.updateTable('handoff_tickets').set({ notified_position: position, notified_wait: waitMinutes }).where('id', '=', ticket.id).execute();
+      await this.ctx.db.updateTable('handoff_tickets').set({ notified_position: position, notified_wait: waitMinutes, wait_announced_at: now.toISOString() }).where('id', '=', ticket.id).execute();
       await this.parts.effects.notifyCitizen(ticket.conversationId, { kind: 'text', text: QUEUE_TEXT[languageOf(ticket)].positionUpdate({ position, waitMinutes }) }, ticket.language, { event: 'position' });
     }
   }

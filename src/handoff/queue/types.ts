@@ -39,6 +39,27 @@ export interface Ticket {
   readonly assignedAt: string | null;
   readonly closedAt: string | null;
   readonly updatedAt: string;
+  /** The agent this waiting ticket is offered to (status stays `queued`), until {@link offerExpiresAt}. */
+  readonly offerAgentId: string | null;
+  readonly offerExpiresAt: string | null;
+  /** Agents not to be offered this ticket before the given ISO time (they declined or let it lapse). */
+  readonly offerSkips: Readonly<Record<string, string>>;
+  /** The agent who transferred it to a queue: never picked for it again. */
+  readonly transferredFrom: string | null;
+  /** When the citizen was told a person attends them; null while waiting or assigned but not yet opened. */
+  readonly announcedAt: string | null;
+}
+
+/** The JSON `offer_skips` column as a map; anything malformed reads as none. */
+export function parseSkips(text: string | null): Record<string, string> {
+  if (text === null || text === '') return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return {};
+  }
 }
 
 /** A stored ticket row as a {@link Ticket}. */
@@ -63,6 +84,11 @@ export function toTicket(row: Selectable<HandoffTicketsTable>): Ticket {
     assignedAt: row.assigned_at,
     closedAt: row.closed_at,
     updatedAt: row.updated_at,
+    offerAgentId: row.offer_agent_id ?? null,
+    offerExpiresAt: row.offer_expires_at ?? null,
+    offerSkips: parseSkips(row.offer_skips ?? null),
+    transferredFrom: row.transferred_from ?? null,
+    announcedAt: row.announced_at ?? null,
   };
 }
 
@@ -87,6 +113,8 @@ export interface EnqueueInput {
   readonly intent?: string | null;
   readonly language?: Language | null;
   readonly outOfHours?: boolean;
+  /** The wait in minutes the citizen was just told, to tell them a new estimate once it is exceeded. */
+  readonly announcedWaitMinutes?: number;
 }
 
 export interface QueuePosition {

@@ -8,7 +8,7 @@ import type { Language } from '../../../src/core/message.js';
 import { createTurnContext, type HandoffRequest, type TurnContext } from '../../../src/core/pipeline.js';
 import { replyWindowContext } from '../../../src/core/reply-window.js';
 import { isCancelRequest, isHowLongQuestion, parseRating } from '../../../src/handoff/messages.js';
-import { IN_HOURS, WEEKEND, citizenMessage, createAgent, createHarness, type Harness } from '../../helpers/handoff-hub.js';
+import { IN_HOURS, WEEKEND, citizenMessage, createAgent, createHarness, type Harness, acceptOffers } from '../../helpers/handoff-hub.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -101,6 +101,7 @@ describe('handoff pipeline steps', () => {
     h = await createHarness();
     const ana = await createAgent(h, { username: 'ana' });
     await turn('webchat:y', 'persona', { handoff: citizen });
+    await acceptOffers(h);
     const conversation = await h.store.getConversationByKey('webchat:y');
     expect((await h.handoff.queue.openTicket(conversation?.id as string))?.agentId).toBe(ana.id);
     expect((await turn('webchat:y', 'cancelar')).ctx.replies).toEqual([]);
@@ -117,6 +118,7 @@ describe('handoff pipeline steps', () => {
     h = await createHarness();
     const ana = await createAgent(h, { username: 'ana' });
     await turn('webchat:z', 'persona', { handoff: citizen });
+    await acceptOffers(h);
     const conversation = await h.store.getConversationByKey('webchat:z');
     await h.handoff.queue.close(conversation?.id as string, ana);
     const question = await turn('webchat:z', '¿Dónde pido el certificado?');

@@ -3,7 +3,7 @@ import { isHubError } from '../../../src/core/errors.js';
 import type { Ticket } from '../../../src/handoff/queue.js';
 import type { Priority } from '../../../src/handoff/routing.js';
 import type { StoreKind } from '../../helpers/stores.js';
-import { WEEKEND, createAgent, createConversation, createHarness as createHarnessOn, handoffStoreKinds, type Harness } from '../../helpers/handoff-hub.js';
+import { WEEKEND, acceptOffers, createAgent, createConversation, createHarness as createHarnessOn, handoffStoreKinds, type Harness } from '../../helpers/handoff-hub.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -83,6 +83,7 @@ describe.each(handoffStoreKinds.filter((kind) => kind.enabled).map((kind) => [ki
     const assignedOnce = new Map<string, number>();
     let rounds = 0;
     for (;;) {
+      await acceptOffers(h);
       const open = await h.handoff.queue.db.selectFrom('handoff_tickets').selectAll().where('status', '=', 'assigned').execute();
       expect(open.length).toBeLessThanOrEqual(30);
       for (const agent of agents) expect(open.filter((t) => t.agent_id === agent.id).length).toBeLessThanOrEqual(3);
@@ -131,6 +132,7 @@ describe.each(handoffStoreKinds.filter((kind) => kind.enabled).map((kind) => [ki
     const first = await h.handoff.queue.positionOf(waiting[5] as Ticket);
     expect(first).toBe(6);
     const agent = await createAgent(h, { username: 'ana', capacity: 6 });
+    await acceptOffers(h);
     const assigned = (await h.handoff.queue.eventsAfter(0)).filter((e) => e.type === 'assigned' && e.agentId === agent.id);
     expect(assigned.map((e) => ids.get(e.ticketId as string))).toEqual(['u1', 'u2', 'v1', 'v2', 'n1', 'n2']);
   });
@@ -145,10 +147,12 @@ describe.each(handoffStoreKinds.filter((kind) => kind.enabled).map((kind) => [ki
     const eu = await createConversation(h.store);
     await h.handoff.queue.enqueue({ conversationId: eu, queueId: 'tributos', priority: 'normal', reason: 'citizen', language: 'eu' });
     await h.handoff.queue.assignPass();
+    await acceptOffers(h);
     expect((await h.handoff.queue.openTicket(eu))?.agentId).toBe(euskara.id);
     const es = await createConversation(h.store);
     await h.handoff.queue.enqueue({ conversationId: es, queueId: 'tributos', priority: 'normal', reason: 'citizen', language: 'es' });
     await h.handoff.queue.assignPass();
+    await acceptOffers(h);
     // euskara just got one: castellano has been idle longer now.
     expect((await h.handoff.queue.openTicket(es))?.agentId).toBe(castellano.id);
     expect(transporte.queues).toEqual(['transporte']);
@@ -185,6 +189,7 @@ describe.each(handoffStoreKinds.filter((kind) => kind.enabled).map((kind) => [ki
     const mine = await createConversation(h.store, 'webchat:mine');
     await h.handoff.queue.enqueue({ conversationId: mine, queueId: 'tramites', priority: 'normal', reason: 'citizen' });
     await h.handoff.queue.assignPass();
+    await acceptOffers(h);
     expect((await h.handoff.queue.openTicket(mine))?.agentId).toBe(ana.id);
     const later = await createConversation(h.store, 'webchat:later');
     await h.handoff.queue.enqueue({ conversationId: later, queueId: 'tramites', priority: 'normal', reason: 'citizen' });
@@ -202,6 +207,7 @@ describe.each(handoffStoreKinds.filter((kind) => kind.enabled).map((kind) => [ki
     const urgent = await createConversation(h.store);
     await h.handoff.queue.enqueue({ conversationId: urgent, queueId: 'urgencias', priority: 'urgent', reason: 'emergency' });
     await h.handoff.queue.assignPass();
+    await acceptOffers(h);
     expect((await h.handoff.queue.openTicket(urgent))?.agentId).toBe(ana.id);
     expect((await h.handoff.queue.openTicket(normal))?.status).toBe('queued');
   });
@@ -212,6 +218,7 @@ describe.each(handoffStoreKinds.filter((kind) => kind.enabled).map((kind) => [ki
     const conversationId = await createConversation(h.store);
     await h.handoff.queue.enqueue({ conversationId, queueId: 'tramites', priority: 'normal', reason: 'citizen' });
     await h.handoff.queue.assignPass();
+    await acceptOffers(h);
     const moved = await h.handoff.queue.transfer(conversationId, ana, { queue: 'transporte', note: 'pregunta por el abono joven' });
     expect(moved).toMatchObject({ status: 'queued', queueId: 'transporte', agentId: null });
     const transcript = await h.store.getTranscript(conversationId);
@@ -226,6 +233,7 @@ describe.each(handoffStoreKinds.filter((kind) => kind.enabled).map((kind) => [ki
     const conversationId = await createConversation(h.store);
     await h.handoff.queue.enqueue({ conversationId, queueId: 'tramites', priority: 'normal', reason: 'citizen' });
     await h.handoff.queue.assignPass();
+    await acceptOffers(h);
     await h.handoff.queue.sendAgentMessage(conversationId, ana, 'Hola, soy Ana');
     await h.handoff.queue.close(conversationId, ana);
     const conversation = await h.store.getConversation(conversationId);
@@ -263,6 +271,7 @@ describe.each(handoffStoreKinds.filter((kind) => kind.enabled).map((kind) => [ki
     }
     await h.handoff.queue.tick(); // remembers the places told at escalation
     await createAgent(h, { username: 'ana', capacity: 4 });
+    await acceptOffers(h);
     await h.handoff.queue.tick();
     expect(await lastMessage(conversations[4] as string)).toBe('Seguimos contigo: ahora estás en la posición 1; espera estimada: unos 6 minutos.');
     expect(await lastMessage(conversations[5] as string)).toBe('Seguimos contigo: ahora estás en la posición 2; espera estimada: unos 6 minutos.');

@@ -15,6 +15,7 @@ import { delivery0300 } from './0300-delivery.js';
 import { reports0400 } from './0400-reports.js';
 import { email0500 } from './0500-email.js';
 import { privacy0600 } from './0600-privacy.js';
+import { handoffOffers0700 } from './0700-handoff-offers.js';
 import { consolePresence0710 } from './0710-console-presence.js';
 import { canned0720 } from './0720-canned.js';
 import { accounts0750 } from './0750-accounts.js';
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: DialectMig
   ['0400_reports', reports0400],
   ['0500_email', email0500],
   ['0600_privacy', privacy0600],
+  ['0700_handoff_offers', handoffOffers0700],
   ['0710_console_presence', consolePresence0710],
   ['0720_canned_responses', canned0720],
   ['0750_accounts', accounts0750],

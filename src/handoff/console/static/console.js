@@ -38,6 +38,10 @@
     }
   }
   const partContext = () => ({ state, api, announce, refreshLists, select: (id) => select(id) });
+  // Modules beside this file (offers.js, canned.js) work through this bridge and the `ventanilla:*` /
+  // `console:*` events; the parts in window.VentanillaConsole are called through hook() instead.
+  const emit = (name, detail) => document.dispatchEvent(new CustomEvent('ventanilla:' + name, { detail }));
+  window.ventanillaConsole = { api: (m, u, b) => api(m, u, b), select: (id) => select(id), announce: (t) => announce(t), refresh: () => refreshLists(), user: () => state.user, queues: () => state.queues };
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -76,9 +80,6 @@
     return data;
   }
 
-  // For the console's other modules (canned.js): the same fetch with CSRF, and the live region.
-  window.ventanillaConsole = { api, announce };
-
   function explain(error) {
     if (error.status === 401) return 'La sesión ha caducado. Vuelve a iniciar sesión.';
     if (error.status === 403) return 'No tienes acceso a esta conversación.';
@@ -88,6 +89,9 @@
       if (error.reason === 'not-claimed') return 'Primero pulsa «Atender esta conversación».';
       if (error.reason === 'offline') return 'Esa persona está desconectada.';
       if (error.reason === 'not-failed') return 'Ese mensaje ya no está pendiente de reintentar.';
+      if (error.reason === 'full') return 'Esa persona ya atiende todas las conversaciones que admite.';
+      if (error.reason === 'only-you') return 'Nadie más atiende esa cola en este idioma: volvería a ti.';
+      if (error.reason === 'not-offered') return 'Esa conversación ya no te la ofrecen.';
       return 'La conversación ha cambiado. Se ha actualizado.';
     }
     if (error.status === 429) return 'Demasiados intentos. Espera un minuto.';
@@ -105,6 +109,7 @@
     $('console-view').hidden = true;
     $('session-bar').hidden = true;
     $('login-view').hidden = false;
+    emit('session', null);
     $('username').focus();
     hook('left');
   }
@@ -122,6 +127,7 @@
     state.agents = agents.agents;
     hook('enter', partContext());
     connectEvents();
+    emit('session', state.user);
     await refreshLists();
     $('main').focus();
     document.dispatchEvent(new CustomEvent('console:session', { detail: { user: session.user } }));
@@ -176,6 +182,7 @@
     source.addEventListener('handoff', (message) => {
       const event = JSON.parse(message.data);
       if (event.type === 'assigned' && event.agentId === state.user.id) notifyAssigned(event);
+      emit('handoff', event);
       scheduleRefresh(event.conversationId);
     });
     source.addEventListener('transcript', (message) => {
@@ -476,7 +483,14 @@
     const body = kind === 'queue' ? { queue: id } : { agent: id };
     const note = $('transfer-note').value.trim();
     if (note) body.note = note;
-    const done = await act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/transfer', body), 'Conversación transferida.');
+    const url = '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/transfer';
+    // A refusal the person may override knowingly (offers.js asks) is sent again with the flag.
+    const transferring = api('POST', url, body).catch((error) => {
+      const again = window.VentanillaOffers ? window.VentanillaOffers.confirmTransfer(error, body) : undefined;
+      if (again) return api('POST', url, again);
+      throw error;
+    });
+    const done = await act(transferring, 'Conversación transferida.');
     if (done !== undefined) $('transfer-note').value = '';
   });
 
