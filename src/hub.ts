@@ -21,6 +21,7 @@ import { createStore, type Store } from './core/store/index.js';
 import type { HubConfig } from './config.js';
 import { PROJECT_ROOT } from './config.js';
 import { createEditorPlugin, LiveIntents, sessionAuthorizer } from './editor/index.js';
+import { createFeedback } from './feedback/index.js';
 import { fullModuleBuilder } from './editor/full-module.js';
 import { handoffPlugin } from './handoff/hub-plugin.js';
 import { createAccounts, type SessionAuth, type UserDirectory } from './accounts/index.js';
@@ -175,11 +176,16 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       whatsappWeb = channel;
     });
 
+  // Citizen 👍/👎 on bot answers: recorded before the safety net, from buttons and the web chat.
+  const feedback = createFeedback({ store: core.store, events: core.events, clock });
+
   const hub = await buildApp({
     config,
     core,
     intents,
     handoff,
+    firstSteps: [feedback.step],
+    feedback: (conversationKey, outboxId, value) => feedback.record(conversationKey, outboxId, value),
     channels,
     plugins: [
       handoffPlugin(handoff),

@@ -34,6 +34,8 @@ export interface WebchatDeps extends ChannelDeps {
   readonly limits?: Partial<WebchatLimits>;
   /** Where the limits count (@fastify/rate-limit store); default: this process's memory. */
   readonly rateLimitStore?: FastifyRateLimitStoreCtor;
+  /** Records 👍/👎 on a bot answer (`POST /api/feedback`); without it that route answers 404. */
+  readonly feedback?: (conversationKey: string, outboxId: string, value: 'up' | 'down') => Promise<'recorded' | 'changed' | 'unchanged' | 'unknown-answer'>;
 }
 
 /**
@@ -48,6 +50,14 @@ export function redactWebchatSecrets(text: string): string {
 const ERROR = Type.Object({ statusCode: Type.Number(), code: Type.Optional(Type.String()), error: Type.String(), message: Type.String() });
 
 const SessionQuery = Type.Object({ sessionId: SESSION_ID });
+const FeedbackBody = Type.Object(
+  {
+    sessionId: SESSION_ID,
+    ref: Type.String({ pattern: '^[A-Za-z0-9_-]{1,48}$', description: 'The `feedbackRef` of the rated item' }),
+    value: Type.Union([Type.Literal('up'), Type.Literal('down')]),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * Builds the web chat channel.
@@ -180,6 +190,22 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
       learn(result.conversationId, body.sessionId);
       deps.logger.debug({ conversationKey, duplicate: result.duplicate, kind: inbound.kind }, 'webchat message accepted');
       return reply.code(202).send({ accepted: true, duplicate: result.duplicate });
+    });
+
+    api.post('/api/feedback', {
+      schema: {
+        summary: 'Rate a bot answer 👍/👎 (idempotent: a repeat of the same rating records nothing new)',
+        body: FeedbackBody,
+        response: { 200: Type.Object({ status: Type.Union([Type.Literal('recorded'), Type.Literal('changed'), Type.Literal('unchanged')]) }), 400: ERROR, 404: ERROR, 429: ERROR },
+      },
+    }, async (request, reply) => {
+      const body = request.body;
+      await limiter.takeMessage(request, reply);
+      const record = deps.feedback;
+      if (record === undefined) throw new HubError('HUB_ERR_NOT_FOUND', 'this hub records no feedback');
+      const status = await record(webchatConversationKey(body.sessionId), body.ref, body.value);
+      if (status === 'unknown-answer') throw new HubError('HUB_ERR_NOT_FOUND', 'ref: no bot answer with this ref in this conversation');
+      return { status };
     });
 
     api.get('/api/history', {

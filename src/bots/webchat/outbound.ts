@@ -19,6 +19,7 @@ export const WebchatItem = Type.Object({
   choices: Type.Optional(Type.Array(Type.Object({ title: Type.String(), payload: Type.String() }))),
   attachment: Type.Optional(Type.Object({ url: Type.String(), mimeType: Type.String(), caption: Type.Optional(Type.String()) })),
   createdAt: Type.String({ description: 'ISO 8601' }),
+  feedbackRef: Type.Optional(Type.String({ description: 'Present on bot answers the citizen may rate: the `ref` to send to POST /api/feedback' })),
 });
 export type WebchatItem = Static<typeof WebchatItem>;
 
@@ -35,8 +36,17 @@ export function itemFromEntry(entry: TranscriptEntry): WebchatItem {
   const createdAt = entry.createdAt.toISOString();
   const id = `t${entry.id}`;
   const message = entry.author === 'citizen' ? undefined : outboundFromData(entry.data);
-  if (message !== undefined) return itemFromMessage(id, entry.author, message, createdAt);
+  if (message !== undefined) {
+    const item = itemFromMessage(id, entry.author, message, createdAt);
+    // A rateable bot answer is rated by its outbox id (the same on every path that shows it).
+    return entry.author === 'bot' && entry.outboxId !== null && isRateable(entry.data) ? { ...item, feedbackRef: entry.outboxId } : item;
+  }
   return { id, author: entry.author, text: entry.text, createdAt };
+}
+
+function isRateable(data: Readonly<Record<string, unknown>> | null): boolean {
+  const message = data?.message;
+  return typeof message === 'object' && message !== null && (message as Record<string, unknown>).rateable === true;
 }
 
 /** Maps an outbound message (as `send` receives it) to the item the browser renders. */

@@ -38,6 +38,7 @@
     image: 'Imagen adjunta',
     welcome: 'Hola, soy el asistente virtual de Ventanilla. Escribe tu consulta y te responderé; si lo necesitas, te paso con una persona.',
     tooLong: 'El mensaje es demasiado largo (máximo 10.000 caracteres).',
+    rate: { group: '¿Te ha servido esta respuesta?', up: 'Sí, me ha servido', down: 'No me ha servido', thanks: 'Gracias por tu valoración.', failed: 'No se ha podido guardar tu valoración.' },
     authors: { citizen: 'Tú', bot: 'Ventanilla', agent: 'Agente', system: 'Aviso' },
   };
   var MAX_TEXT = 10000;
@@ -234,7 +235,57 @@
       });
       node.appendChild(group);
     }
+    if (item.author === 'bot' && item.feedbackRef) node.appendChild(rateButtons(item.feedbackRef));
     return node;
+  }
+
+  // ---------- 👍/👎 on bot answers (POST /api/feedback; the hub records one rating per answer) ----------
+
+  function ratedKey(ref) {
+    return storageKey + ':rated:' + ref;
+  }
+
+  function rateButtons(ref) {
+    var box = el('div', 'vt-rate');
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', T.rate.group);
+    var stored = null;
+    try { stored = window.localStorage.getItem(ratedKey(ref)); } catch (e) { /* private mode */ }
+    var buttons = {};
+    ['up', 'down'].forEach(function (value) {
+      var button = el('button', 'vt-rate-button');
+      button.type = 'button';
+      button.dataset.value = value;
+      button.setAttribute('aria-label', T.rate[value]);
+      button.setAttribute('aria-pressed', String(stored === value));
+      button.appendChild(el('span', null, value === 'up' ? '👍' : '👎')).setAttribute('aria-hidden', 'true');
+      button.addEventListener('click', function () { rate(ref, value, buttons); });
+      buttons[value] = button;
+      box.appendChild(button);
+    });
+    return box;
+  }
+
+  async function rate(ref, value, buttons) {
+    if (buttons[value].getAttribute('aria-pressed') === 'true') return;
+    var previous = buttons.up.getAttribute('aria-pressed') === 'true' ? 'up' : buttons.down.getAttribute('aria-pressed') === 'true' ? 'down' : null;
+    buttons.up.setAttribute('aria-pressed', String(value === 'up'));
+    buttons.down.setAttribute('aria-pressed', String(value === 'down'));
+    try {
+      var sessionId = await session();
+      var response = await fetch(api + '/feedback', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sessionId: sessionId, ref: ref, value: value }),
+      });
+      if (!response.ok) throw new Error('HTTP ' + response.status);
+      try { window.localStorage.setItem(ratedKey(ref), value); } catch (e) { /* private mode */ }
+      setStatus(T.rate.thanks);
+    } catch (e) {
+      buttons.up.setAttribute('aria-pressed', String(previous === 'up'));
+      buttons.down.setAttribute('aria-pressed', String(previous === 'down'));
+      setStatus(T.rate.failed);
+    }
   }
 
   function showItem(item) {

@@ -2,7 +2,7 @@
  * The official WhatsApp Cloud API channel: webhook routes (verify challenge, signed POSTs) and
  * sending through the Graph API. https://developers.facebook.com/docs/whatsapp/cloud-api
  */
-import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../../../core/channel-port.js';
+import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule, SendContext } from '../../../core/channel-port.js';
 import { CHANNEL_TEXT_LIMITS } from '../../../core/channel-limits.js';
 import { HubError, isHubError, REPLY_WINDOW_CLOSED } from '../../../core/errors.js';
 import type { InboundMessage, OutboundMessage, Recipient } from '../../../core/message.js';
@@ -67,7 +67,7 @@ export function createWhatsAppCloudChannel(
   const adapter: ChannelAdapter = {
     channel: 'whatsapp',
     capabilities: WHATSAPP_CLOUD_CAPABILITIES,
-    async send(to: Recipient, message: OutboundMessage) {
+    async send(to: Recipient, message: OutboundMessage, context?: SendContext) {
       const lastInbound = to.replyContext?.lastInboundAt;
       const lastInboundAt = lastInbound === undefined ? null : new Date(lastInbound);
       if (!whatsappWindowOpen(lastInboundAt, now())) {
@@ -75,7 +75,7 @@ export function createWhatsAppCloudChannel(
           details: { reason: REPLY_WINDOW_CLOSED, lastInboundAt: lastInbound ?? null },
         });
       }
-      return postGraphMessage(messagesUrl(to), config.token, buildGraphPayload(to.participant.id, message, { listButtonLabel }), timeoutMs);
+      return postGraphMessage(messagesUrl(to), config.token, buildGraphPayload(to.participant.id, message, { listButtonLabel }, context?.outboxId), timeoutMs);
     },
     ...(template === undefined
       ? {}
