@@ -5,6 +5,9 @@
  * `callback_data`.
  */
 
+/** `custom` hub event emitted when a rating is stored or changed (`data`: outboxId, entryId, value); the editor's inbox files 👎. */
+export const FEEDBACK_EVENT = 'feedback.recorded';
+
 export const FEEDBACK_VALUES = ['up', 'down'] as const;
 export type FeedbackValue = (typeof FEEDBACK_VALUES)[number];
 

@@ -9,8 +9,8 @@ import { feedbackStep } from './middleware.js';
 import type { FeedbackValue } from '../core/feedback-payload.js';
 import { FeedbackStore } from './store.js';
 
-export { FEEDBACK_EVENT, FeedbackStore, type FeedbackOutcome } from './store.js';
-export { feedbackPayload, parseFeedbackPayload, FEEDBACK_TITLES, FEEDBACK_VALUES, type FeedbackValue } from '../core/feedback-payload.js';
+export { FeedbackStore, type FeedbackOutcome } from './store.js';
+export { FEEDBACK_EVENT, feedbackPayload, parseFeedbackPayload, FEEDBACK_TITLES, FEEDBACK_VALUES, type FeedbackValue } from '../core/feedback-payload.js';
 export { FEEDBACK_THANKS, isRateableAnswer } from './middleware.js';
 
 export interface FeedbackModule {

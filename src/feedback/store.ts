@@ -9,10 +9,8 @@ import type { HubEvents } from '../core/events.js';
 import type { Store } from '../core/store/index.js';
 import type { TranscriptEntry } from '../core/store/types.js';
 import { feedbackDb, type FeedbackDb } from './schema.js';
-import type { FeedbackValue } from '../core/feedback-payload.js';
+import { FEEDBACK_EVENT, type FeedbackValue } from '../core/feedback-payload.js';
 
-/** `custom` event emitted when a rating is stored or changed (the editor's inbox files 👎). */
-export const FEEDBACK_EVENT = 'feedback.recorded';
 
 /** What {@link FeedbackStore.record} did. */
 export type FeedbackOutcome =
