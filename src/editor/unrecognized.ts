@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HubEventMap, HubEvents } from '../core/events.js';
 import { FEEDBACK_EVENT } from '../core/feedback-payload.js';
-import { followUpSignal } from './inbox-signals.js';
+import { followUpSignal, isNegativeReply } from './inbox-signals.js';
 import { isLanguage, type Language } from '../core/message.js';
 import type { Store } from '../core/store/index.js';
 import type { TranscriptEntry } from '../core/store/types.js';
@@ -181,6 +181,8 @@ export class UnrecognizedInbox {
       const none = entry.intent === 'None';
       const low = entry.score !== null && entry.score < threshold;
       const text = entry.text;
+      // A bare "no" is what the citizen thought of the answer before it (filed there), not a question.
+      if ((none || low) && !escalated && isNegativeReply(text)) continue;
       if (none || low || escalated) {
         candidates.push({ entry, text, reason: escalated ? 'escalated' : none ? 'none' : 'low-confidence', detail: null });
         continue;
