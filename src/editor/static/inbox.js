@@ -7,7 +7,7 @@
 (function () {
   /** Why a question is here, as an editor reads it (the server's reason codes). */
   const REASONS = {
-    'thumbs-down': 'El ciudadano marcó 👎 la respuesta',
+    'thumbs-down': 'El ciudadano marcó la respuesta como no útil (👎)',
     'followed-person': 'Tras la respuesta, el ciudadano pidió hablar con una persona',
     'followed-no': 'Tras la respuesta, el ciudadano contestó «no»',
     rephrased: 'Tras la respuesta, el ciudadano repitió la pregunta con otras palabras',
@@ -18,7 +18,7 @@
   };
   /** What a group's detail text is, per reason. */
   const DETAILS = {
-    'thumbs-down': 'Respuesta marcada con 👎',
+    'thumbs-down': 'Respuesta marcada como no útil',
     'followed-person': 'Lo que escribió después',
     'followed-no': 'Lo que escribió después',
     rephrased: 'Cómo la volvió a preguntar',
@@ -43,7 +43,7 @@
     const list = el('ul', null, { class: 'reasons', 'aria-label': 'Motivos' });
     const ordered = Object.entries(group.reasons).sort((a, b) => b[1] - a[1]);
     for (const [reason, count] of ordered) {
-      const item = el('li', `${REASONS[reason] || reason} (${times(count)})`, { class: `reason reason-${reason}` });
+      const item = el('li', `${REASONS[reason] || reason}: ${times(count)}`, { class: `reason reason-${reason}` });
       list.append(item);
     }
     return list;

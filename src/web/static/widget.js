@@ -258,12 +258,30 @@
       button.dataset.value = value;
       button.setAttribute('aria-label', T.rate[value]);
       button.setAttribute('aria-pressed', String(stored === value));
-      button.appendChild(el('span', null, value === 'up' ? '👍' : '👎')).setAttribute('aria-hidden', 'true');
+      button.appendChild(thumbIcon(value));
       button.addEventListener('click', function () { rate(ref, value, buttons); });
       buttons[value] = button;
       box.appendChild(button);
     });
     return box;
+  }
+
+  // An SVG thumb (Material Icons, Apache-2.0): emoji fonts are missing on some systems.
+  var THUMB = 'M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z';
+  function thumbIcon(value) {
+    var ns = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('width', '20');
+    svg.setAttribute('height', '20');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    var path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', THUMB);
+    path.setAttribute('fill', 'currentColor');
+    if (value === 'down') path.setAttribute('transform', 'rotate(180 12 12)');
+    svg.appendChild(path);
+    return svg;
   }
 
   async function rate(ref, value, buttons) {
