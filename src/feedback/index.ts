@@ -11,7 +11,7 @@ import { FeedbackStore } from './store.js';
 
 export { FeedbackStore, type FeedbackOutcome } from './store.js';
 export { FEEDBACK_EVENT, feedbackPayload, parseFeedbackPayload, FEEDBACK_TITLES, FEEDBACK_VALUES, type FeedbackValue } from '../core/feedback-payload.js';
-export { FEEDBACK_THANKS, isRateableAnswer } from './middleware.js';
+export { FEEDBACK_THANKS, feedbackStep, isRateableAnswer } from './middleware.js';
 
 export interface FeedbackModule {
   readonly store: FeedbackStore;
