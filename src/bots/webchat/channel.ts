@@ -10,6 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { ChannelAdapter, ChannelDeps, ChannelModule, SendContext } from '../../core/channel-port.js';
 import { HubError } from '../../core/errors.js';
+import { feedbackChoices } from '../../core/feedback-payload.js';
 import type { HubEventMap, HubEvents } from '../../core/events.js';
 import type { OutboundMessage, Recipient } from '../../core/message.js';
 import type { TranscriptEntry } from '../../core/store/types.js';
@@ -116,7 +117,9 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
     async send(to: Recipient, message: OutboundMessage, context?: SendContext): Promise<{ readonly id: string }> {
       const id = randomUUID();
       const sessionId = sessionOfKey(to.conversationKey) ?? to.participant.id;
-      const item = itemFromMessage(`s${id}`, 'bot', message, new Date().toISOString());
+      const sent = itemFromMessage(`s${id}`, 'bot', message, new Date().toISOString());
+      // A rateable answer streamed by this path is rated by the same ref as its history item.
+      const item = feedbackChoices(message, context?.outboxId) === undefined || context === undefined ? sent : { ...sent, feedbackRef: context.outboxId };
       if (reconciler.fromSend(context?.outboxId)) {
         streams.push(sessionId, { id: item.id, event: 'message', data: item });
       }
