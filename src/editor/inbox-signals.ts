@@ -50,6 +50,8 @@ const STOPWORDS = new Set([
   'os', 'as', 'da', 'do', 'das', 'dos', 'na', 'no', 'nos', 'onde', 'cando', 'como', 'queria', 'podo', 'cun', 'unha', 'e', 'ou', 'ao',
   // eu
   'eta', 'edo', 'da', 'dago', 'daude', 'non', 'noiz', 'nola', 'zer', 'nire', 'nahi', 'dut', 'bat', 'ba', 'al', 'ere', 'izan',
+  // greetings and courtesy, every language: "hola" twice is not a question asked again
+  'hola', 'buenos', 'buenas', 'dias', 'tardes', 'noches', 'gracias', 'bon', 'bona', 'bones', 'tarda', 'gracies', 'ola', 'bos', 'boas', 'grazas', 'kaixo', 'egun', 'arratsalde', 'eskerrik', 'asko', 'hello', 'hi', 'good', 'morning', 'afternoon', 'evening', 'thanks', 'thank', 'you', 'please', 'favor', 'porfa',
   // en
   'the', 'an', 'to', 'of', 'is', 'are', 'and', 'or', 'in', 'on', 'at', 'for', 'my', 'me', 'do', 'does', 'can', 'how', 'what', 'where', 'when', 'which', 'want', 'know', 'it', 'this', 'that', 'there',
 ]);

@@ -62,6 +62,8 @@ describe('isRephrase', () => {
     ['en', 'How do I renew my ID card?', 'When does the tax campaign start?'],
     ['eu', 'Zenbat balio du autobus txartelak?', 'Noiz hasten da errenta kanpaina?'],
     ['gl', 'Onde está a parada?', 'ok'],
+    ['es', 'hola, buenos días', 'hola, buenos días'],
+    ['eu', 'Kaixo, egun on', 'kaixo'],
   ])('%s: «%s» → «%s» is a different message', (_language, first, second) => {
     expect(isRephrase(first, second)).toBe(false);
   });
