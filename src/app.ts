@@ -14,6 +14,7 @@ import { trustProxyOption } from './core/trust-proxy.js';
 import { HubEvents } from './core/events.js';
 import type { HandoffPort } from './core/handoff-port.js';
 import type { ChannelId } from './core/message.js';
+import type { Middleware } from './core/pipeline.js';
 import { DeliveryWorker, type DeliveryPolicy } from './core/outbox.js';
 import { TurnRunner } from './core/runner.js';
 import { createStore, type Store } from './core/store/index.js';
@@ -83,6 +84,10 @@ export interface BuildAppOptions extends HubCoreOptions {
   readonly core?: HubCore;
   readonly intents: IntentsModule;
   readonly handoff?: HandoffPort;
+  /** Turn steps before the safety net (the feedback step), in order. */
+  readonly firstSteps?: readonly Middleware[];
+  /** Records a citizen's 👍/👎 from a channel's own route (the web chat); see {@link ChannelServices.feedback}. */
+  readonly feedback?: ChannelServices['feedback'];
   readonly channels?: readonly ChannelFactory[];
   readonly plugins?: readonly (HubPluginFactory | HubPlugin)[];
   /** Static web root for `/` (web chat page, widget, console assets). */
@@ -123,6 +128,7 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
     store,
     safety: options.intents.safety,
     understand: options.intents.understand,
+    ...(options.firstSteps === undefined ? {} : { first: options.firstSteps }),
     handoff: options.handoff ?? createBasicHandoff(),
     events,
     clock,
@@ -144,6 +150,7 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
     events,
     config,
     ...(options.rateLimitStore === undefined ? {} : { rateLimitStore: options.rateLimitStore }),
+    ...(options.feedback === undefined ? {} : { feedback: options.feedback }),
     cursors: { get: (name) => store.getCursor(name), set: (name, value) => store.setCursor(name, value) },
     async markUnreachable(conversationKey) {
       const conversation = await store.getConversationByKey(conversationKey);

@@ -23,6 +23,8 @@ import { createStore, type Store } from './core/store/index.js';
 import type { HubConfig } from './config.js';
 import { PROJECT_ROOT } from './config.js';
 import { createEditorPlugin, EDITOR_ROLES, LiveIntents, sessionAuthorizer } from './editor/index.js';
+import { createFeedback } from './feedback/index.js';
+import { HubError } from './core/errors.js';
 import { fullModuleBuilder } from './editor/full-module.js';
 import { handoffPlugin } from './handoff/hub-plugin.js';
 import { createAccounts, registerRolePages, type SessionAuth, type UserDirectory } from './accounts/index.js';
@@ -145,6 +147,17 @@ function whatsappWebAdmin(channel: () => WhatsAppWebChannelModule | undefined, a
   };
 }
 
+/** `VENTANILLA_INBOX_CONFIDENCE_MARGIN` (0–1): answers this close to the answer threshold go to the editor's inbox. */
+function inboxMarginFromEnv(env: NodeJS.ProcessEnv): { inboxConfidenceMargin?: number } {
+  const raw = env.VENTANILLA_INBOX_CONFIDENCE_MARGIN;
+  if (raw === undefined || raw.trim() === '') return {};
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) {
+    throw new HubError('HUB_ERR_CONFIG', `VENTANILLA_INBOX_CONFIDENCE_MARGIN="${raw}" is not a number from 0 to 1: set it like 0.1 (or leave it unset for 0.1)`);
+  }
+  return { inboxConfidenceMargin: value };
+}
+
 /** Builds the hub for a configuration. The caller listens and calls `hub.start()`. */
 export async function createHub(config: HubConfig, options: CreateHubOptions = {}): Promise<Hub> {
   const env = options.env ?? process.env;
@@ -190,11 +203,16 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       whatsappWeb = channel;
     });
 
+  // Citizen 👍/👎 on bot answers: recorded before the safety net, from buttons and the web chat.
+  const feedback = createFeedback({ store: core.store, events: core.events, clock });
+
   const hub = await buildApp({
     config,
     core,
     intents,
     handoff,
+    firstSteps: [feedback.step],
+    feedback: (conversationKey, outboxId, value) => feedback.record(conversationKey, outboxId, value),
     channels,
     plugins: [
       // First: its hooks are on the root instance, before any staff page or API is registered.
@@ -205,6 +223,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
         buildModule: fullModuleBuilder(providers),
         devSetPath: join(PROJECT_ROOT, 'config', 'quality', 'nlu-dev.jsonl'),
         contentDir: join(config.configDir, 'intents'),
+        ...inboxMarginFromEnv(env),
       }),
       createReportsPlugin({
         config: loadReportsConfig(config.configDir, env),

@@ -57,6 +57,12 @@ export interface ChannelServices extends ChannelDeps {
   readonly config: HubConfig;
   /** Where request limits count (@fastify/rate-limit store); undefined: each process in its memory. */
   readonly rateLimitStore?: FastifyRateLimitStoreCtor;
+  /**
+   * Records the citizen's 👍/👎 on the bot answer delivered by outbox item `outboxId` of the
+   * conversation `conversationKey` (idempotent; `unknown-answer` when that conversation has no
+   * such bot answer). Absent when the hub records no feedback.
+   */
+  readonly feedback?: (conversationKey: string, outboxId: string, value: 'up' | 'down') => Promise<'recorded' | 'changed' | 'unchanged' | 'unknown-answer'>;
 }
 
 /** Builds one channel, or returns undefined when it is not configured. */

@@ -110,7 +110,9 @@ export function degrade(message: OutboundMessage, capabilities: ChannelCapabilit
     return splitText(renderMarkup(text, markup), max).map((chunk) => ({ kind: 'text', text: chunk }));
   }
   if (message.kind === 'text') {
-    return splitText(renderMarkup(pick(message.text, message.short), markup), max).map((chunk) => ({ kind: 'text', text: chunk }));
+    const parts = splitText(renderMarkup(pick(message.text, message.short), markup), max);
+    // Rating buttons go under the last part, where the answer ends.
+    return parts.map((chunk, index) => (message.rateable === true && index === parts.length - 1 ? { kind: 'text', text: chunk, rateable: true } : { kind: 'text', text: chunk }));
   }
   const body = pick(message.text, message.short);
   if (!choicesFit(body, message.choices, capabilities)) {

@@ -75,9 +75,11 @@ export interface Choice {
 /**
  * What the bot or an agent says; adapters receive it already degraded to their capabilities.
  * `short` is the answer's short variant, used by channels with tight limits (X public replies).
+ * `rateable`: a bot answer the citizen may rate; channels that can show buttons add 👍/👎 to its
+ * last part (payloads from `src/feedback/payload.ts`), the others ignore it.
  */
 export type OutboundMessage =
-  | { readonly kind: 'text'; readonly text: string; readonly short?: string }
+  | { readonly kind: 'text'; readonly text: string; readonly short?: string; readonly rateable?: boolean }
   | { readonly kind: 'choices'; readonly text: string; readonly short?: string; readonly choices: readonly Choice[] }
   | { readonly kind: 'attachment'; readonly url: string; readonly mimeType: string; readonly caption?: string };
 

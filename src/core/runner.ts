@@ -31,6 +31,8 @@ export interface TurnRunnerOptions {
   /** Steps after the safety net and the handoff `mode` step: language, NLU, answer. */
   readonly safety: Middleware;
   readonly understand: readonly Middleware[];
+  /** Steps before the safety net (citizen feedback: a 👎 is recorded whoever holds the chat). */
+  readonly first?: readonly Middleware[];
   readonly handoff: HandoffPort;
   readonly events: HubEvents;
   readonly clock: () => Date;
@@ -88,7 +90,7 @@ export class TurnRunner {
 
   constructor(options: TurnRunnerOptions) {
     this.options = options;
-    this.pipeline = compose([options.safety, options.handoff.mode, ...options.understand]);
+    this.pipeline = compose([...(options.first ?? []), options.safety, options.handoff.mode, ...options.understand]);
     this.maxConcurrent = Math.max(1, options.maxConcurrentTurns ?? 32);
   }
 

@@ -285,13 +285,14 @@ export async function registerEditorRoutes(app: FastifyInstance, deps: EditorRou
   );
 
   // The page and its assets: public files (the data behind them needs a session).
-  const types: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'editor.js': 'text/javascript; charset=utf-8', 'slug.js': 'text/javascript; charset=utf-8', 'editor.css': 'text/css; charset=utf-8' };
+  const types: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'editor.js': 'text/javascript; charset=utf-8', 'slug.js': 'text/javascript; charset=utf-8', 'inbox.js': 'text/javascript; charset=utf-8', 'editor.css': 'text/css; charset=utf-8' };
   const serve = (name: string) => async (_request: FastifyRequest, reply: FastifyReply) => {
     const body = await readFile(new URL(name, `file://${deps.staticDir.endsWith('/') ? deps.staticDir : `${deps.staticDir}/`}`));
     return reply.header('content-type', types[name] ?? 'application/octet-stream').header('cache-control', 'no-cache').send(body);
   };
   app.get('/editor', { schema: { hide: true } }, serve('index.html'));
   app.get('/editor/editor.js', { schema: { hide: true } }, serve('editor.js'));
+  app.get('/editor/inbox.js', { schema: { hide: true } }, serve('inbox.js'));
   app.get('/editor/editor.css', { schema: { hide: true } }, serve('editor.css'));
   app.get('/editor/slug.js', { schema: { hide: true } }, serve('slug.js'));
 }

@@ -38,6 +38,11 @@ export interface EditorPluginOptions {
   readonly devSetPath?: string;
   /** Largest accepted accuracy drop (default 0.02). */
   readonly maxAccuracyDrop?: number;
+  /**
+   * The unrecognised inbox also lists answers given less than this above the answer threshold
+   * (default 0.1; env `VENTANILLA_INBOX_CONFIDENCE_MARGIN` in the hub).
+   */
+  readonly inboxConfidenceMargin?: number;
   /** Languages every enabled intent must cover (default all five). */
   readonly languages?: readonly Language[];
   /** How often to look for versions published by other instances (default 5000 ms; 0 = never). */
@@ -144,6 +149,7 @@ export function createEditorPlugin(options: EditorPluginOptions = {}): (hub: Hub
           editorStore: store,
           events: hub.events,
           lowScore: () => lowScore,
+          ...(options.inboxConfidenceMargin === undefined ? {} : { confidenceMargin: () => options.inboxConfidenceMargin ?? 0 }),
           onError: (error) => hub.logger.warn({ err: error }, 'editor: could not file an unrecognised question'),
         });
         lowScore = (await store.draftContent()).policy.thresholds.answer;

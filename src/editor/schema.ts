@@ -59,6 +59,8 @@ export interface EditorUnrecognizedTable {
   intent: string | null;
   score: number | null;
   reason: string;
+  /** What the reason refers to (migration `0740_feedback`): the answer rated 👎, the follow-up that said "no"; masked. */
+  detail: string | null;
   conversation_id: string;
   /** The citizen transcript entry id: the same question is never filed twice. */
   entry_id: string;

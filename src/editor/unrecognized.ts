@@ -6,7 +6,9 @@
  * each transcript entry is filed at most once (unique `entry_id`).
  */
 import { randomUUID } from 'node:crypto';
-import type { HubEvents } from '../core/events.js';
+import type { HubEventMap, HubEvents } from '../core/events.js';
+import { FEEDBACK_EVENT } from '../core/feedback-payload.js';
+import { followUpSignal, isNegativeReply } from './inbox-signals.js';
 import { isLanguage, type Language } from '../core/message.js';
 import type { Store } from '../core/store/index.js';
 import type { TranscriptEntry } from '../core/store/types.js';
@@ -23,11 +25,42 @@ export interface UnrecognizedGroup {
   readonly count: number;
   readonly language: Language | null;
   readonly reasons: Readonly<Record<string, number>>;
+  /** The intents the bot answered these questions with (answered reasons only), with how often. */
+  readonly answeredWith: Readonly<Record<string, number>>;
+  /** The highest score among the group's answered questions (a confident wrong answer shows 0.99). */
+  readonly topScore: number | null;
+  /** What the reasons refer to: the answers rated 👎, the follow-ups that said "no" (masked, up to 3). */
+  readonly details: readonly { readonly reason: string; readonly text: string }[];
   readonly examples: readonly string[];
   readonly lastSeen: string;
 }
 
 const STOPWORDS = new Set(['el', 'la', 'los', 'las', 'de', 'del', 'un', 'una', 'y', 'o', 'que', 'en', 'a', 'al', 'me', 'mi', 'se', 'por', 'para', 'con', 'es', 'the', 'a', 'to', 'of', 'i', 'is', 'and', 'el', 'els', 'les', 'i', 'o', 'os', 'as', 'da', 'do', 'eta', 'lo', 'le', 'su']);
+
+/** Default {@link UnrecognizedOptions.confidenceMargin}. */
+export const DEFAULT_CONFIDENCE_MARGIN = 0.1;
+
+/**
+ * Why a question is in the inbox, weakest first: a question filed for one reason is re-filed for
+ * a later one (a 👎 says more than a low score).
+ */
+export const INBOX_REASONS = ['low-margin', 'low-confidence', 'none', 'escalated', 'rephrased', 'followed-no', 'followed-person', 'thumbs-down'] as const;
+export type InboxReason = (typeof INBOX_REASONS)[number];
+
+/** Reasons of questions the bot did answer (with an intent and a score worth showing). */
+const ANSWERED_REASONS: ReadonlySet<string> = new Set(['low-margin', 'rephrased', 'followed-no', 'followed-person', 'thumbs-down']);
+
+function rank(reason: string): number {
+  return (INBOX_REASONS as readonly string[]).indexOf(reason);
+}
+
+interface Candidate {
+  readonly entry: TranscriptEntry;
+  readonly text: string;
+  readonly reason: InboxReason;
+  /** The answer rated down, or the follow-up that rejected it (unmasked: masked when filed). */
+  readonly detail: string | null;
+}
 
 /** Longest question text the inbox keeps. */
 export const INBOX_TEXT_LIMIT = 500;
@@ -69,6 +102,11 @@ export interface UnrecognizedOptions {
   readonly events: HubEvents;
   /** Below this score a recognised intent still counts as unrecognised (the policy's answer threshold). */
   readonly lowScore: () => number;
+  /**
+   * An answer given less than this above the answer threshold is filed as `low-margin` (default
+   * {@link DEFAULT_CONFIDENCE_MARGIN}): it went out, but barely.
+   */
+  readonly confidenceMargin?: () => number;
   readonly clock?: () => Date;
   readonly onError?: (error: unknown) => void;
 }
@@ -89,6 +127,17 @@ export class UnrecognizedInbox {
     this.inFlight.add(task);
   };
 
+  private readonly feedbackListener = (event: HubEventMap['custom'][0]) => {
+    if (event.relayed === true || event.type !== FEEDBACK_EVENT || event.data.value !== 'down') return;
+    const { conversationId } = event;
+    const entryId = event.data.entryId;
+    if (conversationId === undefined || typeof entryId !== 'string') return;
+    const task: Promise<void> = this.fileThumbsDown(conversationId, entryId)
+      .then(() => undefined, (error: unknown) => this.options.onError?.(error))
+      .finally(() => this.inFlight.delete(task));
+    this.inFlight.add(task);
+  };
+
   constructor(private readonly options: UnrecognizedOptions) {
     this.db = editorDb(options.store);
     this.clock = options.clock ?? (() => new Date());
@@ -96,10 +145,12 @@ export class UnrecognizedInbox {
 
   start(): void {
     this.options.events.on('transcript', this.listener);
+    this.options.events.on('custom', this.feedbackListener);
   }
 
   async stop(): Promise<void> {
     this.options.events.off('transcript', this.listener);
+    this.options.events.off('custom', this.feedbackListener);
     await this.idle();
   }
 
@@ -108,32 +159,90 @@ export class UnrecognizedInbox {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Files the recent unrecognised citizen entries of one conversation (idempotent). */
+  /**
+   * Files the recent questions of one conversation that the bot did not answer well (idempotent):
+   * unrecognised (`none`), below the answer threshold (`low-confidence`), escalated for low
+   * confidence (`escalated`), answered but within the confidence margin above the threshold
+   * (`low-margin`), and answered however confidently but followed within 60 s by a "no", a request
+   * for a person or the same question again (`followed-no`, `followed-person`, `rephrased`).
+   * A question filed for a weaker reason is re-filed for a stronger one ({@link REASON_RANK}).
+   */
   async scan(conversationId: string): Promise<number> {
     const entries = await this.options.store.getTranscript(conversationId, { limit: 30 });
-    const candidates: { entry: TranscriptEntry & { text: string }; reason: string }[] = [];
+    const candidates: Candidate[] = [];
+    const threshold = this.options.lowScore();
+    const margin = this.options.confidenceMargin?.() ?? DEFAULT_CONFIDENCE_MARGIN;
     for (const [index, entry] of entries.entries()) {
       if (entry.author !== 'citizen' || entry.kind !== 'text' || entry.text === null || entry.intent === null) continue;
       if (entry.intent.startsWith('emergencia.')) continue;
-      const later = entries.slice(index + 1, index + 6);
-      const escalated = later.some((e) => e.author === 'system' && JSON.stringify(e.data ?? {}).includes('low-confidence'));
+      const nextCitizen = entries.findIndex((e, i) => i > index && e.author === 'citizen');
+      const turn = entries.slice(index + 1, nextCitizen === -1 ? index + 6 : nextCitizen);
+      const escalated = turn.some((e) => e.author === 'system' && JSON.stringify(e.data ?? {}).includes('low-confidence'));
       const none = entry.intent === 'None';
-      const low = entry.score !== null && entry.score < this.options.lowScore();
-      if (!none && !low && !escalated) continue;
-      candidates.push({ entry: { ...entry, text: entry.text }, reason: escalated ? 'escalated' : none ? 'none' : 'low-confidence' });
+      const low = entry.score !== null && entry.score < threshold;
+      const text = entry.text;
+      // A bare "no" is what the citizen thought of the answer before it (filed there), not a question.
+      if ((none || low) && !escalated && isNegativeReply(text)) continue;
+      if (none || low || escalated) {
+        candidates.push({ entry, text, reason: escalated ? 'escalated' : none ? 'none' : 'low-confidence', detail: null });
+        continue;
+      }
+      // Answered: was the answer any good? The next citizen message says so (or the score does).
+      const answer = [...turn].reverse().find((e) => e.author === 'bot' && e.outboxId !== null);
+      if (answer === undefined) continue;
+      const next = nextCitizen === -1 ? undefined : entries[nextCitizen];
+      const signal =
+        next !== undefined && next.kind === 'text' && next.text !== null
+          ? followUpSignal(text, answer.createdAt, { text: next.text, intent: next.intent, at: next.createdAt })
+          : undefined;
+      if (signal !== undefined && next !== undefined) {
+        candidates.push({ entry, text, reason: signal, detail: next.text });
+        continue;
+      }
+      if (entry.score !== null && entry.score < threshold + margin) candidates.push({ entry, text, reason: 'low-margin', detail: answer.text });
     }
+    return this.file(conversationId, candidates);
+  }
+
+  /**
+   * Files the question a citizen rated 👎 the answer to: the citizen message before that bot
+   * answer (`thumbs-down`, shown even when the answer was given at 0.99).
+   */
+  async fileThumbsDown(conversationId: string, answerEntryId: string): Promise<number> {
+    const entries = await this.options.store.getTranscript(conversationId, { limit: 300 });
+    const at = entries.findIndex((entry) => entry.id === answerEntryId);
+    if (at === -1) return 0;
+    const answer = entries[at];
+    const question = entries.slice(0, at).reverse().find((entry) => entry.author === 'citizen');
+    if (answer === undefined || question === undefined || question.kind !== 'text' || question.text === null) return 0;
+    return this.file(conversationId, [{ entry: question, text: question.text, reason: 'thumbs-down', detail: answer.text }]);
+  }
+
+  private async file(conversationId: string, candidates: readonly Candidate[]): Promise<number> {
     if (candidates.length === 0) return 0;
-    // Every bot or system entry triggers a scan: entries filed before are not read (or masked) again.
+    // Every bot or system entry triggers a scan: entries filed before are not read (or masked)
+    // again, unless a stronger reason re-files them.
     const filedRows = await this.db
       .selectFrom('editor_unrecognized')
-      .select('entry_id')
+      .select(['entry_id', 'reason', 'status'])
       .where('entry_id', 'in', candidates.map((candidate) => candidate.entry.id))
       .execute();
-    const filed = new Set(filedRows.map((row) => row.entry_id));
+    const filed = new Map(filedRows.map((row) => [row.entry_id, row]));
     let inserted = 0;
-    for (const { entry, reason } of candidates) {
-      if (filed.has(entry.id)) continue;
-      const text = inboxText(entry.text);
+    for (const { entry, text: raw, reason, detail } of candidates) {
+      const existing = filed.get(entry.id);
+      if (existing !== undefined) {
+        if (existing.status !== 'open' || rank(reason) <= rank(existing.reason)) continue;
+        await this.db
+          .updateTable('editor_unrecognized')
+          .set({ reason, detail: detail === null ? null : inboxText(detail) })
+          .where('entry_id', '=', entry.id)
+          .where('status', '=', 'open')
+          .execute();
+        filed.set(entry.id, { ...existing, reason });
+        continue;
+      }
+      const text = inboxText(raw);
       const result = await this.db
         .insertInto('editor_unrecognized')
         .values({
@@ -144,6 +253,7 @@ export class UnrecognizedInbox {
           intent: entry.intent,
           score: entry.score,
           reason,
+          detail: detail === null ? null : inboxText(detail),
           conversation_id: conversationId,
           entry_id: entry.id,
           status: 'open',
@@ -155,6 +265,7 @@ export class UnrecognizedInbox {
         .onConflict((oc) => oc.column('entry_id').doNothing())
         .executeTakeFirst();
       inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+      filed.set(entry.id, { entry_id: entry.id, reason, status: 'open' });
     }
     return inserted;
   }
@@ -169,7 +280,15 @@ export class UnrecognizedInbox {
     return clusters
       .map((rows) => {
         const reasons: Record<string, number> = {};
-        for (const row of rows) reasons[row.reason] = (reasons[row.reason] ?? 0) + 1;
+        const answeredWith: Record<string, number> = {};
+        let topScore: number | null = null;
+        for (const row of rows) {
+          reasons[row.reason] = (reasons[row.reason] ?? 0) + 1;
+          if (ANSWERED_REASONS.has(row.reason) && row.intent !== null && row.intent !== 'None') {
+            answeredWith[row.intent] = (answeredWith[row.intent] ?? 0) + 1;
+            if (row.score !== null && (topScore === null || row.score > topScore)) topScore = row.score;
+          }
+        }
         const first = rows[0];
         const language = first?.language ?? null;
         return {
@@ -178,6 +297,9 @@ export class UnrecognizedInbox {
           count: rows.length,
           language: isLanguage(language) ? language : null,
           reasons,
+          answeredWith,
+          topScore,
+          details: uniqueDetails(rows),
           examples: [...new Set(rows.map((r) => r.text))].slice(0, 5),
           lastSeen: first?.created_at ?? '',
         };
@@ -228,6 +350,18 @@ export class UnrecognizedInbox {
       .where('id', 'in', ids)
       .execute();
   }
+}
+
+function uniqueDetails(rows: readonly { readonly reason: string; readonly detail: string | null }[]): { reason: string; text: string }[] {
+  const seen = new Set<string>();
+  const details: { reason: string; text: string }[] = [];
+  for (const row of rows) {
+    if (row.detail === null || seen.has(`${row.reason}\n${row.detail}`)) continue;
+    seen.add(`${row.reason}\n${row.detail}`);
+    details.push({ reason: row.reason, text: row.detail });
+    if (details.length === 3) break;
+  }
+  return details;
 }
 
 type Row = { id: string; group_key: string; text: string; language: string | null; reason: string; created_at: string };

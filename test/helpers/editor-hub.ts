@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp, type ChannelFactory, type Hub } from '../../src/app.js';
+import { buildApp, createHubCore, type ChannelFactory, type Hub } from '../../src/app.js';
+import { createFeedback } from '../../src/feedback/index.js';
 import { HubError } from '../../src/core/errors.js';
 import { LANGUAGES, type InboundMessage } from '../../src/core/message.js';
 import { editorContentFromLoaded, toIntentsContent } from '../../src/editor/content-io.js';
@@ -75,20 +76,29 @@ export interface EditorHub {
  * production builder. `channels` replaces the recording web-chat channel (then `channel` records
  * nothing).
  */
-export async function startEditorHub(options: Partial<EditorPluginOptions> = {}, env: NodeJS.ProcessEnv = {}, channels?: readonly ChannelFactory[]): Promise<EditorHub> {
+export async function startEditorHub(
+  options: Partial<EditorPluginOptions> = {},
+  env: NodeJS.ProcessEnv = {},
+  channels?: readonly ChannelFactory[],
+  /** Record citizen 👍/👎 like the hub does (src/hub.ts), and serve these web pages. */
+  extras: { readonly feedback?: boolean; readonly webRoot?: string } = {},
+): Promise<EditorHub> {
   const content = editorContentFromLoaded(await loadContent(CONTENT_DIR));
   const buildModule = await productionModuleBuilder();
   const live = new LiveIntents(await buildModule(content, await defaultModels()));
   const channel = new RecordingAdapter('webchat');
   const factory = createEditorPlugin({ authorize: headerAuthorizer, syncIntervalMs: 0, trainSeedModel: false, contentDir: CONTENT_DIR, buildModule, ...options });
   let plugin: ReturnType<typeof factory> | undefined;
+  const core = await createHubCore({ config: testConfig(env), logger: false, deliveryPolicy: { baseDelayMs: 5, maxDelayMs: 20 } });
+  const feedback = extras.feedback === true ? createFeedback({ store: core.store, events: core.events }) : undefined;
   const hub = await buildApp({
-    config: testConfig(env),
+    config: core.config,
+    core,
     intents: live,
-    logger: false,
     channels: channels ?? [() => ({ adapter: channel })],
     plugins: [(h) => (plugin = factory(h))],
-    deliveryPolicy: { baseDelayMs: 5, maxDelayMs: 20 },
+    ...(feedback === undefined ? {} : { firstSteps: [feedback.step], feedback: (key: string, ref: string, value: 'up' | 'down') => feedback.record(key, ref, value) }),
+    ...(extras.webRoot === undefined ? {} : { webRoot: extras.webRoot }),
   });
   await hub.start();
   if (plugin === undefined) throw new Error('editor plugin not built');

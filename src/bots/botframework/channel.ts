@@ -119,7 +119,7 @@ export function createBotFrameworkChannel(config: BotFrameworkConfig, deps: Chan
   const adapter: ChannelAdapter = {
     channel: 'botframework',
     capabilities: BOTFRAMEWORK_CAPABILITIES,
-    send: (to, message) => deliver(to, buildBotFrameworkActivity(message)),
+    send: (to, message, context) => deliver(to, buildBotFrameworkActivity(message, context?.outboxId)),
   };
 
   async function plugin(app: FastifyInstance): Promise<void> {

@@ -6,6 +6,7 @@ import { ActivityTypes, type Activity, type CardAction } from 'botbuilder';
 import type { ChannelCapabilities } from '../../core/channel-port.js';
 import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import { channelHttpError, channelNetworkError, HubError } from '../../core/errors.js';
+import { feedbackChoices } from '../../core/feedback-payload.js';
 import type { OutboundMessage } from '../../core/message.js';
 import { isRecord } from './inbound.js';
 
@@ -18,7 +19,10 @@ export const BOTFRAMEWORK_CAPABILITIES: ChannelCapabilities = {
 };
 
 /** Builds the outbound activity for a (degraded) message. */
-export function buildBotFrameworkActivity(message: OutboundMessage): Partial<Activity> {
+export function buildBotFrameworkActivity(message: OutboundMessage, outboxId?: string): Partial<Activity> {
+  const rating = feedbackChoices(message, outboxId);
+  // A rateable answer: 👍/👎 as suggested actions (messageBack, like any choice).
+  if (message.kind === 'text' && rating !== undefined) return buildBotFrameworkActivity({ kind: 'choices', text: message.text, choices: rating });
   if (message.kind === 'text') return { type: ActivityTypes.Message, text: message.text, textFormat: 'plain' };
   if (message.kind === 'attachment') {
     return {

@@ -4,7 +4,8 @@
  */
 import type { Telegraf } from 'telegraf';
 import { TelegramError } from 'telegraf';
-import type { ChannelAdapter, ChannelCapabilities, ChannelDeps } from '../../core/channel-port.js';
+import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, SendContext } from '../../core/channel-port.js';
+import { feedbackChoices } from '../../core/feedback-payload.js';
 import { CHANNEL_TEXT_LIMITS } from '../../core/channel-limits.js';
 import { HubError, channelHttpError, channelNetworkError, isHubError } from '../../core/errors.js';
 import type { OutboundMessage, Recipient } from '../../core/message.js';
@@ -73,7 +74,7 @@ export function createTelegramAdapter(telegram: TelegramApi, requestTimeoutMs: n
   return {
     channel: 'telegram',
     capabilities: TELEGRAM_CAPABILITIES,
-    async send(to: Recipient, message: OutboundMessage) {
+    async send(to: Recipient, message: OutboundMessage, context?: SendContext) {
       const chatId = chatIdOf(to);
       if (message.kind === 'attachment') {
         // Attachments pass degrade untouched: the caption is plain text, sent without a parse mode.
@@ -93,7 +94,10 @@ export function createTelegramAdapter(telegram: TelegramApi, requestTimeoutMs: n
         }, to);
       }
       // Text arrives rendered as MarkdownV2 by degrade() (capabilities.markup), escapes included.
-      return callSend('sendMessage', { chat_id: chatId, text: message.text, parse_mode: 'MarkdownV2' }, to);
+      // A rateable answer gets 👍/👎 as one row of inline buttons (a callback_query comes back).
+      const rating = feedbackChoices(message, context?.outboxId);
+      const markup = rating === undefined ? {} : { reply_markup: { inline_keyboard: [rating.map((choice) => ({ text: choice.title, callback_data: choice.payload }))] } };
+      return callSend('sendMessage', { chat_id: chatId, text: message.text, parse_mode: 'MarkdownV2', ...markup }, to);
     },
   };
 }

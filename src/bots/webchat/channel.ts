@@ -10,6 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { ChannelAdapter, ChannelDeps, ChannelModule, SendContext } from '../../core/channel-port.js';
 import { HubError } from '../../core/errors.js';
+import { feedbackChoices } from '../../core/feedback-payload.js';
 import type { HubEventMap, HubEvents } from '../../core/events.js';
 import type { OutboundMessage, Recipient } from '../../core/message.js';
 import type { TranscriptEntry } from '../../core/store/types.js';
@@ -36,6 +37,8 @@ export interface WebchatDeps extends ChannelDeps {
   readonly limits?: Partial<WebchatLimits>;
   /** Where the limits count (@fastify/rate-limit store); default: this process's memory. */
   readonly rateLimitStore?: FastifyRateLimitStoreCtor;
+  /** Records 👍/👎 on a bot answer (`POST /api/feedback`); without it that route answers 404. */
+  readonly feedback?: (conversationKey: string, outboxId: string, value: 'up' | 'down') => Promise<'recorded' | 'changed' | 'unchanged' | 'unknown-answer'>;
 }
 
 /**
@@ -50,6 +53,14 @@ export function redactWebchatSecrets(text: string): string {
 const ERROR = Type.Object({ statusCode: Type.Number(), code: Type.Optional(Type.String()), error: Type.String(), message: Type.String() });
 
 const SessionQuery = Type.Object({ sessionId: SESSION_ID });
+const FeedbackBody = Type.Object(
+  {
+    sessionId: SESSION_ID,
+    ref: Type.String({ pattern: '^[A-Za-z0-9_-]{1,48}$', description: 'The `feedbackRef` of the rated item' }),
+    value: Type.Union([Type.Literal('up'), Type.Literal('down')]),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * Builds the web chat channel.
@@ -116,7 +127,9 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
     async send(to: Recipient, message: OutboundMessage, context?: SendContext): Promise<{ readonly id: string }> {
       const id = randomUUID();
       const sessionId = sessionOfKey(to.conversationKey) ?? to.participant.id;
-      const item = withLanguage(itemFromMessage(`s${id}`, 'bot', message, new Date().toISOString()), to.language);
+      const sent = withLanguage(itemFromMessage(`s${id}`, 'bot', message, new Date().toISOString()), to.language);
+      // A rateable answer streamed by this path is rated by the same ref as its history item.
+      const item = feedbackChoices(message, context?.outboxId) === undefined || context === undefined ? sent : { ...sent, feedbackRef: context.outboxId };
       if (reconciler.fromSend(context?.outboxId)) {
         streams.push(sessionId, { id: item.id, event: 'message', data: item });
       }
@@ -201,6 +214,22 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
       // The same for every visitor until a restart: let browsers and proxies keep it a while.
       reply.header('cache-control', 'public, max-age=300');
       return widgetTexts();
+    });
+
+    api.post('/api/feedback', {
+      schema: {
+        summary: 'Rate a bot answer 👍/👎 (idempotent: a repeat of the same rating records nothing new)',
+        body: FeedbackBody,
+        response: { 200: Type.Object({ status: Type.Union([Type.Literal('recorded'), Type.Literal('changed'), Type.Literal('unchanged')]) }), 400: ERROR, 404: ERROR, 429: ERROR },
+      },
+    }, async (request, reply) => {
+      const body = request.body;
+      await limiter.takeMessage(request, reply);
+      const record = deps.feedback;
+      if (record === undefined) throw new HubError('HUB_ERR_NOT_FOUND', 'this hub records no feedback');
+      const status = await record(webchatConversationKey(body.sessionId), body.ref, body.value);
+      if (status === 'unknown-answer') throw new HubError('HUB_ERR_NOT_FOUND', 'ref: no bot answer with this ref in this conversation');
+      return { status };
     });
 
     api.get('/api/history', {

@@ -20,6 +20,7 @@ export const WebchatItem = Type.Object({
   attachment: Type.Optional(Type.Object({ url: Type.String(), mimeType: Type.String(), caption: Type.Optional(Type.String()) })),
   createdAt: Type.String({ description: 'ISO 8601' }),
   lang: Type.Optional(Type.Union(LANGUAGES.map((language) => Type.Literal(language)), { description: 'Language of the text, when known: the widget sets it as the element\'s `lang`' })),
+  feedbackRef: Type.Optional(Type.String({ description: 'Present on bot answers the citizen may rate: the `ref` to send to POST /api/feedback' })),
 });
 export type WebchatItem = Static<typeof WebchatItem>;
 
@@ -37,12 +38,19 @@ export function itemFromEntry(entry: TranscriptEntry): WebchatItem {
   const id = `t${entry.id}`;
   const message = entry.author === 'citizen' ? undefined : outboundFromData(entry.data);
   const item = message !== undefined ? itemFromMessage(id, entry.author, message, createdAt) : { id, author: entry.author, text: entry.text, createdAt };
-  return withLanguage(item, entry.language);
+  // A rateable bot answer is rated by its outbox id (the same on every path that shows it).
+  const rated = message !== undefined && entry.author === 'bot' && entry.outboxId !== null && isRateable(entry.data) ? { ...item, feedbackRef: entry.outboxId } : item;
+  return withLanguage(rated, entry.language);
 }
 
 /** `item` with its language (WCAG 3.1.2: a Basque answer in a Spanish page says it is Basque). */
 export function withLanguage(item: WebchatItem, language: Language | null | undefined): WebchatItem {
   return language === null || language === undefined ? item : { ...item, lang: language };
+}
+
+function isRateable(data: Readonly<Record<string, unknown>> | null): boolean {
+  const message = data?.message;
+  return typeof message === 'object' && message !== null && (message as Record<string, unknown>).rateable === true;
 }
 
 /** Maps an outbound message (as `send` receives it) to the item the browser renders. */

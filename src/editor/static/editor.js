@@ -291,36 +291,9 @@ async function tryIt(event) {
   }
 }
 
+// The inbox view lives in inbox.js (window.EditorInbox).
 async function loadInbox() {
-  const data = await api('GET', '/api/editor/unrecognized');
-  const list = $('inbox-list');
-  list.replaceChildren();
-  if (data.groups.length === 0) list.append(el('li', 'No hay preguntas pendientes.'));
-  const intents = (await api('GET', '/api/editor/intents')).intents;
-  for (const group of data.groups) {
-    const item = el('li');
-    item.append(el('p', group.text), el('p', `${group.count} veces · ${group.language || '?'} · ${Object.entries(group.reasons).map(([k, v]) => `${k}: ${v}`).join(', ')}`, { class: 'hint' }));
-    const selectId = `assign-${group.id}`;
-    const label = el('label', 'Asignar a la intención', { for: selectId });
-    const select = el('select', null, { id: selectId });
-    for (const intent of intents) select.append(el('option', intent.id, { value: intent.id }));
-    const assign = el('button', 'Asignar', { type: 'button' });
-    assign.addEventListener('click', async () => {
-      try {
-        await api('POST', `/api/editor/unrecognized/${encodeURIComponent(group.id)}/assign`, { intentId: select.value });
-        await loadInbox();
-      } catch (error) {
-        flash(error.message);
-      }
-    });
-    const dismiss = el('button', 'Descartar', { type: 'button', class: 'secondary' });
-    dismiss.addEventListener('click', async () => {
-      await api('POST', `/api/editor/unrecognized/${encodeURIComponent(group.id)}/dismiss`);
-      await loadInbox();
-    });
-    item.append(label, select, assign, dismiss);
-    list.append(item);
-  }
+  await window.EditorInbox.load({ api, flash, list: $('inbox-list') });
 }
 
 function describeDiff(diff) {

@@ -45,6 +45,11 @@
     authorBot: 'Ventanilla',
     authorAgent: 'Agente',
     authorSystem: 'Aviso',
+    rateGroup: '¿Te ha servido esta respuesta?',
+    rateUp: 'Sí, me ha servido',
+    rateDown: 'No me ha servido',
+    rateThanks: 'Gracias por tu valoración.',
+    rateFailed: 'No se ha podido guardar tu valoración.',
   };
   var AUTHORS = { citizen: 'authorCitizen', bot: 'authorBot', agent: 'authorAgent', system: 'authorSystem' };
   var LANGUAGES = ['es', 'ca', 'gl', 'eu', 'en'];
@@ -305,7 +310,75 @@
       });
       node.appendChild(group);
     }
+    if (item.author === 'bot' && item.feedbackRef) node.appendChild(rateButtons(item.feedbackRef));
     return node;
+  }
+
+  // ---------- 👍/👎 on bot answers (POST /api/feedback; the hub records one rating per answer) ----------
+
+  function ratedKey(ref) {
+    return storageKey + ':rated:' + ref;
+  }
+
+  function rateButtons(ref) {
+    var box = el('div', 'vt-rate');
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', T.rateGroup);
+    var stored = null;
+    try { stored = window.localStorage.getItem(ratedKey(ref)); } catch (e) { /* private mode */ }
+    var buttons = {};
+    ['up', 'down'].forEach(function (value) {
+      var button = el('button', 'vt-rate-button');
+      button.type = 'button';
+      button.dataset.value = value;
+      button.setAttribute('aria-label', (value === 'up' ? T.rateUp : T.rateDown));
+      button.setAttribute('aria-pressed', String(stored === value));
+      button.appendChild(thumbIcon(value));
+      button.addEventListener('click', function () { rate(ref, value, buttons); });
+      buttons[value] = button;
+      box.appendChild(button);
+    });
+    return box;
+  }
+
+  // An SVG thumb (Material Icons, Apache-2.0): emoji fonts are missing on some systems.
+  var THUMB = 'M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z';
+  function thumbIcon(value) {
+    var ns = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('width', '20');
+    svg.setAttribute('height', '20');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    var path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', THUMB);
+    path.setAttribute('fill', 'currentColor');
+    if (value === 'down') path.setAttribute('transform', 'rotate(180 12 12)');
+    svg.appendChild(path);
+    return svg;
+  }
+
+  async function rate(ref, value, buttons) {
+    if (buttons[value].getAttribute('aria-pressed') === 'true') return;
+    var previous = buttons.up.getAttribute('aria-pressed') === 'true' ? 'up' : buttons.down.getAttribute('aria-pressed') === 'true' ? 'down' : null;
+    buttons.up.setAttribute('aria-pressed', String(value === 'up'));
+    buttons.down.setAttribute('aria-pressed', String(value === 'down'));
+    try {
+      var sessionId = await session();
+      var response = await fetch(api + '/feedback', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sessionId: sessionId, ref: ref, value: value }),
+      });
+      if (!response.ok) throw new Error('HTTP ' + response.status);
+      try { window.localStorage.setItem(ratedKey(ref), value); } catch (e) { /* private mode */ }
+      setStatus(T.rateThanks);
+    } catch (e) {
+      buttons.up.setAttribute('aria-pressed', String(previous === 'up'));
+      buttons.down.setAttribute('aria-pressed', String(previous === 'down'));
+      setStatus(T.rateFailed);
+    }
   }
 
   function showItem(item) {

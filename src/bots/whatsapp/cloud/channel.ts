@@ -2,7 +2,7 @@
  * The official WhatsApp Cloud API channel: webhook routes (verify challenge, signed POSTs) and
  * sending through the Graph API. https://developers.facebook.com/docs/whatsapp/cloud-api
  */
-import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule } from '../../../core/channel-port.js';
+import type { ChannelAdapter, ChannelCapabilities, ChannelDeps, ChannelModule, SendContext } from '../../../core/channel-port.js';
 import { CHANNEL_TEXT_LIMITS } from '../../../core/channel-limits.js';
 import { catalogue } from '../../../core/i18n.js';
 import { HubError, isHubError, REPLY_WINDOW_CLOSED } from '../../../core/errors.js';
@@ -71,7 +71,7 @@ export function createWhatsAppCloudChannel(
   const adapter: ChannelAdapter = {
     channel: 'whatsapp',
     capabilities: WHATSAPP_CLOUD_CAPABILITIES,
-    async send(to: Recipient, message: OutboundMessage) {
+    async send(to: Recipient, message: OutboundMessage, context?: SendContext) {
       const lastInbound = to.replyContext?.lastInboundAt;
       const lastInboundAt = lastInbound === undefined ? null : new Date(lastInbound);
       if (!whatsappWindowOpen(lastInboundAt, now())) {
@@ -79,7 +79,7 @@ export function createWhatsAppCloudChannel(
           details: { reason: REPLY_WINDOW_CLOSED, lastInboundAt: lastInbound ?? null },
         });
       }
-      return postGraphMessage(messagesUrl(to), config.token, buildGraphPayload(to.participant.id, message, { listButtonLabel: listButtonLabel(to) }), timeoutMs);
+      return postGraphMessage(messagesUrl(to), config.token, buildGraphPayload(to.participant.id, message, { listButtonLabel: listButtonLabel(to) }, context?.outboxId), timeoutMs);
     },
     ...(template === undefined
       ? {}

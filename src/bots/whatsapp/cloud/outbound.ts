@@ -4,6 +4,7 @@
  */
 import { CHANNEL_TEXT_LIMITS } from '../../../core/channel-limits.js';
 import { channelHttpError, channelNetworkError, HubError, REPLY_WINDOW_CLOSED } from '../../../core/errors.js';
+import { feedbackChoices } from '../../../core/feedback-payload.js';
 import type { OutboundMessage } from '../../../core/message.js';
 import type { WhatsAppTemplateRef } from './config.js';
 import { WHATSAPP_WINDOW_CLOSED_REASON } from '../window.js';
@@ -34,8 +35,13 @@ type GraphPayload = Record<string, unknown>;
  * than 10, a title over 24, a repeated title) never get here: degrade() sent them as numbered text
  * (see `WHATSAPP_CLOUD_CAPABILITIES.buttons`).
  */
-export function buildGraphPayload(to: string, message: OutboundMessage, options: GraphPayloadOptions): GraphPayload {
+export function buildGraphPayload(to: string, message: OutboundMessage, options: GraphPayloadOptions, outboxId?: string): GraphPayload {
   const envelope = { messaging_product: 'whatsapp', recipient_type: 'individual', to };
+  const rating = feedbackChoices(message, outboxId);
+  if (message.kind === 'text' && rating !== undefined && message.text.length <= WHATSAPP_LIMITS.buttonBody) {
+    // A rateable answer short enough for a button message: 👍/👎 as reply buttons.
+    return buildGraphPayload(to, { kind: 'choices', text: message.text, choices: rating }, options);
+  }
   if (message.kind === 'text') {
     return { ...envelope, type: 'text', text: { body: message.text, preview_url: /https?:\/\//.test(message.text) } };
   }

@@ -19,6 +19,7 @@ import { handoffOffers0700 } from './0700-handoff-offers.js';
 import { consolePresence0710 } from './0710-console-presence.js';
 import { canned0720 } from './0720-canned.js';
 import { accounts0750 } from './0750-accounts.js';
+import { feedback0740 } from './0740-feedback.js';
 import type { Dialect, DialectMigration } from './types.js';
 
 export type { Dialect, DialectMigration } from './types.js';
@@ -36,6 +37,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: DialectMig
   ['0710_console_presence', consolePresence0710],
   ['0720_canned_responses', canned0720],
   ['0750_accounts', accounts0750],
+  ['0740_feedback', feedback0740],
 ];
 
 /** The names this version knows, in order. */
