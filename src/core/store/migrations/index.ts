@@ -15,6 +15,7 @@ import { delivery0300 } from './0300-delivery.js';
 import { reports0400 } from './0400-reports.js';
 import { email0500 } from './0500-email.js';
 import { privacy0600 } from './0600-privacy.js';
+import { reportDays0760 } from './0760-report-days.js';
 import type { Dialect, DialectMigration } from './types.js';
 
 export type { Dialect, DialectMigration } from './types.js';
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: DialectMig
   ['0400_reports', reports0400],
   ['0500_email', email0500],
   ['0600_privacy', privacy0600],
+  ['0760_report_days', reportDays0760],
 ];
 
 /** The names this version knows, in order. */
