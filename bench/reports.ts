@@ -22,7 +22,7 @@ import { createStore, dropPostgresSchema, type Store } from '../src/core/store/i
 import { isDeepStrictEqual } from 'node:util';
 import { rebuildDayTier } from '../src/reports/days.js';
 import { hourBucket, loadReportsConfig } from '../src/reports/definitions.js';
-import { runReport, type Report } from '../src/reports/queries.js';
+import { runReport, startOfLocalDay, type Report } from '../src/reports/queries.js';
 import { reportsDb } from '../src/reports/schema.js';
 
 const DAYS = Number(process.env.BENCH_DAYS ?? 60);
@@ -100,10 +100,12 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Times the 30-day report `count` times (after 2 warm-up runs); returns the times and the last report. */
-async function timeReport(store: Store, count: number): Promise<{ times: number[]; report: Report }> {
+async function timeReport(store: Store, count: number, local = false): Promise<{ times: number[]; report: Report }> {
   const db = reportsDb(store);
-  const from = new Date(start + (DAYS - 30) * 86_400_000);
-  const to = new Date(start + DAYS * 86_400_000);
+  // UTC midnights (in Madrid 01:00: partial edge days on both sides), or the local midnights the
+  // API and the CLI make of plain dates (`from=2026-01-31&to=2026-03-01`: whole days only).
+  const from = local ? startOfLocalDay(new Date(start + (DAYS - 30) * 86_400_000 + 43_200_000), config.timezone) : new Date(start + (DAYS - 30) * 86_400_000);
+  const to = local ? startOfLocalDay(new Date(start + DAYS * 86_400_000 + 43_200_000), config.timezone) : new Date(start + DAYS * 86_400_000);
   const times: number[] = [];
   let report: Report | undefined;
   for (let q = 0; q < count + 2; q += 1) {
@@ -129,6 +131,7 @@ async function measure(name: string, store: Store): Promise<string> {
   const dayRows = await rebuildDayTier(reportsDb(store), store.dialect, config.timezone);
   const tierSeconds = (performance.now() - t0) / 1000;
   const tiered = await timeReport(store, QUERIES);
+  const localDays = await timeReport(store, QUERIES, true);
   const report = tiered.report;
   const same = isDeepStrictEqual(report, hourly.report);
   const check = `${report.groups.length} groups, ${report.series.length} days, ${report.total.conversations} conversations in 30 days`;
@@ -136,6 +139,7 @@ async function measure(name: string, store: Store): Promise<string> {
     `${name.padEnd(10)} ${rows} hourly roll-up rows (loaded in ${loadSeconds.toFixed(0)} s); 30-day report by queue×channel, daily series (${check}):`,
     `${''.padEnd(10)}   hourly tier only:              ${figures(hourly.times)}`,
     `${''.padEnd(10)}   daily tier + hourly edge days: ${figures(tiered.times)}   [daily tier: ${dayRows} rows built from the hourly tier in ${tierSeconds.toFixed(1)} s; reports equal: ${same ? 'yes' : 'NO'}]`,
+    `${''.padEnd(10)}   local-date range (whole days): ${figures(localDays.times)}`,
   ].join('\n');
 }
 

@@ -7,9 +7,10 @@
  * Which time zone the tier was made in is recorded (`report_meta.days_timezone`): reports read it
  * only when that is the configured zone, and {@link ensureDayTier} recomputes it otherwise.
  */
+import { setImmediate as yieldToTurns } from 'node:timers/promises';
 import { sql, type Transaction } from 'kysely';
 import { bucketStart } from './definitions.js';
-import { localDayLabel } from './periods.js';
+import { localDayLabel, startOfLocalDay } from './periods.js';
 import type { ReportsDatabase, ReportsDb } from './schema.js';
 
 type Db = ReportsDb | Transaction<ReportsDatabase>;
@@ -95,32 +96,67 @@ export async function dayTierTimezone(db: Db): Promise<string | undefined> {
   return row?.value;
 }
 
+const HOUR_MS = 3_600_000;
+const ceilHour = (date: Date): Date => new Date(Math.ceil(date.getTime() / HOUR_MS) * HOUR_MS);
+const hourOf = (date: Date): string => date.toISOString().slice(0, 13);
+
 /**
- * Recomputes `report_days` from `report_rollups` in `timezone`, in one transaction that blocks
- * roll-up writers meanwhile (on PostgreSQL a SHARE lock on the hourly tier; SQLite transactions
- * are serialised), so no increment is counted twice or lost. Returns the day rows written.
+ * Recomputes one local day of `report_days` from its hours in `report_rollups`, in one transaction
+ * that holds roll-up writers off meanwhile (on PostgreSQL a SHARE lock on the hourly tier; SQLite
+ * transactions are serialised): an increment a writer adds before or after it is counted once.
  */
-export async function rebuildDayTier(db: ReportsDb, dialect: 'sqlite' | 'postgres', timezone: string): Promise<number> {
+async function rebuildDay(db: ReportsDb, dialect: 'sqlite' | 'postgres', timezone: string, dayStart: Date): Promise<number> {
+  const day = localDayLabel(dayStart, timezone);
+  // The hours whose start falls in this local day (by the hour's start, as dayOfBucket counts).
+  const from = hourOf(ceilHour(dayStart));
+  const to = hourOf(ceilHour(startOfLocalDay(new Date(dayStart.getTime() + 26 * HOUR_MS), timezone)));
   return db.transaction().execute(async (trx) => {
     if (dialect === 'postgres') await sql`lock table report_rollups in share mode`.execute(trx);
-    await trx.deleteFrom('report_days').execute();
+    await trx.deleteFrom('report_days').where('day', '=', day).execute();
     const hours = await trx
       .selectFrom('report_rollups')
       .select(['bucket', 'channel', 'queue_id', 'language', 'metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
+      .where('bucket', '>=', from)
+      .where('bucket', '<', to)
       .groupBy(['bucket', 'channel', 'queue_id', 'language', 'metric'])
       .execute();
-    const days = sumByDay(
+    const rows = sumByDay(
       hours.map((h) => ({ ...h, n: Number(h.n), total: Number(h.total), peak: Number(h.peak) })),
       timezone,
     ).filter((row) => row.n !== 0 || row.total !== 0 || row.peak !== 0);
-    await upsertDays(trx, dialect, days);
-    await trx
-      .insertInto('report_meta')
-      .values({ key: DAYS_TIMEZONE, value: timezone })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: timezone }))
-      .execute();
-    return days.length;
+    await upsertDays(trx, dialect, rows);
+    return rows.length;
   });
+}
+
+/**
+ * Recomputes `report_days` from `report_rollups` in `timezone`, one local day per transaction with
+ * the event loop free between days, so a hub with years of roll-ups keeps answering turns while it
+ * runs (on SQLite a single statement over every hour would hold the process for tens of seconds).
+ * Writers may keep adding meanwhile: a day's increments land either before its recomputation
+ * (which includes them, from the hourly tier) or after it. Reports read the tier only once it is
+ * whole: the zone mark is written last. Returns the day rows written.
+ */
+export async function rebuildDayTier(db: ReportsDb, dialect: 'sqlite' | 'postgres', timezone: string): Promise<number> {
+  await db.deleteFrom('report_meta').where('key', '=', DAYS_TIMEZONE).execute();
+  // Rows of another zone's days would not be replaced day by day: start empty.
+  await db.deleteFrom('report_days').execute();
+  const span = await db.selectFrom('report_rollups').select([sql<string | null>`min(bucket)`.as('first'), sql<string | null>`max(bucket)`.as('last')]).executeTakeFirst();
+  let written = 0;
+  if (span?.first != null && span.last != null) {
+    const last = localDayLabel(bucketStart(span.last), timezone);
+    for (let dayStart = startOfLocalDay(bucketStart(span.first), timezone); ; dayStart = startOfLocalDay(new Date(dayStart.getTime() + 26 * HOUR_MS), timezone)) {
+      written += await rebuildDay(db, dialect, timezone, dayStart);
+      if (localDayLabel(dayStart, timezone) >= last) break;
+      await yieldToTurns();
+    }
+  }
+  await db
+    .insertInto('report_meta')
+    .values({ key: DAYS_TIMEZONE, value: timezone })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: timezone }))
+    .execute();
+  return written;
 }
 
 /** Recomputes the daily tier when it was never made or made in another time zone; true if it did. */
