@@ -166,7 +166,7 @@ export function reportsApi(deps: ReportsRoutesDeps): (app: FastifyInstance) => P
         schema: {
           tags: ['reports'],
           summary: 'Quality indicators over a range: totals, one group per slice combination, a series per period (queues’ time zone)',
-          description: `Computed from hourly roll-ups. An empty period gives zeros and empty lists; a ratio without a denominator is null. 400: from after to, a range over two years, an unknown slice. 403: agents and editors.\n\n${DEFINITIONS_TEXT}`,
+          description: `Computed from the roll-ups (whole days from the daily tier when sliced by channel, queue or language only; the rest from the hourly tier), never from transcripts. An empty period gives zeros and empty lists; a ratio without a denominator is null. 400: from after to, a range over two years, an unknown slice. 403: agents and editors.\n\n${DEFINITIONS_TEXT}`,
           querystring: ReportQuerySchema,
           response: { 200: ReportSchema, ...errors },
         },
