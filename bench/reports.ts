@@ -7,18 +7,27 @@
  * 1 M conversations and 10 M events): replaying 10 M raw events through the reducer would take
  * far longer than the query it prepares, and the report reads only roll-ups either way.
  * `BENCH_DAYS` (default 60) spreads them; `BENCH_QUERIES` (default 40) sets the repetitions.
+ *
+ * The same report is timed twice in one run: from the hourly tier alone (`BENCH_HOURLY_QUERIES`,
+ * default 3: it takes seconds each), then after the daily tier is computed from the hourly one
+ * (`rebuildDayTier`, what the hub does on its first flush after the upgrade; its time is printed),
+ * where whole days come from `report_days` and only the partial edge days from the hourly tier.
+ * The two reports must be equal (checked, printed).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createStore, dropPostgresSchema, type Store } from '../src/core/store/index.js';
+import { isDeepStrictEqual } from 'node:util';
+import { rebuildDayTier } from '../src/reports/days.js';
 import { hourBucket, loadReportsConfig } from '../src/reports/definitions.js';
-import { runReport } from '../src/reports/queries.js';
+import { runReport, startOfLocalDay, type Report } from '../src/reports/queries.js';
 import { reportsDb } from '../src/reports/schema.js';
 
 const DAYS = Number(process.env.BENCH_DAYS ?? 60);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 40);
+const HOURLY_QUERIES = Number(process.env.BENCH_HOURLY_QUERIES ?? 3);
 const CONVERSATIONS = 1_000_000;
 const EVENTS = 10_000_000;
 const CHANNELS = ['webchat', 'telegram', 'whatsapp', 'x', 'botframework'];
@@ -76,9 +85,12 @@ async function generate(store: Store): Promise<number> {
         }
       }
     }
-    rows += batch.length;
-    if (batch.length >= 30_000) await flush();
+    if (batch.length >= 30_000) {
+      rows += batch.length;
+      await flush();
+    }
   }
+  rows += batch.length;
   await flush();
   return rows;
 }
@@ -87,24 +99,48 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
+/** Times the 30-day report `count` times (after 2 warm-up runs); returns the times and the last report. */
+async function timeReport(store: Store, count: number, local = false): Promise<{ times: number[]; report: Report }> {
+  const db = reportsDb(store);
+  // UTC midnights (in Madrid 01:00: partial edge days on both sides), or the local midnights the
+  // API and the CLI make of plain dates (`from=2026-01-31&to=2026-03-01`: whole days only).
+  const from = local ? startOfLocalDay(new Date(start + (DAYS - 30) * 86_400_000 + 43_200_000), config.timezone) : new Date(start + (DAYS - 30) * 86_400_000);
+  const to = local ? startOfLocalDay(new Date(start + DAYS * 86_400_000 + 43_200_000), config.timezone) : new Date(start + DAYS * 86_400_000);
+  const times: number[] = [];
+  let report: Report | undefined;
+  for (let q = 0; q < count + 2; q += 1) {
+    const t0 = performance.now();
+    report = await runReport(db, config, { from, to, by: ['queue', 'channel'], period: 'day' });
+    const elapsed = performance.now() - t0;
+    if (q >= 2) times.push(elapsed);
+  }
+  times.sort((a, b) => a - b);
+  return { times, report: report as Report };
+}
+
+const figures = (times: readonly number[]): string =>
+  `p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, max ${(times[times.length - 1] ?? Number.NaN).toFixed(1)} ms (${times.length} queries)`;
+
 async function measure(name: string, store: Store): Promise<string> {
   const began = performance.now();
   const rows = await generate(store);
   const loadSeconds = (performance.now() - began) / 1000;
-  const db = reportsDb(store);
-  const from = new Date(start + (DAYS - 30) * 86_400_000);
-  const to = new Date(start + DAYS * 86_400_000);
-  const times: number[] = [];
-  let check = '';
-  for (let q = 0; q < QUERIES + 3; q += 1) {
-    const t0 = performance.now();
-    const report = await runReport(db, config, { from, to, by: ['queue', 'channel'], period: 'day' });
-    const elapsed = performance.now() - t0;
-    if (q >= 3) times.push(elapsed);
-    check = `${report.groups.length} groups, ${report.series.length} days, ${report.total.conversations} conversations in 30 days`;
-  }
-  times.sort((a, b) => a - b);
-  return `${name.padEnd(10)} ${rows} roll-up rows (loaded in ${loadSeconds.toFixed(0)} s); 30-day report by queue×channel: p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, max ${(times[times.length - 1] ?? Number.NaN).toFixed(1)} ms (${check})`;
+  // Before the daily tier exists the report reads the hourly tier alone (the "before" figure).
+  const hourly = await timeReport(store, HOURLY_QUERIES);
+  const t0 = performance.now();
+  const dayRows = await rebuildDayTier(reportsDb(store), store.dialect, config.timezone);
+  const tierSeconds = (performance.now() - t0) / 1000;
+  const tiered = await timeReport(store, QUERIES);
+  const localDays = await timeReport(store, QUERIES, true);
+  const report = tiered.report;
+  const same = isDeepStrictEqual(report, hourly.report);
+  const check = `${report.groups.length} groups, ${report.series.length} days, ${report.total.conversations} conversations in 30 days`;
+  return [
+    `${name.padEnd(10)} ${rows} hourly roll-up rows (loaded in ${loadSeconds.toFixed(0)} s); 30-day report by queue×channel, daily series (${check}):`,
+    `${''.padEnd(10)}   hourly tier only:              ${figures(hourly.times)}`,
+    `${''.padEnd(10)}   daily tier + hourly edge days: ${figures(tiered.times)}   [daily tier: ${dayRows} rows built from the hourly tier in ${tierSeconds.toFixed(1)} s; reports equal: ${same ? 'yes' : 'NO'}]`,
+    `${''.padEnd(10)}   local-date range (whole days): ${figures(localDays.times)}`,
+  ].join('\n');
 }
 
 const lines: string[] = [];

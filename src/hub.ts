@@ -34,6 +34,8 @@ import { createHandoff, loadHandoffConfig } from './handoff/index.js';
 import { attachEventRelay } from './event-relay.js';
 import { privacyPlugin } from './privacy/hub-plugin.js';
 import { loadPrivacySecret } from './privacy/secret.js';
+import { recordAudit } from './privacy/audit.js';
+import { privacyDb } from './privacy/schema.js';
 import { createDataProviders } from './intents/data/index.js';
 import { createIntents } from './intents/index.js';
 import { createReportsPlugin, loadReportsConfig } from './reports/index.js';
@@ -231,6 +233,10 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
         clock,
         guard: accounts.auth.guard(['supervisor', 'admin']),
         metricsToken: env.VENTANILLA_METRICS_TOKEN,
+        onConversationsRead: async (request, ids, reason) => {
+          const actor = accounts.auth.require(request).user.username;
+          for (const conversationId of ids) await recordAudit(privacyDb(core.store), { actor, action: 'transcript.read', conversationId, reason, details: { via: 'reports.conversations' }, at: clock() });
+        },
       }),
       privacyPlugin({
         retentionDays: config.privacy.retentionDays,

@@ -3,7 +3,9 @@
  * `understand` = language → choice-mapping → nlu → answer. It answers every intent the content
  * has, built-in or made in the editor; written answers are rendered by `answers.ts`.
  */
-import type { Choice, Language } from '../core/message.js';
+import { channel as diagnosticsChannel } from 'node:diagnostics_channel';
+import { performance } from 'node:perf_hooks';
+import type { Choice, Language, OutboundMessage } from '../core/message.js';
 import type { Middleware, Next, TurnContext } from '../core/pipeline.js';
 import type { ConversationState } from '../core/store/types.js';
 import type { DataAnswerProvider } from './data/contract.js';
@@ -92,6 +94,20 @@ function patchState(ctx: TurnContext, changes: Partial<ConversationState>): void
   ctx.patch.state = next as ConversationState;
 }
 
+/**
+ * The `node:diagnostics_channel` on which each turn's NLU analysis (language detection, spelling,
+ * classification, safety scores) publishes its duration as {@link NluTiming}; the reports'
+ * metrics subscribe to it. Publishing costs nothing while nobody subscribes.
+ */
+export const NLU_TIMING_CHANNEL = 'ventanilla:nlu.analyze';
+const nluTiming = diagnosticsChannel(NLU_TIMING_CHANNEL);
+
+/** One NLU analysis's duration and the language it found. */
+export interface NluTiming {
+  readonly seconds: number;
+  readonly language: string;
+}
+
 /** Builds the safety middleware and the `understand` chain over one trained classifier. */
 export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand: readonly Middleware[] } {
   const { classifier, content, providers, logger } = deps;
@@ -126,10 +142,12 @@ export function createPolicy(deps: PolicyDeps): { safety: Middleware; understand
   const analyze = async (ctx: TurnContext, text: string): Promise<Analysis> => {
     const entry = remember(ctx);
     if (!entry.analysis) {
+      const started = performance.now();
       entry.analysis = await classifier.analyze(text, {
         ...(ctx.inbound.from.locale === undefined ? {} : { languageHint: ctx.inbound.from.locale, languageHintStrength: localeStrength }),
         conversationLanguage: ctx.conversation.language,
       });
+      if (nluTiming.hasSubscribers) nluTiming.publish({ seconds: (performance.now() - started) / 1000, language: entry.analysis.result.language } satisfies NluTiming);
     }
     return entry.analysis;
   };

@@ -7,6 +7,7 @@ import { parseCommand, printExit, selectCommand, usageError, linePrinters, type 
 import { REPORTS, REPORTS_EXPORT, REPORTS_REBUILD } from '../cli/commands.js';
 import { isHubError } from '../core/errors.js';
 import type { Store } from '../core/store/index.js';
+import { rebuildDayTier } from './days.js';
 import { loadReportsConfig, type ReportsConfig } from './definitions.js';
 import { reportRows, toCsv } from './export.js';
 import { PERIODS, runReport, type ReportQuery } from './queries.js';
@@ -40,6 +41,11 @@ export async function runReportsCli(args: readonly string[], output: CommandOutp
     try {
       await opened.store.migrate();
       const started = Date.now();
+      if (parsed.values.days === true) {
+        const days = await rebuildDayTier(reportsDb(opened.store), opened.store.dialect, opened.config.timezone);
+        out(`daily tier rebuilt from the hourly roll-ups: ${days} rows (${opened.config.timezone}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        return 0;
+      }
       const result = await rebuildRollups(opened.store, opened.config);
       out(`roll-ups rebuilt from ${result.events} stored events (${result.rows} increments) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return 0;

@@ -15,7 +15,7 @@ import type { Store } from '../core/store/index.js';
 import type { ReportsConfig } from './definitions.js';
 import { createMetrics, type MetricsDeps } from './metrics.js';
 import { reportsPage } from './page-routes.js';
-import { reportsApi } from './routes.js';
+import { reportsApi, type ReportsRoutesDeps } from './routes.js';
 import { reportsDb } from './schema.js';
 import { RollupWriter, type WriterLogger } from './writer.js';
 
@@ -42,6 +42,8 @@ export interface ReportsPluginOptions {
   readonly metricsToken?: string | undefined;
   /** Roll-up flush interval (default 1000 ms). */
   readonly flushMs?: number;
+  /** Records reads of conversations by the conversation export in the access audit (see `ReportsRoutesDeps`). */
+  readonly onConversationsRead?: ReportsRoutesDeps['onConversationsRead'];
 }
 
 /** A hub plugin: the roll-up writer's lifecycle plus the routes. */
@@ -64,7 +66,7 @@ export function createReportsPlugin(options: ReportsPluginOptions) {
       writer,
       async register(app: FastifyInstance) {
         await app.register(
-          reportsApi({ db, config: options.config, events: hub.events, clock: options.clock, queues: options.queues, guard: options.guard, beforeRead: () => writer.flush() }),
+          reportsApi({ db, config: options.config, events: hub.events, clock: options.clock, queues: options.queues, guard: options.guard, beforeRead: () => writer.flush(), ...(options.onConversationsRead === undefined ? {} : { onConversationsRead: options.onConversationsRead }) }),
           { prefix: '/api/reports' },
         );
         await app.register(reportsPage, { prefix: '/reports' });

@@ -4,12 +4,16 @@
  * counters fed by the hub's events and HTTP responses, gauges read from the store when scraped.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { sql } from 'kysely';
 import { HubError } from '../core/errors.js';
 import type { HubEvents, HubEventMap } from '../core/events.js';
 import type { ReportsDb } from './schema.js';
+
+/** The diagnostics channel the NLU publishes each analysis's duration on (`NLU_TIMING_CHANNEL` in intents/policy.ts). */
+const NLU_TIMING_CHANNEL = 'ventanilla:nlu.analyze';
 
 /** Channels whose POST routes are webhooks (intake), by their route prefix. */
 const WEBHOOK_PREFIXES: readonly [prefix: string, channel: string][] = [
@@ -61,6 +65,13 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
     name: 'ventanilla_turn_latency_seconds',
     help: 'From a citizen message being stored to the bot reply being committed',
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const nluLatency = new Histogram({
+    name: 'ventanilla_nlu_latency_seconds',
+    help: 'Time of one NLU analysis of a citizen message (language, spelling, intent, safety scores), by language found',
+    labelNames: ['language'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
   const deliveries = new Counter({ name: 'ventanilla_deliveries_total', help: 'Outbox delivery attempts by outcome (sent, retry, dead, held)', labelNames: ['outcome'], registers: [registry] });
@@ -181,6 +192,12 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
     } else if (type.startsWith('alert.')) turnAlerts.inc({ type: type.slice('alert.'.length) });
     else if (type === 'editor.published' && typeof data.version === 'number') modelVersion = data.version;
   };
+  // The NLU knows no reports: it publishes its timings on a diagnostics channel (intents/policy.ts).
+  const onNluTiming = (message: unknown): void => {
+    const timing = message as { seconds?: unknown; language?: unknown };
+    if (typeof timing.seconds === 'number') nluLatency.observe({ language: typeof timing.language === 'string' ? timing.language : '' }, timing.seconds);
+  };
+  subscribe(NLU_TIMING_CHANNEL, onNluTiming);
   deps.events.on('transcript', onTranscript);
   deps.events.on('delivery', onDelivery);
   deps.events.on('custom', onCustom);
@@ -211,6 +228,7 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
       }
     },
     close() {
+      unsubscribe(NLU_TIMING_CHANNEL, onNluTiming);
       deps.events.off('transcript', onTranscript);
       deps.events.off('delivery', onDelivery);
       deps.events.off('custom', onCustom);

@@ -5,11 +5,12 @@
 import { sql } from 'kysely';
 import { HubError } from '../core/errors.js';
 import { bucketStart, hourBucket, serviceLevelTarget, SLICES, type ReportsConfig, type SliceName } from './definitions.js';
+import { dayTierTimezone } from './days.js';
 import { computeIndicators, type Indicators, type MetricSum } from './indicators.js';
+import { periodLabel, periodOfDay, periodStart, startOfLocalDay, wholeDays, type Period } from './periods.js';
 import type { ReportsDb } from './schema.js';
 
-export const PERIODS = ['hour', 'day', 'week', 'month'] as const;
-export type Period = (typeof PERIODS)[number];
+export { PERIODS, periodLabel, startOfLocalDay, type Period } from './periods.js';
 
 /** The longest range a report may cover. */
 export const MAX_RANGE_MS = 2 * 366 * 24 * 3_600_000;
@@ -31,7 +32,7 @@ export interface ReportGroup {
 export interface ReportPoint {
   /** The period's label in the queues' time zone (`2026-03-10`, `2026-W11`, `2026-03`, `2026-03-10T10`). */
   readonly period: string;
-  /** When the period's first hour starts (UTC). */
+  /** When the period starts (UTC): local midnight of its first day, or the hour for hourly series. */
   readonly start: string;
   readonly indicators: Indicators;
 }
@@ -76,48 +77,6 @@ export function checkRange(from: Date, to: Date): void {
   if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw new HubError('HUB_ERR_BAD_PAYLOAD', 'the range is longer than two years: split it');
 }
 
-function localParts(date: Date, timezone: string): { year: number; month: number; day: number; hour: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' }).formatToParts(date);
-  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? '0');
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour') };
-}
-
-const pad = (n: number): string => String(n).padStart(2, '0');
-
-/** The label of the period an instant falls in, in `timezone`. */
-export function periodLabel(date: Date, period: Period, timezone: string): string {
-  const { year, month, day, hour } = localParts(date, timezone);
-  switch (period) {
-    case 'hour':
-      return `${year}-${pad(month)}-${pad(day)}T${pad(hour)}`;
-    case 'day':
-      return `${year}-${pad(month)}-${pad(day)}`;
-    case 'month':
-      return `${year}-${pad(month)}`;
-    case 'week': {
-      // ISO 8601 week of the local calendar date.
-      const d = new Date(Date.UTC(year, month - 1, day));
-      const weekday = d.getUTCDay() === 0 ? 7 : d.getUTCDay();
-      d.setUTCDate(d.getUTCDate() + 4 - weekday);
-      const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
-      const week = Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7);
-      return `${d.getUTCFullYear()}-W${pad(week)}`;
-    }
-  }
-}
-
-/** Local midnight of the day `date` falls in, in `timezone` (as a UTC instant). */
-export function startOfLocalDay(date: Date, timezone: string): Date {
-  const { year, month, day } = localParts(date, timezone);
-  // Try the offsets a zone can have; the right one maps back to local 00:00 of that day.
-  for (let offsetHours = -14; offsetHours <= 14; offsetHours++) {
-    const candidate = new Date(Date.UTC(year, month - 1, day, 0, 0, 0) - offsetHours * 3_600_000);
-    const parts = localParts(candidate, timezone);
-    if (parts.year === year && parts.month === month && parts.day === day && parts.hour === 0) return candidate;
-  }
-  return new Date(Date.UTC(year, month - 1, day));
-}
-
 function ceilBucket(date: Date): string {
   const floor = hourBucket(date);
   return bucketStart(floor).getTime() === date.getTime() ? floor : hourBucket(new Date(bucketStart(floor).getTime() + 3_600_000));
@@ -135,14 +94,18 @@ function addSum(map: Map<string, MetricSum>, metric: string, sum: MetricSum): vo
   }
 }
 
-/**
- * A report: totals, one group per combination of the `by` slices, and a series per period. Hours
- * are whole: `from` is rounded down and `to` up to the hour.
- */
-export async function runReport(db: ReportsDb, config: ReportsConfig, query: ReportQuery): Promise<Report> {
-  checkRange(query.from, query.to);
-  const fromBucket = hourBucket(query.from);
-  const toBucket = ceilBucket(query.to);
+type Sums = Map<string, MetricSum>;
+type GroupedRow = Record<string, unknown> & { metric: string; n: unknown; total: unknown; peak: unknown };
+
+/** What one tier's queries gave: sums per group and per series label. */
+interface TierPart {
+  readonly grouped: readonly GroupedRow[];
+  /** Series rows with their period label and the instant the period starts. */
+  readonly series: readonly { label: string; start: Date; row: GroupedRow }[];
+}
+
+/** Hourly tier, hours `[fromBucket, toBucket)`. */
+async function fromHours(db: ReportsDb, config: ReportsConfig, query: ReportQuery, fromBucket: string, toBucket: string): Promise<TierPart> {
   let base = db.selectFrom('report_rollups').where('bucket', '>=', fromBucket).where('bucket', '<', toBucket);
   for (const [name, value] of Object.entries(query.filter ?? {}) as [SliceName, string | undefined][]) {
     if (value !== undefined) base = base.where(COLUMN[name], '=', value);
@@ -153,36 +116,112 @@ export async function runReport(db: ReportsDb, config: ReportsConfig, query: Rep
     .select(['metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
     .groupBy([...columns, 'metric'])
     .execute();
-  const groups = new Map<string, { key: Partial<Record<SliceName, string>>; sums: Map<string, MetricSum> }>();
-  const total = new Map<string, MetricSum>();
-  for (const row of grouped as unknown as (Record<string, unknown> & { metric: string; n: unknown; total: unknown; peak: unknown })[]) {
-    const key: Partial<Record<SliceName, string>> = {};
-    for (const name of query.by) key[name] = String(row[COLUMN[name]] ?? '');
-    const id = JSON.stringify(key);
-    let group = groups.get(id);
-    if (group === undefined) {
-      group = { key, sums: new Map() };
-      groups.set(id, group);
-    }
-    const sum = toSum(row);
-    addSum(group.sums, row.metric, sum);
-    addSum(total, row.metric, sum);
-  }
-  const series = new Map<string, { start: string; sums: Map<string, MetricSum> }>();
   const byBucket = await base
     .select(['bucket', 'metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
     .groupBy(['bucket', 'metric'])
-    .orderBy('bucket')
     .execute();
-  for (const row of byBucket) {
-    const start = bucketStart(row.bucket);
-    const label = periodLabel(start, query.period, config.timezone);
-    let point = series.get(label);
-    if (point === undefined) {
-      point = { start: start.toISOString(), sums: new Map() };
-      series.set(label, point);
+  const starts = new Map<string, Date>();
+  const series = byBucket.map((row) => {
+    const hour = bucketStart(row.bucket);
+    const label = periodLabel(hour, query.period, config.timezone);
+    let start = starts.get(label);
+    if (start === undefined) {
+      start = query.period === 'hour' ? hour : periodStart(label, query.period, config.timezone);
+      starts.set(label, start);
     }
-    addSum(point.sums, row.metric, toSum(row));
+    // An hour label can stand for two UTC hours (the autumn clock change): the earlier starts it.
+    if (hour.getTime() < start.getTime()) starts.set(label, (start = hour));
+    return { label, start, row: row as unknown as GroupedRow };
+  });
+  for (const point of series) point.start = starts.get(point.label) ?? point.start;
+  return { grouped: grouped as unknown as GroupedRow[], series };
+}
+
+/** Daily tier, local days `[firstDay, endDay)`. */
+async function fromDays(db: ReportsDb, config: ReportsConfig, query: ReportQuery, firstDay: string, endDay: string, period: Exclude<Period, 'hour'>): Promise<TierPart> {
+  let base = db.selectFrom('report_days').where('day', '>=', firstDay).where('day', '<', endDay);
+  for (const [name, value] of Object.entries(query.filter ?? {}) as [SliceName, string | undefined][]) {
+    if (value !== undefined) base = base.where(DAY_COLUMN[name as DaySlice], '=', value);
+  }
+  const columns = query.by.map((name) => DAY_COLUMN[name as DaySlice]);
+  const grouped = await base
+    .select(columns)
+    .select(['metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
+    .groupBy([...columns, 'metric'])
+    .execute();
+  const byDay = await base
+    .select(['day', 'metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
+    .groupBy(['day', 'metric'])
+    .execute();
+  const starts = new Map<string, Date>();
+  const series = byDay.map((row) => {
+    const label = periodOfDay(row.day, period);
+    let start = starts.get(label);
+    if (start === undefined) {
+      start = periodStart(label, period, config.timezone);
+      starts.set(label, start);
+    }
+    return { label, start, row: row as unknown as GroupedRow };
+  });
+  return { grouped: grouped as unknown as GroupedRow[], series };
+}
+
+const DAY_SLICES = ['channel', 'queue', 'language'] as const;
+type DaySlice = (typeof DAY_SLICES)[number];
+const DAY_COLUMN: Record<DaySlice, 'channel' | 'queue_id' | 'language'> = { channel: 'channel', queue: 'queue_id', language: 'language' };
+
+/** The daily tier can answer: no intent or agent asked for, not an hourly series. */
+function dayTierFits(query: ReportQuery): query is ReportQuery & { period: Exclude<Period, 'hour'> } {
+  if (query.period === 'hour') return false;
+  const slices = [...query.by, ...(Object.entries(query.filter ?? {}) as [SliceName, string | undefined][]).filter(([, v]) => v !== undefined).map(([k]) => k)];
+  return slices.every((name) => (DAY_SLICES as readonly string[]).includes(name));
+}
+
+/**
+ * A report: totals, one group per combination of the `by` slices, and a series per period. Hours
+ * are whole: `from` is rounded down and `to` up to the hour. Whole local days are read from the
+ * daily tier when the query fits it (slices channel, queue, language; day, week or month series)
+ * and the tier was made in the configured zone; the partial days at the edges, and every other
+ * query, from the hourly tier. Both tiers give the same figures (a property test holds them equal).
+ */
+export async function runReport(db: ReportsDb, config: ReportsConfig, query: ReportQuery): Promise<Report> {
+  checkRange(query.from, query.to);
+  const fromBucket = hourBucket(query.from);
+  const toBucket = ceilBucket(query.to);
+  const parts: TierPart[] = [];
+  const days = dayTierFits(query) ? wholeDays(bucketStart(fromBucket), bucketStart(toBucket), config.timezone) : undefined;
+  if (days !== undefined && dayTierFits(query) && (await dayTierTimezone(db)) === config.timezone) {
+    parts.push(await fromDays(db, config, query, days.first, days.end, query.period));
+    if (hourBucket(days.firstStart) > fromBucket) parts.push(await fromHours(db, config, query, fromBucket, hourBucket(days.firstStart)));
+    if (hourBucket(days.endStart) < toBucket) parts.push(await fromHours(db, config, query, hourBucket(days.endStart), toBucket));
+  } else parts.push(await fromHours(db, config, query, fromBucket, toBucket));
+
+  const groups = new Map<string, { key: Partial<Record<SliceName, string>>; sums: Sums }>();
+  const total: Sums = new Map();
+  const series = new Map<string, { start: Date; sums: Sums }>();
+  for (const part of parts) {
+    for (const row of part.grouped) {
+      const key: Partial<Record<SliceName, string>> = {};
+      for (const name of query.by) key[name] = String(row[COLUMN[name]] ?? '');
+      const id = JSON.stringify(key);
+      let group = groups.get(id);
+      if (group === undefined) {
+        group = { key, sums: new Map() };
+        groups.set(id, group);
+      }
+      const sum = toSum(row);
+      addSum(group.sums, row.metric, sum);
+      addSum(total, row.metric, sum);
+    }
+    for (const { label, start, row } of part.series) {
+      let point = series.get(label);
+      if (point === undefined) {
+        point = { start, sums: new Map() };
+        series.set(label, point);
+      }
+      if (start.getTime() < point.start.getTime()) point.start = start;
+      addSum(point.sums, row.metric, toSum(row));
+    }
   }
   const queueFilter = query.filter?.queue;
   const target = serviceLevelTarget(config, queueFilter);
@@ -196,7 +235,9 @@ export async function runReport(db: ReportsDb, config: ReportsConfig, query: Rep
     groups: [...groups.values()]
       .map((group) => ({ key: group.key, indicators: computeIndicators(group.sums, serviceLevelTarget(config, group.key.queue ?? queueFilter)) }))
       .sort((a, b) => JSON.stringify(a.key).localeCompare(JSON.stringify(b.key))),
-    series: [...series.entries()].map(([period, point]) => ({ period, start: point.start, indicators: computeIndicators(point.sums, target) })),
+    series: [...series.entries()]
+      .sort(([, a], [, b]) => a.start.getTime() - b.start.getTime())
+      .map(([period, point]) => ({ period, start: point.start.toISOString(), indicators: computeIndicators(point.sums, target) })),
   };
 }
 

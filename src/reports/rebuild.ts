@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Store } from '../core/store/index.js';
+import { rebuildDayTier } from './days.js';
 import type { ReportsConfig } from './definitions.js';
 import { newState, reduceEvent, type ConversationReportState, type ReportEvent } from './reducer.js';
 import { DeltaSet, saveStates, upsertDeltas } from './rollup-store.js';
@@ -61,9 +62,12 @@ async function* handoffRows(db: ReportsDb): AsyncGenerator<{ at: string; seq: nu
 }
 
 /**
- * Deletes the roll-ups and the writer's memory and recomputes them from the stored facts. Run it
- * with the hub stopped (or accept that events during the rebuild are counted twice or not at
- * all). Returns how many facts were read.
+ * Deletes the roll-ups and the writer's memory and recomputes them from the stored facts, then the
+ * daily tier from the hourly one. Run it with the hub stopped (or accept that events during the
+ * rebuild are counted twice or not at all). Raw facts a retention purge removed are gone: after a
+ * purge, this recomputes only what is left, so use {@link rebuildDayTier} (`reports rebuild
+ * --days`), which reads the hourly tier, unless the hourly tier itself is damaged. Returns how
+ * many facts were read.
  */
 export async function rebuildRollups(store: Store, config: ReportsConfig, now: Date = new Date()): Promise<{ events: number; rows: number }> {
   const db = reportsDb(store);
@@ -101,5 +105,7 @@ export async function rebuildRollups(store: Store, config: ReportsConfig, now: D
   await upsertDeltas(db, store.dialect, deltas);
   await saveStates(db, states, now.toISOString());
   await sql`delete from report_rollups where n = 0 and total = 0 and peak = 0`.execute(db);
+  // The daily tier from the hourly one just made (the same sums the live writer adds).
+  await rebuildDayTier(db, store.dialect, config.timezone);
   return { events, rows };
 }

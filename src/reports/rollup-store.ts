@@ -1,8 +1,10 @@
 /**
  * Reading and writing the roll-up tables: increments are merged in memory, then upserted (count
- * and total added, peak kept at the largest) in one statement per chunk.
+ * and total added, peak kept at the largest) in one statement per chunk, to the hourly tier and,
+ * summed per local day, to the daily tier.
  */
 import { sql, type Transaction } from 'kysely';
+import { sumByDay, upsertDays } from './days.js';
 import type { Delta } from './definitions.js';
 import type { ConversationReportState } from './reducer.js';
 import type { ReportsDatabase, ReportsDb } from './schema.js';
@@ -42,9 +44,14 @@ export class DeltaSet {
 
 const CHUNK = 200;
 
-/** Adds the increments to `report_rollups`. */
-export async function upsertDeltas(db: ReportsDb | Transaction<ReportsDatabase>, dialect: 'sqlite' | 'postgres', deltas: DeltaSet): Promise<void> {
+/**
+ * Adds the increments to `report_rollups` and, when `timezone` is given, to the daily tier
+ * (`report_days`, local days in that zone). Call it inside the caller's transaction so both tiers
+ * move together.
+ */
+export async function upsertDeltas(db: ReportsDb | Transaction<ReportsDatabase>, dialect: 'sqlite' | 'postgres', deltas: DeltaSet, timezone?: string): Promise<void> {
   const rows = [...deltas.rows.values()].map((row) => ({ ...row, total: Math.round(row.total), peak: Math.round(row.peak) }));
+  if (timezone !== undefined) await upsertDays(db, dialect, sumByDay(rows, timezone));
   const larger = dialect === 'sqlite' ? sql<number>`max(report_rollups.peak, excluded.peak)` : sql<number>`greatest(report_rollups.peak, excluded.peak)`;
   for (let i = 0; i < rows.length; i += CHUNK) {
     await db

@@ -10,7 +10,9 @@ import type { HubEvents, HubEventMap } from '../core/events.js';
 import { DefinitionsSchema, ReportSchema, WallboardSchema } from './api-schema.js';
 import { INDICATORS, SLICES, type ReportsConfig, type SliceName } from './definitions.js';
 import { reportRows, toCsv } from './export.js';
-import { PERIODS, parseSlices, runReport, startOfLocalDay, wallboard, type Period, type ReportQuery } from './queries.js';
+import { exportConversations } from './conversation-export.js';
+import { checkRange, PERIODS, parseSlices, runReport, startOfLocalDay, wallboard, type Period, type ReportQuery } from './queries.js';
+import { topUnrecognisedClusters } from './unrecognised.js';
 import type { ReportsDb } from './schema.js';
 
 export interface ReportsRoutesDeps {
@@ -23,6 +25,11 @@ export interface ReportsRoutesDeps {
   readonly guard: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Writes pending roll-up increments before a report is read (so a report sees what just happened). */
   readonly beforeRead?: () => Promise<void>;
+  /**
+   * Records that the requesting person read these conversations and why (the access audit); the
+   * conversation export calls it before answering, and answers nothing if it fails.
+   */
+  readonly onConversationsRead?: (request: FastifyRequest, conversationIds: readonly string[], reason: string) => Promise<void>;
 }
 
 const DATE = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2}))?$';
@@ -53,6 +60,58 @@ const ExportQuerySchema = Type.Composite(
   ],
   { additionalProperties: false },
 );
+
+const RangeSchema = Type.Object(
+  {
+    from: Type.String({ pattern: DATE, description: 'Start: a date (local midnight in the queues’ time zone) or an ISO date-time with offset' }),
+    to: Type.String({ pattern: DATE, description: 'End: a date (included) or an ISO date-time (excluded)' }),
+  },
+  { additionalProperties: false },
+);
+const ClustersQuerySchema = Type.Composite([RangeSchema, Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })) })], { additionalProperties: false });
+const ClustersSchema = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  total: Type.Integer({ description: 'Unrecognised messages in the editor’s inbox for the range' }),
+  clusters: Type.Array(
+    Type.Object({ key: Type.String(), example: Type.String({ description: 'One message of the cluster, personal data masked' }), count: Type.Integer(), share: Type.Number(), languages: Type.Array(Type.String()) }),
+  ),
+});
+const ConversationsQuerySchema = Type.Composite(
+  [
+    RangeSchema,
+    Type.Object({
+      reason: Type.String({ minLength: 3, maxLength: 500, description: 'Why the conversations are read (kept in the access audit)' }),
+      after: Type.Optional(Type.String({ maxLength: 200, description: 'The `next` of the previous page' })),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+    }),
+  ],
+  { additionalProperties: false },
+);
+const ConversationsSchema = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  masked: Type.Literal(true),
+  next: Type.Union([Type.String(), Type.Null()]),
+  conversations: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      channel: Type.String(),
+      language: Type.Union([Type.String(), Type.Null()]),
+      messages: Type.Array(
+        Type.Object({ at: Type.String(), author: Type.String(), intent: Type.Union([Type.String(), Type.Null()]), language: Type.Union([Type.String(), Type.Null()]), text: Type.String() }),
+      ),
+    }),
+  ),
+});
+
+/** A checked range of a request (400: from after to, over two years). */
+function rangeOf(query: { from: string; to: string }, timezone: string): { from: Date; to: Date } {
+  const from = parseInstant(query.from, timezone, false);
+  const to = parseInstant(query.to, timezone, true);
+  checkRange(from, to);
+  return { from, to };
+}
 
 const ErrorSchema = Type.Object({ statusCode: Type.Optional(Type.Number()), error: Type.String(), message: Type.String() });
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema };
@@ -107,7 +166,7 @@ export function reportsApi(deps: ReportsRoutesDeps): (app: FastifyInstance) => P
         schema: {
           tags: ['reports'],
           summary: 'Quality indicators over a range: totals, one group per slice combination, a series per period (queues’ time zone)',
-          description: `Computed from hourly roll-ups. An empty period gives zeros and empty lists; a ratio without a denominator is null. 400: from after to, a range over two years, an unknown slice. 403: agents and editors.\n\n${DEFINITIONS_TEXT}`,
+          description: `Computed from the roll-ups (whole days from the daily tier when sliced by channel, queue or language only; the rest from the hourly tier), never from transcripts. An empty period gives zeros and empty lists; a ratio without a denominator is null. 400: from after to, a range over two years, an unknown slice. 403: agents and editors.\n\n${DEFINITIONS_TEXT}`,
           querystring: ReportQuerySchema,
           response: { 200: ReportSchema, ...errors },
         },
@@ -135,6 +194,42 @@ export function reportsApi(deps: ReportsRoutesDeps): (app: FastifyInstance) => P
         }
         const csv = toCsv(reportRows(result, rows), separator === 'comma' ? ',' : ';');
         return reply.header('content-disposition', `attachment; filename="${name}.csv"`).type('text/csv; charset=utf-8').send(csv);
+      },
+    );
+
+    app.get(
+      '/unrecognised',
+      {
+        schema: {
+          tags: ['reports'],
+          summary: 'Top clusters of unrecognised messages (intent None) in a range, from the editor’s inbox, personal data masked',
+          querystring: ClustersQuerySchema,
+          response: { 200: ClustersSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const { from, to } = rangeOf(request.query, deps.config.timezone);
+        const result = await topUnrecognisedClusters(deps.db, from, to, request.query.limit ?? 10);
+        return { from: from.toISOString(), to: to.toISOString(), ...result };
+      },
+    );
+
+    app.get(
+      '/conversations',
+      {
+        schema: {
+          tags: ['reports'],
+          summary: 'Conversation export for audits: the conversations with messages in a range, personal data masked; each read is recorded in the access audit with the reason',
+          description: 'Pages of up to `limit` conversations ordered by id: pass `next` as `after` for the next page. Unmasked data of one person is only given by the data-subject export (`/api/privacy`).',
+          querystring: ConversationsQuerySchema,
+          response: { 200: ConversationsSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const { from, to } = rangeOf(request.query, deps.config.timezone);
+        const result = await exportConversations(deps.db, { from, to, limit: request.query.limit ?? 100, ...(request.query.after === undefined ? {} : { after: request.query.after }) });
+        if (result.conversations.length > 0) await deps.onConversationsRead?.(request, result.conversations.map((c) => c.id), request.query.reason);
+        return result;
       },
     );
 

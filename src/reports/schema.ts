@@ -1,5 +1,5 @@
 /**
- * The reports module's tables (migration `0400_reports`) and the Kysely type that sees them
+ * The reports module's tables (migrations `0400_reports` and `0760_report_days`) and the Kysely type that sees them
  * together with the core and handoff tables it reads.
  */
 import type { Kysely } from 'kysely';
@@ -31,9 +31,30 @@ export interface ReportStateTable {
   updated_at: string;
 }
 
+/** The daily tier (migration `0760_report_days`): hourly rows summed per local day, without intent and agent. */
+export interface ReportDaysTable {
+  /** Local day in the queues' time zone, `YYYY-MM-DD`. */
+  day: string;
+  channel: string;
+  queue_id: string;
+  language: string;
+  metric: string;
+  n: number | string;
+  total: number | string;
+  peak: number | string;
+}
+
+/** Settings the tiers were computed with (`days_timezone`). */
+export interface ReportMetaTable {
+  key: string;
+  value: string;
+}
+
 export interface ReportTables {
   report_rollups: ReportRollupsTable;
   report_state: ReportStateTable;
+  report_days: ReportDaysTable;
+  report_meta: ReportMetaTable;
 }
 
 export type ReportsDatabase = Database & HandoffTables & ReportTables;

@@ -9,6 +9,7 @@
  */
 import type { HubEvents, HubEventMap } from '../core/events.js';
 import type { Store } from '../core/store/index.js';
+import { ensureDayTier } from './days.js';
 import type { ReportsConfig } from './definitions.js';
 import { reduceEvent, newState, type ConversationReportState, type ReportEvent } from './reducer.js';
 import { DeltaSet, loadStates, saveStates, upsertDeltas } from './rollup-store.js';
@@ -57,6 +58,8 @@ export class RollupWriter {
   private lastRetry = 0;
   private readonly seen = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** The daily tier was checked against the configured zone (see {@link ensureDayTier}). */
+  private daysChecked = false;
   private flushing: Promise<void> = Promise.resolve();
   private readonly onTranscript = (event: HubEventMap['transcript'][0]): void => {
     if (event.entry.author === 'system') return;
@@ -123,6 +126,12 @@ export class RollupWriter {
   }
 
   private async flushOnce(final = false): Promise<void> {
+    if (!this.daysChecked) {
+      // Before the first increment: a tier made in another zone (or never) is recomputed from the
+      // hourly tier, so the increments that follow land on a tier that is whole.
+      await ensureDayTier(this.db, this.options.store.dialect, this.options.config.timezone);
+      this.daysChecked = true;
+    }
     const incoming = this.queue;
     this.queue = [];
     const retryAll = final || Date.now() - this.lastRetry >= RETRY_MS;
@@ -215,7 +224,7 @@ export class RollupWriter {
     }
     const now = this.options.clock().toISOString();
     await db.transaction().execute(async (trx) => {
-      await upsertDeltas(trx, this.options.store.dialect, deltas);
+      await upsertDeltas(trx, this.options.store.dialect, deltas, this.options.config.timezone);
       await saveStates(trx, states, now);
     });
     return deferred;

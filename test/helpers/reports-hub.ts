@@ -7,12 +7,12 @@ import { createWebchatChannel } from '../../src/bots/webchat/index.js';
 import { loadHandoffConfig } from '../../src/handoff/config.js';
 import { createHandoffWiring, type HandoffWiring } from '../../src/handoff/hub-plugin.js';
 import type { HandoffModule } from '../../src/handoff/index.js';
-import { createReportsPlugin, loadReportsConfig } from '../../src/reports/index.js';
+import { createReportsPlugin, loadReportsConfig, type ReportsPluginOptions } from '../../src/reports/index.js';
 import { CONFIG_DIR } from './handoff-hub.js';
 import { fakeIntents } from './fake-intents.js';
 import { testConfig } from './test-config.js';
 
-export async function startReportsHub(options: { readonly clock?: () => Date; readonly metricsToken?: string; readonly webRoot?: string } = {}): Promise<{ hub: Hub; handoff: () => HandoffModule; wiring: HandoffWiring }> {
+export async function startReportsHub(options: { readonly clock?: () => Date; readonly metricsToken?: string; readonly webRoot?: string; readonly onConversationsRead?: ReportsPluginOptions['onConversationsRead'] } = {}): Promise<{ hub: Hub; handoff: () => HandoffModule; wiring: HandoffWiring }> {
   const clock = options.clock ?? ((): Date => new Date());
   const handoffConfig = loadHandoffConfig(CONFIG_DIR, {});
   const wiring = createHandoffWiring({ config: handoffConfig, clock, feedPollMs: 200 });
@@ -36,6 +36,7 @@ export async function startReportsHub(options: { readonly clock?: () => Date; re
         guard: (request, reply) => handoff().auth.guard(['supervisor', 'admin'])(request, reply),
         metricsToken: options.metricsToken,
         flushMs: 100,
+        ...(options.onConversationsRead === undefined ? {} : { onConversationsRead: options.onConversationsRead }),
       }),
     ],
     channels: [(services) => createWebchatChannel(services)],

@@ -7,6 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../src/app.js';
+import { Classifier } from '../../src/intents/classifier.js';
+import { loadContent } from '../../src/intents/content/loader.js';
+import type { IntentEngine } from '../../src/intents/engine.js';
+import { DEFAULT_CONTENT_DIR } from '../../src/intents/index.js';
+import { LanguageDetector } from '../../src/intents/language.js';
+import { createPolicy } from '../../src/intents/policy.js';
+import { FakeChat } from '../helpers/intents.js';
 import { startReportsHub } from '../helpers/reports-hub.js';
 
 interface Sample {
@@ -116,6 +123,7 @@ describe('/metrics', () => {
     const before = await scrape();
     expect(before.types.get('ventanilla_webhook_requests_total')).toBe('counter');
     expect(before.types.get('ventanilla_turn_latency_seconds')).toBe('histogram');
+    expect(before.types.get('ventanilla_nlu_latency_seconds')).toBe('histogram');
     for (const name of ['ventanilla_outbox_items', 'ventanilla_queue_waiting', 'ventanilla_queue_longest_wait_seconds', 'ventanilla_agents', 'ventanilla_model_version']) {
       expect(before.types.get(name), name).toBe('gauge');
     }
@@ -136,6 +144,23 @@ describe('/metrics', () => {
     expect(valueOf(after.samples, 'ventanilla_turn_latency_seconds_count')).toBeGreaterThanOrEqual(1);
     expect(valueOf(after.samples, 'ventanilla_handoff_events_total', { type: 'queued' })).toBe(1);
     expect(valueOf(after.samples, 'ventanilla_queue_waiting', { queue: 'tramites' })).toBe(1);
+  });
+
+  it('observes each NLU analysis of the real answer policy (this hub runs a fake NLU: the policy is driven directly)', async () => {
+    const content = await loadContent(DEFAULT_CONTENT_DIR);
+    const engine = { scores: async () => [{ intent: 'None', score: 1 }] } as unknown as IntentEngine;
+    const classifier = new Classifier(engine, new LanguageDetector({ es: ['hola'], ca: [], gl: [], eu: [], en: [] }), content.policy.thresholds);
+    const policy = createPolicy({ classifier, content, providers: [] });
+    const module = { ...policy, classify: async (text: string) => (await classifier.analyze(text)).result, ready: () => true };
+    const before = await scrape();
+    const chat = new FakeChat(module, 'es');
+    await chat.send('una pregunta cualquiera');
+    await chat.send('otra pregunta distinta');
+    const after = await scrape();
+    const count = (samples: readonly Sample[]): number => valueOf(samples, 'ventanilla_nlu_latency_seconds_count');
+    expect(after.types.get('ventanilla_nlu_latency_seconds')).toBe('histogram');
+    expect(count(after.samples) - count(before.samples)).toBe(2);
+    expect(valueOf(after.samples, 'ventanilla_nlu_latency_seconds_sum')).toBeGreaterThan(valueOf(before.samples, 'ventanilla_nlu_latency_seconds_sum'));
   });
 
   it('the Grafana dashboard in docs/ only queries metrics the hub exposes', async () => {

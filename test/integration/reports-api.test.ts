@@ -8,11 +8,13 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../src/app.js';
 import type { HandoffModule } from '../../src/handoff/index.js';
+import { editorDb } from '../../src/editor/schema.js';
 import { startReportsHub } from '../helpers/reports-hub.js';
 
 let hub: Hub;
 let handoff: () => HandoffModule;
 const PASSWORD = 'contraseña-de-prueba';
+const reads: { actor: string; ids: string[]; reason: string }[] = [];
 
 // Logins are rate-limited per IP (5 a minute): one session per user for the whole file.
 const sessions = new Map<string, Record<string, string>>();
@@ -37,7 +39,12 @@ async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean):
 }
 
 beforeAll(async () => {
-  ({ hub, handoff } = await startReportsHub());
+  ({ hub, handoff } = await startReportsHub({
+    // As src/hub.ts does with the access audit: who read which conversations, and why.
+    onConversationsRead: async (request, ids, reason) => {
+      reads.push({ actor: handoff().auth.require(request).user.username, ids: [...ids], reason });
+    },
+  }));
   for (const [username, role] of [['sara', 'supervisor'], ['adela', 'admin'], ['ana', 'agent'], ['eva', 'editor']] as const) {
     await handoff().users.create({ username, role, password: PASSWORD, displayName: username, queues: ['tramites'] });
   }
@@ -134,5 +141,65 @@ describe('reports API', () => {
     expect(chart.statusCode).toBe(200);
     expect(chart.body).toMatch(/Chart/);
     expect((await hub.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+  });
+
+  it('exports the conversations of a range for audits with personal data masked, and has each read recorded with the reason', async () => {
+    const { sessionId } = (await hub.app.inject({ method: 'POST', url: '/webchat/api/sessions' })).json() as { sessionId: string };
+    const text = 'mi DNI es 12345678Z y mi teléfono 612 345 678, ¿cómo pido el certificado?';
+    expect((await hub.app.inject({ method: 'POST', url: '/webchat/api/messages', payload: { sessionId, clientMessageId: randomUUID(), text } })).statusCode).toBe(202);
+    const headers = await login('sara');
+    const url = `/api/reports/conversations?from=${today()}&to=${today()}`;
+    expect((await hub.app.inject({ method: 'GET', url, headers })).statusCode, 'a reason is required').toBe(400);
+    expect((await hub.app.inject({ method: 'GET', url: `${url}&reason=auditoria`, headers: await login('ana') })).statusCode).toBe(403);
+    type Export = { masked: boolean; next: string | null; conversations: { id: string; channel: string; messages: { author: string; text: string }[] }[] };
+    const exported = await eventually(
+      async () => (await hub.app.inject({ method: 'GET', url: `${url}&reason=${encodeURIComponent('auditoría de calidad')}`, headers })).json() as Export,
+      (e) => e.conversations.some((c) => c.messages.some((m) => m.text.includes('certificado'))),
+    );
+    const body = JSON.stringify(exported);
+    expect(exported.masked).toBe(true);
+    expect(body).not.toContain('12345678Z');
+    expect(body).not.toMatch(/612 ?345 ?678/);
+    const mine = exported.conversations.find((c) => c.messages.some((m) => m.text.includes('certificado')));
+    expect(mine?.channel).toBe('webchat');
+    expect(mine?.messages.find((m) => m.author === 'citizen')?.text).toBe('mi DNI es [DNI] y mi teléfono [TELÉFONO], ¿cómo pido el certificado?');
+    expect(reads.at(-1)).toEqual({ actor: 'sara', ids: exported.conversations.map((c) => c.id), reason: 'auditoría de calidad' });
+    // Pages: one conversation at a time, `next` leads to the rest and ends with null.
+    const seen: string[] = [];
+    let after: string | null = '';
+    while (after !== null) {
+      const page = (await hub.app.inject({ method: 'GET', url: `${url}&reason=auditoria&limit=1${after === '' ? '' : `&after=${after}`}`, headers })).json() as Export;
+      seen.push(...page.conversations.map((c) => c.id));
+      after = page.next;
+    }
+    expect(seen).toEqual(exported.conversations.map((c) => c.id));
+  });
+
+  it('lists the top unrecognised clusters of a range, largest first, examples masked', async () => {
+    const db = editorDb(hub.store);
+    const at = new Date().toISOString();
+    const row = (id: string, key: string, text: string, reason = 'none', language = 'es') => ({
+      id, group_key: key, text, language, intent: 'None', score: 0.2, reason, conversation_id: 'c-x', entry_id: id, status: 'open', assigned_intent: null, resolved_by: null, created_at: at, resolved_at: null,
+    });
+    await db
+      .insertInto('editor_unrecognized')
+      .values([
+        row('u1', 'bono social agua', 'bono social del agua'),
+        row('u2', 'bono social agua', 'el bono social agua 12345678Z'),
+        row('u3', 'bono social agua', 'bono social de agua', 'none', 'ca'),
+        row('u4', 'huerto urbano', 'huertos urbanos'),
+        row('u5', 'huerto urbano', 'huerto urbano', 'low-confidence'),
+      ])
+      .execute();
+    const response = await hub.app.inject({ method: 'GET', url: `/api/reports/unrecognised?from=${today()}&to=${today()}`, headers: await login('adela') });
+    expect(response.statusCode).toBe(200);
+    const body = response.json() as { total: number; clusters: { key: string; example: string; count: number; share: number; languages: string[] }[] };
+    expect(body.total).toBe(4);
+    expect(body.clusters.map((c) => [c.key, c.count, c.share, c.languages])).toEqual([
+      ['bono social agua', 3, 0.75, ['ca', 'es']],
+      ['huerto urbano', 1, 0.25, ['es']],
+    ]);
+    expect(JSON.stringify(body)).not.toContain('12345678Z');
+    expect((await hub.app.inject({ method: 'GET', url: `/api/reports/unrecognised?from=${today()}&to=2020-01-01`, headers: await login('adela') })).statusCode).toBe(400);
   });
 });

@@ -20,6 +20,7 @@ import { consolePresence0710 } from './0710-console-presence.js';
 import { canned0720 } from './0720-canned.js';
 import { accounts0750 } from './0750-accounts.js';
 import { feedback0740 } from './0740-feedback.js';
+import { reportDays0760 } from './0760-report-days.js';
 import type { Dialect, DialectMigration } from './types.js';
 
 export type { Dialect, DialectMigration } from './types.js';
@@ -38,6 +39,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: DialectMig
   ['0720_canned_responses', canned0720],
   ['0750_accounts', accounts0750],
   ['0740_feedback', feedback0740],
+  ['0760_report_days', reportDays0760],
 ];
 
 /** The names this version knows, in order. */
