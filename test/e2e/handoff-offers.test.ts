@@ -74,8 +74,10 @@ describe.skipIf(!hasChromium)('offers and transfers in the agent console', () =>
     await anaOffers.getByText('Trámites · idioma es').waitFor();
     await anaOffers.getByText(/^Acepta en \d+ s$/).waitFor();
     const first = await anaOffers.getByText(/^Acepta en \d+ s$/).textContent();
-    await ana.waitForTimeout(1200);
-    expect(Number(/\d+/.exec((await anaOffers.getByText(/^Acepta en \d+ s$/).textContent()) ?? '')?.[0])).toBeLessThan(Number(/\d+/.exec(first ?? '')?.[0]));
+    // The countdown ticks (polled: a reload of the offers under load may hold a second back).
+    await expect
+      .poll(async () => Number(/\d+/.exec((await anaOffers.getByText(/^Acepta en \d+ s$/).textContent()) ?? '')?.[0]), { timeout: 5000, interval: 250 })
+      .toBeLessThan(Number(/\d+/.exec(first ?? '')?.[0]));
     expect(await seriousAxeViolations(ana)).toEqual([]);
     await expect(chat.getByText(TE_ATIENDE).count()).resolves.toBe(0);
     await expect(ben.getByRole('region', { name: 'Te ofrecen' }).isVisible()).resolves.toBe(false);
