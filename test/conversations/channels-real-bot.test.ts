@@ -78,7 +78,7 @@ describe('WhatsApp Cloud API with the real bot', () => {
     // A question about two topics (the digital certificate and lost property) gets a choice. One
     // title is longer than a WhatsApp reply button (20) or list row (24), so the choice comes as
     // a numbered list, and the citizen answers with the number.
-    const [clarify] = await say(text(3, '¿certificado digital y objetos perdidos?'), 3);
+    const [clarify] = await say(text(3, '¿certificado digital u objetos perdidos?'), 3);
     expect(clarify).toMatchObject({ type: 'text' });
     const body = String((clarify as { text: { body: string } }).text.body);
     const line = body.split('\n').find((row) => /^\d+\. .*certificado/i.test(row));
@@ -122,7 +122,7 @@ describe('Bot Framework with the real bot', () => {
     expect(await say(activity('message.json', { id: 'r-2', text: '¿hasta cuándo puedo presentar la renta?' }), 3)).toMatchObject({
       text: expect.stringMatching(/abierta hasta el 30 de junio/),
     });
-    const clarify = await say(activity('message.json', { id: 'r-3', text: '¿certificado digital y objetos perdidos?' }), 4);
+    const clarify = await say(activity('message.json', { id: 'r-3', text: '¿certificado digital u objetos perdidos?' }), 4);
     const actions = (clarify as { suggestedActions?: { actions: { title: string; value: { payload: string } }[] } }).suggestedActions?.actions ?? [];
     const certificate = actions.find((action) => /certificado/i.test(action.title));
     expect(certificate).toBeDefined();
@@ -157,7 +157,7 @@ describe('Telegram with the real bot', () => {
 
       expect(unescapeMarkdownV2(String((await send(text(1, 'hola'), 1)).text))).toMatch(/Hola/);
       expect(unescapeMarkdownV2(String((await send(text(2, '¿hasta cuándo puedo presentar la renta?'), 2)).text))).toMatch(/abierta hasta el 30 de junio/);
-      const clarify = await send(text(3, '¿certificado digital y objetos perdidos?'), 3);
+      const clarify = await send(text(3, '¿certificado digital u objetos perdidos?'), 3);
       const keyboard = (clarify.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat();
       const certificate = keyboard.find((button) => /certificado/i.test(button.text));
       expect(certificate).toBeDefined();
@@ -216,7 +216,7 @@ describe('whatsapp-web.js with the real bot (client mocked: no browser)', () => 
       expect(await say('hola')).toMatch(/Hola/);
       expect(await say('¿hasta cuándo puedo presentar la renta?')).toMatch(/abierta hasta el 30 de junio/);
       // No buttons on whatsapp-web.js: the choices arrive numbered and the citizen answers "2"-style.
-      const clarify = await say('¿certificado digital y objetos perdidos?');
+      const clarify = await say('¿certificado digital u objetos perdidos?');
       const line = clarify.split('\n').find((row) => /^\d+\. .*(certificado)/i.test(row));
       expect(line).toBeDefined();
       expect(await say(line?.split('.')[0] ?? '')).toMatch(/certificado|Cl@ve/i);

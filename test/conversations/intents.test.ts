@@ -103,7 +103,7 @@ describe.each(SCRIPTS)('a conversation in $name ($lang)', (script) => {
 
     await chat.send(script.timetable);
     expect(chat.last?.nlu?.intent).toBe('transporte.horarios');
-    expect(chat.text()).toMatch(/crtm\.es/);
+    expect(chat.text()).toMatch(/transportes\.villaventana\.example/);
 
     await chat.send(script.outOfScope);
     expect(chat.last?.nlu?.intent).toBe('None');

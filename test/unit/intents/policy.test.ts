@@ -53,7 +53,7 @@ describe('decision policy', () => {
     expect(reply.choices.map((choice) => choice.payload)).toEqual(['intent:renta.cita', 'intent:tramites.cita_previa']);
     expect(ctx.patch.state?.pendingChoices).toHaveLength(2);
     await chat.send('2');
-    expect(chat.text()).toMatch(/madrid\.es\/citaprevia/);
+    expect(chat.text()).toMatch(/sede\.villaventana\.example\/citaprevia/);
     expect(chat.last?.nlu?.intent).toBe('tramites.cita_previa');
     // The citizen picked the topic: a plain answer, no second message offering a person.
     expect(chat.last?.replies).toHaveLength(1);
