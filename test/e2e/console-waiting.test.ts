@@ -83,7 +83,7 @@ describe.skipIf(!hasChromium)('who waits and why, in the agent console', () => {
     await expect(prompt.textContent()).resolves.toMatch(/No te llegan conversaciones\. ¿Quieres volver a estar disponible\?/);
     expect(await seriousAxeViolations(agent)).toEqual([]);
     await prompt.getByRole('button', { name: 'Seguir desconectado/a' }).click();
-    await agent.getByText('No recibes conversaciones.').waitFor();
+    await agent.getByText('No recibes conversaciones.', { exact: true }).waitFor();
 
     const queued = agent.locator('#queued-list button');
     await queued.first().waitFor();

@@ -50,6 +50,8 @@ async function start(reopenTemplate?: WhatsAppCloudConfig['reopenTemplate']): Pr
   const { hub, wiring } = await startHandoffHub(clock, {
     channels: [(services) => createWhatsAppCloudChannel(config, services, { now: clock })],
     deliveryPolicy: { pollIntervalMs: 10, baseDelayMs: 20, maxDelayMs: 100 },
+    // The test skips an hour of the agent's shift in one jump: that is not an idle session.
+    config: (base) => ({ ...base, auth: { ...base.auth, idleMinutes: 120 } }),
   });
   const alerts: HubEventMap['custom'][0][] = [];
   hub.events.on('custom', (event) => {

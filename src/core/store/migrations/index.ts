@@ -37,8 +37,8 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: DialectMig
   ['0700_handoff_offers', handoffOffers0700],
   ['0710_console_presence', consolePresence0710],
   ['0720_canned_responses', canned0720],
-  ['0750_accounts', accounts0750],
   ['0740_feedback', feedback0740],
+  ['0750_accounts', accounts0750],
   ['0760_report_days', reportDays0760],
 ];
 
