@@ -3,7 +3,6 @@
  * engine, data-backed answers, the handoff queue and every configured channel. `server.ts`,
  * `ventanilla chat` and end-to-end tests build the hub here.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +17,6 @@ import { createWhatsAppCloudChannel, createWhatsAppWebChannel, loadWhatsAppCloud
 import { combineWhatsAppTransports } from './bots/whatsapp/transports.js';
 import { createClock } from './core/clock.js';
 import { DEFAULT_CATALOGUE_DIR, useCatalogue } from './core/i18n.js';
-import { LANGUAGES } from './core/message.js';
 import { createStore, type Store } from './core/store/index.js';
 import type { HubConfig } from './config.js';
 import { PROJECT_ROOT } from './config.js';

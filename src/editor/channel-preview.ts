@@ -6,7 +6,7 @@
  */
 import type { ChannelCapabilities } from '../core/channel-port.js';
 import { degrade } from '../core/degrade.js';
-import type { OutboundMessage } from '../core/message.js';
+import type { Language, OutboundMessage } from '../core/message.js';
 import { TELEGRAM_CAPABILITIES } from '../bots/telegram/outbound.js';
 import { WEBCHAT_CAPABILITIES } from '../bots/webchat/outbound.js';
 import { WHATSAPP_CLOUD_CAPABILITIES } from '../bots/whatsapp/cloud/channel.js';
@@ -38,13 +38,16 @@ function shown(text: string, capabilities: ChannelCapabilities): string {
   return capabilities.markup === 'markdown-v2' ? text.replace(MARKDOWN_V2_ESCAPE, '$1') : text;
 }
 
-/** The replies of one turn as `channel` would deliver them, in order (as the citizen reads them). */
-export function previewOn(channel: PreviewChannel, replies: readonly OutboundMessage[]): PreviewMessage[] {
+/**
+ * The replies of one turn as `channel` would deliver them, in order (as the citizen reads them);
+ * `language` is the turn's, which X's public-reply notices are said in.
+ */
+export function previewOn(channel: PreviewChannel, replies: readonly OutboundMessage[], language: Language = 'es'): PreviewMessage[] {
   const capabilities = CAPABILITIES[channel];
   const out: PreviewMessage[] = [];
   for (const reply of replies) {
     for (const part of degrade(reply, capabilities)) {
-      if (part.kind === 'text') out.push({ text: channel === 'x' ? publicReplyText(part) : shown(part.text, capabilities) });
+      if (part.kind === 'text') out.push({ text: channel === 'x' ? publicReplyText(part, language) : shown(part.text, capabilities) });
       else if (part.kind === 'choices') out.push({ text: shown(part.text, capabilities), buttons: part.choices.map((choice) => choice.title) });
       else out.push({ text: [part.caption, part.url].filter((piece) => piece !== undefined && piece !== '').join('\n') });
     }

@@ -283,7 +283,7 @@ export class EditorService {
     for (const previewed of PREVIEW_CHANNELS) {
       // Editors may write a channel's own wording: each channel runs its own turn.
       const outcome = previewed === channel ? main : await tryTurn(module, text, { ...options, channel: previewed });
-      channels[previewed] = previewOn(previewed, outcome.replies);
+      channels[previewed] = previewOn(previewed, outcome.replies, outcome.language ?? main.language ?? language ?? 'es');
     }
     return { ...main, channels };
   }

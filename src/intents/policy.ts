@@ -5,7 +5,7 @@
  */
 import { channel as diagnosticsChannel } from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
-import type { Choice, Language, OutboundMessage } from '../core/message.js';
+import type { Choice, Language } from '../core/message.js';
 import type { Middleware, Next, TurnContext } from '../core/pipeline.js';
 import type { ConversationState } from '../core/store/types.js';
 import type { DataAnswerProvider } from './data/contract.js';

@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPANISH_ONLY_NOTICE } from '../../src/intents/answers.js';
+import { dmInvitation } from '../../src/bots/x/privacy.js';
 import { hasChromium, launchChromium, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
 import { startEditorHub, type EditorHub } from '../helpers/editor-hub.js';
 
@@ -129,10 +130,12 @@ describe.skipIf(!hasChromium)('editor: ids, partial languages, try-it per channe
     await page.getByRole('button', { name: 'Probar', exact: true }).click();
     const published = page.locator('#try-result .compare > div').nth(1);
     await expect.poll(() => published.textContent(), { timeout: 60_000 }).toContain('Publicado');
-    for (const channel of ['Chat web', 'Telegram', 'WhatsApp', 'X (respuesta pública)']) {
+    for (const channel of ['Chat web', 'Telegram', 'WhatsApp']) {
       const section = published.getByRole('region', { name: `Publicado (versión 2): ${channel}` });
       expect(await section.textContent(), channel).toContain(SPANISH_ONLY_NOTICE.eu);
     }
+    // In public on X, an answer that offers a person becomes the invitation to a DM, in the citizen's language.
+    expect(await published.getByRole('region', { name: 'Publicado (versión 2): X (respuesta pública)' }).textContent()).toContain(dmInvitation('eu'));
     expect(await published.getByRole('region', { name: 'Publicado (versión 2): Chat web' }).textContent()).toContain('Date de alta en BiciMAD desde la app');
     expect(await published.textContent()).toContain('se responde en español, con un aviso visible');
 

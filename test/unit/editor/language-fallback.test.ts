@@ -28,7 +28,8 @@ const BICI: EditorIntent = {
   utterances: { es: ['¿cómo me doy de alta en BiciMAD?', 'quiero usar BiciMAD', 'abono anual de BiciMAD', 'bicicleta pública BiciMAD'] },
   answers: { es: { text: 'Date de alta en **BiciMAD** desde la app o en bicimad.com.', short: 'Alta en la app BiciMAD.' } },
 };
-const BASQUE_QUESTION = 'Nola eman dezaket izena BiciMAD zerbitzuan?';
+// Shares the service's name and a loan word with the Spanish phrases, as Basque questions about a named service do.
+const BASQUE_QUESTION = 'BiciMAD bizikleta publikoan alta nola eman?';
 
 let seed: EditorContent;
 beforeAll(async () => {
