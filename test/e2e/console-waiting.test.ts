@@ -8,20 +8,19 @@
  * the test artefacts directory. Skipped with a visible message when /usr/bin/chromium is absent.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Hub } from '../../src/app.js';
-import { hasChromium, launchChromium, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
+import { hasChromium, SCREENSHOTS_DIR, seriousAxeViolations, serveForBrowser, warnIfNoChromium } from '../helpers/browser.js';
 import { IN_HOURS, startHandoffHub } from '../helpers/handoff-hub.js';
 
 warnIfNoChromium('console-waiting');
 
 const webRoot = fileURLToPath(new URL('../../src/web/', import.meta.url));
-const SHOTS = process.env.VENTANILLA_SCREENSHOTS_DIR ?? join(tmpdir(), 'ventanilla-screenshots');
+const SHOTS = SCREENSHOTS_DIR;
 const PASSWORD = 'contraseña-de-prueba';
 
 /** A hub clock that runs, from a Tuesday morning when every queue is open. */
@@ -64,9 +63,7 @@ describe.skipIf(!hasChromium)('who waits and why, in the agent console', () => {
     const users = started.wiring.module()?.users;
     await users?.create({ username: 'ana', role: 'agent', password: PASSWORD, displayName: 'Ana Pérez', queues: ['tramites', 'urgencias'] });
     await users?.create({ username: 'sara', role: 'supervisor', password: PASSWORD, displayName: 'Sara Gil', queues: [] });
-    base = await hub.app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
+    ({ base, browser } = await serveForBrowser(hub.app));
   }, 60_000);
 
   afterAll(async () => {

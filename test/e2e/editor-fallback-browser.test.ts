@@ -8,19 +8,18 @@
  * serious or critical violation; screenshots at 1366 × 900 and 390 × 844.
  */
 import { mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPANISH_ONLY_NOTICE } from '../../src/intents/answers.js';
 import { dmInvitation } from '../../src/bots/x/privacy.js';
-import { hasChromium, launchChromium, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
+import { hasChromium, launchChromium, SCREENSHOTS_DIR, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
 import { startEditorHub, type EditorHub } from '../helpers/editor-hub.js';
 
 warnIfNoChromium('editor-fallback-browser');
 
-const SHOTS = process.env.VENTANILLA_SCREENSHOTS_DIR ?? join(tmpdir(), 'ventanilla-screenshots');
+const SHOTS = SCREENSHOTS_DIR;
 
 describe.skipIf(!hasChromium)('editor: ids, partial languages, try-it per channel, rollback (browser)', () => {
   let browser: Browser;

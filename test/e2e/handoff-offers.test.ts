@@ -7,21 +7,20 @@
  * only when B accepts. axe-core on the console with an offer showing; screenshots at 1366 × 900
  * and 390 × 844. Skipped with a visible message when /usr/bin/chromium is absent.
  */
-import { mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Hub } from '../../src/app.js';
-import { hasChromium, launchChromium, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
+import { hasChromium, SCREENSHOTS_DIR, seriousAxeViolations, serveForBrowser, warnIfNoChromium } from '../helpers/browser.js';
 import type { HandoffWiring } from '../../src/handoff/hub-plugin.js';
 import { IN_HOURS, createConversation, startHandoffHub } from '../helpers/handoff-hub.js';
 
 warnIfNoChromium('handoff-offers');
 
 const webRoot = fileURLToPath(new URL('../../src/web/', import.meta.url));
-const SHOTS = process.env.VENTANILLA_SCREENSHOTS_DIR ?? join(tmpdir(), 'ventanilla-screenshots');
+const SHOTS = SCREENSHOTS_DIR;
 const TE_ATIENDE = 'Ya te atiende una persona del equipo. Escribe aquí tu consulta.';
 
 describe.skipIf(!hasChromium)('offers and transfers in the agent console', () => {
@@ -37,9 +36,7 @@ describe.skipIf(!hasChromium)('offers and transfers in the agent console', () =>
     const users = started.wiring.module()?.users;
     await users?.create({ username: 'ana', role: 'agent', password: 'contraseña-de-prueba', displayName: 'Ana Pérez', queues: ['tramites', 'tributos', 'transporte', 'urgencias'] });
     await users?.create({ username: 'ben', role: 'agent', password: 'contraseña-de-prueba', displayName: 'Ben Ruiz', queues: ['tributos'] });
-    base = await hub.app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
+    ({ base, browser } = await serveForBrowser(hub.app));
   }, 60_000);
 
   afterAll(async () => {

@@ -7,18 +7,17 @@
  */
 import { statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebchatChannel } from '../../src/bots/webchat/index.js';
-import { hasChromium, launchChromium, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
+import { hasChromium, launchChromium, SCREENSHOTS_DIR, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
 import { prepareEditorHubs, startEditorHub, type EditorHub } from '../helpers/editor-hub.js';
 
 warnIfNoChromium('inbox-feedback-browser');
 const webRoot = fileURLToPath(new URL('../../src/web/', import.meta.url));
-const SHOTS = process.env.VENTANILLA_SCREENSHOTS_DIR ?? join(tmpdir(), 'ventanilla-screenshots');
+const SHOTS = SCREENSHOTS_DIR;
 
 describe.skipIf(!hasChromium)('👎 in the web chat reaches the editor inbox', () => {
   let browser: Browser;

@@ -8,21 +8,20 @@
  * ventanilla-screenshots, as the other browser tests). Skipped visibly without /usr/bin/chromium.
  */
 import { mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Hub } from '../../src/app.js';
 import type { IntentsModule } from '../../src/intents/contract.js';
-import { hasChromium, launchChromium, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
+import { hasChromium, launchChromium, SCREENSHOTS_DIR, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
 import { fakeIntents } from '../helpers/fake-intents.js';
 import { IN_HOURS, startHandoffHub } from '../helpers/handoff-hub.js';
 
 warnIfNoChromium('languages-browser');
 
 const webRoot = fileURLToPath(new URL('../../src/web/', import.meta.url));
-const SHOTS = process.env.VENTANILLA_SCREENSHOTS_DIR ?? join(tmpdir(), 'ventanilla-screenshots');
+const SHOTS = SCREENSHOTS_DIR;
 const BASQUE_GREETING = 'Kaixo! Zertan lagun zaitzaket?';
 
 /** The Spanish keyword bot, plus Basque: "kaixo" is greeted and "pertsona" handed over, in Basque. */

@@ -5,20 +5,19 @@
  * 1366 × 900 and 390 × 844 without horizontal scrolling. Skipped visibly without Chromium.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Hub } from '../../src/app.js';
-import { hasChromium, launchChromium, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
+import { hasChromium, SCREENSHOTS_DIR, seriousAxeViolations, serveForBrowser, warnIfNoChromium } from '../helpers/browser.js';
 import { startReportsHub } from '../helpers/reports-hub.js';
 
 warnIfNoChromium('reports-dashboard');
 
 const webRoot = fileURLToPath(new URL('../../src/web/', import.meta.url));
-const SHOTS = process.env.VENTANILLA_SCREENSHOTS_DIR ?? join(tmpdir(), 'ventanilla-screenshots');
+const SHOTS = SCREENSHOTS_DIR;
 
 describe.skipIf(!hasChromium)('supervisor dashboard in a browser', () => {
   let hub: Hub;
@@ -29,9 +28,7 @@ describe.skipIf(!hasChromium)('supervisor dashboard in a browser', () => {
     const started = await startReportsHub({ webRoot });
     hub = started.hub;
     await started.handoff().users.create({ username: 'sara', role: 'supervisor', password: 'contraseña-de-prueba', displayName: 'Sara Gil', queues: ['tramites'] });
-    base = await hub.app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
+    ({ base, browser } = await serveForBrowser(hub.app));
   }, 60_000);
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { buildApp, type Hub } from '../../src/app.js';
 import { createWebchatChannel } from '../../src/bots/webchat/index.js';
-import { launchChromium, seriousAxeViolations, warnIfNoChromium, hasChromium } from '../helpers/browser.js';
+import { hasChromium, launchChromium, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
 import { fakeIntents } from '../helpers/fake-intents.js';
 import { testConfig } from '../helpers/test-config.js';
 

@@ -6,8 +6,7 @@
  * types in the console, gone a few seconds after they stop. axe-core on the widget; screenshots at
  * 1366 × 900 and 390 × 844. Skipped with a visible message when /usr/bin/chromium is absent.
  */
-import { mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,14 +14,14 @@ import type { Browser, Page } from 'playwright-core';
 import type { Hub } from '../../src/app.js';
 import type { Middleware } from '../../src/core/pipeline.js';
 import type { IntentsModule } from '../../src/intents/contract.js';
-import { hasChromium, launchChromium, seriousAxeViolations, warnIfNoChromium } from '../helpers/browser.js';
+import { hasChromium, SCREENSHOTS_DIR, seriousAxeViolations, serveForBrowser, warnIfNoChromium } from '../helpers/browser.js';
 import { fakeIntents } from '../helpers/fake-intents.js';
 import { IN_HOURS, startHandoffHub } from '../helpers/handoff-hub.js';
 
 warnIfNoChromium('webchat-typing');
 
 const webRoot = fileURLToPath(new URL('../../src/web/', import.meta.url));
-const SHOTS = process.env.VENTANILLA_SCREENSHOTS_DIR ?? join(tmpdir(), 'ventanilla-screenshots');
+const SHOTS = SCREENSHOTS_DIR;
 const PASSWORD = 'contraseña-de-prueba';
 const BOT_TYPING = 'Ventanilla está escribiendo…';
 
@@ -74,9 +73,7 @@ describe.skipIf(!hasChromium)('typing indicator in the web chat', () => {
     const started = await startHandoffHub(IN_HOURS, { webRoot, intents: gate.intents });
     hub = started.hub;
     await started.wiring.module()?.users.create({ username: 'ana', role: 'agent', password: PASSWORD, displayName: 'Ana Pérez', queues: ['tramites'] });
-    base = await hub.app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
+    ({ base, browser } = await serveForBrowser(hub.app));
   }, 60_000);
 
   afterAll(async () => {

@@ -2,12 +2,18 @@
  * Browser tests drive Debian's Chromium through playwright-core (never a downloaded browser).
  * Where /usr/bin/chromium is missing they are skipped with a visible message.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.VENTANILLA_CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM_PATH);
+
+/** Where browser tests save their screenshots: the test run's artefacts. */
+export const SCREENSHOTS_DIR = process.env.VENTANILLA_SCREENSHOTS_DIR ?? join(tmpdir(), 'ventanilla-screenshots');
 
 /** Says once, visibly, why a browser suite is skipped. */
 export function warnIfNoChromium(suite: string): void {
@@ -35,4 +41,12 @@ export async function seriousAxeViolations(page: Page): Promise<{ id: string; im
     return (await axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** What a browser suite's `beforeAll` does: serves `app` on loopback, opens Chromium, makes the screenshots folder. */
+export async function serveForBrowser(app: FastifyInstance): Promise<{ base: string; browser: Browser }> {
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const browser = await launchChromium();
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  return { base, browser };
 }
