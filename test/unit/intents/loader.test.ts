@@ -20,7 +20,11 @@ afterEach(async () => {
 
 async function edit(file: string, change: (source: string) => string): Promise<void> {
   const path = join(dir, file);
-  await writeFile(path, change(await readFile(path, 'utf8')));
+  const before = await readFile(path, 'utf8');
+  const after = change(before);
+  // An edit that matches nothing would make the test pass for the wrong reason (content changed).
+  if (after === before) throw new Error(`the test's edit of ${file} matched nothing: update it to the current content`);
+  await writeFile(path, after);
 }
 
 async function loadError(): Promise<Error> {
@@ -59,7 +63,7 @@ describe('intent content loader', () => {
   });
 
   it('a missing language names the file, the intent and the language', async () => {
-    await edit('transporte.yaml', (source) => source.replace(/\n {6}eu:\n {8}text: "Ordutegiak[^\n]*\n {8}short: [^\n]*/, ''));
+    await edit('transporte.yaml', (source) => source.replace(/\n {6}eu:\n {8}text: "Villaventanan Transportes[^\n]*\n {8}short: [^\n]*/, ''));
     const error = await loadError();
     expect(error.message).toMatch(/transporte\.yaml/);
     expect(error.message).toMatch(/transporte\.horarios/);

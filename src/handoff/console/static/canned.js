@@ -70,7 +70,10 @@
   document.addEventListener('console:detail', (event) => {
     detail = event.detail;
     mountPreview();
-    hidePreview();
+    // A live refresh of the same conversation keeps the preview the agent is reading.
+    const chosen = detail.refresh && !preview.hidden ? detail.canned.find((c) => c.id === $('canned').value) : undefined;
+    if (chosen) showPreview(chosen);
+    else hidePreview();
   });
 
   document.addEventListener('change', (event) => {

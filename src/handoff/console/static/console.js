@@ -354,8 +354,9 @@
     return box;
   }
 
-  function fillCanned(canned) {
+  function fillCanned(canned, keep) {
     const select = $('canned');
+    const chosen = keep ? select.value : '';
     select.replaceChildren(el('option', null, '— Elige una para insertarla —'));
     select.firstChild.value = '';
     for (const c of canned) {
@@ -363,6 +364,7 @@
       option.value = c.id;
       select.append(option);
     }
+    if (canned.some((c) => c.id === chosen)) select.value = chosen;
   }
 
   function fillTransfer(current) {
@@ -397,7 +399,10 @@
       return;
     }
     if (state.selected !== conversationId) return;
+    // A refresh of the open conversation (a live event) keeps what the agent was choosing.
+    const refresh = state.detailId === conversationId;
     state.detail = detail;
+    state.detailId = conversationId;
     const c = detail.conversation;
     $('detail-title').textContent = c.citizenLabel || c.citizenName;
     const meta = [STATUS[c.status] || c.status, c.queueName, 'canal ' + c.channel];
@@ -415,8 +420,8 @@
     $('reply-form').hidden = !mine;
     $('transfer-form').hidden = !open;
     renderTranscript(detail.transcript);
-    fillCanned(detail.canned);
-    document.dispatchEvent(new CustomEvent('console:detail', { detail }));
+    fillCanned(detail.canned, refresh);
+    document.dispatchEvent(new CustomEvent('console:detail', { detail: Object.assign({}, detail, { refresh }) }));
     fillTransfer(c);
     if (focus) $('detail-title').focus();
   }
