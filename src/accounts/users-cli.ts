@@ -177,8 +177,9 @@ async function ask<T>(prompt: Prompt, question: string, parse: (answer: string) 
 /**
  * An agent is offered only conversations of their queues and languages: one created without them
  * would see "Nadie espera" while citizens wait. So `users add --role agent` without `--queues` or
- * `--languages` asks for them when a person is at the terminal, and otherwise stops (exit 2)
- * listing the configured queues and the languages, before anything is opened or written.
+ * `--languages` asks for them when a person is at the terminal. From a script, a missing `--queues`
+ * stops (exit 2) listing the configured queues and the languages, before anything is opened or
+ * written; a missing `--languages` alone defaults to Spanish and says so.
  */
 async function completeAgent(
   request: Extract<UsersRequest, { command: 'add' }>,
@@ -191,6 +192,11 @@ async function completeAgent(
   const needsLanguages = !request.languagesGiven;
   if (!needsQueues && !needsLanguages) return request;
   const queueList = queueIds === undefined || queueIds.length === 0 ? '(none configured in config/queues.yaml)' : queueIds.join(', ');
+  if (prompt === undefined && !needsQueues) {
+    // Queues decide whether the agent sees anyone at all; languages default to Spanish, said aloud.
+    err(`languages: es (the default; pass --languages es,ca,gl,eu,en for the ones ${request.username} answers in)`);
+    return { ...request, changes: { ...request.changes, languages: ['es'] }, languagesGiven: true };
+  }
   if (prompt === undefined) {
     const problems: string[] = [];
     if (needsQueues) problems.push(`an agent needs --queues: they are offered only the conversations of their queues, and without one their console says "Nadie espera" while citizens wait.\nConfigured queues: ${queueList}   e.g. --queues ${queueIds?.slice(0, 2).join(',') ?? 'tramites'}`);
