@@ -162,7 +162,7 @@ describe.each(handoffStoreKinds.filter((kind) => kind.enabled))('roll-ups ($name
           harness = undefined;
         }
       }),
-      { numRuns: kind.name === 'sqlite' ? 25 : 10 },
+      { numRuns: kind.name === 'sqlite' ? 15 : 6 },
     );
   }, 300_000);
 
@@ -207,7 +207,7 @@ describe.each(handoffStoreKinds.filter((kind) => kind.enabled))('roll-ups ($name
           harness = undefined;
         }
       }),
-      { numRuns: kind.name === 'sqlite' ? 20 : 8 },
+      { numRuns: kind.name === 'sqlite' ? 12 : 5 },
     );
     // The purges in the sequences did delete raw rows (the property is not vacuous).
     expect(purgedRows).toBeGreaterThan(0);
