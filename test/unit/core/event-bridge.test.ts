@@ -4,7 +4,7 @@
  * limit, rows are read back from the store, an instance ignores its own announcements, and a
  * reconnect catches up from the store.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventBridge, idFields, type EventTransport } from '../../../src/core/event-bridge.js';
 import { HubEvents, RESYNC_EVENT, type HubEventMap } from '../../../src/core/events.js';
 import type { Store } from '../../../src/core/store/index.js';
@@ -86,6 +86,8 @@ describe('EventBridge', () => {
     const onA = record(a.events, 'transcript');
     const onB = record(b.events, 'transcript');
     for (const entry of entries) a.events.emit('transcript', { conversationId: conversation.id, entry });
+    // Arrival is waited for (a loaded machine may take longer than a fixed pause), then checked whole.
+    await vi.waitFor(() => expect(onB).toHaveLength(2), { timeout: 5_000, interval: 10 });
     await settle();
     expect(onB.map((event) => [event.entry.text, event.relayed])).toEqual([
       ['mi DNI es 12345678Z', true],
@@ -102,6 +104,7 @@ describe('EventBridge', () => {
     const onB = record(b.events, 'custom');
     a.events.emit('custom', { type: 'handoff.note', conversationId: 'c1', data: { seq: 7, ticketId: 't1', text: 'nota interna con datos', agentId: 'u1' } });
     a.events.emit('custom', { type: 'editor.publish_progress', data: { percent: 40 } });
+    await vi.waitFor(() => expect(onB).toHaveLength(1), { timeout: 5_000, interval: 10 });
     await settle();
     expect(onB).toEqual([{ type: 'handoff.note', conversationId: 'c1', data: { seq: 7, ticketId: 't1', agentId: 'u1' }, relayed: true }]);
     expect(idFields({ version: 3, author: 'ana', outboxId: 'x'.repeat(500) })).toEqual({ version: 3 });
@@ -134,6 +137,7 @@ describe('EventBridge', () => {
     await settle();
     expect(onB).toHaveLength(0);
     b.transport.restore();
+    await vi.waitFor(() => expect(customB).toHaveLength(1), { timeout: 5_000, interval: 10 });
     await settle();
     // The citizen's 'hola' was never announced either: catching up reads the store, not the announcements.
     expect(onB.map((event) => event.entry.text)).toEqual(['hola', 'durante 1', 'durante 2']);
