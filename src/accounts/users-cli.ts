@@ -177,9 +177,9 @@ async function ask<T>(prompt: Prompt, question: string, parse: (answer: string) 
 /**
  * An agent is offered only conversations of their queues and languages: one created without them
  * would see "Nadie espera" while citizens wait. So `users add --role agent` without `--queues` or
- * `--languages` asks for them when a person is at the terminal. From a script, a missing `--queues`
- * stops (exit 2) listing the configured queues and the languages, before anything is opened or
- * written; a missing `--languages` alone defaults to Spanish and says so.
+ * `--languages` asks for them when a person is at the terminal. From a script the agent serves
+ * every configured queue and answers in Spanish, and the command says so; with no queue configured
+ * it stops (exit 2) listing the languages, before anything is opened or written.
  */
 async function completeAgent(
   request: Extract<UsersRequest, { command: 'add' }>,
@@ -192,10 +192,19 @@ async function completeAgent(
   const needsLanguages = !request.languagesGiven;
   if (!needsQueues && !needsLanguages) return request;
   const queueList = queueIds === undefined || queueIds.length === 0 ? '(none configured in config/queues.yaml)' : queueIds.join(', ');
-  if (prompt === undefined && !needsQueues) {
-    // Queues decide whether the agent sees anyone at all; languages default to Spanish, said aloud.
-    err(`languages: es (the default; pass --languages es,ca,gl,eu,en for the ones ${request.username} answers in)`);
-    return { ...request, changes: { ...request.changes, languages: ['es'] }, languagesGiven: true };
+  if (prompt === undefined && (!needsQueues || (queueIds !== undefined && queueIds.length > 0))) {
+    // From a script the defaults are said aloud, and are never "nobody": every configured queue
+    // (the agent sees everyone waiting), Spanish for the languages.
+    const changes: { -readonly [K in keyof UserChanges]: UserChanges[K] } = { ...request.changes };
+    if (needsQueues) {
+      changes.queues = [...(queueIds ?? [])];
+      err(`queues: ${changes.queues.join(', ')} (every configured queue; pass --queues to narrow what ${request.username} is offered)`);
+    }
+    if (needsLanguages) {
+      changes.languages = ['es'];
+      err(`languages: es (the default; pass --languages es,ca,gl,eu,en for the ones ${request.username} answers in)`);
+    }
+    return { ...request, changes, languagesGiven: true };
   }
   if (prompt === undefined) {
     const problems: string[] = [];

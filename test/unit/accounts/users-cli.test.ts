@@ -31,19 +31,21 @@ function answering(...answers: string[]): { prompt: (question: string) => Promis
 }
 
 describe('ventanilla users add: an agent never sees nobody waiting by mistake', () => {
-  it('without --queues or --languages and no terminal: exit 2, the configured queues and the languages listed, nothing created', async () => {
+  it('without --queues or --languages and no terminal: every configured queue and Spanish, said aloud; exit 2 only with no queue configured', async () => {
     store = await createStore(':memory:');
     const result = await run(['add', '--username', 'marta', '--role', 'agent', '--password-stdin'], 'una clave muy larga\n');
-    expect(result.code).toBe(2);
-    expect(result.out).toContain('an agent needs --queues');
-    expect(result.out).toContain('Configured queues: tributos, tramites');
-    expect(result.out).toContain('an agent needs --languages');
-    expect(result.out).toContain('es (Spanish), ca (Catalan), gl (Galician), eu (Basque), en (English)');
-    expect(result.out).toContain('Nothing was created.');
-    await store.migrate();
-    expect(await accountsDb(store).selectFrom('handoff_users').selectAll().execute()).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('queues: tributos, tramites (every configured queue');
+    expect(result.out).toContain('languages: es (the default');
+    expect(result.out).toContain('user marta created (role agent, queues tributos,tramites, languages es,');
+    let out = '';
+    const none = await runUsersCli(['add', '--username', 'luis', '--role', 'agent', '--password-stdin'], Readable.from(['una clave muy larga\n']), { write: (t: string) => (out += t) }, { store, queueIds: [] });
+    expect(none).toBe(2);
+    expect(out).toContain('an agent needs --queues');
+    expect(out).toContain('Nothing was created.');
+    expect((await accountsDb(store).selectFrom('handoff_users').select('username').execute()).map((u) => u.username)).toEqual(['marta']);
     // With queues, a missing --languages is Spanish, said aloud (scripts that predate the flag keep working).
-    const onlyLanguages = await run(['add', '--username', 'marta', '--role', 'agent', '--queues', 'tributos', '--password-stdin'], 'una clave muy larga\n');
+    const onlyLanguages = await run(['add', '--username', 'marta2', '--role', 'agent', '--queues', 'tributos', '--password-stdin'], 'una clave muy larga\n');
     expect(onlyLanguages.code).toBe(0);
     expect(onlyLanguages.out).toContain('languages: es (the default');
     expect(onlyLanguages.out).toContain('languages es,');
