@@ -22,7 +22,7 @@ import Fastify from 'fastify';
 import { HubEvents } from '../src/core/events.js';
 import { LANGUAGES } from '../src/core/message.js';
 import { createStore, dropPostgresSchema, type Store } from '../src/core/store/index.js';
-import { loadHandoffConfig } from '../src/handoff/config.js';
+import { WEEKDAYS, loadHandoffConfig, type BusinessHours, type HandoffConfig } from '../src/handoff/config.js';
 import { createHandoff } from '../src/handoff/index.js';
 import type { HandoffLogger } from '../src/handoff/queue.js';
 import { compareTickets, pickAgent, sortKey, type AgentCandidate, type WaitingTicket } from '../src/handoff/routing.js';
@@ -270,6 +270,21 @@ async function benchStore(name: string, store: Store, passwordHash: string): Pro
   await handoff.stop();
 }
 
+/** The configuration with every queue open at every hour, holidays included. */
+function openAllHours(base: HandoffConfig): HandoffConfig {
+  const allDay = Object.fromEntries(WEEKDAYS.map((day) => [day, ['00:00-24:00']])) as BusinessHours;
+  return { ...base, queues: base.queues.map((q) => ({ ...q, businessHours: allDay, ignoreHolidays: true })) };
+}
+
+/** Polls `check` every 20 ms for up to 10 s; throws naming `what` when it never holds. */
+async function waitUntil(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function benchBrowser(passwordHash: string): Promise<void> {
   const chromiumPath = process.env.VENTANILLA_CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(chromiumPath)) {
@@ -279,7 +294,10 @@ async function benchBrowser(passwordHash: string): Promise<void> {
   console.log('\n3. console event → browser (stored transition → EventSource in Chromium)');
   const store = await createStore(':memory:');
   await store.migrate();
-  const handoff = await createHandoff({ store, events: new HubEvents(), clock: () => new Date(), config, logger, feedPollMs: 1000 });
+  // This hub runs on the wall clock, so its queues are open around the clock: with the real hours,
+  // after 18:00 in Madrid (or on a holiday) only urgent chats are offered and the offer step below
+  // would wait for an offer that out of hours is rightly never made.
+  const handoff = await createHandoff({ store, events: new HubEvents(), clock: () => new Date(), config: openAllHours(config), logger, feedPollMs: 1000 });
   await handoff.start();
   await handoffDb(store)
     .insertInto('handoff_users')
@@ -298,6 +316,11 @@ async function benchBrowser(passwordHash: string): Promise<void> {
     await page.getByLabel('Contraseña').fill('bench-password-123');
     await page.getByRole('button', { name: 'Entrar' }).click();
     await page.getByText('Supervisora (supervisor)').waitFor();
+    // She logs in "Desconectado", so the console asks whether to become available: she says yes,
+    // as an agent starting a shift would (the console saves it and the hub starts offering).
+    await page.getByRole('button', { name: 'Sí, ponerme disponible' }).click();
+    await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+    await waitUntil(async () => (await handoff.users.get('sup'))?.presence === 'available', 'the supervisor available after answering the presence prompt');
     // A second EventSource in the console page records arrival times (the console's own one keeps running).
     await page.evaluate(() => {
       const w = window as unknown as { arrivals: Record<string, number> };
@@ -320,7 +343,6 @@ async function benchBrowser(passwordHash: string): Promise<void> {
     const arrivals = await page.evaluate(() => (window as unknown as { arrivals: Record<string, number> }).arrivals);
     report('stored + emitted → received by the console page', Object.keys(sent).map((mark) => (arrivals[mark] ?? Number.NaN) - (sent[mark] ?? 0)));
     // The offer step as the agent sees it: offered (pass + write + event) → «Aceptar» in the console.
-    await handoff.queue.setPresence({ id: 'sup', presence: 'offline' }, 'available');
     const offerToScreen: number[] = [];
     const core = store.kysely;
     const supUser = await handoff.users.get('sup');
@@ -335,7 +357,8 @@ async function benchBrowser(passwordHash: string): Promise<void> {
         .execute();
       await handoff.queue.enqueue({ conversationId: `v-${id}`, queueId: 'tramites', priority: 'normal', reason: 'citizen', language: 'es' });
       const start = performance.now();
-      await handoff.queue.assignPass();
+      const offered = await handoff.queue.assignPass();
+      if (!offered.some((t) => t.conversationId === `v-${id}` && t.offerAgentId === 'sup')) throw new Error(`the pass did not offer v-${id} to the supervisor: ${JSON.stringify(offered)}`);
       await page.locator(`#offers-list li[data-conversation-id="v-${id}"]`).waitFor({ timeout: 10_000 });
       offerToScreen.push(performance.now() - start);
       await page.locator(`#offers-list li[data-conversation-id="v-${id}"]`).getByRole('button', { name: /^Aceptar/ }).click();
