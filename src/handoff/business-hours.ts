@@ -54,11 +54,24 @@ export function holidayOn(queue: QueueConfig, config: HandoffConfig, date: strin
   return queue.ignoreHolidays ? undefined : config.holidays.get(date);
 }
 
-/** True when the queue is open at `instant` (its weekday hours, minus holidays). */
-export function isOpen(queue: QueueConfig, config: HandoffConfig, instant: Date): boolean {
-  const local = localParts(instant, config.timezone);
+function isOpenAt(queue: QueueConfig, config: HandoffConfig, local: LocalParts): boolean {
   if (holidayOn(queue, config, local.date) !== undefined) return false;
   return rangesOf(queue.businessHours, local.weekday).some((r) => local.minutes >= r.from && local.minutes < r.to);
+}
+
+/** True when the queue is open at `instant` (its weekday hours, minus holidays). */
+export function isOpen(queue: QueueConfig, config: HandoffConfig, instant: Date): boolean {
+  return isOpenAt(queue, config, localParts(instant, config.timezone));
+}
+
+/**
+ * Whether each configured queue is open at `instant` (by queue id), as {@link isOpen} says, with
+ * one conversion to local time for all of them: the assignment decision asks for every queue and
+ * the conversion (`Intl`) costs more than the rest of the check.
+ */
+export function openQueues(config: HandoffConfig, instant: Date): Map<string, boolean> {
+  const local = localParts(instant, config.timezone);
+  return new Map(config.queues.map((q) => [q.id, isOpenAt(q, config, local)]));
 }
 
 function addDays(date: string, days: number): string {

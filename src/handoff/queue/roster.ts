@@ -4,10 +4,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { isLanguage } from '../../core/message.js';
-import { isOpen } from '../business-hours.js';
+import { openQueues } from '../business-hours.js';
 import { pickAgent, type AgentCandidate, type WaitingTicket } from '../routing.js';
 import { CONSOLE_ROLES, toUser, type Presence, type User } from '../../accounts/users.js';
-import { toTicket, type QueueContext, type Ticket } from './types.js';
+import { parseSkips, toTicket, type QueueContext, type Ticket } from './types.js';
 
 interface RosterSnapshot {
   readonly loadedAt: number;
@@ -26,8 +26,20 @@ export function notAgentsOf(ticket: Pick<Ticket, 'transferredFrom' | 'offerSkips
 
 export class AgentRoster {
   private cached: RosterSnapshot | undefined;
+  private openCache: { readonly minute: number; readonly queues: ReadonlyMap<string, boolean> } | undefined;
 
   constructor(private readonly ctx: QueueContext) {}
+
+  /**
+   * Which queues are open at `now`, worked out once per minute: hours are "HH:MM" and time zones
+   * sit whole minutes from UTC, so the answer only changes on a minute boundary; a decision then
+   * spends no time on local-time conversion.
+   */
+  private openQueuesAt(now: Date): ReadonlyMap<string, boolean> {
+    const minute = Math.floor(now.getTime() / 60_000);
+    if (this.openCache?.minute !== minute) this.openCache = { minute, queues: openQueues(this.ctx.config, now) };
+    return this.openCache.queues;
+  }
 
   /** Available, enabled console users as assignment candidates, with their open chat counts (read now). */
   async availableAgents(): Promise<AgentCandidate[]> {
@@ -204,11 +216,13 @@ export class AgentRoster {
     let slots = free.reduce((sum, a) => sum + (a.capacity - a.active), 0);
     // Only queues someone free serves and that are open now (urgent ones from anywhere, at any hour):
     // the rows read are then nearly all assignable, so a small window suffices.
-    const open = new Map(config.queues.map((q) => [q.id, isOpen(q, config, now)]));
+    const open = this.openQueuesAt(now);
     const queues = [...new Set(free.flatMap((a) => a.queues))].filter((q) => open.get(q) === true);
+    // The window holds several tickets per free slot but only the planned ones (usually one)
+    // become offers: it reads just the columns the decision needs, the plan reads whole rows.
     const rows = await this.ctx.db
       .selectFrom('handoff_tickets')
-      .selectAll()
+      .select(['id', 'queue_id', 'priority', 'priority_rank', 'sort_key', 'language', 'enqueued_at', 'offer_skips', 'transferred_from'])
       .where('status', '=', 'queued')
       // A ticket offered to someone waits for their answer (or the offer's lapse).
       .where('offer_agent_id', 'is', null)
@@ -218,30 +232,40 @@ export class AgentRoster {
       .orderBy('id')
       .limit(slots * 4 + 16)
       .execute();
-    const plan: { ticket: Ticket; agentId: string }[] = [];
+    const picked: { ticketId: string; agentId: string }[] = [];
     for (const row of rows) {
       if (slots <= 0) break;
-      const ticket = toTicket(row);
-      const urgent = ticket.priority === 'urgent';
+      const urgent = row.priority === 'urgent';
       // Out of hours only urgent conversations are offered; the rest wait for the next shift.
-      if (!urgent && open.get(ticket.queueId) !== true) continue;
-      const waited = (now.getTime() - new Date(ticket.enqueuedAt).getTime()) / 60_000;
+      if (!urgent && open.get(row.queue_id) !== true) continue;
+      const waited = (now.getTime() - new Date(row.enqueued_at).getTime()) / 60_000;
       const waiting: WaitingTicket = {
-        id: ticket.id,
-        queueId: ticket.queueId,
-        priorityRank: ticket.priorityRank,
-        sortKey: ticket.sortKey,
-        language: ticket.language,
-        enqueuedAt: ticket.enqueuedAt,
-        notAgents: notAgentsOf(ticket, now),
+        id: row.id,
+        queueId: row.queue_id,
+        priorityRank: Number(row.priority_rank),
+        sortKey: row.sort_key,
+        language: isLanguage(row.language) ? row.language : null,
+        enqueuedAt: row.enqueued_at,
+        notAgents: notAgentsOf({ transferredFrom: row.transferred_from ?? null, offerSkips: parseSkips(row.offer_skips ?? null) }, now),
       };
       const agent = pickAgent(free, waiting, { anyAgentFallback: urgent, ignoreLanguage: waited >= config.languageFallbackMinutes });
       if (agent === undefined) continue;
       agent.active += 1;
       agent.idleSince = now.toISOString();
       slots -= 1;
-      plan.push({ ticket, agentId: agent.id });
+      picked.push({ ticketId: row.id, agentId: agent.id });
     }
-    return plan;
+    if (picked.length === 0) return [];
+    // Whatever changed in between, the offer's guarded write finds out (as for a plan read earlier).
+    const full = await this.ctx.db
+      .selectFrom('handoff_tickets')
+      .selectAll()
+      .where('id', 'in', picked.map((p) => p.ticketId))
+      .execute();
+    const tickets = new Map(full.map((row) => [row.id, toTicket(row)]));
+    return picked.flatMap(({ ticketId, agentId }) => {
+      const ticket = tickets.get(ticketId);
+      return ticket === undefined ? [] : [{ ticket, agentId }];
+    });
   }
 }

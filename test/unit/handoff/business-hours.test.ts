@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isHubError } from '../../../src/core/errors.js';
-import { describeHours, isOpen, nextOpening } from '../../../src/handoff/business-hours.js';
+import { describeHours, isOpen, nextOpening, openQueues } from '../../../src/handoff/business-hours.js';
 import { loadHandoffConfig, queueById, resolveHandoffConfig } from '../../../src/handoff/config.js';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
@@ -43,6 +43,18 @@ describe('business hours (Europe/Madrid)', () => {
     expect(nextOpening(tramites, config, at('2026-03-10T15:00:00+01:00'))?.toISOString()).toBe('2026-03-10T15:00:00.000Z');
     const open = at('2026-03-10T10:00:00+01:00');
     expect(nextOpening(tramites, config, open)).toEqual(open);
+  });
+
+  it('says for every queue at once what isOpen says for each (weekday, evening, weekend, holiday, DST)', () => {
+    const instants = ['2026-03-10T10:00:00+01:00', '2026-03-10T18:00:00+01:00', '2026-03-14T10:00:00+01:00', '2026-10-12T10:00:00+02:00', '2026-06-09T06:15:00Z', '2026-12-25T03:00:00+01:00'];
+    for (const iso of instants) {
+      const open = openQueues(config, at(iso));
+      expect([...open.keys()]).toEqual(config.queues.map((q) => q.id));
+      for (const queue of config.queues) expect(open.get(queue.id), `${queue.id} at ${iso}`).toBe(isOpen(queue, config, at(iso)));
+    }
+    // Not trivially all equal: Trámites closed and Urgencias open on a Saturday.
+    expect(openQueues(config, at('2026-03-14T10:00:00+01:00')).get('tramites')).toBe(false);
+    expect(openQueues(config, at('2026-03-14T10:00:00+01:00')).get('urgencias')).toBe(true);
   });
 
   it('describes the hours in the citizen language', () => {
