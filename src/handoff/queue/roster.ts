@@ -3,6 +3,7 @@
  * assignment decision itself, which only plans; the writes are transitions.
  */
 import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
 import { isLanguage } from '../../core/message.js';
 import { openQueues } from '../business-hours.js';
 import { pickAgent, type AgentCandidate, type WaitingTicket } from '../routing.js';
@@ -23,6 +24,13 @@ export function notAgentsOf(ticket: Pick<Ticket, 'transferredFrom' | 'offerSkips
     .map(([id]) => id);
   return ticket.transferredFrom === null ? skipped : [ticket.transferredFrom, ...skipped];
 }
+
+/**
+ * A user's load (`u` is `handoff_users`): chats assigned to them plus chats offered to them and
+ * not yet answered, counted by index in the reading statement, as the guarded write counts it
+ * (`hasFreeSlot` in transition.ts), so the roster needs no second query nor a list of 500 ids.
+ */
+const OCCUPIED = sql<number>`(select count(*) from handoff_tickets as held where held.agent_id = u.id and held.status = 'assigned') + (select count(*) from handoff_tickets as offered where offered.offer_agent_id = u.id and offered.status = 'queued')`.as('occupied');
 
 export class AgentRoster {
   private cached: RosterSnapshot | undefined;
@@ -119,30 +127,9 @@ export class AgentRoster {
    * not yet answered (an offer holds a slot, so accepting never exceeds capacity).
    */
   async loads(agentIds: readonly string[]): Promise<Map<string, number>> {
-    const load = new Map<string, number>();
-    const add = (id: string | null, n: unknown): void => {
-      if (id !== null) load.set(id, (load.get(id) ?? 0) + Number(n));
-    };
-    for (let start = 0; start < agentIds.length; start += 500) {
-      const ids = agentIds.slice(start, start + 500);
-      const held = await this.ctx.db
-        .selectFrom('handoff_tickets')
-        .select(['agent_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('status', '=', 'assigned')
-        .where('agent_id', 'in', ids)
-        .groupBy('agent_id')
-        .execute();
-      for (const row of held) add(row.agent_id, row.n);
-      const offered = await this.ctx.db
-        .selectFrom('handoff_tickets')
-        .select(['offer_agent_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('offer_agent_id', 'in', ids)
-        .where('status', '=', 'queued')
-        .groupBy('offer_agent_id')
-        .execute();
-      for (const row of offered) add(row.offer_agent_id, row.n);
-    }
-    return load;
+    if (agentIds.length === 0) return new Map();
+    const rows = await this.ctx.db.selectFrom('handoff_users as u').select(['u.id', OCCUPIED]).where('u.id', 'in', [...agentIds]).execute();
+    return new Map(rows.map((row) => [row.id, Number(row.occupied)]));
   }
 
   /** Enabled console users with their queues and languages, present or not (who could ever take a chat). */
@@ -168,13 +155,12 @@ export class AgentRoster {
 
   private async load(): Promise<RosterSnapshot> {
     const rows = await this.ctx.db
-      .selectFrom('handoff_users')
-      .select(['id', 'display_name', 'queues', 'languages', 'capacity', 'idle_since'])
-      .where('presence', '=', 'available')
-      .where('disabled', '=', 0)
-      .where('role', 'in', [...CONSOLE_ROLES])
+      .selectFrom('handoff_users as u')
+      .select(['u.id', 'u.display_name', 'u.queues', 'u.languages', 'u.capacity', 'u.idle_since', OCCUPIED])
+      .where('u.presence', '=', 'available')
+      .where('u.disabled', '=', 0)
+      .where('u.role', 'in', [...CONSOLE_ROLES])
       .execute();
-    const active = rows.length === 0 ? new Map<string, number>() : await this.loads(rows.map((r) => r.id));
     return {
       loadedAt: performance.now(),
       names: new Map(rows.map((r) => [r.id, r.display_name])),
@@ -183,7 +169,7 @@ export class AgentRoster {
         queues: (JSON.parse(row.queues) as unknown[]).filter((q): q is string => typeof q === 'string'),
         languages: (JSON.parse(row.languages) as unknown[]).filter(isLanguage),
         capacity: Number(row.capacity),
-        active: active.get(row.id) ?? 0,
+        active: Number(row.occupied),
         idleSince: row.idle_since,
       })),
     };
