@@ -78,6 +78,16 @@ describe.skipIf(!enabled)('several instances on one PostgreSQL schema', () => {
       }
     });
 
+    it('a conversation that moves to another instance is not counted there as a new one', async () => {
+      const ip = '203.0.113.40';
+      const { sessionId } = (await newSession(a, ip)).json() as { sessionId: string };
+      expect((await say(a, sessionId, ip)).statusCode).toBe(202);
+      // B has not seen this session, but its conversation is in the store: still one new conversation.
+      expect((await say(b, sessionId, ip)).statusCode).toBe(202);
+      expect((await newSession(b, ip)).statusCode).toBe(200);
+      expect((await newSession(a, ip)).statusCode).toBe(429);
+    });
+
     it('a client\'s new conversations and requests split over two instances are counted together', async () => {
       const ip = '203.0.113.20';
       expect((await newSession(a, ip)).statusCode).toBe(200);
