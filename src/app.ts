@@ -6,6 +6,7 @@
  */
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
 import type { ChannelAdapter, ChannelModule, InboundSink } from './core/channel-port.js';
 import { boundInbound } from './bots/inbound-values.js';
@@ -22,6 +23,7 @@ import type { HubConfig } from './config.js';
 import { registerHeadersAndDocs, registerHealth } from './http/basics.js';
 import { registerErrorReplies } from './http/errors.js';
 import { registerRequestLog } from './http/request-log.js';
+import { sharedRateLimitStore } from './http/shared-rate-limit.js';
 import type { IntentsModule } from './intents/contract.js';
 import { hubLogger } from './logger.js';
 import type { ChannelFactory, ChannelServices, Hub, HubPlugin, HubPluginFactory } from './plugin.js';
@@ -94,9 +96,19 @@ export interface BuildAppOptions extends HubCoreOptions {
   readonly webRoot?: string;
   /**
    * A shared store for request limits (web chat), so several instances count together; default:
-   * each process counts in its own memory.
+   * the database on PostgreSQL (`rate_limit_counters`), this process's memory on SQLite.
    */
   readonly rateLimitStore?: FastifyRateLimitStoreCtor;
+}
+
+/**
+ * Where request limits count: the store given, else on PostgreSQL the database (several instances
+ * share it and must count together), else this process's memory (SQLite: one instance).
+ */
+function rateLimitStoreFor(given: FastifyRateLimitStoreCtor | undefined, store: Store): { rateLimitStore?: FastifyRateLimitStoreCtor } {
+  if (given !== undefined) return { rateLimitStore: given };
+  if (store.dialect === 'postgres') return { rateLimitStore: sharedRateLimitStore(store.kysely as unknown as Kysely<unknown>, { namespace: 'hub' }) };
+  return {};
 }
 
 /** Builds each configured channel and hands its adapter to the delivery worker. */
@@ -149,7 +161,7 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
     logger,
     events,
     config,
-    ...(options.rateLimitStore === undefined ? {} : { rateLimitStore: options.rateLimitStore }),
+    ...rateLimitStoreFor(options.rateLimitStore, store),
     ...(options.feedback === undefined ? {} : { feedback: options.feedback }),
     cursors: { get: (name) => store.getCursor(name), set: (name, value) => store.setCursor(name, value) },
     async markUnreachable(conversationKey) {

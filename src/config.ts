@@ -34,6 +34,8 @@ export const ConfigSchema = Type.Object(
     storage: Type.Object({
       dataDir: Type.String({ minLength: 1 }),
       databaseUrl: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
+      // PostgreSQL connections per pool of one instance (the store keeps a query pool and a turn-lock pool).
+      poolSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
     }),
     logLevel: LogLevel,
     defaultLanguage: Type.Union(LANGUAGES.map((l) => Type.Literal(l))),
@@ -120,6 +122,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'VENTANILLA_WEBCHAT_ORIGINS', path: ['webchat', 'allowedOrigins'], type: 'origins', fix: 'set VENTANILLA_WEBCHAT_ORIGINS to the sites that embed the widget, e.g. https://www.ayto.example,https://sede.ayto.example (or * for any)' },
   { env: 'VENTANILLA_DATA_DIR', path: ['storage', 'dataDir'], type: 'string', fix: 'set VENTANILLA_DATA_DIR to a writable directory' },
   { env: 'VENTANILLA_DATABASE_URL', path: ['storage', 'databaseUrl'], type: 'nullable-string', fix: 'set VENTANILLA_DATABASE_URL to a SQLite file path (data/ventanilla.db) or a postgres:// URL' },
+  { env: 'VENTANILLA_DATABASE_POOL', path: ['storage', 'poolSize'], type: 'integer', fix: 'set VENTANILLA_DATABASE_POOL to a whole number of PostgreSQL connections between 1 and 200, e.g. 10' },
   { env: 'LOG_LEVEL', path: ['logLevel'], type: 'string', fix: 'set LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent' },
   { env: 'VENTANILLA_DEFAULT_LANGUAGE', path: ['defaultLanguage'], type: 'string', fix: 'set VENTANILLA_DEFAULT_LANGUAGE to one of es, ca, gl, eu, en' },
   { env: 'VENTANILLA_OUTBOX_MAX_ATTEMPTS', path: ['outbox', 'maxAttempts'], type: 'integer', fix: 'set VENTANILLA_OUTBOX_MAX_ATTEMPTS to a whole number between 1 and 100' },

@@ -158,6 +158,11 @@ function inboxMarginFromEnv(env: NodeJS.ProcessEnv): { inboxConfidenceMargin?: n
   return { inboxConfidenceMargin: value };
 }
 
+/** `storage.poolSize` (VENTANILLA_DATABASE_POOL) for the store, when set. */
+export function poolOptions(config: HubConfig): { poolSize?: number } {
+  return config.storage.poolSize === undefined ? {} : { poolSize: config.storage.poolSize };
+}
+
 /** Builds the hub for a configuration. The caller listens and calls `hub.start()`. */
 export async function createHub(config: HubConfig, options: CreateHubOptions = {}): Promise<Hub> {
   const env = options.env ?? process.env;
@@ -166,7 +171,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   // The parts every module shares: logger, store, events and the delivery worker.
   const core = await createHubCore({
     config,
-    store: await createStore(config.databaseUrl),
+    store: await createStore(config.databaseUrl, poolOptions(config)),
     ownsStore: true,
     clock,
     ...(options.logger === undefined ? {} : { logger: options.logger }),

@@ -57,18 +57,37 @@ export function emergencyVocabularyOf(content: Content): Record<Language, Set<st
 }
 
 /**
+ * Utterances normalised by earlier builds of this process. A publish (and every instance that loads
+ * it) rebuilds the classifier from content that is mostly unchanged, and normalising every
+ * utterance twice was most of that build (hundreds of ms on a busy machine, on the request thread).
+ * Bounded: cleared when it grows past the size of a few corpora.
+ */
+const normalizedUtterances = new Map<string, string>();
+const NORMALIZED_CACHE_LIMIT = 200_000;
+
+function normalizedUtterance(text: string): string {
+  let normalized = normalizedUtterances.get(text);
+  if (normalized === undefined) {
+    normalized = normalizeForNlu(text);
+    if (normalizedUtterances.size >= NORMALIZED_CACHE_LIMIT) normalizedUtterances.clear();
+    normalizedUtterances.set(text, normalized);
+  }
+  return normalized;
+}
+
+/**
  * The classifier over `engine` for `content`: language detection from the content's normalised
  * utterances, the policy thresholds, the emergency vocabulary and the shared safety net. Yields to the event loop while
  * it builds (a publish builds one on the request thread).
  */
 export async function createClassifier(content: Content, engine: ScoringEngine, safetyNet?: SafetyNet): Promise<Classifier> {
-  const corpus = Object.fromEntries(LANGUAGES.map((language) => [language, [...content.intents.values()].flatMap((intent) => intent.utterances[language].map(normalizeForNlu))])) as Record<Language, string[]>;
+  const corpus = Object.fromEntries(LANGUAGES.map((language) => [language, [...content.intents.values()].flatMap((intent) => intent.utterances[language].map(normalizedUtterance))])) as Record<Language, string[]>;
   const detector = await LanguageDetector.build(corpus);
   // The Classifier only calls `scores()`: a trained engine and an imported one both provide it.
   // The safety net is the process's shared one: a publish must never switch its classifier off.
   // The corrector knows every word the model learnt (Spanish phrases a language falls back on
   // included), so it never "corrects" them away; the detector learns each language's own phrases.
-  const learnt = (language: Language): string[] => [...content.intents.values()].flatMap((intent) => trainingUtterances(intent, language).map(normalizeForNlu));
+  const learnt = (language: Language): string[] => [...content.intents.values()].flatMap((intent) => trainingUtterances(intent, language).map(normalizedUtterance));
   const spelling = Object.fromEntries(LANGUAGES.map((language) => [language, new SpellingCorrector(learnt(language))])) as Record<Language, SpellingCorrector>;
   return new Classifier(engine as unknown as IntentEngine, detector, content.policy.thresholds, emergencyVocabularyOf(content), safetyNet ?? (await sharedSafetyNet(content)), spelling);
 }

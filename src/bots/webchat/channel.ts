@@ -194,7 +194,10 @@ export function createWebchatChannel(deps: WebchatDeps): ChannelModule {
       const body = request.body;
       await limiter.takeMessage(request, reply);
       if (seenSessions.get(body.sessionId) === undefined) {
-        await limiter.takeNewSession(request, reply);
+        // Behind a load balancer another instance may have seen it: a conversation in the store is
+        // not a new one (read once per session and instance; new sessions read an empty transcript).
+        const known = (await deps.history(webchatConversationKey(body.sessionId))).length > 0;
+        if (!known) await limiter.takeNewSession(request, reply);
         seenSessions.set(body.sessionId, true);
       }
       const inbound = decodeWebchatMessage(body, new Date());
