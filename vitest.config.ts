@@ -10,6 +10,12 @@ export default defineConfig({
     // Kysely's catalogue introspection). VENTANILLA_TEST_WORKERS overrides it on larger machines.
     maxWorkers: Number(process.env.VENTANILLA_TEST_WORKERS ?? 2),
     pool: 'forks',
+    env: {
+      // argon2id at 1 MiB instead of 64 MiB: logins and new users cost milliseconds, not a quarter
+      // of a second each (hundreds of them in the suite). Still real argon2id hashes, checked the
+      // same way; test/unit/accounts/password-hash.test.ts covers the default cost and the mix.
+      VENTANILLA_PASSWORD_HASH_MEMORY_KIB: process.env.VENTANILLA_PASSWORD_HASH_MEMORY_KIB ?? '1024',
+    },
     // CI also writes a JSON report so .ci/run can print the plain "N passed, N failed" line.
     reporters: process.env.CI === 'true' ? ['default', ['json', { outputFile: '.ci/vitest-report.json' }]] : ['default'],
   },
