@@ -33,8 +33,8 @@ export async function freePort(): Promise<number> {
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base = { ...process.env };
   for (const key of Object.keys(base)) {
-    // The suite's argon2 cost (vitest.config.ts) is kept: a speed setting, not the behaviour under test.
-    if (key === 'VENTANILLA_PASSWORD_HASH_MEMORY_KIB') continue;
+    // The suite's argon2 cost and model cache (vitest.config.ts) are kept: speed settings, not the behaviour under test.
+    if (key === 'VENTANILLA_PASSWORD_HASH_MEMORY_KIB' || key === 'VENTANILLA_MODEL_CACHE_DIR') continue;
     if (key.startsWith('VENTANILLA_') || key.startsWith('TELEGRAM_') || key.startsWith('WHATSAPP_') || key.startsWith('X_') || key.startsWith('BOTFRAMEWORK_') || key.startsWith('MICROSOFT_')) delete base[key];
   }
   // Keep vitest's own markers from leaking into the hub (it is not a test worker).
