@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp, createHubCore, type ChannelFactory, type Hub } from '../../src/app.js';
 import { createFeedback } from '../../src/feedback/index.js';
 import { HubError } from '../../src/core/errors.js';
-import { LANGUAGES, type InboundMessage } from '../../src/core/message.js';
+import type { InboundMessage } from '../../src/core/message.js';
 import { editorContentFromLoaded, toIntentsContent } from '../../src/editor/content-io.js';
 import { createEditorPlugin, fullModuleBuilder, LiveIntents, type Authorize, type BuildModule, type EditorPluginOptions, type EditorRuntime } from '../../src/editor/index.js';
 import { trainLanguage, type ModelExport } from '../../src/editor/model.js';
