@@ -228,6 +228,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
         buildModule: fullModuleBuilder(providers),
         devSetPath: join(PROJECT_ROOT, 'config', 'quality', 'nlu-dev.jsonl'),
         contentDir: join(config.configDir, 'intents'),
+        modelCacheDir: config.modelCacheDir,
         ...inboxMarginFromEnv(env),
       }),
       createReportsPlugin({
