@@ -84,6 +84,9 @@ export async function startHubProcess(env: Record<string, string>, via: 'npm' | 
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  // 'close' comes once every process holding the pipes (npm, and the hub it started) is gone and
+  // what they wrote has been read: 'exit' alone can come first on a loaded machine.
+  const drained = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!output.includes('Ventanilla está en marcha')) {
@@ -103,6 +106,10 @@ export async function startHubProcess(env: Record<string, string>, via: 'npm' | 
       const exit = await waitForExit(child, STOP_TIMEOUT_MS);
       // npm exits as soon as it has passed the signal on; the hub (node) may still be flushing.
       await waitForGroupGone(child, STOP_TIMEOUT_MS);
+      // Its last lines (the shutdown log) may still be in the pipe.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([drained, new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS)))]);
+      clearTimeout(timer);
       return exit;
     },
   };
