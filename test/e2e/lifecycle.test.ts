@@ -68,7 +68,7 @@ async function addUser(env: Record<string, string>, username: string): Promise<v
 /** Lines of `outbox list --status <status>`: one per reply, tab-separated, conversation key third. */
 async function outboxLines(env: Record<string, string>, status: string): Promise<string[]> {
   const result = await runCli(['outbox', 'list', '--status', status, '--limit', '1000'], env);
-  expect(result.code).toBe(0);
+  expect(result.code, `outbox list --status ${status}: ${result.stderr}`).toBe(0);
   return result.stdout.trim() === `no ${status} replies` ? [] : result.stdout.trim().split('\n');
 }
 
