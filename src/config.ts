@@ -36,6 +36,8 @@ export const ConfigSchema = Type.Object(
       databaseUrl: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
       // PostgreSQL connections per pool of one instance (the store keeps a query pool and a turn-lock pool).
       poolSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+      // Optional so a config file written before it still loads; null: <dataDir>/models.
+      modelCacheDir: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()])),
     }),
     logLevel: LogLevel,
     defaultLanguage: Type.Union(LANGUAGES.map((l) => Type.Literal(l))),
@@ -92,6 +94,8 @@ export type HubConfig = Omit<RawConfig, 'webchat' | 'privacy'> & {
   /** `storage.databaseUrl` resolved: a postgres:// URL or an absolute SQLite path. */
   readonly databaseUrl: string;
   readonly dataDir: string;
+  /** `storage.modelCacheDir` resolved: where trained NLU models are cached (default `<dataDir>/models`). */
+  readonly modelCacheDir: string;
   /**
    * `server.https` resolved: true when forced, or (auto) when `publicUrl` is https:// or
    * VENTANILLA_COOKIE_SECURE is true. Only then do responses carry HSTS and the CSP's
@@ -123,6 +127,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'VENTANILLA_DATA_DIR', path: ['storage', 'dataDir'], type: 'string', fix: 'set VENTANILLA_DATA_DIR to a writable directory' },
   { env: 'VENTANILLA_DATABASE_URL', path: ['storage', 'databaseUrl'], type: 'nullable-string', fix: 'set VENTANILLA_DATABASE_URL to a SQLite file path (data/ventanilla.db) or a postgres:// URL' },
   { env: 'VENTANILLA_DATABASE_POOL', path: ['storage', 'poolSize'], type: 'integer', fix: 'set VENTANILLA_DATABASE_POOL to a whole number of PostgreSQL connections between 1 and 200, e.g. 10' },
+  { env: 'VENTANILLA_MODEL_CACHE_DIR', path: ['storage', 'modelCacheDir'], type: 'nullable-string', fix: 'set VENTANILLA_MODEL_CACHE_DIR to a writable directory (or leave it unset for <data dir>/models)' },
   { env: 'LOG_LEVEL', path: ['logLevel'], type: 'string', fix: 'set LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent' },
   { env: 'VENTANILLA_DEFAULT_LANGUAGE', path: ['defaultLanguage'], type: 'string', fix: 'set VENTANILLA_DEFAULT_LANGUAGE to one of es, ca, gl, eu, en' },
   { env: 'VENTANILLA_OUTBOX_MAX_ATTEMPTS', path: ['outbox', 'maxAttempts'], type: 'integer', fix: 'set VENTANILLA_OUTBOX_MAX_ATTEMPTS to a whole number between 1 and 100' },
@@ -198,11 +203,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = env
   const url = config.storage.databaseUrl;
   const databaseUrl =
     url === null ? join(dataDir, 'ventanilla.db') : /^postgres(ql)?:\/\//i.test(url) || url === ':memory:' ? url : resolve(url);
+  const modelCacheDir = resolve(config.storage.modelCacheDir ?? join(dataDir, 'models'));
   const https = config.server.https ?? 'auto';
   // The handoff console reads VENTANILLA_COOKIE_SECURE for its cookie; true there means HTTPS here.
   const cookieSecure = ['1', 'true'].includes((env.VENTANILLA_COOKIE_SECURE ?? '').trim().toLowerCase());
   const servedOverHttps = https === 'auto' ? (config.server.publicUrl?.startsWith('https://') ?? false) || cookieSecure : https;
   const limits = { ...WEBCHAT_LIMIT_DEFAULTS, ...config.webchat?.limits };
   const retentionDays = { ...RETENTION_DEFAULTS, ...config.privacy?.retentionDays };
-  return { ...config, configDir, dataDir, databaseUrl, servedOverHttps, webchat: { limits, allowedOrigins: config.webchat?.allowedOrigins ?? [] }, privacy: { retentionDays } };
+  return { ...config, configDir, dataDir, databaseUrl, modelCacheDir, servedOverHttps, webchat: { limits, allowedOrigins: config.webchat?.allowedOrigins ?? [] }, privacy: { retentionDays } };
 }

@@ -25,7 +25,7 @@ import { createFeedback } from './feedback/index.js';
 import { HubError } from './core/errors.js';
 import { fullModuleBuilder } from './editor/full-module.js';
 import { handoffPlugin } from './handoff/hub-plugin.js';
-import { createAccounts, registerRolePages, type SessionAuth, type UserDirectory } from './accounts/index.js';
+import { createAccounts, DEFAULT_HASH_MEMORY_KIB, passwordHashingFromEnv, registerRolePages, type SessionAuth, type UserDirectory } from './accounts/index.js';
 import { createFirstRunAdmin, firstRunBlock } from './accounts/first-run.js';
 import { CONSOLE_ROLES } from './accounts/users.js';
 import { createHandoff, loadHandoffConfig } from './handoff/index.js';
@@ -167,6 +167,8 @@ export function poolOptions(config: HubConfig): { poolSize?: number } {
 export async function createHub(config: HubConfig, options: CreateHubOptions = {}): Promise<Hub> {
   const env = options.env ?? process.env;
   const clock = createClock(env);
+  // Read before anything slow (training): a bad value fails in a second.
+  const passwordHashing = passwordHashingFromEnv(env);
 
   // The parts every module shares: logger, store, events and the delivery worker.
   const core = await createHubCore({
@@ -184,11 +186,14 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
 
   // Answers: data providers and the intent engine, swappable so the editor publishes without a restart.
   const providers = await createDataProviders({ dataDir: config.dataDir, configDir: config.configDir, clock });
-  const intents = new LiveIntents(await createIntents({ providers, contentDir: join(config.configDir, 'intents'), modelCacheDir: join(config.dataDir, 'models') }));
+  const intents = new LiveIntents(await createIntents({ providers, contentDir: join(config.configDir, 'intents'), modelCacheDir: config.modelCacheDir }));
 
   // People: accounts (one login for agents, editors and admins) and the handoff queue.
   const handoffConfig = loadHandoffConfig(config.configDir, env);
-  const accounts = createAccounts({ store: core.store, clock, sessionHours: handoffConfig.auth.sessionHours, idleMinutes: handoffConfig.auth.idleMinutes, cookieSecure: handoffConfig.auth.cookieSecure });
+  const accounts = createAccounts({ store: core.store, clock, sessionHours: handoffConfig.auth.sessionHours, idleMinutes: handoffConfig.auth.idleMinutes, cookieSecure: handoffConfig.auth.cookieSecure, passwordHashing });
+  if (passwordHashing.memoryKiB < DEFAULT_HASH_MEMORY_KIB) {
+    core.logger.warn({ memoryKiB: passwordHashing.memoryKiB, defaultKiB: DEFAULT_HASH_MEMORY_KIB }, 'new passwords are hashed below the default argon2 cost (VENTANILLA_PASSWORD_HASH_MEMORY_KIB): cheaper to guess; meant for tests');
+  }
   const handoff = await createHandoff({
     accounts,
     store: core.store,
@@ -228,6 +233,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
         buildModule: fullModuleBuilder(providers),
         devSetPath: join(PROJECT_ROOT, 'config', 'quality', 'nlu-dev.jsonl'),
         contentDir: join(config.configDir, 'intents'),
+        modelCacheDir: config.modelCacheDir,
         ...inboxMarginFromEnv(env),
       }),
       createReportsPlugin({

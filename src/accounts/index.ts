@@ -9,6 +9,7 @@
  * ```
  */
 import type { Store } from '../core/store/index.js';
+import { PasswordHasher, type PasswordHashing } from './password-hash.js';
 import { accountsDb } from './schema.js';
 import { SessionAuth } from './sessions.js';
 import { UserDirectory } from './users.js';
@@ -17,6 +18,7 @@ export { runUsersCli } from './users-cli.js';
 export { SessionAuth, SESSION_COOKIE, CSRF_HEADER } from './sessions.js';
 export { registerRolePages, roleError, type RolePages } from './role-errors.js';
 export { UserDirectory, ROLES, type Role, type User } from './users.js';
+export { DEFAULT_HASH_MEMORY_KIB, MIN_HASH_MEMORY_KIB, PasswordHasher, passwordHashingFromEnv, type PasswordHashing } from './password-hash.js';
 
 export interface Accounts {
   readonly users: UserDirectory;
@@ -32,11 +34,13 @@ export interface AccountsOptions {
   readonly idleMinutes?: number;
   /** Sets `Secure` on the session cookie (HTTPS deployments). */
   readonly cookieSecure: boolean;
+  /** argon2 cost of new password hashes (default: `VENTANILLA_PASSWORD_HASH_MEMORY_KIB`, else 64 MiB). */
+  readonly passwordHashing?: PasswordHashing;
 }
 
 /** Users and sessions over the store (its migrations create their tables). */
 export function createAccounts(options: AccountsOptions): Accounts {
-  const users = new UserDirectory(accountsDb(options.store), options.clock);
+  const users = new UserDirectory(accountsDb(options.store), options.clock, new PasswordHasher(options.passwordHashing));
   return {
     users,
     auth: new SessionAuth(users, {

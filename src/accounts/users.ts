@@ -4,10 +4,10 @@
  * database (so any instance behind the load balancer accepts them).
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import * as argon2 from 'argon2';
 import type { Selectable } from 'kysely';
 import { HubError } from '../core/errors.js';
 import { isLanguage, type Language } from '../core/message.js';
+import { PasswordHasher } from './password-hash.js';
 import type { AccountsDb, UsersTable } from './schema.js';
 
 export const ROLES = ['agent', 'supervisor', 'editor', 'admin'] as const;
@@ -135,9 +135,14 @@ export class UserDirectory {
   // A real argon2 hash of a random secret: unknown usernames cost the same time as wrong passwords.
   private dummyHash: Promise<string> | undefined;
 
+  /**
+   * `hasher` writes new hashes at the configured argon2 cost (`VENTANILLA_PASSWORD_HASH_MEMORY_KIB`);
+   * stored hashes verify with the parameters written into them.
+   */
   constructor(
     private readonly db: AccountsDb,
     private readonly clock: () => Date,
+    private readonly hasher: PasswordHasher = new PasswordHasher(),
   ) {}
 
   /**
@@ -156,7 +161,7 @@ export class UserDirectory {
       id: randomUUID(),
       username,
       display_name: input.displayName ?? username,
-      password_hash: await argon2.hash(input.password, { type: argon2.argon2id }),
+      password_hash: await this.hasher.hash(input.password),
       role: input.role,
       presence: 'offline',
       capacity: input.capacity ?? 3,
@@ -212,7 +217,7 @@ export class UserDirectory {
 
   async setPassword(userId: string, password: string): Promise<void> {
     checkPassword(password);
-    const hash = await argon2.hash(password, { type: argon2.argon2id });
+    const hash = await this.hasher.hash(password);
     await this.db.updateTable('handoff_users').set({ password_hash: hash, updated_at: this.clock().toISOString() }).where('id', '=', userId).execute();
     // A changed password ends every open session of that user.
     await this.db.deleteFrom('handoff_sessions').where('user_id', '=', userId).execute();
@@ -222,11 +227,11 @@ export class UserDirectory {
   async verify(username: string, password: string): Promise<User | undefined> {
     const row = await this.db.selectFrom('handoff_users').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
     if (row === undefined || Number(row.disabled) === 1) {
-      this.dummyHash ??= argon2.hash(randomBytes(16).toString('hex'), { type: argon2.argon2id });
-      await argon2.verify(await this.dummyHash, password).catch(() => false);
+      this.dummyHash ??= this.hasher.hash(randomBytes(16).toString('hex'));
+      await this.hasher.verify(await this.dummyHash, password);
       return undefined;
     }
-    const ok = await argon2.verify(row.password_hash, password).catch(() => false);
+    const ok = await this.hasher.verify(row.password_hash, password);
     return ok ? toUser(row) : undefined;
   }
 

@@ -50,6 +50,11 @@ export interface EditorPluginOptions {
   /** Train and store the seeded version's model in the background at start (default true). */
   readonly trainSeedModel?: boolean;
   /**
+   * The hub's model cache folder (`storage.modelCacheDir`): the seeded version's models are kept in
+   * its `editor-seed/` folder, so a new database seeded with the same content does not train again.
+   */
+  readonly modelCacheDir?: string;
+  /**
    * The handoff queues the page offers for an intent (id and name). Default: read from
    * `<configDir>/queues.yaml`; none when the hub has no such file.
    */
@@ -142,6 +147,7 @@ export function createEditorPlugin(options: EditorPluginOptions = {}): (hub: Hub
           ...(options.languages === undefined ? {} : { languages: options.languages }),
           ...(options.devSetPath === undefined ? {} : { devSetPath: options.devSetPath }),
           ...(options.maxAccuracyDrop === undefined ? {} : { maxAccuracyDrop: options.maxAccuracyDrop }),
+          ...(options.modelCacheDir === undefined ? {} : { seedModelCacheDir: join(options.modelCacheDir, 'editor-seed') }),
         });
         let lowScore = 0.6;
         const inbox = new UnrecognizedInbox({

@@ -13,6 +13,9 @@ import type { EditorStore, VersionInfo } from './content-store.js';
 import { diffContent, isEmptyDiff } from './diff.js';
 import { PREVIEW_CHANNELS, previewOn, type PreviewChannel, type PreviewMessage } from './channel-preview.js';
 import type { IntentsModule } from '../intents/contract.js';
+import { corpusCacheKey } from '../intents/engine.js';
+import { readCachedModels, writeCachedModels } from '../intents/model-cache.js';
+import { toIntentsContent } from './content-io.js';
 import { tryTurn, type BuildModule, type LiveIntents, type TryOutcome } from './live-intents.js';
 import { parseDevSet, type DevLine, type ModelExport } from './model.js';
 import type { Trainer, TrainProgress } from './trainer.js';
@@ -45,6 +48,11 @@ export interface EditorServiceOptions {
   /** Largest accuracy drop accepted, in points of 1 (default 0.02 = 2 %). */
   readonly maxAccuracyDrop?: number;
   readonly clock?: () => Date;
+  /**
+   * A model cache folder for the seeded version (keyed by its corpus, `intents/model-cache.ts`):
+   * a new database seeded with content trained before takes those models instead of training.
+   */
+  readonly seedModelCacheDir?: string;
 }
 
 /** A publish the quality gate refused, with every reason. */
@@ -146,8 +154,16 @@ export class EditorService {
     const number = await this.options.editorStore.liveVersion();
     const version = await this.options.editorStore.getVersion(number);
     if (version === undefined || version.model !== null) return;
+    const cacheDir = this.options.seedModelCacheDir;
+    const key = cacheDir === undefined ? undefined : corpusCacheKey(toIntentsContent(version.content), this.languages);
+    const cached = cacheDir === undefined || key === undefined ? undefined : await readCachedModels(cacheDir, key);
+    if (cached !== undefined && this.languages.every((language) => typeof cached[language] === 'string')) {
+      await this.options.editorStore.setVersionModel(number, JSON.stringify(cached), null);
+      return;
+    }
     const trained = await this.options.trainer.train({ content: version.content, languages: this.languages });
     await this.options.editorStore.setVersionModel(number, JSON.stringify(trained.models), null);
+    if (cacheDir !== undefined && key !== undefined) await writeCachedModels(cacheDir, key, trained.models);
   }
 
   private begin(): void {

@@ -103,6 +103,22 @@ const ENGINE_SETTINGS = JSON.stringify({
   format: 1,
 });
 
+/** The model cache key of corpora (per language, in training order) under this engine's settings. */
+function cacheKeyOf(corpora: ReadonlyMap<Language, readonly [string, string][]>, languages: readonly Language[] = LANGUAGES): string {
+  return modelCacheKey(
+    languages.flatMap((language) => (corpora.get(language) ?? []).map(([text, intent]) => [language, text, intent] as const)),
+    ENGINE_SETTINGS,
+  );
+}
+
+/**
+ * The model cache key (`model-cache.ts`) of the models `content` trains in `languages`, in its
+ * own order (`createLanguageModel` + `addCorpus`, as the engine and the editor's worker train).
+ */
+export function corpusCacheKey(content: Content, languages: readonly Language[] = LANGUAGES): string {
+  return cacheKeyOf(new Map(languages.map((language) => [language, corpusOf(content, language)] as const)), languages);
+}
+
 /** A trained engine for the five languages. */
 export class IntentEngine {
   private constructor(
@@ -118,13 +134,7 @@ export class IntentEngine {
     const started = performance.now();
     const corpora = new Map(LANGUAGES.map((language) => [language, corpusOf(content, language)] as const));
     const utterances = [...corpora.values()].reduce((sum, documents) => sum + documents.length, 0);
-    const key =
-      options.cacheDir === undefined
-        ? undefined
-        : modelCacheKey(
-            LANGUAGES.flatMap((language) => (corpora.get(language) ?? []).map(([text, intent]) => [language, text, intent] as const)),
-            ENGINE_SETTINGS,
-          );
+    const key = options.cacheDir === undefined ? undefined : cacheKeyOf(corpora);
     const cached = options.cacheDir === undefined || key === undefined ? undefined : await readCachedModels(options.cacheDir, key);
     const models = new Map<Language, Nlp>();
     const byLanguage: Record<Language, number> = { es: 0, ca: 0, gl: 0, eu: 0, en: 0 };

@@ -23,6 +23,7 @@ import { telegramFixture } from '../helpers/telegram-payloads.js';
 import { unescapeMarkdownV2 } from '../helpers/scripted-intents.js';
 import { testConfig } from '../helpers/test-config.js';
 import { fixtureText, waitFor, whatsappFixture } from '../helpers/whatsapp-fakes.js';
+import { sharedModelCache } from '../helpers/model-cache.js';
 
 // Inside the 2025 campaign, so the renta answer is the date-computed one.
 const NOW = new Date('2026-05-10T10:00:00+02:00');
@@ -32,7 +33,7 @@ let graph: FakeGraphApi;
 beforeAll(async () => {
   const config = testConfig();
   const providers = await createDataProviders({ dataDir: config.dataDir, configDir: config.configDir, clock: () => NOW });
-  intents = await createIntents({ providers });
+  intents = await createIntents({ providers, ...sharedModelCache() });
   graph = await startFakeGraphApi();
 });
 afterAll(async () => {

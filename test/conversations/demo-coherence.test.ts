@@ -15,6 +15,7 @@ import type { Language } from '../../src/core/message.js';
 import { createDataProviders } from '../../src/intents/data/index.js';
 import { createIntents, type Intents } from '../../src/intents/index.js';
 import { FakeChat } from '../helpers/intents.js';
+import { sharedModelCache } from '../helpers/model-cache.js';
 
 const FEED_DIR = resolve('config/gtfs/demo');
 type Row = Record<string, string>;
@@ -95,7 +96,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'demo-coherence-'));
   // What a fresh hub does: the data providers import the demo feed on first start.
   const providers = await createDataProviders({ dataDir, configDir: resolve('config') });
-  intents = await createIntents({ providers });
+  intents = await createIntents({ providers, ...sharedModelCache() });
 }, 120_000);
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });

@@ -11,13 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataProviders } from '../../src/intents/data/index.js';
 import { createIntents, type Intents } from '../../src/intents/index.js';
 import { FakeChat } from '../helpers/intents.js';
+import { sharedModelCache } from '../helpers/model-cache.js';
 
 let intents: Intents;
 let dataDir: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'gtfs-chat-'));
   const providers = await createDataProviders({ dataDir, configDir: resolve('config') });
-  intents = await createIntents({ providers });
+  intents = await createIntents({ providers, ...sharedModelCache() });
 }, 120_000);
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });

@@ -6,10 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Language } from '../../src/core/message.js';
 import { createIntents, type Intents } from '../../src/intents/index.js';
 import { FakeChat } from '../helpers/intents.js';
+import { sharedModelCache } from '../helpers/model-cache.js';
 
 let intents: Intents;
 beforeAll(async () => {
-  intents = await createIntents();
+  intents = await createIntents(sharedModelCache());
 });
 
 interface Script {

@@ -8,6 +8,7 @@ import type { Language } from '../../src/core/message.js';
 import { createIntents, type Intents } from '../../src/intents/index.js';
 import { loadSafetyCorpus, type SafetyExample } from '../../src/intents/safety/index.js';
 import { FakeChat } from '../helpers/intents.js';
+import { sharedModelCache } from '../helpers/model-cache.js';
 
 const NUMBER: Readonly<Record<string, RegExp>> = { 'emergencia.112': /112/, 'emergencia.016': /016/, 'emergencia.024': /024/ };
 /** The person choice's title in any language: the bot answers in the language it detects in the text. */
@@ -16,7 +17,7 @@ const PERSON_TITLE = /persona|persoa|pertsona|person/i;
 let intents: Intents;
 let corpus: SafetyExample[];
 beforeAll(async () => {
-  intents = await createIntents();
+  intents = await createIntents(sharedModelCache());
   corpus = await loadSafetyCorpus();
 });
 

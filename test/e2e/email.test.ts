@@ -14,6 +14,7 @@ import { createHub } from '../../src/hub.js';
 import { dovecotAvailable, startDovecot, type Dovecot } from '../helpers/dovecot.js';
 import { appendMail, citizenMail, emailEnv, until } from '../helpers/email-hub.js';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
+import { SUITE_ENV } from '../helpers/test-config.js';
 
 describe.skipIf(!dovecotAvailable)('e-mail through the whole hub', () => {
   let dovecot: Dovecot;
@@ -26,7 +27,7 @@ describe.skipIf(!dovecotAvailable)('e-mail through the whole hub', () => {
     dovecot = await startDovecot();
     smtp = await startSmtpCapture();
     dir = mkdtempSync(join(tmpdir(), 'ventanilla-email-e2e-'));
-    const env = { VENTANILLA_DATA_DIR: dir, VENTANILLA_NOW: '2026-03-10T10:00:00+01:00', LOG_LEVEL: 'silent', ...emailEnv(dovecot, smtp) };
+    const env = { ...SUITE_ENV, VENTANILLA_DATA_DIR: dir, VENTANILLA_NOW: '2026-03-10T10:00:00+01:00', LOG_LEVEL: 'silent', ...emailEnv(dovecot, smtp) };
     hub = await createHub(loadConfig(env), {
       env,
       logger: false,

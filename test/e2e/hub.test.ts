@@ -12,9 +12,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createHub } from '../../src/hub.js';
+import { SUITE_ENV } from '../helpers/test-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ventanilla-hub-'));
-const env = { VENTANILLA_DATA_DIR: dir, VENTANILLA_NOW: '2026-05-10T10:00:00+02:00', LOG_LEVEL: 'silent' };
+const env = { ...SUITE_ENV, VENTANILLA_DATA_DIR: dir, VENTANILLA_NOW: '2026-05-10T10:00:00+02:00', LOG_LEVEL: 'silent' };
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -68,8 +68,30 @@ async function addUser(env: Record<string, string>, username: string): Promise<v
 /** Lines of `outbox list --status <status>`: one per reply, tab-separated, conversation key third. */
 async function outboxLines(env: Record<string, string>, status: string): Promise<string[]> {
   const result = await runCli(['outbox', 'list', '--status', status, '--limit', '1000'], env);
-  expect(result.code).toBe(0);
+  expect(result.code, `outbox list --status ${status}: ${result.stderr}`).toBe(0);
   return result.stdout.trim() === `no ${status} replies` ? [] : result.stdout.trim().split('\n');
+}
+
+/** Longest a reply leased by a killed hub waits (config/default.yaml outbox.leaseMs), plus a margin for a loaded machine. */
+const LEASE_WAIT_MS = 60_000 + 45_000;
+
+/**
+ * Polls `outbox list --status sent` (beside the running hub) until every conversation in
+ * `sessions` has `perConversation` sent replies; resolves those lines. Fails after
+ * {@link LEASE_WAIT_MS} saying which conversations fell short and what else the outbox holds.
+ */
+async function waitForSent(env: Record<string, string>, sessions: readonly string[], perConversation: number): Promise<string[]> {
+  const deadline = Date.now() + LEASE_WAIT_MS;
+  for (;;) {
+    const sent = await outboxLines(env, 'sent');
+    const short = sessions.filter((id) => sent.filter((line) => line.split('\t')[2] === `webchat:${id}`).length < perConversation);
+    if (short.length === 0) return sent;
+    if (Date.now() > deadline) {
+      const others = [...(await outboxLines(env, 'sending')), ...(await outboxLines(env, 'pending'))];
+      throw new Error(`after ${LEASE_WAIT_MS} ms, conversations ${short.join(', ')} still have fewer than ${perConversation} sent replies; sending/pending:\n${others.join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
 }
 
 async function expectStopped(hub: HubProcess): Promise<void> {
@@ -131,11 +153,15 @@ async function lifecycle(installation: Installation): Promise<void> {
     expect(items.filter((item) => item.author === 'citizen').map((item) => item.text)).toEqual(['hola']);
     expect(items.filter((item) => item.author !== 'citizen')).toHaveLength(repliesPerTurn);
   }
+  // The history shows a reply once its turn committed (transcript and outbox in one transaction);
+  // it is *sent* a moment later. A reply the killed hub had leased stays `sending` until that lease
+  // ends (outbox.leaseMs, 60 s): then this hub sends it. So wait for the sends, not read once.
+  const sentAfter = await waitForSent(env, sessions, repliesPerTurn);
   await expectStopped(hub);
 
-  // Exactly once: each conversation's replies were sent once, none is left waiting.
+  // Exactly once: each conversation's replies were sent once, none is left waiting or leased.
   expect(await outboxLines(env, 'pending')).toEqual([]);
-  const sentAfter = await outboxLines(env, 'sent');
+  expect(await outboxLines(env, 'sending')).toEqual([]);
   for (const id of sessions) expect(sentAfter.filter((line) => line.split('\t')[2] === `webchat:${id}`)).toHaveLength(repliesPerTurn);
 }
 

@@ -37,6 +37,7 @@ import { startFakeXApi, type FakeXApi } from '../helpers/fake-x-api.js';
 import { longCitizenMessage } from '../helpers/long-text.js';
 import { ACCOUNT_ID, CITIZEN_ID } from '../helpers/x-payloads.js';
 import { fixtureText, waitFor, whatsappFixture } from '../helpers/whatsapp-fakes.js';
+import { SUITE_ENV } from '../helpers/test-config.js';
 
 const MEGABYTE_TEXT = longCitizenMessage(1_000_000);
 const HEALTHZ_BUDGET_MS = 100;
@@ -66,7 +67,7 @@ let base: string;
 
 beforeAll(async () => {
   [telegram, graph, x, connector] = await Promise.all([startFakeTelegramApi(), startFakeGraphApi(), startFakeXApi(ACCOUNT_ID), startFakeBotFrameworkConnector()]);
-  const env = { VENTANILLA_DATA_DIR: dir, LOG_LEVEL: 'silent' };
+  const env = { ...SUITE_ENV, VENTANILLA_DATA_DIR: dir, LOG_LEVEL: 'silent' };
   hub = await createHub(loadConfig(env), {
     env,
     logger: false,

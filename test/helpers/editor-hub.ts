@@ -12,12 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { buildApp, createHubCore, type ChannelFactory, type Hub } from '../../src/app.js';
 import { createFeedback } from '../../src/feedback/index.js';
 import { HubError } from '../../src/core/errors.js';
-import { LANGUAGES, type InboundMessage } from '../../src/core/message.js';
+import type { InboundMessage } from '../../src/core/message.js';
 import { editorContentFromLoaded, toIntentsContent } from '../../src/editor/content-io.js';
 import { createEditorPlugin, fullModuleBuilder, LiveIntents, type Authorize, type BuildModule, type EditorPluginOptions, type EditorRuntime } from '../../src/editor/index.js';
 import { trainLanguage, type ModelExport } from '../../src/editor/model.js';
 import { loadContent } from '../../src/intents/content/loader.js';
 import { createDataProviders } from '../../src/intents/data/index.js';
+import { editorModelsOnce } from './model-cache.js';
 import { RecordingAdapter } from './recording-adapter.js';
 import { testConfig } from './test-config.js';
 
@@ -34,13 +35,11 @@ export const headerAuthorizer: Authorize = async (request, roles) => {
 };
 
 let cachedModels: Promise<ModelExport> | undefined;
-/** The default content's models, trained once per test file. */
+/** The default content's models, trained once per test run (`model-cache.ts`; once per file outside the suite's config). */
 async function defaultModels(): Promise<ModelExport> {
   cachedModels ??= (async () => {
     const content = toIntentsContent(editorContentFromLoaded(await loadContent(CONTENT_DIR)));
-    const models: Record<string, string> = {};
-    for (const language of LANGUAGES) models[language] = (await trainLanguage(content, language)).json;
-    return models;
+    return editorModelsOnce(content, async (language) => (await trainLanguage(content, language)).json);
   })();
   return cachedModels;
 }

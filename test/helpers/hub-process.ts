@@ -33,6 +33,8 @@ export async function freePort(): Promise<number> {
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base = { ...process.env };
   for (const key of Object.keys(base)) {
+    // The suite's argon2 cost and model cache (vitest.config.ts) are kept: speed settings, not the behaviour under test.
+    if (key === 'VENTANILLA_PASSWORD_HASH_MEMORY_KIB' || key === 'VENTANILLA_MODEL_CACHE_DIR') continue;
     if (key.startsWith('VENTANILLA_') || key.startsWith('TELEGRAM_') || key.startsWith('WHATSAPP_') || key.startsWith('X_') || key.startsWith('BOTFRAMEWORK_') || key.startsWith('MICROSOFT_')) delete base[key];
   }
   // Keep vitest's own markers from leaking into the hub (it is not a test worker).
@@ -82,6 +84,9 @@ export async function startHubProcess(env: Record<string, string>, via: 'npm' | 
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  // 'close' comes once every process holding the pipes (npm, and the hub it started) is gone and
+  // what they wrote has been read: 'exit' alone can come first on a loaded machine.
+  const drained = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!output.includes('Ventanilla está en marcha')) {
@@ -101,6 +106,10 @@ export async function startHubProcess(env: Record<string, string>, via: 'npm' | 
       const exit = await waitForExit(child, STOP_TIMEOUT_MS);
       // npm exits as soon as it has passed the signal on; the hub (node) may still be flushing.
       await waitForGroupGone(child, STOP_TIMEOUT_MS);
+      // Its last lines (the shutdown log) may still be in the pipe.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([drained, new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS)))]);
+      clearTimeout(timer);
       return exit;
     },
   };

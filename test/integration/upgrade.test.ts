@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/config.js';
 import { createStore, dropPostgresSchema, MIGRATION_NAMES } from '../../src/core/store/index.js';
 import { createHub } from '../../src/hub.js';
 import { postgresUrl } from '../helpers/stores.js';
+import { SUITE_ENV } from '../helpers/test-config.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'store');
 const dirs: string[] = [];
@@ -48,7 +49,7 @@ describe('upgrade from the previous version', () => {
   it('SQLite: the hub opens a data dir written by the previous version, with its history and users', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'ventanilla.db'), gunzipSync(readFileSync(join(FIXTURES, 'v0.1-sqlite.db.gz'))));
-    const env = { VENTANILLA_DATA_DIR: dir, LOG_LEVEL: 'silent', VENTANILLA_NOW: '2026-05-10T10:00:00+02:00' };
+    const env = { ...SUITE_ENV, VENTANILLA_DATA_DIR: dir, LOG_LEVEL: 'silent', VENTANILLA_NOW: '2026-05-10T10:00:00+02:00' };
     const first = await openHub(env, 'twlII8B7SFtEZuWg-HjuP8ri');
     expect(first.texts).toContain('¿cuándo empieza la campaña de la renta?');
     expect(first.texts.length).toBe(6);
@@ -87,6 +88,7 @@ describe('upgrade from the previous version', () => {
       }
       try {
         const env = {
+          ...SUITE_ENV,
           VENTANILLA_DATA_DIR: tempDir(),
           VENTANILLA_DATABASE_URL: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
           LOG_LEVEL: 'silent',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createIntents, evaluate, normalizeForNlu, parseEvalLines, type EvaluationReport, type Intents } from '../../../src/intents/index.js';
+import { sharedModelCache } from '../../helpers/model-cache.js';
 
 const DEV_SET = new URL('../../../config/quality/nlu-dev.jsonl', import.meta.url);
 const lines = parseEvalLines(readFileSync(DEV_SET, 'utf8'), 'nlu-dev.jsonl');
@@ -8,7 +9,7 @@ let intents: Intents;
 let report: EvaluationReport;
 
 beforeAll(async () => {
-  intents = await createIntents();
+  intents = await createIntents(sharedModelCache());
   report = await evaluate(intents, lines);
 });
 

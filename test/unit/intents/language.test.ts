@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createIntents, type Intents } from '../../../src/intents/index.js';
 import { languageFromHint } from '../../../src/intents/language.js';
+import { sharedModelCache } from '../../helpers/model-cache.js';
 
 let intents: Intents;
 beforeAll(async () => {
-  intents = await createIntents();
+  intents = await createIntents(sharedModelCache());
 });
 
 describe('language choice', () => {

@@ -10,6 +10,7 @@ import { createIntents, DEFAULT_CONTENT_DIR, type Intents } from '../../../src/i
 import { LanguageDetector } from '../../../src/intents/language.js';
 import { createPolicy } from '../../../src/intents/policy.js';
 import { FakeChat, inboundOf } from '../../helpers/intents.js';
+import { sharedModelCache } from '../../helpers/model-cache.js';
 
 /** An engine that returns scripted scores, so the policy's thresholds are tested exactly. */
 function scriptedEngine(script: Record<string, IntentScore[]>): IntentEngine {
@@ -33,7 +34,7 @@ function scriptedModule(script: Record<string, IntentScore[]>, providers: DataAn
 
 beforeAll(async () => {
   content = await loadContent(DEFAULT_CONTENT_DIR);
-  intents = await createIntents();
+  intents = await createIntents(sharedModelCache());
 });
 
 describe('decision policy', () => {

@@ -15,10 +15,11 @@ import {
   type SafetyExample,
 } from '../../../src/intents/safety/index.js';
 import { windowsOf } from '../../../src/intents/safety/detector.js';
+import { sharedModelCache } from '../../helpers/model-cache.js';
 
 let intents: Intents;
 beforeAll(async () => {
-  intents = await createIntents();
+  intents = await createIntents(sharedModelCache());
 });
 
 const BAD_INPUT: readonly (readonly [string, string])[] = [

@@ -3,6 +3,7 @@ import { createIntents, type Intents } from '../../../src/intents/index.js';
 import { matchSafetyRules } from '../../../src/intents/safety/index.js';
 import { normalizeText } from '../../../src/intents/normalize.js';
 import { FakeChat } from '../../helpers/intents.js';
+import { sharedModelCache } from '../../helpers/model-cache.js';
 
 const EMERGENCIES: readonly (readonly [string, string])[] = [
   ['hay un incendio en el portal', 'emergencia.112'],
@@ -43,7 +44,7 @@ const FALSE_ALARMS = [
 
 let intents: Intents;
 beforeAll(async () => {
-  intents = await createIntents();
+  intents = await createIntents(sharedModelCache());
 });
 
 describe('safety net phrase rules', () => {
