@@ -97,6 +97,8 @@ export interface BuildAppOptions extends HubCoreOptions {
    * each process counts in its own memory.
    */
   readonly rateLimitStore?: FastifyRateLimitStoreCtor;
+  /** PostgreSQL turn leases: lifetime without renewal and how often dead owners are looked for (tests shorten them). */
+  readonly turnLease?: { readonly leaseMs?: number; readonly sweepMs?: number };
 }
 
 /** Builds each configured channel and hands its adapter to the delivery worker. */
@@ -134,6 +136,8 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
     clock,
     logger,
     onReplies: () => worker.kick(),
+    ...(options.turnLease?.leaseMs === undefined ? {} : { leaseMs: options.turnLease.leaseMs }),
+    ...(options.turnLease?.sweepMs === undefined ? {} : { sweepMs: options.turnLease.sweepMs }),
   });
 
   // Every channel's messages pass the hub's own bounds (text length, valid date) on the way in.

@@ -3,7 +3,7 @@
  * single commit (inbound processed, transcript, replies, conversation patch) in one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { HubError } from '../errors.js';
 import type { InboundMessage } from '../message.js';
 import type { ConversationsTable, InboundTable } from './schema.js';
@@ -86,6 +86,9 @@ export class InboxStore {
           updated_at: now,
           last_inbound_at: now,
           held_outbox: 0,
+          pending_inbound: 1,
+          lease_owner: null,
+          lease_until: null,
         };
         await trx.insertInto('conversations').values(conversationRow).execute();
       } else {
@@ -94,9 +97,11 @@ export class InboxStore {
         conversationRow = { ...row, reply_context: replyContext ?? row.reply_context, unreachable: 0, last_inbound_at: now, updated_at: now };
         // `held_outbox` is read back from the update, not from the read above: a hold committed
         // in between (another connection) is seen, so its replies are released below.
+        // The pending count goes up in the write that already locks the row: a lease owner's
+        // commit (which takes it down under the same lock) sees this message whatever the timing.
         const updated = await trx
           .updateTable('conversations')
-          .set({ reply_context: conversationRow.reply_context, unreachable: 0, last_inbound_at: now, updated_at: now })
+          .set((eb) => ({ reply_context: conversationRow.reply_context, unreachable: 0, last_inbound_at: now, updated_at: now, pending_inbound: eb('pending_inbound', '+', 1) }))
           .where('id', '=', conversationRow.id)
           .returning('held_outbox')
           .executeTakeFirst();
@@ -166,7 +171,7 @@ export class InboxStore {
         .where('id', '=', input.inboundId)
         .where('status', '=', 'pending')
         .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) return { applied: false, outbox: [] };
+      if (Number(updated.numUpdatedRows) === 0) return { applied: false, outbox: [], pending: 0 };
       if (input.inboundAnnotation !== undefined) {
         await trx
           .updateTable('transcript')
@@ -180,10 +185,21 @@ export class InboxStore {
       }
       if (input.events !== undefined && input.events.length > 0) await this.transcript.insertTranscript(trx, input.conversationId, input.events, now);
       const outbox = await this.outbox.insertReplies(trx, input.conversationId, input.replies, now, input.conversation, input.replyContext);
-      if (input.patch !== undefined) {
-        await trx.updateTable('conversations').set(patchColumns(input.patch, now)).where('id', '=', input.conversationId).execute();
-      }
-      return { applied: true, outbox };
+      // One write of the row: the patch, one message fewer pending and, when that was the last
+      // one, the lease given back (the owner learns here whether to go on).
+      const owner = input.leaseOwner ?? null;
+      const row = await trx
+        .updateTable('conversations')
+        .set((eb) => ({
+          ...(input.patch === undefined ? {} : patchColumns(input.patch, now)),
+          pending_inbound: sql<number>`case when ${eb.ref('pending_inbound')} > 0 then ${eb.ref('pending_inbound')} - 1 else 0 end`,
+          lease_owner: sql<string | null>`case when ${eb.ref('lease_owner')} = ${owner} and ${eb.ref('pending_inbound')} <= 1 then null else ${eb.ref('lease_owner')} end`,
+          lease_until: sql<string | null>`case when ${eb.ref('lease_owner')} = ${owner} and ${eb.ref('pending_inbound')} <= 1 then null else ${eb.ref('lease_until')} end`,
+        }))
+        .where('id', '=', input.conversationId)
+        .returning('pending_inbound')
+        .executeTakeFirst();
+      return { applied: true, outbox, pending: Number(row?.pending_inbound ?? 0) };
     });
   }
 }

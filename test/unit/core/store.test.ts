@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../../src/core/message.js';
 import type { Store } from '../../../src/core/store/index.js';
-import { disposeStore, storeKinds } from '../../helpers/stores.js';
+import { disposeStore, openSharedPostgres, storeKinds } from '../../helpers/stores.js';
 
 function inbound(id: string, text: string, user = 'u1'): InboundMessage {
   return {
@@ -55,7 +55,7 @@ for (const kind of storeKinds) {
       expect(done.applied).toBe(true);
       expect(done.outbox).toHaveLength(1);
       const twice = await store.completeTurn(turn);
-      expect(twice).toEqual({ applied: false, outbox: [] });
+      expect(twice).toEqual({ applied: false, outbox: [], pending: 0 });
       expect(await store.listPendingInbound(10)).toHaveLength(0);
       const transcript = await store.getTranscript(conversation.id);
       expect(transcript.map((e) => [e.author, e.text, e.intent, e.language])).toEqual([
@@ -236,11 +236,9 @@ describe.skipIf(!storeKinds[1]?.enabled)('PostgreSQL singleton lock', () => {
     }
   });
 
-  it('runs turns of one conversation one at a time across two instances', async () => {
-    const kind = storeKinds[1];
-    if (kind === undefined) return;
-    const a = await kind.open();
-    const b = await kind.open();
+  it('keeps an agent action and a turn of one conversation apart across two instances on one schema', async () => {
+    const { stores, dispose } = await openSharedPostgres(2);
+    const [a, b] = stores as [Store, Store];
     const order: string[] = [];
     const work = (label: string, ms: number) => async () => {
       order.push(`start ${label}`);
@@ -248,11 +246,20 @@ describe.skipIf(!storeKinds[1]?.enabled)('PostgreSQL singleton lock', () => {
       order.push(`end ${label}`);
     };
     try {
-      await Promise.all([a.withConversationLock('conv-1', work('a', 100)), new Promise((r) => setTimeout(r, 20)).then(() => b.withConversationLock('conv-1', work('b', 1)))]);
+      const { conversation } = await a.ingest(inbound('m1', 'hola'));
+      await Promise.all([a.withConversationLock(conversation.id, work('a', 100)), new Promise((r) => setTimeout(r, 20)).then(() => b.withConversationLock(conversation.id, work('b', 1)))]);
       expect(order).toEqual(['start a', 'end a', 'start b', 'end b']);
+      // While an agent action holds the conversation, no instance can claim its turn; after it, one can.
+      let claimedDuringLock: unknown = 'not tried';
+      await a.withConversationLock(conversation.id, async () => {
+        claimedDuringLock = await b.claimTurn(conversation.id, 'turn:b', 5_000);
+      });
+      expect(claimedDuringLock).toBeUndefined();
+      const claim = await b.claimTurn(conversation.id, 'turn:b', 5_000);
+      expect(claim?.inbound?.message.text).toBe('hola');
+      expect(await a.claimTurn(conversation.id, 'turn:a', 5_000)).toBeUndefined();
     } finally {
-      await disposeStore(a);
-      await disposeStore(b);
+      await dispose();
     }
   });
 });
