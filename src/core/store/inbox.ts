@@ -22,6 +22,69 @@ export class InboxStore {
   ) {}
 
   async ingest(message: InboundMessage): Promise<IngestResult> {
+    if (this.ctx.dialect === 'postgres') {
+      const fast = await this.ingestKnown(message);
+      if (fast !== undefined) return fast;
+    }
+    return this.ingestInTransaction(message);
+  }
+
+  /**
+   * PostgreSQL, a citizen who wrote before (the common case): the message, its transcript entry
+   * and the conversation's update in one statement, one round trip. Resolves undefined for a new
+   * conversation or a duplicate (nothing written), which the transaction below handles. A name
+   * or locale change and held replies are rare and follow in statements of their own.
+   */
+  private async ingestKnown(message: InboundMessage): Promise<IngestResult | undefined> {
+    const channel = message.from.channel;
+    const now = new Date().toISOString();
+    const inboundId = randomUUID();
+    const json = JSON.stringify(message);
+    const replyContext = message.replyContext === undefined ? null : JSON.stringify(message.replyContext);
+    // Keyed on the insert: a duplicate (even one stored at this very moment) inserts nothing, so
+    // nothing else is written and the pending count stays right.
+    const { rows } = await sql<Selectable<ConversationsTable> & { external_id: string; display_name: string | null; locale: string | null }>`
+      with k as (select id from conversations where conversation_key = ${message.conversationKey}),
+      i as (
+        insert into inbound (id, conversation_id, channel, channel_message_id, message, status, received_at, processed_at)
+        select ${inboundId}, k.id, ${channel}, ${message.id}, ${json}, 'pending', ${now}, null from k
+        on conflict (channel, channel_message_id) do nothing
+        returning id, conversation_id
+      ),
+      c as (
+        update conversations set reply_context = coalesce(${replyContext}, reply_context), unreachable = 0,
+          last_inbound_at = ${now}, updated_at = ${now}, pending_inbound = pending_inbound + 1
+        where id = (select conversation_id from i)
+        returning *
+      ),
+      t as (
+        insert into transcript (conversation_id, author, kind, text, data, intent, score, language, outbox_id, inbound_id, created_at)
+        select i.conversation_id, 'citizen', ${message.kind}, ${message.fullText ?? message.text ?? null}, ${citizenData(message)}, null, null, null, null, i.id, ${now} from i
+      )
+      select c.*, ct.external_id, ct.display_name, ct.locale from c join contacts ct on ct.id = c.contact_id`.execute(this.ctx.db);
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    let contact = { external_id: row.external_id, display_name: row.display_name, locale: row.locale };
+    if ((message.from.displayName !== undefined && message.from.displayName !== contact.display_name) || (message.from.locale !== undefined && message.from.locale !== contact.locale)) {
+      contact = { ...contact, display_name: message.from.displayName ?? contact.display_name, locale: message.from.locale ?? contact.locale };
+      await this.ctx.db.updateTable('contacts').set({ display_name: contact.display_name, locale: contact.locale }).where('id', '=', row.contact_id).execute();
+    }
+    const conversation = toConversation(row, contact);
+    if (Number(row.held_outbox) === 1) await this.ctx.write((trx) => this.outbox.releaseHeld(trx, conversation, now));
+    const inboundRow: Selectable<InboundTable> = {
+      id: inboundId,
+      conversation_id: row.id,
+      channel,
+      channel_message_id: message.id,
+      message: json,
+      status: 'pending',
+      received_at: now,
+      processed_at: null,
+    };
+    return { inbound: toStoredInbound(inboundRow), conversation, duplicate: false };
+  }
+
+  private async ingestInTransaction(message: InboundMessage): Promise<IngestResult> {
     const channel = message.from.channel;
     return this.ctx.write(async (trx) => {
       const existing = await trx
