@@ -12,6 +12,7 @@ import { citizenData, conversationById, patchColumns, toConversation, toStoredIn
 import type { StoreContext } from './context.js';
 import type { TranscriptStore } from './transcript.js';
 import type { OutboxStore } from './outbox-store.js';
+import { completeTurnInOneStatement } from './turn-commit-pg.js';
 
 /** Inbound messages and turn commits. */
 export class InboxStore {
@@ -225,6 +226,10 @@ export class InboxStore {
   }
 
   async completeTurn(input: CompleteTurnInput): Promise<CompleteTurnResult> {
+    // PostgreSQL, with the turn's copy of the conversation (the runner's case): one round trip.
+    if (this.ctx.dialect === 'postgres' && input.conversation?.id === input.conversationId) {
+      return completeTurnInOneStatement(this.ctx, input, input.conversation);
+    }
     return this.ctx.write(async (trx) => {
       const now = new Date().toISOString();
       // The status guard makes a resumed or concurrent duplicate turn a no-op.

@@ -69,6 +69,46 @@ for (const kind of storeKinds) {
       expect(await store.listOutbox('pending', 10)).toHaveLength(1);
     });
 
+    it('commits a turn with the turn’s copy of the conversation (one statement on PostgreSQL): events, replies in order, annotation, patch', async () => {
+      const { inbound: stored, conversation } = await store.ingest(inbound('m1', 'hola'));
+      const turn = {
+        inboundId: stored.id,
+        conversationId: conversation.id,
+        conversation,
+        inboundAnnotation: { intent: 'conversacion.saludo', score: 0.5, language: 'es' as const },
+        events: [{ author: 'system' as const, kind: 'handoff.requested', data: { reason: 'citizen' } }],
+        replies: [
+          { message: { kind: 'text' as const, text: 'uno' }, author: 'bot' as const, language: 'es' as const },
+          { message: { kind: 'text' as const, text: 'dos' }, author: 'bot' as const, intent: 'x', score: 0.25 },
+        ],
+        patch: { mode: 'queued' as const, state: { misunderstood: 2 } },
+      };
+      const done = await store.completeTurn(turn);
+      expect(done.applied).toBe(true);
+      expect(done.pending).toBe(0);
+      expect(done.outbox.map((item) => item.message)).toEqual([{ kind: 'text', text: 'uno' }, { kind: 'text', text: 'dos' }]);
+      expect(await store.completeTurn(turn)).toEqual({ applied: false, outbox: [], pending: 0 });
+      const transcript = await store.getTranscript(conversation.id);
+      expect(transcript.map((e) => [e.author, e.kind, e.text, e.intent, e.score, e.language])).toEqual([
+        ['citizen', 'text', 'hola', 'conversacion.saludo', 0.5, 'es'],
+        ['system', 'handoff.requested', null, null, null, null],
+        ['bot', 'text', 'uno', null, null, 'es'],
+        ['bot', 'text', 'dos', 'x', 0.25, null],
+      ]);
+      expect(transcript[2]?.outboxId).toBe(done.outbox[0]?.id);
+      expect(transcript[3]?.outboxId).toBe(done.outbox[1]?.id);
+      expect(Number(done.outbox[0]?.id)).toBeLessThan(Number(done.outbox[1]?.id));
+      const stored2 = await store.getOutboxMany(done.outbox.map((item) => item.id));
+      expect(stored2.map((item) => [item.message, item.recipient.language])).toEqual([
+        [{ kind: 'text', text: 'uno' }, 'es'],
+        [{ kind: 'text', text: 'dos' }, undefined],
+      ]);
+      const updated = await store.getConversation(conversation.id);
+      expect(updated?.mode).toBe('queued');
+      expect(updated?.state).toEqual({ misunderstood: 2 });
+      expect(await store.listPendingInbound(10)).toHaveLength(0);
+    });
+
     it('leases due outbox items in order per conversation and holds back items behind a retry', async () => {
       const { inbound: a, conversation } = await store.ingest(inbound('m1', 'uno'));
       await store.completeTurn({
