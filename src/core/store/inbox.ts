@@ -62,7 +62,7 @@ export class InboxStore {
         insert into transcript (conversation_id, author, kind, text, data, intent, score, language, outbox_id, inbound_id, created_at)
         select i.conversation_id, 'citizen', ${message.kind}, ${message.fullText ?? message.text ?? null}, ${citizenData(message)}, null, null, null, null, i.id, ${now} from i
       )
-      select c.*, ct.external_id, ct.display_name, ct.locale from c join contacts ct on ct.id = c.contact_id`.execute(this.ctx.db);
+      select c.*, ct.external_id, ct.display_name, ct.locale from c join contacts ct on ct.id = c.contact_id`.execute(this.ctx.intake ?? this.ctx.db);
     const row = rows[0];
     if (row === undefined) return undefined;
     let contact = { external_id: row.external_id, display_name: row.display_name, locale: row.locale };

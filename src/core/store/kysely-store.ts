@@ -42,6 +42,8 @@ export interface KyselyStoreOptions {
   readonly destroy: () => Promise<void>;
   /** PostgreSQL only: takes a session-wide advisory lock without waiting; resolves its release, or undefined if held elsewhere. */
   readonly trySingletonLock?: (key: string) => Promise<(() => Promise<void>) | undefined>;
+  /** PostgreSQL only: a pool of its own for ingest (acknowledgements never queue behind turns). */
+  readonly intake?: Kysely<Database>;
   /** PostgreSQL only: the schema the store lives in (Kysely's migration tables go there too). */
   readonly schema?: string;
 }
@@ -68,7 +70,7 @@ export class KyselyStore implements Store {
     this.destroyDb = options.destroy;
     this.singletonLock = options.trySingletonLock;
     this.commits = new GroupCommit(options.db, options.dialect);
-    const ctx: StoreContext = { db: options.db, dialect: options.dialect, write: (run) => this.commits.write(run) };
+    const ctx: StoreContext = { db: options.db, dialect: options.dialect, write: (run) => this.commits.write(run), ...(options.intake === undefined ? {} : { intake: options.intake }) };
     this.migrator = new StoreMigrator(ctx, options.schema);
     this.transcript = new TranscriptStore(ctx);
     this.outbox = new OutboxStore(ctx);
