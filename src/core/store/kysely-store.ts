@@ -1,6 +1,6 @@
 /**
  * The Store on Kysely: one query path for SQLite and PostgreSQL. Dialect differences are kept to
- * row locking (PostgreSQL `FOR UPDATE SKIP LOCKED`, advisory locks) and connection setup. The
+ * row locking (PostgreSQL `FOR UPDATE SKIP LOCKED`, turn leases, one-statement hot paths) and connection setup. The
  * work is done by one part per concern (inbox, conversations, transcript, outbox, migrations);
  * this class holds the connection, the locks and the group commit, and answers the interface.
  */
