@@ -287,7 +287,17 @@ describe.skipIf(!storeKinds[1]?.enabled)('PostgreSQL singleton lock', () => {
     };
     try {
       const { conversation } = await a.ingest(inbound('m1', 'hola'));
-      await Promise.all([a.withConversationLock(conversation.id, work('a', 100)), new Promise((r) => setTimeout(r, 20)).then(() => b.withConversationLock(conversation.id, work('b', 1)))]);
+      // B asks only once A holds the conversation (a fixed delay loses that race on a loaded machine).
+      let aHolds: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (aHolds = resolve));
+      const workA = work('a', 100);
+      await Promise.all([
+        a.withConversationLock(conversation.id, async () => {
+          aHolds();
+          await workA();
+        }),
+        held.then(() => b.withConversationLock(conversation.id, work('b', 1))),
+      ]);
       expect(order).toEqual(['start a', 'end a', 'start b', 'end b']);
       // While an agent action holds the conversation, no instance can claim its turn; after it, one can.
       let claimedDuringLock: unknown = 'not tried';
