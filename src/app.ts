@@ -99,6 +99,8 @@ export interface BuildAppOptions extends HubCoreOptions {
    * the database on PostgreSQL (`rate_limit_counters`), this process's memory on SQLite.
    */
   readonly rateLimitStore?: FastifyRateLimitStoreCtor;
+  /** PostgreSQL turn leases: lifetime without renewal and how often dead owners are looked for (tests shorten them). */
+  readonly turnLease?: { readonly leaseMs?: number; readonly sweepMs?: number };
 }
 
 /**
@@ -146,6 +148,8 @@ export async function buildApp(options: BuildAppOptions): Promise<Hub> {
     clock,
     logger,
     onReplies: () => worker.kick(),
+    ...(options.turnLease?.leaseMs === undefined ? {} : { leaseMs: options.turnLease.leaseMs }),
+    ...(options.turnLease?.sweepMs === undefined ? {} : { sweepMs: options.turnLease.sweepMs }),
   });
 
   // Every channel's messages pass the hub's own bounds (text length, valid date) on the way in.

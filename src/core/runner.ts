@@ -10,6 +10,7 @@ import { isHubError } from './errors.js';
 import type { InboundMessage } from './message.js';
 import { compose, createTurnContext, type Middleware, type TurnContext } from './pipeline.js';
 import type { Store } from './store/index.js';
+import { randomUUID } from 'node:crypto';
 import type { Conversation, ConversationPatch, StoredInbound } from './store/types.js';
 import { BOT_TURN_ENDED, BOT_TURN_STARTED } from './typing.js';
 import { answerSilentTurn, endsSilent, TURN_ERROR_APOLOGY, turnLanguage } from './turn-fallbacks.js';
@@ -45,6 +46,13 @@ export interface TurnRunnerOptions {
    * processed at NLU speed, instead of slowing every platform's webhook.
    */
   readonly maxConcurrentTurns?: number;
+  /**
+   * PostgreSQL: how long an instance's ownership of a conversation lasts without renewal (default
+   * 10 s). An instance that dies loses its conversations to the others after at most this long.
+   */
+  readonly leaseMs?: number;
+  /** PostgreSQL: how often to look for conversations whose owner died (default 500 ms). */
+  readonly sweepMs?: number;
 }
 
 /**
@@ -87,11 +95,26 @@ export class TurnRunner {
   private readonly maxConcurrent: number;
   private accepting = true;
   private readonly counts = { turns: 0, silentTurns: 0, failedTurns: 0 };
+  /** PostgreSQL: turns run under a lease on the conversation instead of the in-process lock. */
+  private readonly leased: boolean;
+  /** This instance's name on the leases it takes. */
+  readonly leaseOwner = `turn:${randomUUID()}`;
+  private readonly leaseMs: number;
+  private readonly sweepMs: number;
+  /** Conversations this instance is draining (PostgreSQL), and those asked again meanwhile. */
+  private readonly drains = new Map<string, Promise<void>>();
+  private readonly drainAgain = new Set<string>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private sweeping = false;
 
   constructor(options: TurnRunnerOptions) {
     this.options = options;
     this.pipeline = compose([...(options.first ?? []), options.safety, options.handoff.mode, ...options.understand]);
     this.maxConcurrent = Math.max(1, options.maxConcurrentTurns ?? 32);
+    this.leased = options.store.dialect === 'postgres';
+    this.leaseMs = Math.max(100, options.leaseMs ?? 10_000);
+    this.sweepMs = Math.max(10, options.sweepMs ?? 500);
   }
 
   /** A snapshot of the turn counters. */
@@ -118,25 +141,51 @@ export class TurnRunner {
     setImmediate(next);
   }
 
-  /** Stores the message; resolves once it is durable and schedules its turn. */
+  /**
+   * Stores the message; resolves once it is durable and schedules its turn. Nothing else happens
+   * before it resolves (the channel acknowledges then): the turn runs later, in a slot.
+   */
   async accept(message: InboundMessage): Promise<AcceptResult> {
     const { inbound, conversation, duplicate } = await this.options.store.ingest(message);
     if (!duplicate) {
       this.emitLatestCitizenEntry(conversation.id);
-      if (this.accepting) this.schedule(inbound);
+      if (this.accepting) {
+        if (this.leased) void this.requestDrain(conversation.id);
+        else this.schedule(inbound);
+      }
     }
     return { duplicate, conversationId: conversation.id, inboundId: inbound.id };
   }
 
-  /** Like `accept`, but resolves after the turn is committed (terminal channel, tests). */
+  /**
+   * Like `accept`, but resolves after the turn is committed (terminal channel, tests). On
+   * PostgreSQL the turn may run on another instance (the one holding the conversation's lease).
+   */
   async acceptAndWait(message: InboundMessage): Promise<AcceptResult> {
     const result = await this.accept(message);
-    await this.turnPromises.get(result.inboundId);
+    if (!this.leased) {
+      await this.turnPromises.get(result.inboundId);
+      return result;
+    }
+    if (result.duplicate) return result;
+    await this.drains.get(result.conversationId);
+    const deadline = Date.now() + 3 * this.leaseMs;
+    while ((await this.options.store.getInbound(result.inboundId))?.status === 'pending' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     return result;
   }
 
-  /** Schedules every stored but unprocessed message (after a crash or restart), oldest first. */
+  /**
+   * Schedules every stored but unprocessed message (after a crash or restart), oldest first, and
+   * resolves once they are processed. On PostgreSQL: the conversations no live instance owns, and
+   * from then on a periodic sweep takes over those whose owner dies (until {@link drain}).
+   */
   async resumePending(): Promise<number> {
+    if (this.leased) {
+      this.startLeaseTimers();
+      return this.sweep();
+    }
     let resumed = 0;
     for (;;) {
       const pending = (await this.options.store.listPendingInbound(500)).filter((p) => !this.turnPromises.has(p.id));
@@ -147,10 +196,112 @@ export class TurnRunner {
     }
   }
 
-  /** Stops scheduling new turns and waits for the running ones (graceful shutdown). */
+  /**
+   * Stops scheduling new turns and waits for the running ones (graceful shutdown). On PostgreSQL
+   * a conversation with messages still pending is given back at once, for another instance.
+   */
   async drain(): Promise<void> {
     this.accepting = false;
+    if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    if (this.renewTimer !== undefined) clearInterval(this.renewTimer);
+  }
+
+  // ── PostgreSQL: turns under a lease on the conversation ──
+
+  private startLeaseTimers(): void {
+    if (this.sweepTimer !== undefined || !this.accepting) return;
+    this.sweepTimer = setInterval(() => void this.sweep(), this.sweepMs);
+    // Renewed well before expiry, so a long turn (a slow NLU, a handoff) keeps its conversation.
+    this.renewTimer = setInterval(() => {
+      if (this.drains.size === 0) return;
+      this.options.store.renewLeases(this.leaseOwner, [...this.drains.keys()], this.leaseMs).catch((error: unknown) => {
+        this.options.logger.warn({ err: error }, 'turn leases could not be renewed');
+      });
+    }, Math.max(10, Math.floor(this.leaseMs / 3)));
+    this.sweepTimer.unref();
+    this.renewTimer.unref();
+  }
+
+  /** Drains every conversation with pending messages and no live owner; resolves how many it took. */
+  private async sweep(): Promise<number> {
+    if (this.sweeping || !this.accepting) return 0;
+    this.sweeping = true;
+    try {
+      const free = (await this.options.store.claimableConversations(200)).filter((id) => !this.drains.has(id));
+      await Promise.all(free.map((id) => this.requestDrain(id)));
+      return free.length;
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not look for conversations to take over');
+      return 0;
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  /** Runs the conversation's pending turns here unless another instance holds its lease. */
+  private requestDrain(conversationId: string): Promise<void> {
+    const current = this.drains.get(conversationId);
+    if (current !== undefined) {
+      // Its loop may be past its last claim: run once more after it.
+      this.drainAgain.add(conversationId);
+      return current;
+    }
+    const drain = this.drainConversation(conversationId)
+      .catch((error: unknown) => {
+        // The message stays pending; the lease expires and a sweep (here or elsewhere) retries it.
+        this.options.logger.error({ err: error, conversationId }, 'turn could not be committed');
+      })
+      .finally(() => {
+        this.running.delete(drain);
+        this.drains.delete(conversationId);
+        if (this.drainAgain.delete(conversationId) && this.accepting) void this.requestDrain(conversationId);
+      });
+    this.running.add(drain);
+    this.drains.set(conversationId, drain);
+    return drain;
+  }
+
+  /**
+   * Claims the conversation and runs its pending messages one turn at a time, oldest first, until
+   * a commit says none is left (that commit gave the lease back). Ends at once when another
+   * instance holds the lease: its commits see this instance's messages and it runs them.
+   */
+  private async drainConversation(conversationId: string): Promise<void> {
+    const { store } = this.options;
+    for (let unseen = 0; ; ) {
+      await this.slot();
+      let pending: number;
+      try {
+        // Taken once a slot is free: a lease is never held by a turn that is only waiting.
+        const claim = await store.claimTurn(conversationId, this.leaseOwner, this.leaseMs);
+        if (claim === undefined) return;
+        if (claim.inbound === undefined) {
+          // Counted but not visible to the claim's snapshot yet (stored that very moment): claim again.
+          unseen += 1;
+          if (unseen >= 3) {
+            this.options.logger.warn({ conversationId }, 'pending count with no pending message: counter repaired');
+            await store.repairPending(conversationId, this.leaseOwner);
+            return;
+          }
+          continue;
+        }
+        unseen = 0;
+        pending = await this.runTurn(claim.inbound, claim.conversation);
+      } finally {
+        this.release();
+      }
+      if (pending === 0) return;
+      if (pending < 0) {
+        // Whoever committed it owns the conversation now, or nobody does: give back what may be ours and ask again.
+        await store.releaseLease(conversationId, this.leaseOwner);
+        continue;
+      }
+      if (!this.accepting) {
+        await store.releaseLease(conversationId, this.leaseOwner);
+        return;
+      }
+    }
   }
 
   private schedule(inbound: StoredInbound): void {
@@ -162,7 +313,7 @@ export class TurnRunner {
       .withConversationLock(inbound.conversationId, async () => {
         await this.slot();
         try {
-          await this.runTurn(inbound);
+          await this.runStoredTurn(inbound);
         } finally {
           this.release();
         }
@@ -179,29 +330,31 @@ export class TurnRunner {
     this.turnPromises.set(inbound.id, turn);
   }
 
-  private async runTurn(inbound: StoredInbound): Promise<void> {
-    const { store } = this.options;
+  /** SQLite: the turn of one stored message, under the in-process conversation lock. */
+  private async runStoredTurn(inbound: StoredInbound): Promise<void> {
     // Read under the lock: an earlier turn may have changed the mode or language.
-    const conversation = await store.getConversation(inbound.conversationId);
+    const conversation = await this.options.store.getConversation(inbound.conversationId);
     if (conversation === undefined) return;
-    // On PostgreSQL another instance may have run this turn already; skip the NLU work then.
-    // (completeTurn's status guard is what guarantees a single commit either way.)
-    if (store.dialect === 'postgres') {
-      const fresh = await store.getInbound(inbound.id);
-      if (fresh === undefined || fresh.status !== 'pending') return;
-    }
+    await this.runTurn(inbound, conversation);
+  }
+
+  /**
+   * Runs and commits one turn; resolves how many messages of the conversation are still pending
+   * (-1: the message was already committed elsewhere, nothing was written).
+   */
+  private async runTurn(inbound: StoredInbound, conversation: Conversation): Promise<number> {
     // Only a conversation the bot owns gets a bot turn worth a typing indicator; a queued one or
     // one an agent holds is answered by people (or a queue notice), not by a running bot.
     if (conversation.mode !== 'bot') return this.commitTurn(inbound, conversation);
     this.options.events.emit('custom', { type: BOT_TURN_STARTED, conversationId: conversation.id, data: {} });
     try {
-      await this.commitTurn(inbound, conversation);
+      return await this.commitTurn(inbound, conversation);
     } finally {
       this.options.events.emit('custom', { type: BOT_TURN_ENDED, conversationId: conversation.id, data: {} });
     }
   }
 
-  private async commitTurn(inbound: StoredInbound, conversation: Conversation): Promise<void> {
+  private async commitTurn(inbound: StoredInbound, conversation: Conversation): Promise<number> {
     const { store, logger, handoff } = this.options;
     const ctx = createTurnContext(inbound.message, conversation, this.options.clock());
     let alert: TurnAlert | undefined;
@@ -226,8 +379,10 @@ export class TurnRunner {
       replies: ctx.replies,
       events: ctx.events,
       ...(patch === undefined ? {} : { patch }),
+      ...(this.leased ? { leaseOwner: this.leaseOwner } : {}),
     });
-    if (!result.applied) return;
+    // Already committed by another instance (this one's lease had run out): the caller claims again.
+    if (!result.applied) return -1;
     this.counts.turns += 1;
     if (alert !== undefined) {
       if (alert.type === 'alert.silent_turn') this.counts.silentTurns += 1;
@@ -244,6 +399,7 @@ export class TurnRunner {
         logger.error({ err: error, conversationId: conversation.id }, 'handoff afterTurn failed');
       }
     }
+    return result.pending;
   }
 
   /** Replaces whatever the failed pipeline collected with an apology; returns the alert to raise. */

@@ -48,3 +48,26 @@ export async function disposeStore(store: Store): Promise<void> {
   await store.close();
   await cleanups.get(store)?.();
 }
+
+/**
+ * Several stores on one new PostgreSQL schema (several instances of the hub on one database),
+ * migrated; `dispose` closes them all and drops the schema. Needs VENTANILLA_TEST_POSTGRES_URL.
+ */
+export async function openSharedPostgres(count: number, poolSize = 5): Promise<{ stores: Store[]; schema: string; dispose: () => Promise<void> }> {
+  const url = postgresUrl ?? '';
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const stores: Store[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const store = await createStore(url, { schema, poolSize });
+    await store.migrate();
+    stores.push(store);
+  }
+  return {
+    stores,
+    schema,
+    async dispose() {
+      for (const store of stores) await store.close();
+      await dropPostgresSchema(url, schema);
+    },
+  };
+}

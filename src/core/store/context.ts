@@ -9,6 +9,8 @@ import type { Database } from './schema.js';
 export interface StoreContext {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
+  /** PostgreSQL: connections reserved for storing inbound messages (the webhook's path to its 200). */
+  readonly intake?: Kysely<Database>;
   /** Runs `run` in a transaction (shared with the writes of the same tick on SQLite); resolves after commit. */
   write<T>(run: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
 }

@@ -3,7 +3,7 @@
  * single commit (inbound processed, transcript, replies, conversation patch) in one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { HubError } from '../errors.js';
 import type { InboundMessage } from '../message.js';
 import type { ConversationsTable, InboundTable } from './schema.js';
@@ -12,6 +12,7 @@ import { citizenData, conversationById, patchColumns, toConversation, toStoredIn
 import type { StoreContext } from './context.js';
 import type { TranscriptStore } from './transcript.js';
 import type { OutboxStore } from './outbox-store.js';
+import { completeTurnInOneStatement } from './turn-commit-pg.js';
 
 /** Inbound messages and turn commits. */
 export class InboxStore {
@@ -22,6 +23,69 @@ export class InboxStore {
   ) {}
 
   async ingest(message: InboundMessage): Promise<IngestResult> {
+    if (this.ctx.dialect === 'postgres') {
+      const fast = await this.ingestKnown(message);
+      if (fast !== undefined) return fast;
+    }
+    return this.ingestInTransaction(message);
+  }
+
+  /**
+   * PostgreSQL, a citizen who wrote before (the common case): the message, its transcript entry
+   * and the conversation's update in one statement, one round trip. Resolves undefined for a new
+   * conversation or a duplicate (nothing written), which the transaction below handles. A name
+   * or locale change and held replies are rare and follow in statements of their own.
+   */
+  private async ingestKnown(message: InboundMessage): Promise<IngestResult | undefined> {
+    const channel = message.from.channel;
+    const now = new Date().toISOString();
+    const inboundId = randomUUID();
+    const json = JSON.stringify(message);
+    const replyContext = message.replyContext === undefined ? null : JSON.stringify(message.replyContext);
+    // Keyed on the insert: a duplicate (even one stored at this very moment) inserts nothing, so
+    // nothing else is written and the pending count stays right.
+    const { rows } = await sql<Selectable<ConversationsTable> & { external_id: string; display_name: string | null; locale: string | null }>`
+      with k as (select id from conversations where conversation_key = ${message.conversationKey}),
+      i as (
+        insert into inbound (id, conversation_id, channel, channel_message_id, message, status, received_at, processed_at)
+        select ${inboundId}, k.id, ${channel}, ${message.id}, ${json}, 'pending', ${now}, null from k
+        on conflict (channel, channel_message_id) do nothing
+        returning id, conversation_id
+      ),
+      c as (
+        update conversations set reply_context = coalesce(${replyContext}, reply_context), unreachable = 0,
+          last_inbound_at = ${now}, updated_at = ${now}, pending_inbound = pending_inbound + 1
+        where id = (select conversation_id from i)
+        returning *
+      ),
+      t as (
+        insert into transcript (conversation_id, author, kind, text, data, intent, score, language, outbox_id, inbound_id, created_at)
+        select i.conversation_id, 'citizen', ${message.kind}, ${message.fullText ?? message.text ?? null}, ${citizenData(message)}, null, null, null, null, i.id, ${now} from i
+      )
+      select c.*, ct.external_id, ct.display_name, ct.locale from c join contacts ct on ct.id = c.contact_id`.execute(this.ctx.intake ?? this.ctx.db);
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    let contact = { external_id: row.external_id, display_name: row.display_name, locale: row.locale };
+    if ((message.from.displayName !== undefined && message.from.displayName !== contact.display_name) || (message.from.locale !== undefined && message.from.locale !== contact.locale)) {
+      contact = { ...contact, display_name: message.from.displayName ?? contact.display_name, locale: message.from.locale ?? contact.locale };
+      await this.ctx.db.updateTable('contacts').set({ display_name: contact.display_name, locale: contact.locale }).where('id', '=', row.contact_id).execute();
+    }
+    const conversation = toConversation(row, contact);
+    if (Number(row.held_outbox) === 1) await this.ctx.write((trx) => this.outbox.releaseHeld(trx, conversation, now));
+    const inboundRow: Selectable<InboundTable> = {
+      id: inboundId,
+      conversation_id: row.id,
+      channel,
+      channel_message_id: message.id,
+      message: json,
+      status: 'pending',
+      received_at: now,
+      processed_at: null,
+    };
+    return { inbound: toStoredInbound(inboundRow), conversation, duplicate: false };
+  }
+
+  private async ingestInTransaction(message: InboundMessage): Promise<IngestResult> {
     const channel = message.from.channel;
     return this.ctx.write(async (trx) => {
       const existing = await trx
@@ -86,6 +150,9 @@ export class InboxStore {
           updated_at: now,
           last_inbound_at: now,
           held_outbox: 0,
+          pending_inbound: 1,
+          lease_owner: null,
+          lease_until: null,
         };
         await trx.insertInto('conversations').values(conversationRow).execute();
       } else {
@@ -94,9 +161,11 @@ export class InboxStore {
         conversationRow = { ...row, reply_context: replyContext ?? row.reply_context, unreachable: 0, last_inbound_at: now, updated_at: now };
         // `held_outbox` is read back from the update, not from the read above: a hold committed
         // in between (another connection) is seen, so its replies are released below.
+        // The pending count goes up in the write that already locks the row: a lease owner's
+        // commit (which takes it down under the same lock) sees this message whatever the timing.
         const updated = await trx
           .updateTable('conversations')
-          .set({ reply_context: conversationRow.reply_context, unreachable: 0, last_inbound_at: now, updated_at: now })
+          .set((eb) => ({ reply_context: conversationRow.reply_context, unreachable: 0, last_inbound_at: now, updated_at: now, pending_inbound: eb('pending_inbound', '+', 1) }))
           .where('id', '=', conversationRow.id)
           .returning('held_outbox')
           .executeTakeFirst();
@@ -157,6 +226,10 @@ export class InboxStore {
   }
 
   async completeTurn(input: CompleteTurnInput): Promise<CompleteTurnResult> {
+    // PostgreSQL, with the turn's copy of the conversation (the runner's case): one round trip.
+    if (this.ctx.dialect === 'postgres' && input.conversation?.id === input.conversationId) {
+      return completeTurnInOneStatement(this.ctx, input, input.conversation);
+    }
     return this.ctx.write(async (trx) => {
       const now = new Date().toISOString();
       // The status guard makes a resumed or concurrent duplicate turn a no-op.
@@ -166,7 +239,7 @@ export class InboxStore {
         .where('id', '=', input.inboundId)
         .where('status', '=', 'pending')
         .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) return { applied: false, outbox: [] };
+      if (Number(updated.numUpdatedRows) === 0) return { applied: false, outbox: [], pending: 0 };
       if (input.inboundAnnotation !== undefined) {
         await trx
           .updateTable('transcript')
@@ -180,10 +253,21 @@ export class InboxStore {
       }
       if (input.events !== undefined && input.events.length > 0) await this.transcript.insertTranscript(trx, input.conversationId, input.events, now);
       const outbox = await this.outbox.insertReplies(trx, input.conversationId, input.replies, now, input.conversation, input.replyContext);
-      if (input.patch !== undefined) {
-        await trx.updateTable('conversations').set(patchColumns(input.patch, now)).where('id', '=', input.conversationId).execute();
-      }
-      return { applied: true, outbox };
+      // One write of the row: the patch, one message fewer pending and, when that was the last
+      // one, the lease given back (the owner learns here whether to go on).
+      const owner = input.leaseOwner ?? null;
+      const row = await trx
+        .updateTable('conversations')
+        .set((eb) => ({
+          ...(input.patch === undefined ? {} : patchColumns(input.patch, now)),
+          pending_inbound: sql<number>`case when ${eb.ref('pending_inbound')} > 0 then ${eb.ref('pending_inbound')} - 1 else 0 end`,
+          lease_owner: sql<string | null>`case when ${eb.ref('lease_owner')} = ${owner} and ${eb.ref('pending_inbound')} <= 1 then null else ${eb.ref('lease_owner')} end`,
+          lease_until: sql<string | null>`case when ${eb.ref('lease_owner')} = ${owner} and ${eb.ref('pending_inbound')} <= 1 then null else ${eb.ref('lease_until')} end`,
+        }))
+        .where('id', '=', input.conversationId)
+        .returning('pending_inbound')
+        .executeTakeFirst();
+      return { applied: true, outbox, pending: Number(row?.pending_inbound ?? 0) };
     });
   }
 }

@@ -21,7 +21,7 @@ export type { Database } from './schema.js';
 export interface CreateStoreOptions {
   /** PostgreSQL only: a schema to create and use (tests isolate themselves this way). */
   readonly schema?: string;
-  /** PostgreSQL only: connections in the main pool. */
+  /** PostgreSQL only: connections in the main pool (intake has 2 more of its own). */
   readonly poolSize?: number;
 }
 
@@ -156,22 +156,11 @@ async function openPostgres(url: string, options: CreateStoreOptions): Promise<S
   }
   // The search_path goes in the startup packet so every pooled connection is in the schema from its first query.
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }) });
-  // Advisory locks hold a connection for a whole turn: a separate pool keeps them from starving queries.
-  const lockPool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const advisoryLock = async <T>(key: string, fn: () => Promise<T>): Promise<T> => {
-    const client = await lockPool.connect();
-    try {
-      await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
-      try {
-        return await fn();
-      } finally {
-        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
-      }
-    } finally {
-      client.release();
-    }
-  };
+  // Intake first: a webhook's store-before-acknowledge has connections of its own, so a burst of
+  // turn statements queued on the main pool never delays a platform's 200.
+  const intakePool = new pg.Pool({ connectionString: url, max: 2, ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }) });
+  const intake = new Kysely<Database>({ dialect: new PostgresDialect({ pool: intakePool }) });
   const trySingletonLock = async (key: string): Promise<(() => Promise<void>) | undefined> => {
     // A dedicated client: the lock lives as long as this session, whatever the pools do.
     const client = new pg.Client({ connectionString: url });
@@ -188,12 +177,12 @@ async function openPostgres(url: string, options: CreateStoreOptions): Promise<S
   return new KyselyStore({
     db,
     dialect: 'postgres',
-    advisoryLock,
     trySingletonLock,
+    intake,
     ...(options.schema === undefined ? {} : { schema: options.schema }),
     destroy: async () => {
+      await intake.destroy();
       await db.destroy();
-      await lockPool.end();
     },
   });
 }

@@ -1,9 +1,10 @@
 /**
  * The Store on Kysely: one query path for SQLite and PostgreSQL. Dialect differences are kept to
- * row locking (PostgreSQL `FOR UPDATE SKIP LOCKED`, advisory locks) and connection setup. The
+ * row locking (PostgreSQL `FOR UPDATE SKIP LOCKED`, turn leases, one-statement hot paths) and connection setup. The
  * work is done by one part per concern (inbox, conversations, transcript, outbox, migrations);
  * this class holds the connection, the locks and the group commit, and answers the interface.
  */
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DeliveryFailure } from '../delivery-failure.js';
 import { KeyedMutex } from '../keyed-mutex.js';
@@ -11,6 +12,7 @@ import type { ChannelId, ConversationMode, InboundMessage } from '../message.js'
 import { GroupCommit, type StoreContext } from './context.js';
 import { ConversationStore } from './conversations.js';
 import { InboxStore } from './inbox.js';
+import { LeaseStore } from './leases.js';
 import { StoreMigrator } from './migrator.js';
 import type { Dialect } from './migrations/index.js';
 import { OutboxStore } from './outbox-store.js';
@@ -29,6 +31,7 @@ import type {
   Store,
   StoredInbound,
   TranscriptDraft,
+  TurnClaim,
   TranscriptEntry,
 } from './types.js';
 
@@ -37,10 +40,10 @@ export interface KyselyStoreOptions {
   readonly dialect: Dialect;
   /** Releases the underlying pool / file handle. */
   readonly destroy: () => Promise<void>;
-  /** PostgreSQL only: runs `fn` holding a session advisory lock on `key`. */
-  readonly advisoryLock?: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
   /** PostgreSQL only: takes a session-wide advisory lock without waiting; resolves its release, or undefined if held elsewhere. */
   readonly trySingletonLock?: (key: string) => Promise<(() => Promise<void>) | undefined>;
+  /** PostgreSQL only: a pool of its own for ingest (acknowledgements never queue behind turns). */
+  readonly intake?: Kysely<Database>;
   /** PostgreSQL only: the schema the store lives in (Kysely's migration tables go there too). */
   readonly schema?: string;
 }
@@ -50,7 +53,6 @@ export class KyselyStore implements Store {
   readonly dialect: Dialect;
   private readonly db: Kysely<Database>;
   private readonly destroyDb: () => Promise<void>;
-  private readonly advisoryLock: KyselyStoreOptions['advisoryLock'];
   private readonly locks = new KeyedMutex();
   private readonly singletonLock: KyselyStoreOptions['trySingletonLock'];
   private readonly commits: GroupCommit;
@@ -59,21 +61,22 @@ export class KyselyStore implements Store {
   private readonly conversations: ConversationStore;
   private readonly transcript: TranscriptStore;
   private readonly outbox: OutboxStore;
+  private readonly leases: LeaseStore;
   private closed = false;
 
   constructor(options: KyselyStoreOptions) {
     this.db = options.db;
     this.dialect = options.dialect;
     this.destroyDb = options.destroy;
-    this.advisoryLock = options.advisoryLock;
     this.singletonLock = options.trySingletonLock;
     this.commits = new GroupCommit(options.db, options.dialect);
-    const ctx: StoreContext = { db: options.db, dialect: options.dialect, write: (run) => this.commits.write(run) };
+    const ctx: StoreContext = { db: options.db, dialect: options.dialect, write: (run) => this.commits.write(run), ...(options.intake === undefined ? {} : { intake: options.intake }) };
     this.migrator = new StoreMigrator(ctx, options.schema);
     this.transcript = new TranscriptStore(ctx);
     this.outbox = new OutboxStore(ctx);
     this.conversations = new ConversationStore(ctx);
     this.inbox = new InboxStore(ctx, this.transcript, this.outbox);
+    this.leases = new LeaseStore(ctx);
   }
 
   /**
@@ -277,8 +280,49 @@ export class KyselyStore implements Store {
       .execute();
   }
 
+  /**
+   * In process, a keyed mutex; on PostgreSQL also the conversation's turn lease (taken under a
+   * holder id of its own, waiting while a turn of any instance runs), so an agent's action and a
+   * citizen's turn never interleave across instances. Messages that arrived meanwhile are picked
+   * up by the instances' sweep once the lease is back.
+   */
   async withConversationLock<T>(conversationId: string, fn: () => Promise<T>): Promise<T> {
-    const advisory = this.advisoryLock;
-    return this.locks.run(conversationId, advisory === undefined ? fn : () => advisory(conversationId, fn));
+    if (this.dialect !== 'postgres') return this.locks.run(conversationId, fn);
+    return this.locks.run(conversationId, async () => {
+      const holder = `lock:${randomUUID()}`;
+      await this.leases.acquire(conversationId, holder, LOCK_LEASE_MS, LOCK_WAIT_MS);
+      try {
+        return await fn();
+      } finally {
+        await this.leases.releaseLease(conversationId, holder);
+      }
+    });
+  }
+
+  // ── turn leases (PostgreSQL) ──
+
+  claimTurn(conversationId: string, owner: string, leaseMs: number): Promise<TurnClaim | undefined> {
+    return this.leases.claimTurn(conversationId, owner, leaseMs);
+  }
+
+  renewLeases(owner: string, conversationIds: readonly string[], leaseMs: number): Promise<void> {
+    return this.leases.renewLeases(owner, conversationIds, leaseMs);
+  }
+
+  releaseLease(conversationId: string, owner: string): Promise<boolean> {
+    return this.leases.releaseLease(conversationId, owner);
+  }
+
+  repairPending(conversationId: string, owner: string): Promise<void> {
+    return this.leases.repairPending(conversationId, owner);
+  }
+
+  claimableConversations(limit: number): Promise<string[]> {
+    return this.leases.claimableConversations(limit);
   }
 }
+
+/** How long an agent action's hold on a conversation lasts if its instance dies holding it. */
+const LOCK_LEASE_MS = 30_000;
+/** How long an agent action waits for a running turn before giving up. */
+const LOCK_WAIT_MS = 30_000;

@@ -128,7 +128,8 @@ export class OutboxStore {
         .orderBy('o.seq')
         .limit(limit);
       if (this.ctx.dialect === 'postgres') select = select.forUpdate().skipLocked();
-      const rows = await select.execute();
+      let rows = await select.execute();
+      if (rows.length > 0 && this.ctx.dialect === 'postgres') rows = await this.withoutEarlierElsewhere(trx, rows);
       if (rows.length === 0) return [];
       await trx
         .updateTable('outbox')
@@ -141,6 +142,35 @@ export class OutboxStore {
         .execute();
       return rows.map((row) => toOutboxItem({ ...row, status: 'sending', next_attempt_at: leaseUntil }));
     });
+  }
+
+  /**
+   * Leaves out items with an earlier unsettled item of their conversation that this lease did not
+   * take. SKIP LOCKED hides the rows another instance is leasing at this very moment, and to the
+   * query above they still look pending and due: without this, the other instance would send the
+   * first reply while this one sent the second. Runs after the rows are locked, so an earlier
+   * row leased meanwhile is seen as pending (not committed yet) or as sending (committed).
+   */
+  private async withoutEarlierElsewhere<Row extends { seq: number; conversation_id: string }>(trx: Transaction<Database>, rows: readonly Row[]): Promise<Row[]> {
+    const taken = rows.map((row) => row.seq);
+    const blocked = await trx
+      .selectFrom('outbox as o')
+      .select('o.seq')
+      .where('o.seq', 'in', taken)
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('outbox as p')
+            .select('p.seq')
+            .whereRef('p.conversation_id', '=', 'o.conversation_id')
+            .whereRef('p.seq', '<', 'o.seq')
+            .where('p.status', 'in', ['pending', 'sending'])
+            .where('p.seq', 'not in', taken),
+        ),
+      )
+      .execute();
+    if (blocked.length === 0) return [...rows];
+    const out = new Set(blocked.map((row) => row.seq));
+    return rows.filter((row) => !out.has(row.seq));
   }
 
   /** Marks several delivered items in one transaction (a delivery round). */

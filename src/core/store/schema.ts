@@ -30,6 +30,11 @@ export interface ConversationsTable {
   last_inbound_at: string | null;
   /** 1 while replies wait in `held` for the citizen to reopen the channel's reply window. */
   held_outbox: Generated<number>;
+  /** Stored messages not yet processed (ingest adds one, the turn commit takes one away). */
+  pending_inbound: Generated<number>;
+  /** PostgreSQL: the instance (or lock holder) running this conversation's turns, until `lease_until`. */
+  lease_owner: Generated<string | null>;
+  lease_until: Generated<string | null>;
 }
 
 export interface InboundTable {

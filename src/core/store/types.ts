@@ -152,12 +152,29 @@ export interface CompleteTurnInput {
   /** Extra transcript entries (system events such as `handoff.requested`). */
   readonly events?: readonly TranscriptDraft[];
   readonly patch?: ConversationPatch;
+  /**
+   * The lease owner running this turn (PostgreSQL, {@link Store.claimTurn}): when this commit
+   * leaves nothing pending and the lease is still theirs, the lease is given back in it.
+   */
+  readonly leaseOwner?: string;
 }
 
 export interface CompleteTurnResult {
   /** False when the inbound was already processed (a resumed or duplicated turn): nothing was written. */
   readonly applied: boolean;
   readonly outbox: readonly OutboxItem[];
+  /** Messages of the conversation still pending after this commit (0 when not applied). */
+  readonly pending: number;
+}
+
+/** A conversation whose lease this instance holds, with its oldest pending message. */
+export interface TurnClaim {
+  readonly conversation: Conversation;
+  /**
+   * The oldest pending message (in the order messages were stored), or undefined when a message
+   * counted as pending was not visible yet to the claim (stored at that very moment): claim again.
+   */
+  readonly inbound: StoredInbound | undefined;
 }
 
 export interface ListConversationsQuery {
@@ -288,8 +305,29 @@ export interface Store {
   setCursor(name: string, value: string): Promise<void>;
 
   /**
-   * Runs `fn` while holding this conversation's turn lock: in-process on SQLite, plus a PostgreSQL
-   * advisory lock on PostgreSQL so several instances never run two turns of one conversation at once.
+   * Runs `fn` while no turn of this conversation runs, in any instance: in-process on SQLite; on
+   * PostgreSQL it also holds the conversation's turn lease (waiting while a turn holds it).
    */
   withConversationLock<T>(conversationId: string, fn: () => Promise<T>): Promise<T>;
+
+  /**
+   * PostgreSQL turn ownership, without a held connection. Takes (or renews) the conversation's
+   * lease for `owner` for `leaseMs` when it has pending messages and the lease is free, expired or
+   * already `owner`'s, in one statement that also reads the conversation and its oldest pending
+   * message. Resolves undefined when another owner holds a live lease or nothing is pending.
+   * The lease goes back in the commit that leaves nothing pending (`CompleteTurnInput.leaseOwner`).
+   * Lease times are the database's clock, so instances' clocks may differ. Throws on SQLite.
+   */
+  claimTurn(conversationId: string, owner: string, leaseMs: number): Promise<TurnClaim | undefined>;
+  /** Pushes `owner`'s leases on these conversations `leaseMs` into the future (turns still running). */
+  renewLeases(owner: string, conversationIds: readonly string[], leaseMs: number): Promise<void>;
+  /** Gives `owner`'s lease back (a turn that could not commit); true when it held it. */
+  releaseLease(conversationId: string, owner: string): Promise<boolean>;
+  /** Recounts the conversation's pending messages from the rows and gives `owner`'s lease back. */
+  repairPending(conversationId: string, owner: string): Promise<void>;
+  /**
+   * Conversations with pending messages and no live lease (their owner died, or no instance took
+   * them yet), the longest waiting first, at most `limit`.
+   */
+  claimableConversations(limit: number): Promise<string[]>;
 }

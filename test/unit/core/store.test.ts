@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../../src/core/message.js';
 import type { Store } from '../../../src/core/store/index.js';
-import { disposeStore, storeKinds } from '../../helpers/stores.js';
+import { disposeStore, openSharedPostgres, storeKinds } from '../../helpers/stores.js';
 
 function inbound(id: string, text: string, user = 'u1'): InboundMessage {
   return {
@@ -55,7 +55,7 @@ for (const kind of storeKinds) {
       expect(done.applied).toBe(true);
       expect(done.outbox).toHaveLength(1);
       const twice = await store.completeTurn(turn);
-      expect(twice).toEqual({ applied: false, outbox: [] });
+      expect(twice).toEqual({ applied: false, outbox: [], pending: 0 });
       expect(await store.listPendingInbound(10)).toHaveLength(0);
       const transcript = await store.getTranscript(conversation.id);
       expect(transcript.map((e) => [e.author, e.text, e.intent, e.language])).toEqual([
@@ -67,6 +67,46 @@ for (const kind of storeKinds) {
       expect(updated?.language).toBe('es');
       expect(updated?.state).toEqual({ misunderstood: 0 });
       expect(await store.listOutbox('pending', 10)).toHaveLength(1);
+    });
+
+    it('commits a turn with the turn’s copy of the conversation (one statement on PostgreSQL): events, replies in order, annotation, patch', async () => {
+      const { inbound: stored, conversation } = await store.ingest(inbound('m1', 'hola'));
+      const turn = {
+        inboundId: stored.id,
+        conversationId: conversation.id,
+        conversation,
+        inboundAnnotation: { intent: 'conversacion.saludo', score: 0.5, language: 'es' as const },
+        events: [{ author: 'system' as const, kind: 'handoff.requested', data: { reason: 'citizen' } }],
+        replies: [
+          { message: { kind: 'text' as const, text: 'uno' }, author: 'bot' as const, language: 'es' as const },
+          { message: { kind: 'text' as const, text: 'dos' }, author: 'bot' as const, intent: 'x', score: 0.25 },
+        ],
+        patch: { mode: 'queued' as const, state: { misunderstood: 2 } },
+      };
+      const done = await store.completeTurn(turn);
+      expect(done.applied).toBe(true);
+      expect(done.pending).toBe(0);
+      expect(done.outbox.map((item) => item.message)).toEqual([{ kind: 'text', text: 'uno' }, { kind: 'text', text: 'dos' }]);
+      expect(await store.completeTurn(turn)).toEqual({ applied: false, outbox: [], pending: 0 });
+      const transcript = await store.getTranscript(conversation.id);
+      expect(transcript.map((e) => [e.author, e.kind, e.text, e.intent, e.score, e.language])).toEqual([
+        ['citizen', 'text', 'hola', 'conversacion.saludo', 0.5, 'es'],
+        ['system', 'handoff.requested', null, null, null, null],
+        ['bot', 'text', 'uno', null, null, 'es'],
+        ['bot', 'text', 'dos', 'x', 0.25, null],
+      ]);
+      expect(transcript[2]?.outboxId).toBe(done.outbox[0]?.id);
+      expect(transcript[3]?.outboxId).toBe(done.outbox[1]?.id);
+      expect(Number(done.outbox[0]?.id)).toBeLessThan(Number(done.outbox[1]?.id));
+      const stored2 = await store.getOutboxMany(done.outbox.map((item) => item.id));
+      expect(stored2.map((item) => [item.message, item.recipient.language])).toEqual([
+        [{ kind: 'text', text: 'uno' }, 'es'],
+        [{ kind: 'text', text: 'dos' }, undefined],
+      ]);
+      const updated = await store.getConversation(conversation.id);
+      expect(updated?.mode).toBe('queued');
+      expect(updated?.state).toEqual({ misunderstood: 2 });
+      expect(await store.listPendingInbound(10)).toHaveLength(0);
     });
 
     it('leases due outbox items in order per conversation and holds back items behind a retry', async () => {
@@ -236,11 +276,9 @@ describe.skipIf(!storeKinds[1]?.enabled)('PostgreSQL singleton lock', () => {
     }
   });
 
-  it('runs turns of one conversation one at a time across two instances', async () => {
-    const kind = storeKinds[1];
-    if (kind === undefined) return;
-    const a = await kind.open();
-    const b = await kind.open();
+  it('keeps an agent action and a turn of one conversation apart across two instances on one schema', async () => {
+    const { stores, dispose } = await openSharedPostgres(2);
+    const [a, b] = stores as [Store, Store];
     const order: string[] = [];
     const work = (label: string, ms: number) => async () => {
       order.push(`start ${label}`);
@@ -248,11 +286,30 @@ describe.skipIf(!storeKinds[1]?.enabled)('PostgreSQL singleton lock', () => {
       order.push(`end ${label}`);
     };
     try {
-      await Promise.all([a.withConversationLock('conv-1', work('a', 100)), new Promise((r) => setTimeout(r, 20)).then(() => b.withConversationLock('conv-1', work('b', 1)))]);
+      const { conversation } = await a.ingest(inbound('m1', 'hola'));
+      // B asks only once A holds the conversation (a fixed delay loses that race on a loaded machine).
+      let aHolds: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (aHolds = resolve));
+      const workA = work('a', 100);
+      await Promise.all([
+        a.withConversationLock(conversation.id, async () => {
+          aHolds();
+          await workA();
+        }),
+        held.then(() => b.withConversationLock(conversation.id, work('b', 1))),
+      ]);
       expect(order).toEqual(['start a', 'end a', 'start b', 'end b']);
+      // While an agent action holds the conversation, no instance can claim its turn; after it, one can.
+      let claimedDuringLock: unknown = 'not tried';
+      await a.withConversationLock(conversation.id, async () => {
+        claimedDuringLock = await b.claimTurn(conversation.id, 'turn:b', 5_000);
+      });
+      expect(claimedDuringLock).toBeUndefined();
+      const claim = await b.claimTurn(conversation.id, 'turn:b', 5_000);
+      expect(claim?.inbound?.message.text).toBe('hola');
+      expect(await a.claimTurn(conversation.id, 'turn:a', 5_000)).toBeUndefined();
     } finally {
-      await disposeStore(a);
-      await disposeStore(b);
+      await dispose();
     }
   });
 });

@@ -21,6 +21,7 @@ import { canned0720 } from './0720-canned.js';
 import { accounts0750 } from './0750-accounts.js';
 import { feedback0740 } from './0740-feedback.js';
 import { reportDays0760 } from './0760-report-days.js';
+import { turnLeases0800 } from './0800-turn-leases.js';
 import { rateLimits0810 } from './0810-rate-limits.js';
 import type { Dialect, DialectMigration } from './types.js';
 
@@ -41,6 +42,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: DialectMig
   ['0740_feedback', feedback0740],
   ['0750_accounts', accounts0750],
   ['0760_report_days', reportDays0760],
+  ['0800_turn_leases', turnLeases0800],
   ['0810_rate_limits', rateLimits0810],
 ];
 
