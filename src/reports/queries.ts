@@ -116,15 +116,18 @@ async function fromHours(db: ReportsDb, config: ReportsConfig, query: ReportQuer
     if (value !== undefined) base = base.where(COLUMN[name], '=', value);
   }
   const columns = query.by.map((name) => COLUMN[name]);
-  const grouped = await base
-    .select(columns)
-    .select(['metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
-    .groupBy([...columns, 'metric'])
-    .execute();
-  const byBucket = await base
-    .select(['bucket', 'metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
-    .groupBy(['bucket', 'metric'])
-    .execute();
+  // Side by side: on PostgreSQL each on its own pooled connection (SQLite runs them in turn).
+  const [grouped, byBucket] = await Promise.all([
+    base
+      .select(columns)
+      .select(['metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
+      .groupBy([...columns, 'metric'])
+      .execute(),
+    base
+      .select(['bucket', 'metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
+      .groupBy(['bucket', 'metric'])
+      .execute(),
+  ]);
   const starts = new Map<string, Date>();
   const series = byBucket.map((row) => {
     const hour = bucketStart(row.bucket);
@@ -149,15 +152,17 @@ async function fromDays(db: ReportsDb, config: ReportsConfig, query: ReportQuery
     if (value !== undefined) base = base.where(DAY_COLUMN[name as DaySlice], '=', value);
   }
   const columns = query.by.map((name) => DAY_COLUMN[name as DaySlice]);
-  const grouped = await base
-    .select(columns)
-    .select(['metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
-    .groupBy([...columns, 'metric'])
-    .execute();
-  const byDay = await base
-    .select(['day', 'metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
-    .groupBy(['day', 'metric'])
-    .execute();
+  const [grouped, byDay] = await Promise.all([
+    base
+      .select(columns)
+      .select(['metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
+      .groupBy([...columns, 'metric'])
+      .execute(),
+    base
+      .select(['day', 'metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
+      .groupBy(['day', 'metric'])
+      .execute(),
+  ]);
   const starts = new Map<string, Date>();
   const series = byDay.map((row) => {
     const label = periodOfDay(row.day, period);
@@ -200,9 +205,11 @@ export async function runReport(db: ReportsDb, config: ReportsConfig, query: Rep
   const hours = summed ? 'report_hour_slices' : 'report_rollups';
   const days = summed && notHourly(query) ? wholeDays(bucketStart(fromBucket), bucketStart(toBucket), config.timezone) : undefined;
   if (days !== undefined && notHourly(query)) {
-    parts.push(await fromDays(db, config, query, days.first, days.end, query.period));
-    if (hourBucket(days.firstStart) > fromBucket) parts.push(await fromHours(db, config, query, fromBucket, hourBucket(days.firstStart), hours));
-    if (hourBucket(days.endStart) < toBucket) parts.push(await fromHours(db, config, query, hourBucket(days.endStart), toBucket, hours));
+    const reads = [fromDays(db, config, query, days.first, days.end, query.period)];
+    if (hourBucket(days.firstStart) > fromBucket) reads.push(fromHours(db, config, query, fromBucket, hourBucket(days.firstStart), hours));
+    if (hourBucket(days.endStart) < toBucket) reads.push(fromHours(db, config, query, hourBucket(days.endStart), toBucket, hours));
+    // The order of the parts does not matter: they are summed.
+    parts.push(...(await Promise.all(reads)));
   } else parts.push(await fromHours(db, config, query, fromBucket, toBucket, hours));
 
   const groups = new Map<string, { key: Partial<Record<SliceName, string>>; sums: Sums }>();
