@@ -2,7 +2,9 @@
  * `npm run bench:pipeline`: messages per second through the in-process path (inbound stored →
  * safety → NLU → answer → outbox → delivery to a fake channel), on SQLite and on PostgreSQL
  * (when VENTANILLA_TEST_POSTGRES_URL is set), with p50/p99 turn latency at a paced 500 msg/s,
- * and raw nlp.js process() calls per second in the same run for the ratio.
+ * and raw nlp.js process() calls per second in the same run for the ratio. `BENCH_ROLLUPS=1` adds
+ * the with/without comparison of the reports' roll-up writer (`BENCH_ROLLUP_ROUNDS` pairs, default
+ * 4); `BENCH_ROLLUPS_ONLY=1` runs that comparison alone.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,9 +100,11 @@ function inbound(conversation: number, text: string, benchKey: string) {
   };
 }
 
-async function throughput(store: Store, intents: IntentsModule, messages: number, conversations: number, rollups = false): Promise<number> {
+/** Messages per second, and this process's CPU milliseconds per message, from accepting the first to delivering the last reply. */
+async function throughputAndCpu(store: Store, intents: IntentsModule, messages: number, conversations: number, rollups = false): Promise<{ rate: number; cpuMs: number }> {
   const adapter = new TimingAdapter();
   const hub = await hubOn(store, intents, adapter, rollups);
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   // Offered in waves, as webhooks arrive: each wave is accepted concurrently.
   const wave = 200;
@@ -113,9 +117,14 @@ async function throughput(store: Store, intents: IntentsModule, messages: number
   }
   await until(() => drained(store), 300_000);
   const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu0);
   if (adapter.firstReplyAt.size < messages) console.log(`  note: ${messages - adapter.firstReplyAt.size} of ${messages} messages got no reply`);
   await hub.app.close();
-  return messages / seconds;
+  return { rate: messages / seconds, cpuMs: (used.user + used.system) / 1000 / messages };
+}
+
+async function throughput(store: Store, intents: IntentsModule, messages: number, conversations: number, rollups = false): Promise<number> {
+  return (await throughputAndCpu(store, intents, messages, conversations, rollups)).rate;
 }
 
 async function pacedLatency(store: Store, intents: IntentsModule, rate: number, seconds: number): Promise<{ p50: number; p99: number; max: number }> {
@@ -186,26 +195,52 @@ if (pgUrl !== undefined && pgUrl !== '') {
 if (only !== undefined) targets.splice(0, targets.length, ...targets.filter((t) => only.some((o) => t.name.startsWith(o))));
 console.log(`pipeline benchmark: ${messages} messages over 1000 conversations; paced run 500 msg/s for 10 s`);
 for (const target of targets) {
-  const a = await target.open();
-  const rate = await throughput(a.store, intents, messages, 1000);
-  await a.dispose();
-  const b = await target.open();
-  const latency = await pacedLatency(b.store, intents, 500, 10);
-  await b.dispose();
-  rows.push(`${target.name.padEnd(20)} ${fmt(rate).padStart(8)} msg/s   at 500 msg/s: p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms, max ${fmt(latency.max, 1)} ms   ratio to raw nlp.js ${fmt(rate / nlpRate, 2)}`);
+  if (process.env.BENCH_ROLLUPS_ONLY !== '1') {
+    const a = await target.open();
+    const rate = await throughput(a.store, intents, messages, 1000);
+    await a.dispose();
+    const b = await target.open();
+    const latency = await pacedLatency(b.store, intents, 500, 10);
+    await b.dispose();
+    rows.push(`${target.name.padEnd(20)} ${fmt(rate).padStart(8)} msg/s   at 500 msg/s: p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms, max ${fmt(latency.max, 1)} ms   ratio to raw nlp.js ${fmt(rate / nlpRate, 2)}`);
+  }
   if (process.env.BENCH_ROLLUPS === '1') {
-    // Same run, alternating without/with the reports' roll-up writer; best of each (a shared machine is noisy).
-    const without: number[] = [rate];
+    // Same run, in pairs without/with the reports' roll-up writer, the order swapped every pair
+    // (A B, B A, …) so a load drift on a shared machine falls on both alike. The overhead is the
+    // median of the pairs' ratios; the best of each side is printed too. Equal counts on both
+    // sides: a best-of over more runs on one side would favour it.
+    const pairs = Number(process.env.BENCH_ROLLUP_ROUNDS ?? 4);
+    const without: number[] = [];
     const withRollups: number[] = [];
-    for (let round = 0; round < Number(process.env.BENCH_ROLLUP_ROUNDS ?? 2); round += 1) {
-      for (const rollups of [true, false]) {
+    const ratios: number[] = [];
+    // CPU per message of this process (turns, delivery and the writer all run here; PostgreSQL's
+    // own CPU is not counted): what the writer costs when the machine's load swamps the rates.
+    const cpuRatios: number[] = [];
+    for (let pair = 0; pair < pairs; pair += 1) {
+      const runs = new Map<boolean, { rate: number; cpuMs: number }>();
+      for (const rollups of pair % 2 === 0 ? [false, true] : [true, false]) {
         const c = await target.open();
-        (rollups ? withRollups : without).push(await throughput(c.store, intents, messages, 1000, rollups));
+        runs.set(rollups, await throughputAndCpu(c.store, intents, messages, 1000, rollups));
         await c.dispose();
       }
+      const off = runs.get(false) ?? { rate: Number.NaN, cpuMs: Number.NaN };
+      const on = runs.get(true) ?? { rate: Number.NaN, cpuMs: Number.NaN };
+      without.push(off.rate);
+      withRollups.push(on.rate);
+      ratios.push(on.rate / off.rate);
+      cpuRatios.push(on.cpuMs / off.cpuMs);
     }
+    const median = (list: number[]): number => {
+      const sorted = [...list].sort((a, b) => a - b);
+      const mid = Math.floor(sorted.length / 2);
+      return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
+    };
     const best = (list: number[]): number => Math.max(...list);
-    rows.push(`${''.padEnd(20)} roll-ups: without ${without.map((r) => fmt(r)).join('/')} msg/s, with ${withRollups.map((r) => fmt(r)).join('/')} msg/s; best-of overhead ${fmt((1 - best(withRollups) / best(without)) * 100, 1)} % (target ≤ 5 %)`);
+    rows.push(
+      `${''.padEnd(20)} roll-ups, ${pairs} alternating pairs: without ${without.map((r) => fmt(r)).join('/')} msg/s, with ${withRollups.map((r) => fmt(r)).join('/')} msg/s; ` +
+        `overhead: median of pair ratios ${fmt((1 - median(ratios)) * 100, 1)} % (pairs ${ratios.map((r) => fmt((1 - r) * 100, 1)).join('/')} %), best-of ${fmt((1 - best(withRollups) / best(without)) * 100, 1)} %; ` +
+        `CPU per message with/without: median +${fmt((median(cpuRatios) - 1) * 100, 1)} % (pairs ${cpuRatios.map((r) => fmt((r - 1) * 100, 1)).join('/')} %) (target ≤ 5 %)`,
+    );
   }
 }
 console.log(`raw nlp.js process(): ${fmt(nlpRate)} calls/s (es)`);

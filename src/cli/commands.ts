@@ -207,7 +207,7 @@ export const AUDIT_LIST = {
 export const REPORTS_REBUILD = {
   name: 'reports rebuild',
   synopsis: '[--days]',
-  summary: 'recompute the quality-indicator roll-ups from the stored transcripts and handoff events (run with the hub stopped); --days recomputes only the daily tier from the hourly one (safe after a retention purge)',
+  summary: 'recompute the quality-indicator roll-ups from the stored transcripts and handoff events (run with the hub stopped); --days recomputes only the summed tiers (daily, hour slices) from the hourly one (safe after a retention purge)',
   options: { days: { type: 'boolean' } },
 } as const satisfies CommandSpec;
 

@@ -43,7 +43,7 @@ export async function runReportsCli(args: readonly string[], output: CommandOutp
       const started = Date.now();
       if (parsed.values.days === true) {
         const days = await rebuildDayTier(reportsDb(opened.store), opened.store.dialect, opened.config.timezone);
-        out(`daily tier rebuilt from the hourly roll-ups: ${days} rows (${opened.config.timezone}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        out(`daily and hour-slice tiers rebuilt from the hourly roll-ups: ${days} day rows (${opened.config.timezone}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
         return 0;
       }
       const result = await rebuildRollups(opened.store, opened.config);

@@ -1,11 +1,13 @@
 /**
- * The daily tier of the roll-ups (`report_days`): the hourly rows summed per local day (in the
- * queues' time zone), channel, queue, language and metric. The live writer adds to it in the same
- * transaction as the hourly tier, and it is recomputed from the hourly tier (never from raw
- * facts), so it survives a retention purge exactly as the hourly tier does.
+ * The tiers summed from the hourly roll-ups (`report_rollups`) without intent and agent: the daily
+ * tier (`report_days`, per local day in the queues' time zone) and the hour-slice tier
+ * (`report_hour_slices`, per UTC hour), each per channel, queue, language and metric. The live
+ * writer adds to them in the same transaction as the hourly tier, and they are recomputed from the
+ * hourly tier (never from raw facts), so they survive a retention purge exactly as it does.
  *
- * Which time zone the tier was made in is recorded (`report_meta.days_timezone`): reports read it
- * only when that is the configured zone, and {@link ensureDayTier} recomputes it otherwise.
+ * Which time zone the daily tier was made in is recorded (`report_meta.days_timezone`, written once
+ * both tiers are whole): reports read them only when that is the configured zone, and
+ * {@link ensureDayTier} recomputes them otherwise.
  */
 import { setImmediate as yieldToTurns } from 'node:timers/promises';
 import { sql, type Transaction } from 'kysely';
@@ -72,6 +74,40 @@ export function sumByDay(rows: Iterable<HourRow>, timezone: string): DayRow[] {
   return [...days.values()];
 }
 
+/** Sums hourly rows (or increments) per hour slice: intent and agent left out. */
+export function sumBySlice(rows: Iterable<HourRow>): HourRow[] {
+  const slices = new Map<string, { -readonly [K in keyof HourRow]: HourRow[K] }>();
+  for (const row of rows) {
+    const key = `${row.bucket}\u0000${row.channel}\u0000${row.queue_id}\u0000${row.language}\u0000${row.metric}`;
+    const current = slices.get(key);
+    if (current === undefined) slices.set(key, { bucket: row.bucket, channel: row.channel, queue_id: row.queue_id, language: row.language, metric: row.metric, n: row.n, total: row.total, peak: row.peak });
+    else {
+      current.n += row.n;
+      current.total += row.total;
+      current.peak = Math.max(current.peak, row.peak);
+    }
+  }
+  return [...slices.values()];
+}
+
+/** Adds hour-slice rows to `report_hour_slices` (count and total added, peak kept at the largest). */
+export async function upsertHourSlices(db: Db, dialect: 'sqlite' | 'postgres', rows: readonly HourRow[]): Promise<void> {
+  const larger = dialect === 'sqlite' ? sql<number>`max(report_hour_slices.peak, excluded.peak)` : sql<number>`greatest(report_hour_slices.peak, excluded.peak)`;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await db
+      .insertInto('report_hour_slices')
+      .values(rows.slice(i, i + CHUNK))
+      .onConflict((oc) =>
+        oc.columns(['bucket', 'channel', 'queue_id', 'language', 'metric']).doUpdateSet({
+          n: sql<number>`report_hour_slices.n + excluded.n`,
+          total: sql<number>`report_hour_slices.total + excluded.total`,
+          peak: larger,
+        }),
+      )
+      .execute();
+  }
+}
+
 /** Adds day rows to `report_days` (count and total added, peak kept at the largest). */
 export async function upsertDays(db: Db, dialect: 'sqlite' | 'postgres', rows: readonly DayRow[]): Promise<void> {
   const larger = dialect === 'sqlite' ? sql<number>`max(report_days.peak, excluded.peak)` : sql<number>`greatest(report_days.peak, excluded.peak)`;
@@ -101,7 +137,8 @@ const ceilHour = (date: Date): Date => new Date(Math.ceil(date.getTime() / HOUR_
 const hourOf = (date: Date): string => date.toISOString().slice(0, 13);
 
 /**
- * Recomputes one local day of `report_days` from its hours in `report_rollups`, in one transaction
+ * Recomputes one local day of `report_days`, and its hours in `report_hour_slices`, from its hours
+ * in `report_rollups`, in one transaction
  * that holds roll-up writers off meanwhile (on PostgreSQL a SHARE lock on the hourly tier; SQLite
  * transactions are serialised): an increment a writer adds before or after it is counted once.
  */
@@ -113,6 +150,7 @@ async function rebuildDay(db: ReportsDb, dialect: 'sqlite' | 'postgres', timezon
   return db.transaction().execute(async (trx) => {
     if (dialect === 'postgres') await sql`lock table report_rollups in share mode`.execute(trx);
     await trx.deleteFrom('report_days').where('day', '=', day).execute();
+    await trx.deleteFrom('report_hour_slices').where('bucket', '>=', from).where('bucket', '<', to).execute();
     const hours = await trx
       .selectFrom('report_rollups')
       .select(['bucket', 'channel', 'queue_id', 'language', 'metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
@@ -120,17 +158,18 @@ async function rebuildDay(db: ReportsDb, dialect: 'sqlite' | 'postgres', timezon
       .where('bucket', '<', to)
       .groupBy(['bucket', 'channel', 'queue_id', 'language', 'metric'])
       .execute();
-    const rows = sumByDay(
-      hours.map((h) => ({ ...h, n: Number(h.n), total: Number(h.total), peak: Number(h.peak) })),
-      timezone,
-    ).filter((row) => row.n !== 0 || row.total !== 0 || row.peak !== 0);
+    const nonZero = (row: { n: number; total: number; peak: number }): boolean => row.n !== 0 || row.total !== 0 || row.peak !== 0;
+    // The query grouped by hour and slice: its rows are the hour-slice tier's rows.
+    const slices = hours.map((h) => ({ ...h, n: Number(h.n), total: Number(h.total), peak: Number(h.peak) }));
+    const rows = sumByDay(slices, timezone).filter(nonZero);
     await upsertDays(trx, dialect, rows);
+    await upsertHourSlices(trx, dialect, slices.filter(nonZero));
     return rows.length;
   });
 }
 
 /**
- * Recomputes `report_days` from `report_rollups` in `timezone`, one local day per transaction with
+ * Recomputes `report_days` (in `timezone`) and `report_hour_slices` from `report_rollups`, one local day per transaction with
  * the event loop free between days, so a hub with years of roll-ups keeps answering turns while it
  * runs (on SQLite a single statement over every hour would hold the process for tens of seconds).
  * Writers may keep adding meanwhile: a day's increments land either before its recomputation
@@ -141,6 +180,7 @@ export async function rebuildDayTier(db: ReportsDb, dialect: 'sqlite' | 'postgre
   await db.deleteFrom('report_meta').where('key', '=', DAYS_TIMEZONE).execute();
   // Rows of another zone's days would not be replaced day by day: start empty.
   await db.deleteFrom('report_days').execute();
+  await db.deleteFrom('report_hour_slices').execute();
   const span = await db.selectFrom('report_rollups').select([sql<string | null>`min(bucket)`.as('first'), sql<string | null>`max(bucket)`.as('last')]).executeTakeFirst();
   let written = 0;
   if (span?.first != null && span.last != null) {

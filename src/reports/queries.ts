@@ -104,22 +104,30 @@ interface TierPart {
   readonly series: readonly { label: string; start: Date; row: GroupedRow }[];
 }
 
-/** Hourly tier, hours `[fromBucket, toBucket)`. */
-async function fromHours(db: ReportsDb, config: ReportsConfig, query: ReportQuery, fromBucket: string, toBucket: string): Promise<TierPart> {
-  let base = db.selectFrom('report_rollups').where('bucket', '>=', fromBucket).where('bucket', '<', toBucket);
+/**
+ * Hours `[fromBucket, toBucket)` from the hourly tier, or from the hour-slice tier when the query
+ * names only channel, queue and language (a sixth of the rows for the same hours).
+ */
+async function fromHours(db: ReportsDb, config: ReportsConfig, query: ReportQuery, fromBucket: string, toBucket: string, table: 'report_rollups' | 'report_hour_slices'): Promise<TierPart> {
+  // The hour-slice tier has the hourly tier's columns but intent and agent, which a query sent
+  // there never names (slicesFit): typed as the hourly tier, one query builder serves both.
+  let base = db.selectFrom(table as 'report_rollups').where('bucket', '>=', fromBucket).where('bucket', '<', toBucket);
   for (const [name, value] of Object.entries(query.filter ?? {}) as [SliceName, string | undefined][]) {
     if (value !== undefined) base = base.where(COLUMN[name], '=', value);
   }
   const columns = query.by.map((name) => COLUMN[name]);
-  const grouped = await base
-    .select(columns)
-    .select(['metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
-    .groupBy([...columns, 'metric'])
-    .execute();
-  const byBucket = await base
-    .select(['bucket', 'metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
-    .groupBy(['bucket', 'metric'])
-    .execute();
+  // Side by side: on PostgreSQL each on its own pooled connection (SQLite runs them in turn).
+  const [grouped, byBucket] = await Promise.all([
+    base
+      .select(columns)
+      .select(['metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
+      .groupBy([...columns, 'metric'])
+      .execute(),
+    base
+      .select(['bucket', 'metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
+      .groupBy(['bucket', 'metric'])
+      .execute(),
+  ]);
   const starts = new Map<string, Date>();
   const series = byBucket.map((row) => {
     const hour = bucketStart(row.bucket);
@@ -144,15 +152,17 @@ async function fromDays(db: ReportsDb, config: ReportsConfig, query: ReportQuery
     if (value !== undefined) base = base.where(DAY_COLUMN[name as DaySlice], '=', value);
   }
   const columns = query.by.map((name) => DAY_COLUMN[name as DaySlice]);
-  const grouped = await base
-    .select(columns)
-    .select(['metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
-    .groupBy([...columns, 'metric'])
-    .execute();
-  const byDay = await base
-    .select(['day', 'metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
-    .groupBy(['day', 'metric'])
-    .execute();
+  const [grouped, byDay] = await Promise.all([
+    base
+      .select(columns)
+      .select(['metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
+      .groupBy([...columns, 'metric'])
+      .execute(),
+    base
+      .select(['day', 'metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
+      .groupBy(['day', 'metric'])
+      .execute(),
+  ]);
   const starts = new Map<string, Date>();
   const series = byDay.map((row) => {
     const label = periodOfDay(row.day, period);
@@ -170,31 +180,37 @@ const DAY_SLICES = ['channel', 'queue', 'language'] as const;
 type DaySlice = (typeof DAY_SLICES)[number];
 const DAY_COLUMN: Record<DaySlice, 'channel' | 'queue_id' | 'language'> = { channel: 'channel', queue: 'queue_id', language: 'language' };
 
-/** The daily tier can answer: no intent or agent asked for, not an hourly series. */
-function dayTierFits(query: ReportQuery): query is ReportQuery & { period: Exclude<Period, 'hour'> } {
-  if (query.period === 'hour') return false;
+/** The summed tiers (daily, hour slices) can answer: no intent or agent asked for. */
+function slicesFit(query: ReportQuery): boolean {
   const slices = [...query.by, ...(Object.entries(query.filter ?? {}) as [SliceName, string | undefined][]).filter(([, v]) => v !== undefined).map(([k]) => k)];
   return slices.every((name) => (DAY_SLICES as readonly string[]).includes(name));
 }
 
+const notHourly = (query: ReportQuery): query is ReportQuery & { period: Exclude<Period, 'hour'> } => query.period !== 'hour';
+
 /**
  * A report: totals, one group per combination of the `by` slices, and a series per period. Hours
- * are whole: `from` is rounded down and `to` up to the hour. Whole local days are read from the
- * daily tier when the query fits it (slices channel, queue, language; day, week or month series)
- * and the tier was made in the configured zone; the partial days at the edges, and every other
- * query, from the hourly tier. Both tiers give the same figures (a property test holds them equal).
+ * are whole: `from` is rounded down and `to` up to the hour. When the query names only channel,
+ * queue and language and the summed tiers were made in the configured zone, whole local days are
+ * read from the daily tier (day, week or month series) and the other hours (the partial days at
+ * the edges, or every hour of an hourly series) from the hour-slice tier; any other query reads
+ * the hourly tier. The tiers give the same figures (a property test holds them equal).
  */
 export async function runReport(db: ReportsDb, config: ReportsConfig, query: ReportQuery): Promise<Report> {
   checkRange(query.from, query.to);
   const fromBucket = hourBucket(query.from);
   const toBucket = ceilBucket(query.to);
   const parts: TierPart[] = [];
-  const days = dayTierFits(query) ? wholeDays(bucketStart(fromBucket), bucketStart(toBucket), config.timezone) : undefined;
-  if (days !== undefined && dayTierFits(query) && (await dayTierTimezone(db)) === config.timezone) {
-    parts.push(await fromDays(db, config, query, days.first, days.end, query.period));
-    if (hourBucket(days.firstStart) > fromBucket) parts.push(await fromHours(db, config, query, fromBucket, hourBucket(days.firstStart)));
-    if (hourBucket(days.endStart) < toBucket) parts.push(await fromHours(db, config, query, hourBucket(days.endStart), toBucket));
-  } else parts.push(await fromHours(db, config, query, fromBucket, toBucket));
+  const summed = slicesFit(query) && (await dayTierTimezone(db)) === config.timezone;
+  const hours = summed ? 'report_hour_slices' : 'report_rollups';
+  const days = summed && notHourly(query) ? wholeDays(bucketStart(fromBucket), bucketStart(toBucket), config.timezone) : undefined;
+  if (days !== undefined && notHourly(query)) {
+    const reads = [fromDays(db, config, query, days.first, days.end, query.period)];
+    if (hourBucket(days.firstStart) > fromBucket) reads.push(fromHours(db, config, query, fromBucket, hourBucket(days.firstStart), hours));
+    if (hourBucket(days.endStart) < toBucket) reads.push(fromHours(db, config, query, hourBucket(days.endStart), toBucket, hours));
+    // The order of the parts does not matter: they are summed.
+    parts.push(...(await Promise.all(reads)));
+  } else parts.push(await fromHours(db, config, query, fromBucket, toBucket, hours));
 
   const groups = new Map<string, { key: Partial<Record<SliceName, string>>; sums: Sums }>();
   const total: Sums = new Map();

@@ -1,10 +1,10 @@
 /**
  * Reading and writing the roll-up tables: increments are merged in memory, then upserted (count
  * and total added, peak kept at the largest) in one statement per chunk, to the hourly tier and,
- * summed per local day, to the daily tier.
+ * summed without intent and agent, to the daily and hour-slice tiers.
  */
 import { sql, type Transaction } from 'kysely';
-import { sumByDay, upsertDays } from './days.js';
+import { sumByDay, sumBySlice, upsertDays, upsertHourSlices } from './days.js';
 import type { Delta } from './definitions.js';
 import type { ConversationReportState } from './reducer.js';
 import type { ReportsDatabase, ReportsDb } from './schema.js';
@@ -45,13 +45,16 @@ export class DeltaSet {
 const CHUNK = 200;
 
 /**
- * Adds the increments to `report_rollups` and, when `timezone` is given, to the daily tier
- * (`report_days`, local days in that zone). Call it inside the caller's transaction so both tiers
+ * Adds the increments to `report_rollups` and, when `timezone` is given, to the tiers summed from
+ * it (`report_days`, local days in that zone, and `report_hour_slices`). Call it inside the caller's transaction so both tiers
  * move together.
  */
 export async function upsertDeltas(db: ReportsDb | Transaction<ReportsDatabase>, dialect: 'sqlite' | 'postgres', deltas: DeltaSet, timezone?: string): Promise<void> {
   const rows = [...deltas.rows.values()].map((row) => ({ ...row, total: Math.round(row.total), peak: Math.round(row.peak) }));
-  if (timezone !== undefined) await upsertDays(db, dialect, sumByDay(rows, timezone));
+  if (timezone !== undefined) {
+    await upsertDays(db, dialect, sumByDay(rows, timezone));
+    await upsertHourSlices(db, dialect, sumBySlice(rows));
+  }
   const larger = dialect === 'sqlite' ? sql<number>`max(report_rollups.peak, excluded.peak)` : sql<number>`greatest(report_rollups.peak, excluded.peak)`;
   for (let i = 0; i < rows.length; i += CHUNK) {
     await db

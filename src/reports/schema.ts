@@ -1,5 +1,5 @@
 /**
- * The reports module's tables (migrations `0400_reports` and `0760_report_days`) and the Kysely type that sees them
+ * The reports module's tables (migrations `0400_reports`, `0760_report_days` and `0850_report_hour_slices`) and the Kysely type that sees them
  * together with the core and handoff tables it reads.
  */
 import type { Kysely } from 'kysely';
@@ -44,6 +44,19 @@ export interface ReportDaysTable {
   peak: number | string;
 }
 
+/** Hourly rows summed without intent and agent (migration `0850_report_hour_slices`): what a report reads for the partial days of its range. */
+export interface ReportHourSlicesTable {
+  /** UTC hour, `YYYY-MM-DDTHH`. */
+  bucket: string;
+  channel: string;
+  queue_id: string;
+  language: string;
+  metric: string;
+  n: number | string;
+  total: number | string;
+  peak: number | string;
+}
+
 /** Settings the tiers were computed with (`days_timezone`). */
 export interface ReportMetaTable {
   key: string;
@@ -54,6 +67,7 @@ export interface ReportTables {
   report_rollups: ReportRollupsTable;
   report_state: ReportStateTable;
   report_days: ReportDaysTable;
+  report_hour_slices: ReportHourSlicesTable;
   report_meta: ReportMetaTable;
 }
 

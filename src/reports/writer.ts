@@ -50,9 +50,10 @@ export class RollupWriter {
   private queue: Item[] = [];
   /**
    * Conversations whose oldest unwritten event is a citizen message whose turn had not committed,
-   * with their events in order. They are looked at again when another event of theirs arrives
-   * (the turn's replies come after its commit) or every {@link RETRY_MS}, not at every flush: a
-   * backlog of turns must not be re-read over and over.
+   * with their events in order (that message first). They are looked at again when another event
+   * of theirs arrives (the turn's replies come after its commit), or when a check every
+   * {@link RETRY_MS} finds that message's turn committed ({@link unblocked}), not at every flush:
+   * a backlog of turns must not be re-read over and over.
    */
   private readonly waiting = new Map<string, Item[]>();
   private lastRetry = 0;
@@ -134,9 +135,11 @@ export class RollupWriter {
     }
     const incoming = this.queue;
     this.queue = [];
-    const retryAll = final || Date.now() - this.lastRetry >= RETRY_MS;
-    if (retryAll) this.lastRetry = Date.now();
-    const woken = new Set<string>(retryAll ? this.waiting.keys() : []);
+    const woken = new Set<string>(final ? this.waiting.keys() : []);
+    if (!final && this.waiting.size > 0 && Date.now() - this.lastRetry >= RETRY_MS) {
+      this.lastRetry = Date.now();
+      for (const conversationId of await this.unblocked()) woken.add(conversationId);
+    }
     for (const item of incoming) if (!item.citizen && this.waiting.has(item.conversationId)) woken.add(item.conversationId);
     // Per conversation, what waited comes before what just arrived.
     const batch: Item[] = [];
@@ -160,6 +163,38 @@ export class RollupWriter {
       this.queue = [...batch, ...this.queue];
       throw error;
     }
+  }
+
+  /**
+   * The waiting conversations whose blocking citizen message (the first item they hold) can be
+   * counted now: its turn committed, its row is gone, or it waited longer than `turnWaitMs`. One
+   * narrow read of those messages alone: a backlog of turns under load is thousands of held
+   * events, and reading them all back every {@link RETRY_MS} cost more than the roll-ups.
+   */
+  private async unblocked(): Promise<string[]> {
+    const waitMs = this.options.turnWaitMs ?? 300_000;
+    const heads = new Map<number, string>();
+    const ready: string[] = [];
+    for (const [conversationId, items] of this.waiting) {
+      const head = items[0];
+      if (head === undefined || head.source !== 'transcript' || Date.now() - head.seenAt >= waitMs) ready.push(conversationId);
+      else heads.set(head.seq, conversationId);
+    }
+    const seqs = [...heads.keys()];
+    const pending = new Set<number>();
+    for (let i = 0; i < seqs.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('transcript')
+        .innerJoin('inbound', 'inbound.id', 'transcript.inbound_id')
+        .select('transcript.seq')
+        .where('transcript.seq', 'in', seqs.slice(i, i + 500))
+        .where('transcript.author', '=', 'citizen')
+        .where('inbound.status', '=', 'pending')
+        .execute();
+      for (const row of rows) pending.add(Number(row.seq));
+    }
+    for (const [seq, conversationId] of heads) if (!pending.has(seq)) ready.push(conversationId);
+    return ready;
   }
 
   private async apply(items: readonly Item[]): Promise<Item[]> {

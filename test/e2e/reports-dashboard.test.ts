@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Hub } from '../../src/app.js';
 import { hasChromium, SCREENSHOTS_DIR, seriousAxeViolations, serveForBrowser, warnIfNoChromium } from '../helpers/browser.js';
 import { startReportsHub } from '../helpers/reports-hub.js';
+import { editorDb } from '../../src/editor/schema.js';
 
 warnIfNoChromium('reports-dashboard');
 
@@ -28,6 +29,20 @@ describe.skipIf(!hasChromium)('supervisor dashboard in a browser', () => {
     const started = await startReportsHub({ webRoot });
     hub = started.hub;
     await started.handoff().users.create({ username: 'sara', role: 'supervisor', password: 'contraseña-de-prueba', displayName: 'Sara Gil', queues: ['tramites'] });
+    // The editor's inbox holds today's unrecognised messages: two clusters, one example with a DNI.
+    const at = new Date().toISOString();
+    const row = (id: string, key: string, text: string, language: string) => ({
+      id, group_key: key, text, language, intent: 'None', score: 0.2, reason: 'none', conversation_id: 'c-x', entry_id: id, status: 'open', assigned_intent: null, resolved_by: null, created_at: at, resolved_at: null,
+    });
+    await editorDb(hub.store)
+      .insertInto('editor_unrecognized')
+      .values([
+        row('u1', 'bono social agua', 'bono social agua 12345678Z', 'es'),
+        row('u2', 'bono social agua', 'bono social del agua', 'ca'),
+        row('u3', 'bono social agua', 'el bono social de agua', 'es'),
+        row('u4', 'huerto urbano', 'huertos urbanos', 'es'),
+      ])
+      .execute();
     ({ base, browser } = await serveForBrowser(hub.app));
   }, 60_000);
 
@@ -82,6 +97,17 @@ describe.skipIf(!hasChromium)('supervisor dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Ver informe' }).click();
     await page.getByRole('table', { name: 'Indicadores por desglose', includeHidden: true }).getByRole('row', { name: /tramites/, includeHidden: true }).waitFor({ state: 'attached' });
     expect(await page.getByRole('link', { name: 'CSV (;)' }).getAttribute('href')).toMatch(/^\/api\/reports\/export\?.*format=csv&separator=semicolon/);
+
+    // The top unrecognised clusters, largest first, as a table; the DNI is masked.
+    const clusters = page.getByRole('table', { name: 'Grupos de mensajes no reconocidos' });
+    await clusters.getByRole('row').nth(2).waitFor();
+    const rows = await clusters.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (cell) => (cell.textContent ?? '').replace(/\s+/g, ' '))));
+    expect(rows).toEqual([
+      ['bono social agua [DNI]', '3', '75 %', 'catalán, castellano'],
+      ['huertos urbanos', '1', '25 %', 'castellano'],
+    ]);
+    await page.getByText('4 mensajes no reconocidos en el periodo').waitFor();
+    expect(await page.locator('body').innerText()).not.toContain('12345678Z');
 
     expect(await seriousAxeViolations(page)).toEqual([]);
     const wide = join(SHOTS, 'reports-1366x900.png');

@@ -181,6 +181,30 @@
     fillTable($('csat-table'), null, ['1', '2', '3', '4', '5'].map((n) => [n, fmtNum(dist[n])]));
   }
 
+  // ── top unrecognised clusters (the editor's inbox, examples masked by the API) ──
+  const LANGUAGE_LABEL = { es: 'castellano', ca: 'catalán', eu: 'euskera', gl: 'gallego', en: 'inglés' };
+  async function refreshUnrecognised() {
+    const q = query();
+    const params = new URLSearchParams({ from: q.get('from'), to: q.get('to'), limit: '10' });
+    let result;
+    try {
+      result = await api(`/api/reports/unrecognised?${params}`);
+    } catch (error) {
+      $('unrec-summary').textContent = `No se pudieron leer los mensajes no reconocidos: ${error.message}`;
+      fillTable($('unrec-table'), null, []);
+      return;
+    }
+    $('unrec-summary').textContent = result.total === 0
+      ? 'Ningún mensaje no reconocido en el periodo.'
+      : `${fmtNum(result.total)} mensajes no reconocidos en el periodo; los ${fmtNum(result.clusters.length)} grupos más numerosos:`;
+    fillTable($('unrec-table'), null, result.clusters.map((c) => [
+      c.example,
+      fmtNum(c.count),
+      fmtPct(c.share),
+      c.languages.length === 0 ? '—' : c.languages.map((l) => LANGUAGE_LABEL[l] || l).join(', '),
+    ]));
+  }
+
   async function loadDefinitions() {
     const defs = await api('/api/reports/definitions');
     const list = $('definitions');
@@ -210,9 +234,10 @@
     $('report-form').addEventListener('submit', (event) => {
       event.preventDefault();
       void refreshReport();
+      void refreshUnrecognised();
     });
     for (const id of ['from', 'to', 'period', 'by']) $(id).addEventListener('change', setExports);
-    await Promise.all([refreshWallboard(), refreshReport(), loadDefinitions()]);
+    await Promise.all([refreshWallboard(), refreshReport(), refreshUnrecognised(), loadDefinitions()]);
     // Live: a notice from this instance refreshes at once; polling covers other instances.
     live = new EventSource('/api/reports/live');
     live.addEventListener('changed', () => void refreshWallboard().catch(() => undefined));

@@ -1,12 +1,13 @@
 /**
  * Properties over random sequences of citizen turns and handoff transitions (through the real
  * store and handoff queue), with the live writer flushing at arbitrary points:
- * - both tiers (hourly and daily) equal a full recomputation from the stored facts
+ * - every tier (hourly, daily, hour slices) equals a full recomputation from the stored facts
  *   (`rebuildRollups`);
  * - with retention purges of the raw rows in the sequence: no purge changes any aggregate, the
- *   daily tier equals its rebuild from the hourly tier (`rebuildDayTier`, what `reports rebuild
- *   --days` runs), and a report read from the daily tier plus hourly edge days equals the same
- *   report read from the hourly tier alone, for random ranges.
+ *   daily and hour-slice tiers equal their rebuild from the hourly tier (`rebuildDayTier`, what
+ *   `reports rebuild --days` runs), and a report read from the daily tier plus hour-slice edge
+ *   days (or, for an hourly series, the hour-slice tier alone) equals the same report read from
+ *   the hourly tier alone, for random ranges.
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -72,6 +73,14 @@ async function daySnapshot(h: Harness): Promise<string[]> {
     .sort();
 }
 
+async function sliceSnapshot(h: Harness): Promise<string[]> {
+  const rows = await reportsDb(h.store).selectFrom('report_hour_slices').selectAll().execute();
+  return rows
+    .filter(nonZero)
+    .map((r) => [r.bucket, r.channel, r.queue_id, r.language, r.metric, Number(r.n), Number(r.total), Number(r.peak)].join('|'))
+    .sort();
+}
+
 /** Raw rows the purges deleted, to show the purges in the sequences did delete some. */
 let purgedRows = 0;
 
@@ -122,11 +131,11 @@ async function run(h: Harness, agent: User, ops: readonly { op: string; conversa
         case 'purge': {
           // The hub flushes every second; raw rows a day past retention were counted long ago.
           await writer.flush();
-          const before = [...(await snapshot(h)), ...(await daySnapshot(h))];
+          const before = [...(await snapshot(h)), ...(await daySnapshot(h)), ...(await sliceSnapshot(h))];
           const counts = await purgeExpired(privacyDb(h.store), { now: h.clock(), retentionDays: ONE_DAY, batchSize: 3 });
           purgedRows += counts.transcript + counts.handoffEvents;
           await writer.flush();
-          expect([...(await snapshot(h)), ...(await daySnapshot(h))], 'a purge changed the aggregates').toEqual(before);
+          expect([...(await snapshot(h)), ...(await daySnapshot(h)), ...(await sliceSnapshot(h))], 'a purge changed the aggregates').toEqual(before);
           break;
         }
       }
@@ -153,9 +162,11 @@ describe.each(handoffStoreKinds.filter((kind) => kind.enabled))('roll-ups ($name
           await writer.stop();
           const live = await snapshot(h);
           const liveDays = await daySnapshot(h);
+          const liveSlices = await sliceSnapshot(h);
           await rebuildRollups(h.store, config, h.clock());
           expect(live).toEqual(await snapshot(h));
           expect(liveDays).toEqual(await daySnapshot(h));
+          expect(liveSlices).toEqual(await sliceSnapshot(h));
         } finally {
           vi.useRealTimers();
           await h.close();
@@ -171,7 +182,7 @@ describe.each(handoffStoreKinds.filter((kind) => kind.enabled))('roll-ups ($name
     const range = fc.record({
       from: fc.integer({ min: 0, max: 3_000 }),
       hours: fc.integer({ min: 1, max: 1_500 }),
-      period: fc.constantFrom<Period>('day', 'week', 'month'),
+      period: fc.constantFrom<Period>('hour', 'day', 'week', 'month'),
       by: fc.constantFrom<('queue' | 'channel' | 'language')[]>([], ['queue', 'channel'], ['language']),
     });
     await fc.assert(
@@ -189,8 +200,10 @@ describe.each(handoffStoreKinds.filter((kind) => kind.enabled))('roll-ups ($name
           await writer.stop();
           const db = reportsDb(h.store);
           const liveDays = await daySnapshot(h);
+          const liveSlices = await sliceSnapshot(h);
           await rebuildDayTier(db, h.store.dialect, config.timezone);
           expect(liveDays).toEqual(await daySnapshot(h));
+          expect(liveSlices).toEqual(await sliceSnapshot(h));
           // Ranges starting anywhere in the sequence's span, not on day boundaries (edge days on both sides).
           const queries = ranges.map((r) => {
             const from = new Date(began - 86_400_000 + r.from * 3_600_000 + (r.from % 2) * 1_234);
@@ -198,7 +211,7 @@ describe.each(handoffStoreKinds.filter((kind) => kind.enabled))('roll-ups ($name
           });
           const tiered = [];
           for (const query of queries) tiered.push(await runReport(db, config, query));
-          // Without the zone mark the daily tier is not read: the same reports from the hourly tier.
+          // Without the zone mark the summed tiers are not read: the same reports from the hourly tier.
           await db.deleteFrom('report_meta').execute();
           for (const [i, query] of queries.entries()) expect(tiered[i]).toEqual(await runReport(db, config, query));
         } finally {

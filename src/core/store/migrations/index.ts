@@ -23,6 +23,7 @@ import { feedback0740 } from './0740-feedback.js';
 import { reportDays0760 } from './0760-report-days.js';
 import { turnLeases0800 } from './0800-turn-leases.js';
 import { rateLimits0810 } from './0810-rate-limits.js';
+import { reportHourSlices0850 } from './0850-report-hour-slices.js';
 import type { Dialect, DialectMigration } from './types.js';
 
 export type { Dialect, DialectMigration } from './types.js';
@@ -44,6 +45,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: DialectMig
   ['0760_report_days', reportDays0760],
   ['0800_turn_leases', turnLeases0800],
   ['0810_rate_limits', rateLimits0810],
+  ['0850_report_hour_slices', reportHourSlices0850],
 ];
 
 /** The names this version knows, in order. */
