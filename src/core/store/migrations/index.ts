@@ -21,6 +21,7 @@ import { canned0720 } from './0720-canned.js';
 import { accounts0750 } from './0750-accounts.js';
 import { feedback0740 } from './0740-feedback.js';
 import { reportDays0760 } from './0760-report-days.js';
+import { purgeKeys0820 } from './0820-purge-keys.js';
 import type { Dialect, DialectMigration } from './types.js';
 
 export type { Dialect, DialectMigration } from './types.js';
@@ -40,6 +41,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: DialectMig
   ['0740_feedback', feedback0740],
   ['0750_accounts', accounts0750],
   ['0760_report_days', reportDays0760],
+  ['0820_purge_keys', purgeKeys0820],
 ];
 
 /** The names this version knows, in order. */
