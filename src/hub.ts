@@ -192,6 +192,8 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     clock,
     config: handoffConfig,
     notifyOutbox: () => core.worker.kick(),
+    // The web chat marks an agent's message with the language it is written in, not the citizen's.
+    detectLanguage: async (text, conversationLanguage) => (await intents.classify(text, { conversationLanguage })).language,
     ...(options.feedPollMs === undefined ? {} : { feedPollMs: options.feedPollMs }),
   });
 
