@@ -37,8 +37,13 @@ export interface PurgeOptions {
   readonly retentionDays: RetentionDays;
   /** Count what would go, delete nothing. */
   readonly dryRun?: boolean;
-  /** Rows per delete statement (default 1,000): small enough that a turn waits for one at most a few milliseconds. */
+  /**
+   * Rows per batch, fixed. Without it the purge starts at 1,000 and sizes each batch so it takes
+   * about `batchMs`: more rows per batch on a quiet database, fewer when turns compete for it.
+   */
   readonly batchSize?: number;
+  /** The time one batch should take when the size adapts (default 20 ms): what a turn may wait for it. */
+  readonly batchMs?: number;
   /**
    * After each batch the purge rests this many times as long as the batch took (default 1), so it
    * takes at most about half of the database's time and turns get the rest; 0 only yields.
@@ -153,7 +158,9 @@ async function countPast(db: PrivacyDb, target: Target): Promise<number> {
  * concurrently with turns; run it from one instance at a time (see `startRetentionPurge`).
  */
 export async function purgeExpired(db: PrivacyDb, options: PurgeOptions): Promise<PurgeCounts> {
-  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 1000));
+  const fixed = options.batchSize === undefined ? undefined : Math.max(1, Math.floor(options.batchSize));
+  const budgetMs = Math.max(1, options.batchMs ?? 20);
+  let batchSize = fixed ?? 1000;
   const restRatio = Math.max(0, options.restRatio ?? 1);
   const counts: Record<keyof PurgeCounts, number> = { transcript: 0, inbound: 0, sentReplies: 0, unrecognized: 0, handoffEvents: 0, auditLog: 0, deadLetters: 0 };
   const walk = targets(cutoffs(options.now, options.retentionDays));
@@ -176,8 +183,11 @@ export async function purgeExpired(db: PrivacyDb, options: PurgeOptions): Promis
       counts[target.name] += await deleteRange(db, target, after, upTo);
       if (upTo === undefined) break;
       after = upTo;
+      const took = performance.now() - started;
+      // Towards the time budget, at most doubling or halving per batch, between 100 and 20,000 rows.
+      if (fixed === undefined) batchSize = Math.round(Math.min(20_000, Math.max(100, batchSize * Math.min(2, Math.max(0.5, budgetMs / Math.max(took, 0.1))))));
       // A timer, not just the next tick: queued turns get the database before the next batch.
-      await sleep(Math.min(1000, (performance.now() - started) * restRatio));
+      await sleep(Math.min(1000, took * restRatio));
     }
   }
   return counts;
