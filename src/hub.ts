@@ -17,6 +17,7 @@ import { createWhatsAppCloudChannel, createWhatsAppWebChannel, loadWhatsAppCloud
 import { combineWhatsAppTransports } from './bots/whatsapp/transports.js';
 import { createClock } from './core/clock.js';
 import { DEFAULT_CATALOGUE_DIR, useCatalogue } from './core/i18n.js';
+import { useUiCatalogue } from './http/ui-texts.js';
 import { createStore, type Store } from './core/store/index.js';
 import type { HubConfig } from './config.js';
 import { PROJECT_ROOT } from './config.js';
@@ -183,6 +184,8 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   // What the hub writes to citizens, per language: a text missing in one is warned about here, once.
   const i18nDir = join(config.configDir, 'i18n');
   useCatalogue(existsSync(join(i18nDir, 'es.yaml')) ? i18nDir : DEFAULT_CATALOGUE_DIR, (warning) => core.logger.warn({ language: warning.language, key: warning.key }, warning.message));
+  // The staff pages' texts: Spanish shipped, other languages by dropping a file into i18n/console/.
+  useUiCatalogue(join(i18nDir, 'console'), (warning) => core.logger.warn({ language: warning.language, key: warning.key }, warning.message));
 
   // Answers: data providers and the intent engine, swappable so the editor publishes without a restart.
   const providers = await createDataProviders({ dataDir: config.dataDir, configDir: config.configDir, clock });
@@ -202,6 +205,8 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     clock,
     config: handoffConfig,
     notifyOutbox: () => core.worker.kick(),
+    // The web chat marks an agent's message with the language it is written in, not the citizen's.
+    detectLanguage: async (text, conversationLanguage) => (await intents.classify(text, { conversationLanguage })).language,
     ...(options.feedPollMs === undefined ? {} : { feedPollMs: options.feedPollMs }),
   });
 

@@ -17,6 +17,7 @@ import { createAccounts, type Accounts } from '../accounts/index.js';
 import type { SessionAuth } from '../accounts/sessions.js';
 import type { UserDirectory } from '../accounts/users.js';
 import type { HandoffPort } from '../core/handoff-port.js';
+import type { Language } from '../core/message.js';
 import type { TurnContext } from '../core/pipeline.js';
 import type { OutboxItem } from '../core/store/types.js';
 import { HubError } from '../core/errors.js';
@@ -49,7 +50,7 @@ export interface HandoffModule extends HandoffPort {
   readonly users: UserDirectory;
   readonly auth: SessionAuth;
   /** Sends an agent's words through the durable outbox (409 unless that agent holds the conversation). */
-  sendAgentMessage(conversationId: string, agentId: string, text: string): Promise<OutboxItem[]>;
+  sendAgentMessage(conversationId: string, agentId: string, text: string, language?: Language): Promise<OutboxItem[]>;
   /** Re-enqueues orphaned conversations, starts the timers and the live feed. */
   start(): Promise<void>;
   /** Stops timers and the live feed (idempotent). */
@@ -123,10 +124,10 @@ export async function createHandoff(deps: HandoffDeps): Promise<HandoffModule> {
     queue,
     users,
     auth,
-    async sendAgentMessage(conversationId, agentId, text) {
+    async sendAgentMessage(conversationId, agentId, text, language) {
       const user = await users.get(agentId);
       if (user === undefined) throw new HubError('HUB_ERR_NOT_FOUND', `agent ${agentId} does not exist`);
-      return queue.sendAgentMessage(conversationId, user, text);
+      return queue.sendAgentMessage(conversationId, user, text, language);
     },
     async start() {
       await queue.reconcile();

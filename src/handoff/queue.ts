@@ -540,10 +540,23 @@ export class HandoffQueue {
   }
 
   /**
-   * The agent's words to the citizen, through the same durable outbox as the bot's replies.
+   * The agent's words to the citizen, through the same durable outbox as the bot's replies, marked
+   * with the language they are written in: `language` when the agent said it (a canned response's),
+   * else as detected, else the conversation's.
    * 409 when the conversation is closed, still queued (claim first) or held by another agent.
    */
-  async sendAgentMessage(conversationId: string, user: User, text: string): Promise<OutboxItem[]> {
+  /** The language `text` is written in, by the detector when there is one; `fallback` otherwise. */
+  private async writtenLanguage(text: string, fallback: Language | null): Promise<Language | null> {
+    if (this.deps.detectLanguage === undefined) return fallback;
+    try {
+      return await this.deps.detectLanguage(text, fallback);
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'language detection of an agent message failed; the conversation language is used');
+      return fallback;
+    }
+  }
+
+  async sendAgentMessage(conversationId: string, user: User, text: string, language?: Language): Promise<OutboxItem[]> {
     const ticket = await this.requireVisibleOpen(conversationId, user);
     if (ticket.status === 'queued') throw new HubError('HUB_ERR_CONFLICT', 'claim the conversation before replying', { details: { reason: 'not-claimed' } });
     if (ticket.agentId !== user.id) throw new HubError('HUB_ERR_CONFLICT', 'another agent holds this conversation', { details: { reason: 'held' } });
@@ -551,8 +564,9 @@ export class HandoffQueue {
     await this.open(conversationId, user);
     const items = await this.deps.store.withConversationLock(conversationId, async () => {
       const conversation = await this.deps.store.getConversation(conversationId);
+      const written = language ?? (await this.writtenLanguage(text, conversation?.language ?? ticket.language));
       return this.deps.store.enqueueReplies(conversationId, [
-        { message: { kind: 'text', text }, author: 'agent', language: conversation?.language ?? ticket.language, data: { agentId: user.id, agentName: user.displayName } },
+        { message: { kind: 'text', text }, author: 'agent', language: written, data: { agentId: user.id, agentName: user.displayName } },
       ]);
     });
     this.deps.notifyOutbox?.();

@@ -15,7 +15,7 @@ import { createHandoff, type HandoffModule } from '../../src/handoff/index.js';
 import { fakeIntents } from './fake-intents.js';
 import type { IntentsModule } from '../../src/intents/contract.js';
 import { testConfig } from './test-config.js';
-import type { HandoffLogger, Ticket } from '../../src/handoff/queue.js';
+import type { HandoffLogger, QueueDeps, Ticket } from '../../src/handoff/queue.js';
 import type { NewUser, User } from '../../src/accounts/users.js';
 
 export const CONFIG_DIR = fileURLToPath(new URL('../../config/', import.meta.url));
@@ -48,7 +48,7 @@ export interface Harness {
 /** SQLite always; PostgreSQL when VENTANILLA_TEST_POSTGRES_URL is set (see test/helpers/stores.ts). */
 export const handoffStoreKinds: readonly StoreKind[] = storeKinds;
 
-export async function createHarness(options: { now?: Date; config?: (c: HandoffConfig) => HandoffConfig; store?: StoreKind } = {}): Promise<Harness> {
+export async function createHarness(options: { now?: Date; config?: (c: HandoffConfig) => HandoffConfig; store?: StoreKind; detectLanguage?: QueueDeps['detectLanguage'] } = {}): Promise<Harness> {
   const store = await (options.store ?? (storeKinds[0] as StoreKind)).open();
   const events = new HubEvents();
   const base = loadHandoffConfig(CONFIG_DIR, {});
@@ -74,7 +74,7 @@ export async function createHarness(options: { now?: Date; config?: (c: HandoffC
       await disposeStore(store);
     },
   };
-  (harness as { handoff: HandoffModule }).handoff = await createHandoff({ store, events, clock: harness.clock, config, logger: silentLogger });
+  (harness as { handoff: HandoffModule }).handoff = await createHandoff({ store, events, clock: harness.clock, config, logger: silentLogger, ...(options.detectLanguage === undefined ? {} : { detectLanguage: options.detectLanguage }) });
   return harness;
 }
 

@@ -236,7 +236,7 @@ async function saveIntent(event) {
     state.isNew = false;
     fillForm();
     flash('');
-    saveStatus(`Guardado en el borrador (${new Date().toLocaleTimeString('es-ES')}).`, false);
+    saveStatus(`Guardado en el borrador (${new Date().toLocaleTimeString(document.documentElement.lang || 'es')}).`, false);
   } catch (error) {
     saveStatus(`No se ha guardado:\n${error.message}`, true);
     showProblem(error.problems || []);
@@ -313,7 +313,7 @@ async function loadVersions() {
   for (const version of data.versions) {
     const item = el('li', null, { 'data-version': String(version.number) });
     const title = `Versión ${version.number}${version.live ? ' (en uso)' : ''} — ${version.message}`;
-    item.append(el('h3', title), el('p', `${version.authorName || version.author} · ${new Date(version.createdAt).toLocaleString('es-ES')}${version.accuracy === null ? '' : ` · precisión ${(version.accuracy * 100).toFixed(1)} %`}`, { class: 'hint' }), el('p', describeDiff(version.diff)));
+    item.append(el('h3', title), el('p', `${version.authorName || version.author} · ${new Date(version.createdAt).toLocaleString(document.documentElement.lang || 'es')}${version.accuracy === null ? '' : ` · precisión ${(version.accuracy * 100).toFixed(1)} %`}`, { class: 'hint' }), el('p', describeDiff(version.diff)));
     if (!version.live) {
       const rollback = el('button', `Volver a la versión ${version.number}`, { type: 'button', class: 'secondary' });
       rollback.addEventListener('click', () => void confirmRollback(version, data.draft, rollback));

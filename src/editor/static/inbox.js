@@ -25,7 +25,7 @@
     'low-margin': 'Respuesta dada',
   };
   const LANGUAGE_NAMES = { es: 'español', ca: 'catalán', gl: 'gallego', eu: 'euskera', en: 'inglés' };
-  const number = new Intl.NumberFormat('es-ES', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const number = new Intl.NumberFormat(document.documentElement.lang || 'es', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
   function el(tag, text, attrs) {
     const node = document.createElement(tag);

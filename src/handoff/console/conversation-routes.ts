@@ -4,7 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { HubError } from '../../core/errors.js';
-import { isLanguage } from '../../core/message.js';
+import { isLanguage, LANGUAGES } from '../../core/message.js';
 import type { Store } from '../../core/store/index.js';
 import { recordAudit } from '../../privacy/audit.js';
 import { privacyDb } from '../../privacy/schema.js';
@@ -112,13 +112,19 @@ export function registerConversationRoutes(app: ApiApp, deps: ConversationRouteD
         tags: ['agent'],
         summary: 'Send a message to the citizen (through the durable outbox)',
         params: IdParams,
-        body: Type.Object({ text: Type.String({ minLength: 1, maxLength: MAX_REPLY_LENGTH }) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            text: Type.String({ minLength: 1, maxLength: MAX_REPLY_LENGTH }),
+            language: Type.Optional(Type.Union(LANGUAGES.map((language) => Type.Literal(language)), { description: 'The language the text is written in (a canned response\'s); detected from the text when absent' })),
+          },
+          { additionalProperties: false },
+        ),
         response: { 202: Type.Object({ outboxId: NullableString }), ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
       const text = requireText(request.body.text, 'text');
-      const items = await queue.sendAgentMessage(request.params.id, auth.require(request).user, text);
+      const items = await queue.sendAgentMessage(request.params.id, auth.require(request).user, text, request.body.language);
       return reply.status(202).send({ outboxId: items[0]?.id ?? null });
     },
   );

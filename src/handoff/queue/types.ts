@@ -134,6 +134,12 @@ export interface QueueDeps {
   readonly notifyOutbox?: () => void;
   /** How long the assignment roster (available agents, open-chat counts) is cached; default 2000 ms. */
   readonly rosterTtlMs?: number;
+  /**
+   * The language an agent's message is written in (the conversation's is the hint), so the web
+   * chat marks it with the right `lang` when an agent answers a Basque citizen in Spanish. Absent
+   * or failing: the conversation's language.
+   */
+  readonly detectLanguage?: (text: string, conversationLanguage: Language | null) => Promise<Language>;
 }
 
 export interface Actor {

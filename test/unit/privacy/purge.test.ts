@@ -90,6 +90,28 @@ for (const kind of storeKinds) {
       expect(Object.values(await purgeExpired(db, { now: NOW, retentionDays: RETENTION })).every((count) => count === 0)).toBe(true);
     });
 
+    it('walks rows sharing one timestamp in small batches, stepping over the ones it must keep, and takes each past row exactly once', async () => {
+      store = await kind.open();
+      const db = privacyDb(store);
+      await conversation(db, 'old', 400);
+      await conversation(db, 'held', 400, 'queued');
+      await conversation(db, 'recent', 100);
+      const at = daysAgo(400);
+      // 23 more lines of the idle conversation and 9 of the held one, interleaved, all at one instant.
+      for (let i = 0; i < 32; i += 1) {
+        const id = i % 7 === 3 ? 'held' : 'old';
+        await db.insertInto('transcript').values({ conversation_id: id, author: 'bot', kind: 'text', text: `línea ${i}`, data: null, intent: null, score: null, language: 'es', outbox_id: null, inbound_id: null, created_at: at }).execute();
+      }
+      const before = await db.selectFrom('transcript').select(['conversation_id']).execute();
+      const oldLines = before.filter((row) => row.conversation_id === 'old').length;
+      const counts = await purgeExpired(db, { now: NOW, retentionDays: RETENTION, batchSize: 4 });
+      expect(counts.transcript).toBe(oldLines);
+      const left = await db.selectFrom('transcript').select(['conversation_id']).execute();
+      expect(left.filter((row) => row.conversation_id === 'old')).toEqual([]);
+      expect(left.length).toBe(before.length - oldLines);
+      expect(left.filter((row) => row.conversation_id === 'held').length).toBe(before.filter((row) => row.conversation_id === 'held').length);
+    });
+
     it('lets one holder at a time take the purge lease, and another once it expired', async () => {
       store = await kind.open();
       const db = privacyDb(store);

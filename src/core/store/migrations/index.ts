@@ -18,11 +18,12 @@ import { privacy0600 } from './0600-privacy.js';
 import { handoffOffers0700 } from './0700-handoff-offers.js';
 import { consolePresence0710 } from './0710-console-presence.js';
 import { canned0720 } from './0720-canned.js';
-import { accounts0750 } from './0750-accounts.js';
 import { feedback0740 } from './0740-feedback.js';
+import { accounts0750 } from './0750-accounts.js';
 import { reportDays0760 } from './0760-report-days.js';
 import { turnLeases0800 } from './0800-turn-leases.js';
 import { rateLimits0810 } from './0810-rate-limits.js';
+import { purgeKeys0820 } from './0820-purge-keys.js';
 import { reportHourSlices0850 } from './0850-report-hour-slices.js';
 import type { Dialect, DialectMigration } from './types.js';
 
@@ -45,6 +46,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: DialectMig
   ['0760_report_days', reportDays0760],
   ['0800_turn_leases', turnLeases0800],
   ['0810_rate_limits', rateLimits0810],
+  ['0820_purge_keys', purgeKeys0820],
   ['0850_report_hour_slices', reportHourSlices0850],
 ];
 

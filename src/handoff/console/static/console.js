@@ -310,7 +310,7 @@
       if (entry.internal && entry.kind === 'handoff.note') who = 'Nota interna' + (entry.agentName ? ' de ' + entry.agentName : '');
       if (entry.internal && entry.kind !== 'handoff.note') who = EVENT_TEXT[entry.kind] || entry.kind;
       if (entry.internal && entry.kind === 'handoff.assigned' && entry.agentName) who = 'Asignada a ' + entry.agentName;
-      const time = new Date(entry.createdAt).toLocaleTimeString('es-ES', { hour: '2-digit', minute: '2-digit' });
+      const time = new Date(entry.createdAt).toLocaleTimeString(document.documentElement.lang || 'es', { hour: '2-digit', minute: '2-digit' });
       item.append(el('span', 'who', who + ' · ' + time));
       if (entry.subject) item.append(el('p', 'subject', 'Asunto: ' + entry.subject));
       if (entry.text) item.append(el('p', 'text', entry.text));
