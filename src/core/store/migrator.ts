@@ -28,7 +28,13 @@ export class StoreMigrator {
       provider: migrationProvider(this.ctx.dialect),
       ...(schema === undefined ? {} : { migrationTableSchema: schema }),
     });
-    const { error, results } = await migrator.migrateToLatest();
+    let { error, results } = await migrator.migrateToLatest();
+    // Kysely finds its tables by introspecting every schema of the database, which fails with
+    // 3F000 when another schema is dropped at that moment (other tenants, test schemas). Nothing
+    // was applied then (one transaction): try again.
+    for (let attempt = 1; attempt < 4 && error !== undefined && droppedElsewhere(error, schema); attempt += 1) {
+      ({ error, results } = await migrator.migrateToLatest());
+    }
     if (error !== undefined) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
       throw new HubError('HUB_ERR_STORE', `migration ${failed} failed: ${String(error)}`, { cause: error });
@@ -50,8 +56,13 @@ export class StoreMigrator {
   /** Names of the migrations this database has recorded (empty for a new database). */
   async appliedMigrations(): Promise<string[]> {
     const schema = await this.migrationSchema();
-    const tables = await this.ctx.db.introspection.getTables({ withInternalKyselyTables: true });
-    if (!tables.some((table) => table.name === 'kysely_migration' && (schema === undefined || table.schema === schema))) return [];
+    // Asked of the catalogue directly, for this schema only: Kysely's introspection reads every
+    // schema and fails when another one is dropped meanwhile.
+    const found =
+      this.ctx.dialect === 'postgres'
+        ? await sql<{ n: number }>`select 1 as n from pg_catalog.pg_tables where schemaname = ${schema ?? 'public'} and tablename = 'kysely_migration'`.execute(this.ctx.db)
+        : await sql<{ n: number }>`select 1 as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(this.ctx.db);
+    if (found.rows.length === 0) return [];
     const rows = await sql<{ name: string }>`select name from ${sql.table(schema === undefined ? 'kysely_migration' : `${schema}.kysely_migration`)} order by name`.execute(this.ctx.db);
     return rows.rows.map((row) => row.name);
   }
@@ -66,4 +77,11 @@ export class StoreMigrator {
         'Run the version that upgraded it (or newer), or point VENTANILLA_DATABASE_URL at a backup made before the upgrade.',
     );
   }
+}
+
+/** A PostgreSQL "schema does not exist" (3F000) about a schema other than ours: a concurrent DROP SCHEMA elsewhere. */
+function droppedElsewhere(error: unknown, schema: string | undefined): boolean {
+  if (error === null || typeof error !== 'object' || (error as { code?: unknown }).code !== '3F000') return false;
+  const message = (error as { message?: unknown }).message;
+  return schema === undefined || typeof message !== 'string' || !message.includes(`"${schema}"`);
 }
