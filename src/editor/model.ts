@@ -12,7 +12,7 @@ import type { Classifier } from '../intents/classifier.js';
 import type { IntentScore } from '../intents/contract.js';
 import { NONE_INTENT } from '../intents/content/catalogue.js';
 import type { Content } from '../intents/content/loader.js';
-import { addCorpus, createLanguageModel } from '../intents/engine.js';
+import { addCorpus, corpusOf, createLanguageModel } from '../intents/engine.js';
 
 /** The exported models: one nlp.js `export()` JSON string per language. */
 export type ModelExport = Readonly<Partial<Record<Language, string>>>;
@@ -25,6 +25,22 @@ export async function trainLanguage(content: Content, language: Language): Promi
   const utterances = addCorpus(nlp, content, language);
   await nlp.train();
   return { json: (nlp as unknown as { export(minified: boolean): string }).export(true), utterances };
+}
+
+/**
+ * The languages whose trained model can be taken over from `previous` unchanged: its model for
+ * that language exists and its corpus (normalised documents in training order, all a model
+ * depends on in one engine build) is identical to `next`'s. A publish that only touched Spanish
+ * then trains Spanish alone instead of all five languages.
+ */
+export function unchangedLanguages(next: Content, previous: { readonly content: Content; readonly model: ModelExport | null } | undefined, languages: readonly Language[]): Set<Language> {
+  const same = new Set<Language>();
+  if (previous === undefined || previous.model === null) return same;
+  for (const language of languages) {
+    if (typeof previous.model[language] !== 'string') continue;
+    if (JSON.stringify(corpusOf(next, language)) === JSON.stringify(corpusOf(previous.content, language))) same.add(language);
+  }
+  return same;
 }
 
 /** A scoring engine over imported models, with the same `scores()` contract as the intents engine. */

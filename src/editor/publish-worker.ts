@@ -5,9 +5,10 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { Language } from '../core/message.js';
+import { corpusOf } from '../intents/engine.js';
 import { createClassifier } from '../intents/module.js';
 import { toIntentsContent } from './content-io.js';
-import { accuracyOf, ImportedEngine, trainLanguage, type DevLine, type ModelExport } from './model.js';
+import { accuracyOf, ImportedEngine, trainLanguage, unchangedLanguages, type DevLine, type ModelExport } from './model.js';
 import type { EditorContent } from './types.js';
 
 export interface TrainJob {
@@ -18,6 +19,8 @@ export interface TrainJob {
   readonly devSet?: readonly DevLine[];
   /** The live version, to measure the same lines against; its model is trained here when null. */
   readonly baseline?: { readonly content: EditorContent; readonly model: ModelExport | null };
+  /** A trained version (the live one) whose per-language models are kept where the corpus did not change. */
+  readonly previous?: { readonly content: EditorContent; readonly model: ModelExport | null };
 }
 
 export type WorkerMessage =
@@ -35,12 +38,30 @@ export type WorkerMessage =
     }
   | { readonly id: number; readonly type: 'error'; readonly message: string };
 
-async function train(job: TrainJob, content: EditorContent, progressFrom: number, progressTo: number): Promise<{ models: Record<string, string>; utterances: number }> {
+/**
+ * Trains `content` in the job's languages. `reuse`: a trained version whose model is taken over for
+ * each language whose corpus did not change (the live version when publishing), so an edit in one
+ * language retrains that language only.
+ */
+async function train(
+  job: TrainJob,
+  content: EditorContent,
+  progressFrom: number,
+  progressTo: number,
+  reuse?: { readonly content: EditorContent; readonly model: ModelExport | null },
+): Promise<{ models: Record<string, string>; utterances: number }> {
   const intentsContent = toIntentsContent(content);
+  const unchanged = unchangedLanguages(intentsContent, reuse === undefined ? undefined : { content: toIntentsContent(reuse.content), model: reuse.model }, job.languages);
   const models: Record<string, string> = {};
   let utterances = 0;
   for (const [index, language] of job.languages.entries()) {
     post({ id: job.id, type: 'progress', stage: 'train', language, percent: Math.round(progressFrom + ((progressTo - progressFrom) * index) / job.languages.length) });
+    const kept = unchanged.has(language) ? reuse?.model?.[language] : undefined;
+    if (kept !== undefined) {
+      models[language] = kept;
+      utterances += corpusOf(intentsContent, language).length;
+      continue;
+    }
     const trained = await trainLanguage(intentsContent, language);
     models[language] = trained.json;
     utterances += trained.utterances;
@@ -55,7 +76,7 @@ function post(message: WorkerMessage): void {
 async function run(job: TrainJob): Promise<void> {
   const started = performance.now();
   const evaluate = job.devSet !== undefined;
-  const { models, utterances } = await train(job, job.content, 0, evaluate ? 70 : 100);
+  const { models, utterances } = await train(job, job.content, 0, evaluate ? 70 : 100, job.previous);
   const trainMs = performance.now() - started;
   let accuracy: { value: number; baseline: number | null; total: number } | null = null;
   let baselineModel: ModelExport | null = null;

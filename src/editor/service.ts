@@ -200,6 +200,7 @@ export class EditorService {
           languages: this.languages,
           ...(devSet === null ? {} : { devSet }),
           ...(devSet === null || liveVersion === undefined ? {} : { baseline: { content: liveVersion.content, model: parseModel(liveVersion.model) } }),
+          ...(liveVersion === undefined ? {} : { previous: { content: liveVersion.content, model: parseModel(liveVersion.model) } }),
         },
         (p: TrainProgress) => this.setStatus({ state: p.stage === 'evaluate' ? 'evaluating' : 'training', percent: p.percent, stage: p.stage, ...(p.language === undefined ? {} : { language: p.language }), startedAt: started.toISOString() }),
       );

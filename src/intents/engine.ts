@@ -58,7 +58,8 @@ export function createLanguageModel(language: Language): Nlp {
 }
 
 /** The content's utterances of one language as training documents (normalised, deduplicated per intent). */
-function corpusOf(content: Content, language: Language): [string, string][] {
+/** The training documents of one language, `[normalised text, intent id]` in training order (what a model depends on). */
+export function corpusOf(content: Content, language: Language): [string, string][] {
   const documents: [string, string][] = [];
   for (const intent of content.intents.values()) {
     const seen = new Set<string>();
