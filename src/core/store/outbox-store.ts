@@ -8,7 +8,7 @@ import { HubError } from '../errors.js';
 import type { ChannelId } from '../message.js';
 import type { Database } from './schema.js';
 import type { Conversation, ConversationPatch, OutboxItem, OutboxStatus, ReplyDraft } from './types.js';
-import { conversationById, outboundText, patchColumns, recipientOf, toOutboxItem, type Db } from './rows.js';
+import { conversationById, outboundText, patchColumns, pendingOutboxItem, recipientOf, toOutboxItem, type Db } from './rows.js';
 import type { StoreContext } from './context.js';
 
 /** Outbox writes, leases and delivery outcomes. */
@@ -68,23 +68,7 @@ export class OutboxStore {
         .execute();
       // Built from what was written: no read-back and no JSON re-parse on the hot path.
       const created = new Date(now);
-      items.push({
-        id: String(seq),
-        conversationId,
-        channel: conversation.channel,
-        recipient,
-        message: reply.message,
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: created,
-        lastError: null,
-        channelMessageId: null,
-        deliveryStatus: null,
-        createdAt: created,
-        sentAt: null,
-        partsSent: 0,
-        failure: null,
-      });
+      items.push({ id: String(seq), ...pendingOutboxItem({ conversationId, channel: conversation.channel, recipient, message: reply.message }, created) });
     }
     return items;
   }

@@ -144,3 +144,19 @@ export function citizenData(message: InboundMessage): string | null {
   return Object.keys(data).length === 0 ? null : JSON.stringify(data);
 }
 
+/** A reply just written to the outbox, built from what was written (no read-back): pending, due now. */
+export function pendingOutboxItem(fields: Pick<OutboxItem, 'conversationId' | 'channel' | 'recipient' | 'message'>, created: Date): Omit<OutboxItem, 'id'> {
+  return {
+    ...fields,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: created,
+    lastError: null,
+    channelMessageId: null,
+    deliveryStatus: null,
+    createdAt: created,
+    sentAt: null,
+    partsSent: 0,
+    failure: null,
+  };
+}

@@ -6,7 +6,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { StoreContext } from './context.js';
-import { outboundText, patchColumns, recipientOf } from './rows.js';
+import { outboundText, patchColumns, pendingOutboxItem, recipientOf } from './rows.js';
 import type { CompleteTurnInput, CompleteTurnResult, Conversation, OutboxItem } from './types.js';
 
 interface TranscriptRow {
@@ -29,23 +29,18 @@ export async function completeTurnInOneStatement(ctx: StoreContext, input: Compl
   const now = new Date().toISOString();
   const owner = input.leaseOwner ?? null;
   const created = new Date(now);
-  const items: Omit<OutboxItem, 'id'>[] = input.replies.map((reply) => ({
-    conversationId: input.conversationId,
-    channel: conversation.channel,
-    // Per reply: its own language (a turn may answer in another one than the conversation had).
-    recipient: recipientOf(conversation, input.replyContext ?? conversation.replyContext, reply.language ?? conversation.language),
-    message: reply.message,
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: created,
-    lastError: null,
-    channelMessageId: null,
-    deliveryStatus: null,
-    createdAt: created,
-    sentAt: null,
-    partsSent: 0,
-    failure: null,
-  }));
+  const items: Omit<OutboxItem, 'id'>[] = input.replies.map((reply) =>
+    pendingOutboxItem(
+      {
+        conversationId: input.conversationId,
+        channel: conversation.channel,
+        // Per reply: its own language (a turn may answer in another one than the conversation had).
+        recipient: recipientOf(conversation, input.replyContext ?? conversation.replyContext, reply.language ?? conversation.language),
+        message: reply.message,
+      },
+      created,
+    ),
+  );
   // Events first, then the replies: the order the transcript shows them in.
   const entries: TranscriptRow[] = [
     ...(input.events ?? []).map((entry) => ({
