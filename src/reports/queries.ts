@@ -97,6 +97,9 @@ function addSum(map: Map<string, MetricSum>, metric: string, sum: MetricSum): vo
 type Sums = Map<string, MetricSum>;
 type GroupedRow = Record<string, unknown> & { metric: string; n: unknown; total: unknown; peak: unknown };
 
+/** The sums every tier's rows add up the same way: counts and totals summed, peaks at their maximum. */
+const SUMS = [sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')] as const;
+
 /** What one tier's queries gave: sums per group and per series label. */
 interface TierPart {
   readonly grouped: readonly GroupedRow[];
@@ -120,11 +123,11 @@ async function fromHours(db: ReportsDb, config: ReportsConfig, query: ReportQuer
   const [grouped, byBucket] = await Promise.all([
     base
       .select(columns)
-      .select(['metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
+      .select(['metric', ...SUMS])
       .groupBy([...columns, 'metric'])
       .execute(),
     base
-      .select(['bucket', 'metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
+      .select(['bucket', 'metric', ...SUMS])
       .groupBy(['bucket', 'metric'])
       .execute(),
   ]);
@@ -155,11 +158,11 @@ async function fromDays(db: ReportsDb, config: ReportsConfig, query: ReportQuery
   const [grouped, byDay] = await Promise.all([
     base
       .select(columns)
-      .select(['metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
+      .select(['metric', ...SUMS])
       .groupBy([...columns, 'metric'])
       .execute(),
     base
-      .select(['day', 'metric', sql<number>`sum(n)`.as('n'), sql<number>`sum(total)`.as('total'), sql<number>`max(peak)`.as('peak')])
+      .select(['day', 'metric', ...SUMS])
       .groupBy(['day', 'metric'])
       .execute(),
   ]);

@@ -8,7 +8,7 @@ import { HubError } from '../errors.js';
 import type { ChannelId } from '../message.js';
 import type { Database } from './schema.js';
 import type { Conversation, ConversationPatch, OutboxItem, OutboxStatus, ReplyDraft } from './types.js';
-import { conversationById, outboundText, patchColumns, pendingOutboxItem, recipientOf, toOutboxItem, type Db } from './rows.js';
+import { conversationById, patchColumns, pendingOutboxItem, recipientOf, replyColumns, toOutboxItem, type Db } from './rows.js';
 import type { StoreContext } from './context.js';
 
 /** Outbox writes, leases and delivery outcomes. */
@@ -54,13 +54,7 @@ export class OutboxStore {
         .insertInto('transcript')
         .values({
           conversation_id: conversationId,
-          author: reply.author,
-          kind: reply.message.kind,
-          text: outboundText(reply.message),
-          data: JSON.stringify({ ...(reply.data ?? {}), message: reply.message }),
-          intent: reply.intent ?? null,
-          score: reply.score ?? null,
-          language: reply.language ?? null,
+          ...replyColumns(reply),
           outbox_id: seq,
           inbound_id: null,
           created_at: now,

@@ -5,7 +5,7 @@ import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import { parseDeliveryFailure } from '../delivery-failure.js';
 import { isLanguage, type ChannelId, type Language, type InboundMessage, type OutboundMessage, type Recipient } from '../message.js';
 import type { ConversationsTable, Database, InboundTable, OutboxTable, TranscriptTable } from './schema.js';
-import type { Conversation, ConversationPatch, ConversationState, OutboxItem, OutboxStatus, StoredInbound, TranscriptEntry } from './types.js';
+import type { Conversation, ConversationPatch, ConversationState, OutboxItem, OutboxStatus, ReplyDraft, StoredInbound, TranscriptDraft, TranscriptEntry } from './types.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -158,5 +158,42 @@ export function pendingOutboxItem(fields: Pick<OutboxItem, 'conversationId' | 'c
     sentAt: null,
     partsSent: 0,
     failure: null,
+  };
+}
+
+/** The transcript columns an entry's content fills (the rest — conversation, links, time — are the writer's). */
+export interface TranscriptContentColumns {
+  readonly author: string;
+  readonly kind: string;
+  readonly text: string | null;
+  readonly data: string | null;
+  readonly intent: string | null;
+  readonly score: number | null;
+  readonly language: string | null;
+}
+
+/** The content columns of a transcript event (handoff notices, annotations). */
+export function eventColumns(entry: TranscriptDraft): TranscriptContentColumns {
+  return {
+    author: entry.author,
+    kind: entry.kind,
+    text: entry.text ?? null,
+    data: entry.data === undefined || entry.data === null ? null : JSON.stringify(entry.data),
+    intent: entry.intent ?? null,
+    score: entry.score ?? null,
+    language: entry.language ?? null,
+  };
+}
+
+/** The content columns of the transcript entry a reply leaves (its message kept whole in `data`). */
+export function replyColumns(reply: ReplyDraft): TranscriptContentColumns {
+  return {
+    author: reply.author,
+    kind: reply.message.kind,
+    text: outboundText(reply.message),
+    data: JSON.stringify({ ...(reply.data ?? {}), message: reply.message }),
+    intent: reply.intent ?? null,
+    score: reply.score ?? null,
+    language: reply.language ?? null,
   };
 }

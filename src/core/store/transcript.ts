@@ -2,7 +2,7 @@
  * The transcript: every message and system event of a conversation, in order.
  */
 import type { TranscriptDraft, TranscriptEntry } from './types.js';
-import { toTranscriptEntry, type Db } from './rows.js';
+import { eventColumns, toTranscriptEntry, type Db } from './rows.js';
 import type { StoreContext } from './context.js';
 
 /** Transcript writes and reads. */
@@ -16,13 +16,7 @@ export class TranscriptStore {
         .insertInto('transcript')
         .values({
           conversation_id: conversationId,
-          author: entry.author,
-          kind: entry.kind,
-          text: entry.text ?? null,
-          data: entry.data === undefined || entry.data === null ? null : JSON.stringify(entry.data),
-          intent: entry.intent ?? null,
-          score: entry.score ?? null,
-          language: entry.language ?? null,
+          ...eventColumns(entry),
           outbox_id: null,
           inbound_id: null,
           created_at: now,

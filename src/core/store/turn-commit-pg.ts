@@ -6,17 +6,10 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { StoreContext } from './context.js';
-import { outboundText, patchColumns, pendingOutboxItem, recipientOf } from './rows.js';
+import { eventColumns, patchColumns, pendingOutboxItem, recipientOf, replyColumns, type TranscriptContentColumns } from './rows.js';
 import type { CompleteTurnInput, CompleteTurnResult, Conversation, OutboxItem } from './types.js';
 
-interface TranscriptRow {
-  readonly author: string;
-  readonly kind: string;
-  readonly text: string | null;
-  readonly data: string | null;
-  readonly intent: string | null;
-  readonly score: number | null;
-  readonly language: string | null;
+interface TranscriptRow extends TranscriptContentColumns {
   /** 1-based index of the reply whose outbox row this entry points at, or null. */
   readonly reply: number | null;
 }
@@ -43,26 +36,8 @@ export async function completeTurnInOneStatement(ctx: StoreContext, input: Compl
   );
   // Events first, then the replies: the order the transcript shows them in.
   const entries: TranscriptRow[] = [
-    ...(input.events ?? []).map((entry) => ({
-      author: entry.author,
-      kind: entry.kind,
-      text: entry.text ?? null,
-      data: entry.data === undefined || entry.data === null ? null : JSON.stringify(entry.data),
-      intent: entry.intent ?? null,
-      score: entry.score ?? null,
-      language: entry.language ?? null,
-      reply: null,
-    })),
-    ...input.replies.map((reply, index) => ({
-      author: reply.author,
-      kind: reply.message.kind,
-      text: outboundText(reply.message),
-      data: JSON.stringify({ ...(reply.data ?? {}), message: reply.message }),
-      intent: reply.intent ?? null,
-      score: reply.score ?? null,
-      language: reply.language ?? null,
-      reply: index + 1,
-    })),
+    ...(input.events ?? []).map((entry) => ({ ...eventColumns(entry), reply: null })),
+    ...input.replies.map((reply, index) => ({ ...replyColumns(reply), reply: index + 1 })),
   ];
   const patch = input.patch === undefined ? {} : patchColumns(input.patch, now);
   const patchSets = Object.entries(patch).map(([column, value]) => sql`${sql.ref(column)} = ${value as string | number | null}`);
