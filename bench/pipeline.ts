@@ -1,7 +1,7 @@
 /**
  * `npm run bench:pipeline`: messages per second through the in-process path (inbound stored →
  * safety → NLU → answer → outbox → delivery to a fake channel), on SQLite and on PostgreSQL
- * (when VENTANILLA_TEST_POSTGRES_URL is set), with p50/p99 turn latency at a paced 500 msg/s,
+ * (when VENTANILLA_TEST_POSTGRES_URL is set; `BENCH_PG_DRIVERS=pg,postgres` on both client libraries), with p50/p99 turn latency at a paced 500 msg/s,
  * and raw nlp.js process() calls per second in the same run for the ratio. `BENCH_ROLLUPS=1` adds
  * the with/without comparison of the reports' roll-up writer (`BENCH_ROLLUP_ROUNDS` pairs, default
  * 4); `BENCH_ROLLUPS_ONLY=1` runs that comparison alone.
@@ -14,7 +14,7 @@ import { buildApp, type Hub } from '../src/app.js';
 import type { ChannelAdapter } from '../src/core/channel-port.js';
 import { loadConfig } from '../src/config.js';
 import type { OutboundMessage, Recipient } from '../src/core/message.js';
-import { createStore, dropPostgresSchema, type Store } from '../src/core/store/index.js';
+import { createStore, dropPostgresSchema, type PostgresDriverName, type Store } from '../src/core/store/index.js';
 import { createIntents } from '../src/intents/index.js';
 import { loadReportsConfig } from '../src/reports/definitions.js';
 import { RollupWriter } from '../src/reports/writer.js';
@@ -179,15 +179,19 @@ const targets: { name: string; open: () => Promise<{ store: Store; dispose: () =
 ];
 const pgUrl = process.env.VENTANILLA_TEST_POSTGRES_URL;
 if (pgUrl !== undefined && pgUrl !== '') {
-  targets.push({
-    name: 'postgres',
-    open: async () => {
-      const schema = `bench_${Date.now()}`;
-      const store = await createStore(pgUrl, { schema, poolSize: Number(process.env.BENCH_PG_POOL ?? 10) });
-      await store.migrate();
-      return { store, dispose: async () => { await store.close(); await dropPostgresSchema(pgUrl, schema); } };
-    },
-  });
+  // BENCH_PG_DRIVERS=pg,postgres measures the store on both client libraries in one run.
+  const drivers = (process.env.BENCH_PG_DRIVERS ?? 'pg').split(',').filter((d): d is PostgresDriverName => d === 'pg' || d === 'postgres');
+  for (const driver of drivers) {
+    targets.push({
+      name: driver === 'pg' ? 'postgres' : 'postgres (postgres.js)',
+      open: async () => {
+        const schema = `bench_${Date.now()}`;
+        const store = await createStore(pgUrl, { schema, driver, poolSize: Number(process.env.BENCH_PG_POOL ?? 10) });
+        await store.migrate();
+        return { store, dispose: async () => { await store.close(); await dropPostgresSchema(pgUrl, schema); } };
+      },
+    });
+  }
 } else {
   console.log('VENTANILLA_TEST_POSTGRES_URL is not set: PostgreSQL figures skipped.');
 }

@@ -6,8 +6,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, type Dialect, type DialectAdapter } from 'kysely';
+import { PostgresJSDialect } from 'kysely-postgres-js';
 import pg from 'pg';
+import postgres from 'postgres';
 import { HubError } from '../errors.js';
 import { storageError, type StoragePlace } from '../storage-errors.js';
 import { KyselyStore, type KyselyStoreOptions } from './kysely-store.js';
@@ -23,7 +25,16 @@ export interface CreateStoreOptions {
   readonly schema?: string;
   /** PostgreSQL only: connections in the main pool (intake has 2 more of its own). */
   readonly poolSize?: number;
+  /**
+   * PostgreSQL only: the client library under Kysely. `pg` (the default) or `postgres`
+   * (postgres.js, which keeps every statement prepared on its connection). `npm run bench:pipeline`
+   * measures both (`BENCH_PG_DRIVERS`); LISTEN/NOTIFY and the singleton lock always use `pg`.
+   */
+  readonly driver?: PostgresDriverName;
 }
+
+/** The PostgreSQL client libraries the store can run on. */
+export type PostgresDriverName = 'pg' | 'postgres';
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
@@ -154,13 +165,10 @@ async function openPostgres(url: string, options: CreateStoreOptions): Promise<S
   } finally {
     await admin.end();
   }
-  // The search_path goes in the startup packet so every pooled connection is in the schema from its first query.
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }) });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: postgresDialect(url, schema, options.poolSize ?? 10, options.driver ?? 'pg') });
   // Intake first: a webhook's store-before-acknowledge has connections of its own, so a burst of
   // turn statements queued on the main pool never delays a platform's 200.
-  const intakePool = new pg.Pool({ connectionString: url, max: 2, ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }) });
-  const intake = new Kysely<Database>({ dialect: new PostgresDialect({ pool: intakePool }) });
+  const intake = new Kysely<Database>({ dialect: postgresDialect(url, schema, 2, options.driver ?? 'pg') });
   const trySingletonLock = async (key: string): Promise<(() => Promise<void>) | undefined> => {
     // A dedicated client: the lock lives as long as this session, whatever the pools do.
     const client = new pg.Client({ connectionString: url });
@@ -185,6 +193,18 @@ async function openPostgres(url: string, options: CreateStoreOptions): Promise<S
       await db.destroy();
     },
   });
+}
+
+/** A Kysely dialect on a pool of `max` connections whose search_path is `schema` (quoted) from their first query. */
+function postgresDialect(url: string, schema: string | undefined, max: number, driver: PostgresDriverName): Dialect {
+  if (driver === 'postgres') {
+    // postgres.js sets run-time parameters in the startup packet too; `prepare` (its default) names
+    // each distinct statement once per connection.
+    const sql = postgres(url, { max, prepare: true, onnotice: () => {}, ...(schema === undefined ? {} : { connection: { search_path: schema } }) });
+    return new PostgresJSDialect({ postgres: sql });
+  }
+  // The search_path goes in the startup packet so every pooled connection is in the schema from its first query.
+  return new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max, ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }) }) });
 }
 
 /** Host, port and database of a PostgreSQL URL, without the credentials. */
