@@ -10,6 +10,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChannelLogger } from '../core/channel-port.js';
 import { isHubError } from '../core/errors.js';
+import { isStoreUnreachable } from '../core/storage-errors.js';
 
 /** What a GET handshake answers: a string is sent as text/plain, an object as JSON. */
 export interface HandshakeReply {
@@ -56,6 +57,8 @@ export interface WebhookErrorBody {
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** Seconds a platform is asked to wait before sending a request the hub could not store. */
+export const WEBHOOK_RETRY_AFTER_S = 5;
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -134,9 +137,12 @@ export function webhookPlugin<Decoded>(options: WebhookOptions<Decoded>): (app: 
       log.warn({ channel, code, status, ip: request.ip, reason: error.message }, `${channel} webhook refused`);
       return sendWebhookError(reply, status, code, error.message);
     }
-    // Not stored: a non-2xx makes the platform send the same request again later.
-    log.error({ channel, err: error.message }, `${channel} webhook request not stored`);
+    // Not stored: a 503 with Retry-After makes the platform send the same request again later
+    // (Telegram, Meta, X and Bot Framework all retry a non-2xx), and a load balancer reads it as
+    // this instance being unavailable rather than broken.
+    log.error({ channel, err: error.message, unreachable: isStoreUnreachable(error) }, `${channel} webhook request not stored`);
     const code = isHubError(error) ? error.code : 'HUB_ERR_STORE';
-    return sendWebhookError(reply, 500, code, 'not stored; the platform should retry');
+    reply.header('retry-after', String(WEBHOOK_RETRY_AFTER_S));
+    return sendWebhookError(reply, 503, code, 'not stored; the platform should retry');
   }
 }

@@ -124,3 +124,26 @@ export function checkWritableDirectory(dir: string): void {
     throw storageError(error, { directory: dir }) ?? error;
   }
 }
+
+/** Socket-level failures of a database connection (node's errno codes, postgres.js's own). */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
+/** pg reports a dropped or timed-out connection by message only. */
+const UNREACHABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed/i;
+
+/**
+ * True when `error` (or an error in its cause chain) says the database cannot be reached right
+ * now: a refused or dropped connection, a PostgreSQL connection exception (SQLSTATE class 08) or
+ * a server shutting down or starting (57P01–57P03), SQLite busy past its timeout. Such a request
+ * was not stored and may be sent again: HTTP answers it with 503 and Retry-After.
+ */
+export function isStoreUnreachable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 10 && typeof current === 'object' && current !== null; depth += 1) {
+    const coded = current as CodedError;
+    const code = typeof coded.code === 'string' ? coded.code : '';
+    if (UNREACHABLE_CODES.has(code) || code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code.startsWith('SQLITE_BUSY')) return true;
+    if (typeof coded.message === 'string' && UNREACHABLE_MESSAGES.test(coded.message)) return true;
+    current = coded.cause;
+  }
+  return false;
+}

@@ -7,6 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isHubError, type HubError, type HubErrorCode } from '../core/errors.js';
+import { isStoreUnreachable } from '../core/storage-errors.js';
 
 /** The body of every error reply. */
 export interface ErrorBody {
@@ -62,6 +63,13 @@ function frameworkCode(status: number): HubErrorCode {
  */
 export function registerErrorReplies(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HubError, request: FastifyRequest, reply: FastifyReply) => {
+    if ((error.statusCode ?? 500) >= 500 && isStoreUnreachable(error)) {
+      // The database is down or restarting: nothing was done, and the same request will work
+      // shortly (the pool reconnects by itself), which is what 503 and Retry-After say.
+      request.log.error({ err: error, url: request.routeOptions.url }, 'database unreachable');
+      reply.header('retry-after', '5');
+      return reply.status(503).send({ statusCode: 503, error: 'HUB_ERR_STORE', message: 'the database is unreachable; try again in a few seconds' } satisfies ErrorBody);
+    }
     if (isHubError(error)) {
       if (error.statusCode >= 500) request.log.error({ err: error, code: error.code, url: request.routeOptions.url }, error.message);
       return sendError(reply, error);

@@ -172,6 +172,8 @@ async function openPostgres(url: string, options: CreateStoreOptions): Promise<S
   const trySingletonLock = async (key: string): Promise<(() => Promise<void>) | undefined> => {
     // A dedicated client: the lock lives as long as this session, whatever the pools do.
     const client = new pg.Client({ connectionString: url });
+    // A dropped session ends the lock with it; unheard, the client's 'error' would end the process.
+    client.on('error', () => {});
     await client.connect();
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 1)) AS locked', [key]);
     if (rows[0]?.locked !== true) {
@@ -204,7 +206,14 @@ function postgresDialect(url: string, schema: string | undefined, max: number, d
     return new PostgresJSDialect({ postgres: sql });
   }
   // The search_path goes in the startup packet so every pooled connection is in the schema from its first query.
-  return new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max, ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }) }) });
+  const pool = new pg.Pool({ connectionString: url, max, ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }) });
+  // A connection the server drops (a restart, a network cut) reports an 'error' that, unheard,
+  // would end the process: on the pool when the connection was idle, on the client itself when
+  // Kysely held it between statements. Its queries fail (requests get 503, isStoreUnreachable),
+  // the pool discards it on release and opens a new one on the next query.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return new PostgresDialect({ pool });
 }
 
 /** Host, port and database of a PostgreSQL URL, without the credentials. */

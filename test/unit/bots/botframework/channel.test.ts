@@ -168,10 +168,10 @@ describe('Bot Framework inbound', () => {
     expect(text.endsWith('[…]')).toBe(true);
   });
 
-  it('answers 500 when the activity cannot be stored, so the channel retries', async () => {
+  it('answers 503 when the activity cannot be stored, so the channel retries', async () => {
     const { deps, post } = await setup();
     deps.sink.failWith = new Error('database unavailable');
-    expect((await post(activity('message.json'))).statusCode).toBe(500);
+    expect((await post(activity('message.json'))).statusCode).toBe(503);
   });
 });
 

@@ -150,9 +150,11 @@ describe('telegram webhook route', () => {
     expect(deps.stored[0]?.kind).toBe('attachment');
   });
 
-  it('answers 500 (so Telegram retries) when the store is down', async () => {
+  it('answers 503 with Retry-After (so Telegram retries) when the store is down', async () => {
     deps.failAccept();
-    expect((await post(telegramFixtureBytes('text'))).statusCode).toBe(500);
+    const refused = await post(telegramFixtureBytes('text'));
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['retry-after']).toBe('5');
     expect((await post(telegramFixtureBytes('text'))).statusCode).toBe(200);
   });
 

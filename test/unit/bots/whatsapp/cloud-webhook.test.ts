@@ -129,11 +129,12 @@ describe('WhatsApp Cloud webhook signature (POST)', () => {
     expect(response.json()).toEqual({ parsed: { a: 1 } });
   });
 
-  it('answers 500 (so Meta retries) when the message cannot be stored', async () => {
+  it('answers 503 with Retry-After (so Meta retries) when the message cannot be stored', async () => {
     const { deps, post } = await setup();
     deps.sink.failWith = new HubError('HUB_ERR_STORE', 'database unavailable');
     const response = await post(whatsappFixture('text.json'));
-    expect(response.statusCode).toBe(500);
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
   });
 });
 
