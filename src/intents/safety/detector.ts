@@ -227,6 +227,8 @@ export class SafetyNet {
     // One scan of the whole text first: most long messages name no danger at all, and then no
     // window needs its own scan.
     const anyConcept = windows.length === 1 ? undefined : hasDangerConcept(text);
+    // Nor, then, any learned danger word: a long ordinary message costs two scans, not one per window.
+    if (anyConcept === false && this.vocabulary !== undefined && !this.vocabulary.has(text)) return best;
     for (const window of windows) {
       const { text: modelText, concept } = anyConcept === false ? { text: window, concept: false } : modelTextOf(window);
       if (!concept && this.vocabulary !== undefined && !this.vocabulary.has(window)) continue;
