@@ -85,7 +85,7 @@ const LEXICON: Readonly<Record<DangerConcept, readonly string[]>> = {
   poison: [
     'sobredos~', 'gaindos~', 'overdos~', 'intoxica~', 'intoxika~', 'envenen~', 'enverin~', 'envelen~', 'pozoi~', 'poison~', 'lejia', 'lleixiu', 'lixivia', 'bleach',
     'se ha tomado todas', 'se ha tomado un bote', 'se ha bebido', 'se ha tragado', "s'ha pres", "s'ha empassat", 'tomou todas', 'traguei', 'tragou', 'irentsi', 'swallowed', 'coma etilico',
-    'pila de boton', 'pilas de boton', 'pila de boto', 'pila de botón', 'bateria de boton', 'kapsula~', 'detergente', 'detergent', 'button batter~', 'battery', 'capsule~', 'pods', 'too many pills', 'too many tablets', 'drowsy', 'demasiadas pastillas', 'massa pastilles', 'demasiadas pastillas', 'moitas pastillas',
+    'lavavajillas', 'friegaplatos', 'rentaplats', 'lavalouzas', 'garbigailu~', 'ontzi-garbigailu~', 'dishwasher', 'washing up liquid', 'liquido de fregar', 'pila de boton', 'pilas de boton', 'pila de boto', 'pila de botón', 'bateria de boton', 'kapsula~', 'detergente', 'detergent', 'button batter~', 'battery', 'capsule~', 'pods', 'too many pills', 'too many tablets', 'drowsy', 'demasiadas pastillas', 'massa pastilles', 'demasiadas pastillas', 'moitas pastillas',
   ],
   fire: [
     'incendi~', 'fuego', 'llamas', 'humo', 'ardiendo', 'arde', 'quemando', 'se quema', 'foc', 'flames', 'fum', 'cremant', 'lume', 'lapas', 'chamas', 'fume', 'ardendo', 'queimando', 'queima',
@@ -155,6 +155,8 @@ const LEXICON: Readonly<Record<DangerConcept, readonly string[]>> = {
     'last time', 'hear from me', 'la ultima vez', "l'ultima vegada", 'a ultima vez', 'azken aldia',
     'remato con todo', 'rematar con todo', 'acabo con todo', 'ho acabo tot', 'acabar-ho tot', 'dena bukatu', 'end things', 'ending things', 'nothing left', 'no future', 'no hay futuro', 'sense futur', 'sen futuro', 'etorkizunik', "can't cope", 'cant cope', 'tired of it all',
     'eutsi~', 'aurrera egiteko', 'niretzako tokirik', 'niretzat tokirik', 'no hay sitio para mi', 'no hi ha lloc per a mi', 'non hai sitio para min', 'no place for me', 'nadie lo notaria', 'nadie se daria compte', 'ningu ho notaria', 'nobody would notice', 'no one would notice', 'nobody would even notice',
+    'me quedan fuerzas', 'quedan fuerzas', 'queden forces', 'quedan forzas', 'indarrik geratzen', 'strength left', 'perdoname', 'perdoame', 'no es culpa de nadie', 'no es culpa de ningu', 'non e culpa de ninguen', 'ez da inoren errua', "nobody's fault", 'nobodys fault',
+    'cuando leais esto', 'cuando leas esto', 'quan llegiu aixo', 'quan llegeixis aixo', 'cando leades isto', 'cando leas isto', 'irakurtzen duzuenean', 'irakurtzen duzunean', 'when you read this', 'by the time you read', "i'll be gone", 'ill be gone',
     'drive into', 'driving into', 'drive off', 'driving off', 'contra un arbol', 'contra un arbre', 'contra unha arbore', 'zuhaitz baten kontra', 'contra un muro', 'into a tree',
   ],
   method: [
