@@ -91,7 +91,7 @@ const LEXICON: Readonly<Record<DangerConcept, readonly string[]>> = {
     'incendi~', 'fuego', 'llamas', 'humo', 'ardiendo', 'arde', 'quemando', 'se quema', 'foc', 'flames', 'fum', 'cremant', 'lume', 'lapas', 'chamas', 'fume', 'ardendo', 'queimando', 'queima',
     'sute~', 'sua dago', 'sua hartu', 'sutan', 'su eman', 'suak', 'kea', 'ke beltz', 'erretzen', 'su hartu', 'fire', 'flames', 'smoke', 'burning', 'on fire',
     'olor a gas', 'huele a gas', 'fuga de gas', 'olor de gas', 'fuita de gas', 'cheira a gas', 'gas ihes', 'gas usain', 'gas leak', 'smell of gas', 'smells of gas', 'explosi~', 'leherketa', 'lehertu da', 'explot~', 'estallido',
-    'smoke alarm', 'burning smell', 'smells of burning', 'smell of burning', 'blaze', 'alight', 'huele a quemado', 'olor a quemado', 'fa olor de cremat', 'cheira a queimado', 'erre usaina', 'garr~', 'kiskal~',
+    'smoke alarm', 'burning smell', 'smells of burning', 'smell of burning', 'blaze', 'alight', 'huele a quemado', 'olor a quemado', 'fa olor de cremat', 'cheira a queimado', 'erre usaina', 'garrak', 'garretan', 'garrez', 'kiskal~',
   ],
   accident: [
     'accident~', 'atropell~', 'atropel~', 'arroll~', 'choque', 'chocado', 'han chocado', 'chocar', 'estrell~', 'volcado', 'xoc~', 'atrapad~', 'atrapat~', 'atrapados',
@@ -103,7 +103,7 @@ const LEXICON: Readonly<Record<DangerConcept, readonly string[]>> = {
     'golpe~', 'golpea~', 'agred~', 'agresi~', 'agresor~', 'atac~', 'ataca', 'paliza', 'pallissa', 'malleira', 'malleir~', 'maltrat~', 'maltract~', 'bofetad~', 'punetazo~', 'patada~', 'patadas', 'empuj~', 'empeny~', 'empenta', 'empurr~', 'colpeja~', 'cops', 'bateme', 'bateume', 'bateu', 'bater', 'labazad~', 'couce~', 'estrangul~', 'estrangula', 'ofegar-me',
     'jo egiten', 'jotzen', 'jo nau', 'jo ninduen', 'jo zuen', 'jo du', 'jo ditu', 'jo zidan', 'jo nahi', 'kolpe~', 'eraso~', 'tratu txar~', 'zaplazteko~', 'ostik~', 'bultza~', 'belarrondoko~', 'lepotik',
     'hit', 'hits', 'hitting', 'beat', 'beats', 'beating', 'beaten', 'punch~', 'slap~', 'kick~', 'attack~', 'assault~', 'abus~', 'shov~', 'pushed', 'strangl~', 'hurt~', 'violent~', 'violen~', 'bruis~', 'moraton~', 'morat', 'negrat', 'ubeldura', 'ubel~',
-    'slamm~', 'throttl~', 'smack~', 'thump~', 'batter~', 'choked me', 'chokes me', 'heldu ninduen', 'estutu ninduen', 'estutu~', 'agarro del cuello', 'me agarro', "em va agafar", 'agarroume', 'polo pescozo', 'pel coll', 'del cuello', 'by the throat', 'by the neck',
+    'slamm~', 'throttl~', 'smack~', 'thump~', 'battered', 'battering', 'choked me', 'chokes me', 'heldu ninduen', 'estutu ninduen', 'estutu~', 'agarro del cuello', 'me agarro', "em va agafar", 'agarroume', 'polo pescozo', 'pel coll', 'del cuello', 'by the throat', 'by the neck',
   ],
   weapon: [
     'cuchill~', 'navaj~', 'pistol~', 'arma', 'armas', 'armado', 'armada', 'armados', 'escopet~', 'machete', 'disparo~', 'dispar~', 'tiros', 'tiroteo', 'tiro', 'apunal~', 'punal~', 'ganivet~', 'navall~', 'armat', 'armes', 'trets', 'apunyal~', 'coitel~', 'balas', 'bala',

@@ -49,6 +49,9 @@ describe('danger concepts (the gate of the classifier bands)', () => {
   it('matches whole words only ("arma" is not in "armario", "hil" not in "hilabete")', () => {
     expect(concepts('he comprado un armario')).not.toContain('weapon');
     expect(hasDangerConcept(normalizeText('hilabete honetako ordainagiria'))).toBe(false);
+    // Stems short enough to swallow everyday words: "garr-" (flames) is not "garraio" (transport).
+    expect(concepts('garraio publikoaren txartela')).not.toContain('fire');
+    expect(concepts('my phone battery is low')).not.toContain('violence');
   });
 
   it('never throws on arbitrary Unicode (fast-check) and reads 10,000 characters', () => {
