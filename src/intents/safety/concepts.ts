@@ -55,6 +55,7 @@ const LEXICON: Readonly<Record<DangerConcept, readonly string[]>> = {
     'arnas~', 'itotzen', 'ito da', 'ito egin', 'itoko', 'itota', 'airerik ez',
     // en
     'breath~', 'choke', 'choked', 'choking', 'suffocat~', 'drown~', 'turning blue', 'gone blue', 'lips are blue', 'lips blue', 'wheez~',
+    'no le noto respirar', 'gasp~', 'eztarria itxi~', 'ahoa urdin~', 'no puede tragar', 'throat is closing', 'throat closing',
   ],
   unconscious: [
     'inconscien~', 'desmay~', 'desmai~', 'desplom~', 'sin conocimiento', 'perdido el conocimiento', 'perdio el conocimiento', 'sen coñecemento', 'sen conecemento', 'coneixement',
@@ -65,6 +66,9 @@ const LEXICON: Readonly<Record<DangerConcept, readonly string[]>> = {
     'konorte~', 'zorabi~', 'ez du erantzuten', 'ez da mugitzen', 'ez ditu begiak', 'ez da esnatzen', 'kordea galdu', 'lurrean etzanda', 'lurrera erori', 'erori egin da', 'erori da', 'eroria', 'erorita',
     'unconscious', 'unresponsive', 'fainted', 'collapsed', 'passed out', 'not responding', 'not moving', 'wont wake', "won't wake", 'doesnt wake', "doesn't wake", 'not waking', 'seizure', 'lifeless',
     'se ha caido', 'se cayo', 'se ha caigut', "s'ha caigut", 'caeu', 'caiu', 'fell down', 'has fallen', 'had a fall',
+    // widened by situation (issue 11): no pulse, limp, blacked out, not answering, in the five languages
+    'sin pulso', 'no tiene pulso', 'no le encuentro el pulso', 'no da senales', 'no me habla', 'sense pols', 'no te pols', 'sen pulso', 'non ten pulso', 'non fala', 'pultsu~', 'erreakzion~', 'ez dit hitz egiten', 'ez du hitz egiten',
+    'no pulse', 'limp', 'blacked out', 'keeled over', 'out cold', "won't answer me", 'wont answer me', "won't respond", 'wont respond', 'bottom of the stairs',
   ],
   medical: [
     'infart~', 'ictus', 'derrame cerebral', 'dolor en el pecho', 'dolor de pecho', 'dolor fuerte en el pecho', 'le duele el pecho', 'me duele el pecho', 'boca torcida', 'cara torcida', 'no puede hablar', 'no puedo mover', 'paraliz~',
@@ -81,21 +85,25 @@ const LEXICON: Readonly<Record<DangerConcept, readonly string[]>> = {
   poison: [
     'sobredos~', 'gaindos~', 'overdos~', 'intoxica~', 'intoxika~', 'envenen~', 'enverin~', 'envelen~', 'pozoi~', 'poison~', 'lejia', 'lleixiu', 'lixivia', 'bleach',
     'se ha tomado todas', 'se ha tomado un bote', 'se ha bebido', 'se ha tragado', "s'ha pres", "s'ha empassat", 'tomou todas', 'traguei', 'tragou', 'irentsi', 'swallowed', 'coma etilico',
+    'lavavajillas', 'friegaplatos', 'rentaplats', 'lavalouzas', 'garbigailu~', 'ontzi-garbigailu~', 'dishwasher', 'washing up liquid', 'liquido de fregar', 'pila de boton', 'pilas de boton', 'pila de boto', 'pila de botón', 'bateria de boton', 'kapsula~', 'detergente', 'detergent', 'button batter~', 'battery', 'capsule~', 'pods', 'too many pills', 'too many tablets', 'drowsy', 'demasiadas pastillas', 'massa pastilles', 'demasiadas pastillas', 'moitas pastillas',
   ],
   fire: [
     'incendi~', 'fuego', 'llamas', 'humo', 'ardiendo', 'arde', 'quemando', 'se quema', 'foc', 'flames', 'fum', 'cremant', 'lume', 'lapas', 'chamas', 'fume', 'ardendo', 'queimando', 'queima',
     'sute~', 'sua dago', 'sua hartu', 'sutan', 'su eman', 'suak', 'kea', 'ke beltz', 'erretzen', 'su hartu', 'fire', 'flames', 'smoke', 'burning', 'on fire',
     'olor a gas', 'huele a gas', 'fuga de gas', 'olor de gas', 'fuita de gas', 'cheira a gas', 'gas ihes', 'gas usain', 'gas leak', 'smell of gas', 'smells of gas', 'explosi~', 'leherketa', 'lehertu da', 'explot~', 'estallido',
+    'smoke alarm', 'burning smell', 'smells of burning', 'smell of burning', 'blaze', 'alight', 'huele a quemado', 'olor a quemado', 'fa olor de cremat', 'cheira a queimado', 'erre usaina', 'garrak', 'garretan', 'garrez', 'kiskal~',
   ],
   accident: [
     'accident~', 'atropell~', 'atropel~', 'arroll~', 'choque', 'chocado', 'han chocado', 'chocar', 'estrell~', 'volcado', 'xoc~', 'atrapad~', 'atrapat~', 'atrapados',
     'istripu~', 'harrapa~', 'talka~', 'crash~', 'run over', 'ran over', 'hit by a', 'knocked down', 'trapped', 'pile up', 'car wreck',
+    'plough~', 'plow~', 'drove into', 'crashed into', 'smashed into', 'under a car', 'underneath', 'embest~', 'envest~', 'arrollad~', 'levou por diante', 'azpian geratu', 'azpian harrapatu~', 'kotxe baten azpian', 'auto baten azpian', 'debajo del coche', 'sota el cotxe', 'debaixo do coche',
   ],
   violence: [
     'pega', 'pegan', 'pegar', 'pegado', 'pego', 'pegando', 'pegame', 'pegoume', 'pegou', 'pegarme', 'pegarte', 'pegarle', 'pegou', 'me pegue', 'pegant', 'pegat', 'm\'ha pegat',
     'golpe~', 'golpea~', 'agred~', 'agresi~', 'agresor~', 'atac~', 'ataca', 'paliza', 'pallissa', 'malleira', 'malleir~', 'maltrat~', 'maltract~', 'bofetad~', 'punetazo~', 'patada~', 'patadas', 'empuj~', 'empeny~', 'empenta', 'empurr~', 'colpeja~', 'cops', 'bateme', 'bateume', 'bateu', 'bater', 'labazad~', 'couce~', 'estrangul~', 'estrangula', 'ofegar-me',
     'jo egiten', 'jotzen', 'jo nau', 'jo ninduen', 'jo zuen', 'jo du', 'jo ditu', 'jo zidan', 'jo nahi', 'kolpe~', 'eraso~', 'tratu txar~', 'zaplazteko~', 'ostik~', 'bultza~', 'belarrondoko~', 'lepotik',
     'hit', 'hits', 'hitting', 'beat', 'beats', 'beating', 'beaten', 'punch~', 'slap~', 'kick~', 'attack~', 'assault~', 'abus~', 'shov~', 'pushed', 'strangl~', 'hurt~', 'violent~', 'violen~', 'bruis~', 'moraton~', 'morat', 'negrat', 'ubeldura', 'ubel~',
+    'slamm~', 'throttl~', 'smack~', 'thump~', 'battered', 'battering', 'choked me', 'chokes me', 'heldu ninduen', 'estutu ninduen', 'estutu~', 'agarro del cuello', 'me agarro', "em va agafar", 'agarroume', 'polo pescozo', 'pel coll', 'del cuello', 'by the throat', 'by the neck',
   ],
   weapon: [
     'cuchill~', 'navaj~', 'pistol~', 'arma', 'armas', 'armado', 'armada', 'armados', 'escopet~', 'machete', 'disparo~', 'dispar~', 'tiros', 'tiroteo', 'tiro', 'apunal~', 'punal~', 'ganivet~', 'navall~', 'armat', 'armes', 'trets', 'apunyal~', 'coitel~', 'balas', 'bala',
@@ -117,6 +125,7 @@ const LEXICON: Readonly<Record<DangerConcept, readonly string[]>> = {
   ],
   sexual: [
     'viol~', 'abus~', 'forz~', 'tocamiento~', 'me toca', 'me tocaba', 'sexual~', 'sexo', 'sexe', 'violad~', 'bortxa~', 'abusatu~', 'sexu~', 'behartzen', 'rape', 'touched me', 'touches me', 'molested', 'forcing me', 'forced me', 'forcat', 'em forca', 'raped', 'raping', 'forced', 'forces me', 'groped',
+    'biluzi~', 'argazki biluzi~', 'fotos desnuda', 'fotos desnudo', 'fotos despullada', 'fotos espida', 'nudes', 'naked photos', 'intimate pictures',
   ],
   fear: [
     'miedo', 'asustad~', 'aterrad~', 'aterroritz~', 'panico', 'peligro', 'tinc por', 'fa por', 'molta por', 'quina por', 'amb por', 'tenc por', 'espantad~', 'perill~', 'medo', 'perigo', 'arreceo',
@@ -137,6 +146,18 @@ const LEXICON: Readonly<Record<DangerConcept, readonly string[]>> = {
     'sin salida', 'sense sortida', 'sen saida', 'no hay salida', 'desesper~', 'me siento vacio', 'em sento buit', 'sintome baleiro', 'soy una carga', 'soc una carrega', 'son unha carga', 'hundid~', 'enfonsad~', 'afundid~',
     'bizitzeko gogo~', 'bizitzari amaiera', 'bizitza amaitu', 'bizitzarekin amaitu', 'bizitza kendu', 'ez dut bizi nahi', 'zentzurik gabe', 'ebakiak', 'ebakitzen', 'bizi nahi', 'jarraitu nahi', 'ezin dut gehiago', 'ez dut gehiago', 'ez du zentzu', 'zentzurik', 'desagertu~', 'agur esan', 'azken agur', 'esnatu nahi', 'karga bat', 'zama bat', 'etsi~', 'hutsik',
     'kill myself', 'end my life', 'end it all', 'end it', 'take my life', 'take my own life', 'don\'t want to live', 'dont want to live', 'don\'t want to be here', 'dont want to be here', 'don\'t want to wake', 'dont want to wake', 'not want to be alive', 'want to die', 'wanna die', 'no point', 'pointless', 'better off without me', 'burden', 'can\'t go on', 'cant go on', 'can\'t take it', 'cant take it', 'can\'t do this anymore', 'cant do this anymore', 'disappear', 'goodbye to everyone', 'say goodbye', 'no way out', 'hopeless~', 'worthless', 'empty inside', 'give up on life',
+    // widened by situation (issue 11): not making it, trying again, apologising for everything, hoarding pills, giving things away
+    'no me veo', 'no em veig', 'non me vexo', "don't see myself", 'dont see myself', 'making it to', 'make it through', 'llegar a manana', 'arribar a dema', 'chegar a mana', 'bihar arte',
+    'volver a intentarlo', 'intentarlo otra vez', 'tornar-ho a intentar', 'volvelo a intentar', 'berriro saiatu~', 'try again', 'tried last', 'tried before',
+    'perdon por todo', 'lo siento por todo', 'perdonadme', 'perdoneu-me', 'ho sento per tot', 'perdon por todo', 'sinto todo', 'perdoade', 'barkatu dena', 'barkatu guztia', 'barkatu denoi', 'sorry for everything', 'forgive me',
+    'guardando las pastillas', 'guardando pastillas', 'acumulando pastillas', 'guardant les pastilles', 'gardando as pastillas', 'pilulak gorde~', 'pastillak gorde~', 'stockpil~', 'hoard~', 'saving up my pills', 'saving my pills',
+    'regalando mis cosas', 'regalo mis cosas', 'repartido mis cosas', 'regalant les meves coses', 'regalando as miñas cousas', 'gauzak banatu', 'gauzak oparitu', 'giving away', 'gave away', 'given away', "won't need", 'wont need', 'no las voy a necesitar', 'ya no las necesito', 'ez ditut beharko', 'ja no les necessitare', 'xa non as vou necesitar',
+    'last time', 'hear from me', 'la ultima vez', "l'ultima vegada", 'a ultima vez', 'azken aldia',
+    'remato con todo', 'rematar con todo', 'acabo con todo', 'ho acabo tot', 'acabar-ho tot', 'dena bukatu', 'end things', 'ending things', 'nothing left', 'no future', 'no hay futuro', 'sense futur', 'sen futuro', 'etorkizunik', "can't cope", 'cant cope', 'tired of it all',
+    'eutsi~', 'aurrera egiteko', 'niretzako tokirik', 'niretzat tokirik', 'no hay sitio para mi', 'no hi ha lloc per a mi', 'non hai sitio para min', 'no place for me', 'nadie lo notaria', 'nadie se daria compte', 'ningu ho notaria', 'nobody would notice', 'no one would notice', 'nobody would even notice',
+    'entierro', 'enterrament', 'enterro', 'hileta~', 'funeral', 'me rindo', 'em rendeixo', 'rendome', 'im done', "i'm done", 'tonight is the night', 'ez dut bizirik', 'bizirik egon', 'alive anymore', 'me quedan fuerzas', 'quedan fuerzas', 'queden forces', 'quedan forzas', 'indarrik geratzen', 'strength left', 'perdoname', 'perdoame', 'no es culpa de nadie', 'no es culpa de ningu', 'non e culpa de ninguen', 'ez da inoren errua', "nobody's fault", 'nobodys fault',
+    'cuando leais esto', 'cuando leas esto', 'quan llegiu aixo', 'quan llegeixis aixo', 'cando leades isto', 'cando leas isto', 'irakurtzen duzuenean', 'irakurtzen duzunean', 'when you read this', 'by the time you read', "i'll be gone", 'ill be gone',
+    'drive into', 'driving into', 'drive off', 'driving off', 'contra un arbol', 'contra un arbre', 'contra unha arbore', 'zuhaitz baten kontra', 'contra un muro', 'into a tree',
   ],
   method: [
     'tirarme', 'tirarse', 'tirar-me', 'llancar-me', 'llencar-me', 'saltar', 'salto', 'saltar del', 'saltar desde', 'jump~', 'puente', 'pont', 'da ponte', 'na ponte', 'desde a ponte', 'dende a ponte', 'zubi~', 'bridge', 'azotea', 'terrat', 'terraza', 'tejado', 'balcon', 'ventana', 'finestra', 'fiestra', 'teilatu~', 'balkoi~', 'leiho~', 'roof', 'window', 'ledge', 'cornisa',
@@ -146,10 +167,12 @@ const LEXICON: Readonly<Record<DangerConcept, readonly string[]>> = {
   missing: [
     'desaparecid~', 'desaparegu~', 'desaparecido', 'no aparece', 'no apareix', 'non aparece', 'no lo encuentro', 'no la encuentro', 'no encuentro a mi', 'no trobo', 'non o atopo', 'non a atopo', 'non atopo', 'se ha perdido un', 'se ha perdido una', 'se ha perdido mi', "s'ha perdut", 'perdeuse', 'se ha escapado', 'no ha vuelto', 'no ha tornat', 'non volveu', 'no ha llegado', 'no ha arribat', 'non chegou', 'solo en el coche', 'sol al cotxe', 'so no coche', 'sola en el coche',
     'desagertu~', 'ez dut aurkitzen', 'ez da itzuli', 'ez da agertu', 'galdu egin da', 'galdu da', 'autoan bakarrik', 'missing', 'can\'t find my', 'cant find my', 'hasn\'t come back', 'hasnt come back', 'not come home', 'alone in the car', 'alone in a car', 'wandered off', 'lost child',
+    'vanish~', 'dementia', 'alzheimer~', 'dementzi~', 'wandered', "can't find him", "can't find her", 'cant find him', 'cant find her', 'no sign of', 'no hay rastro', 'ni rastro', 'ni rastre', 'nin rastro', 'inon ez', 'ez dago inon', 'ez dugu inon', 'ha desaparegut', 'ha desaparecido',
   ],
   robbery: [
     'robar~', 'robando', 'robado', 'roban', 'robo', 'atracar~', 'atraco~', 'atracando', 'atracat~', 'ladron~', 'lladre~', 'entrando en mi casa', 'entrando en casa', 'forzando la puerta', 'intruso~', 'robant', 'robat', 'entrant a casa', 'roub~', 'entrando na casa', 'forzando a porta',
     'lapur~', 'etxean sartu', 'etxera sartu', 'atea bortxa', 'rob', 'robbing', 'robbed', 'robbery', 'mugg~', 'burglar~', 'break in', 'breaking in', 'broke in', 'intruder~', 'someone in my house', 'someone in the house',
+    'smash~', 'kicking the door', 'kicking my door', 'forcing the door', 'holding up', 'hold up', 'held up', 'at gunpoint', 'demanding money', 'pidiendo dinero', 'dirua eskatzen', 'forcant la porta', 'forçant la porta', 'forzando a porta', 'atea behartzen', 'leihotik sartu~',
   ],
   help: [
     'socorro', 'auxilio', 'ayudenme', 'ayudadme', 'ayuda por favor', 'ayuda porfa', 'ayudame por favor', 'que alguien me ayude', 'socors', 'auxili', 'ajudeu-me', 'ajuda si us plau', 'axudademe', 'axuda por favor', 'lagundu mesedez', 'lagundu arren', 'laguntza mesedez', 'lagun iezadazu', 'help me', 'help please', 'please help', 'someone help',

@@ -45,11 +45,13 @@ export interface SafetyThresholds {
 /**
  * Chosen by stratified 5-fold cross-validation on the safety corpus plus the FAQ utterances
  * (`npm run bench:safety` prints the sweep). With the danger-concept gate, `possible` 0.4 and
- * `possibleWithoutConcept` 0.85 give about 92 % held-out recall (either band) with about 6 % of
- * the hard negatives (written to share the emergencies' words) and under 0.5 % of FAQ utterances
- * in a band; at 0.5 recall falls by 3 points for one point of false alarms, and the possible band
- * only answers, gives the number and offers a person, so recall wins. `definite` 0.85 (and a
- * concept) keeps false definite alarms, which hand the chat to the emergency queue, near 1 %.
+ * `possibleWithoutConcept` 0.85 give about 93.5 % held-out recall (either band) with about 5.5 %
+ * of the hard negatives (written to share the emergencies' words) and 0.4 % of FAQ utterances in
+ * a band (4,174 corpus lines, December 2026). No threshold reaches 1 % of hard negatives at a
+ * useful recall (0.6: 88 % recall, 2.6 %); 0.3 buys 2 points of recall for 2 points of hard
+ * negatives and 0.3 of FAQ utterances. The possible band only answers, gives the number and
+ * offers a person, so recall wins, but not at any price on ordinary questions. `definite` 0.85
+ * (and a concept) keeps false definite alarms, which hand the chat to the emergency queue, near 1 %.
  */
 export const DEFAULT_SAFETY_THRESHOLDS: SafetyThresholds = { definite: 0.85, possible: 0.4, possibleWithoutConcept: 0.85 };
 
@@ -227,6 +229,8 @@ export class SafetyNet {
     // One scan of the whole text first: most long messages name no danger at all, and then no
     // window needs its own scan.
     const anyConcept = windows.length === 1 ? undefined : hasDangerConcept(text);
+    // Nor, then, any learned danger word: a long ordinary message costs two scans, not one per window.
+    if (anyConcept === false && this.vocabulary !== undefined && !this.vocabulary.has(text)) return best;
     for (const window of windows) {
       const { text: modelText, concept } = anyConcept === false ? { text: window, concept: false } : modelTextOf(window);
       if (!concept && this.vocabulary !== undefined && !this.vocabulary.has(window)) continue;

@@ -128,11 +128,11 @@ export interface SafetyMatch {
 
 /**
  * Words that say the danger is told about, not happening to the writer: a film, a game, the news,
- * a drill. With one of them the rules stand aside and the classifier (which has seen such hard
+ * a drill, a first-aid course ("¿el curso enseña qué hacer si alguien se atraganta?"). With one of them the rules stand aside and the classifier (which has seen such hard
  * negatives) decides, so "en la peli hay un incendio" is not a definite alarm.
  */
 const REPORTED_CONTEXT =
-  /\b(?:pelicula|peli|serie|libro|novela|documental|videojuego|jugando|partida|noticias?|periodico|telediario|simulacro|pel\.licula|joc|noticies|diari|xogo|xogando|filma|telesaila|jokoa|albistegi\w*|albisteak?|film|movie|tv show|series|book|novel|documentary|video ?game|playing|news|newspaper|drill)\b/;
+  /\b(?:pelicula|peli|serie|libro|novela|documental|videojuego|jugando|partida|noticias?|periodico|telediario|simulacro|pel\.licula|joc|noticies|diari|xogo|xogando|filma|telesaila|jokoa|albistegi\w*|albisteak?|film|movie|tv show|series|book|novel|documentary|video ?game|playing|news|newspaper|drill|primeros auxilios|primers auxilis|primeiros auxilios|lehen sorospen\w*|ikastaro\w*|first aid (?:course|class|training)|cursos?|cursillos?|curs|courses?)\b/;
 
 /** The union of every rule (none has flags or numbered back-references, so union = "any rule matches"). */
 const ANY_RULE = new RegExp(

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeText } from '../../../src/intents/normalize.js';
 import { dangerConceptsOf, hasDangerConcept } from '../../../src/intents/safety/concepts.js';
+import { matchSafetyRules } from '../../../src/intents/safety/patterns.js';
 import { bandOf, DEFAULT_SAFETY_THRESHOLDS } from '../../../src/intents/safety/detector.js';
 
 const concepts = (text: string): string[] => dangerConceptsOf(normalizeText(text));
@@ -19,6 +20,12 @@ describe('danger concepts (the gate of the classifier bands)', () => {
     ['eu', 'sutea dago sukaldean', 'fire'],
     ['en', 'he keeps threatening me', 'threat'],
     ['en', "i'm going to throw myself off the bridge", 'method'],
+    // Situations without the usual trigger words (widened for issue 11): stems, not lines.
+    ['es', 'llevo un mes guardando las pastillas del abuelo', 'despair'],
+    ['ca', 'un camió ha envestit la furgoneta', 'accident'],
+    ['gl', 'non me vexo chegando ao luns', 'despair'],
+    ['eu', 'aitonak dementzia du eta ez dugu inon aurkitzen', 'missing'],
+    ['en', 'the baby swallowed a button battery', 'poison'],
   ])('%s: "%s" names %s', (_language, text, concept) => {
     expect(concepts(text)).toContain(concept);
   });
@@ -34,9 +41,17 @@ describe('danger concepts (the gate of the classifier bands)', () => {
     expect(hasDangerConcept(normalizeText(text))).toBe(false);
   });
 
+  it('a first-aid course asked about is told about, not happening: the phrase rules stand aside', () => {
+    expect(matchSafetyRules(normalizeText('¿El curso de primeros auxilios enseña qué hacer si alguien se atraganta?'))).toBeUndefined();
+    expect(matchSafetyRules(normalizeText('se está atragantando'))).toBeDefined();
+  });
+
   it('matches whole words only ("arma" is not in "armario", "hil" not in "hilabete")', () => {
     expect(concepts('he comprado un armario')).not.toContain('weapon');
     expect(hasDangerConcept(normalizeText('hilabete honetako ordainagiria'))).toBe(false);
+    // Stems short enough to swallow everyday words: "garr-" (flames) is not "garraio" (transport).
+    expect(concepts('garraio publikoaren txartela')).not.toContain('fire');
+    expect(concepts('my phone battery is low')).not.toContain('violence');
   });
 
   it('never throws on arbitrary Unicode (fast-check) and reads 10,000 characters', () => {
