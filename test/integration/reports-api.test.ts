@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../src/app.js';
 import type { HandoffModule } from '../../src/handoff/index.js';
+import { localDateOf } from '../../src/core/time-zone.js';
 import { editorDb } from '../../src/editor/schema.js';
 import { startReportsHub } from '../helpers/reports-hub.js';
 
@@ -54,7 +55,11 @@ afterAll(async () => {
   await hub.app.close();
 });
 
-const today = (): string => new Date().toISOString().slice(0, 10);
+/** Today in the queues' time zone (config/queues.yaml), as report ranges are read: from 23:00 UTC in winter Madrid is already tomorrow. */
+const today = (): string => {
+  const { year, month, day } = localDateOf(new Date(), 'Europe/Madrid');
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+};
 
 describe('reports API', () => {
   it('needs a supervisor or admin session: 401 without one, 403 for agents and editors', async () => {

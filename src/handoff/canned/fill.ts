@@ -34,6 +34,12 @@ export function agentDisplayName(stored: string): string {
   return name.replace(/(^|[\s'’-])(\p{Ll})/gu, (_whole, before: string, letter: string) => `${before}${letter.toLocaleUpperCase('es')}`);
 }
 
+/** The citizen's name as a channel gave it, or '' when it has no letter or digit (",,", "…", an emoji): that is no name to greet. */
+function citizenNameOf(value: string | null | undefined): string {
+  const name = oneLine(value);
+  return /[\p{L}\p{N}]/u.test(name) ? name : '';
+}
+
 export interface CannedValues {
   readonly language: Language;
   /** The citizen's name; null, empty or blank when unknown. */
@@ -51,7 +57,7 @@ function dropVariable(text: string, name: CannedVariable): string {
 function tidy(text: string, language: Language): string {
   const spaced = text
     .split('\n')
-    .map((line) => line.replace(/[ \t]+/g, ' ').replace(/ ([,.;:!?])/g, '$1').replace(/,([,.;:!?])/g, '$1').trim())
+    .map((line) => line.replace(/[ \t]+/g, ' ').replace(/ ([,.;:!?])/g, '$1').replace(/,+([,.;:!?])/g, '$1').trim())
     .join('\n')
     .replace(/^[\s,;:]+/, '')
     .trim();
@@ -67,7 +73,7 @@ function tidy(text: string, language: Language): string {
  */
 export function fillCanned(template: string, values: CannedValues): string {
   const filled: Record<CannedVariable, string> = {
-    nombre: oneLine(values.citizenName),
+    nombre: citizenNameOf(values.citizenName),
     agente: agentDisplayName(values.agentName),
     cola: oneLine(values.queueName),
   };

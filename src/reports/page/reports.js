@@ -205,8 +205,7 @@
     ]));
   }
 
-  async function loadDefinitions() {
-    const defs = await api('/api/reports/definitions');
+  async function loadDefinitions(defs) {
     const list = $('definitions');
     list.replaceChildren();
     for (const def of Object.values(defs.indicators)) {
@@ -218,8 +217,11 @@
     }
   }
 
-  function localDate(date) {
-    return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+  // Days are the queues' days (the reports API reads dates in their time zone), not the browser's:
+  // a supervisor abroad, or a browser on UTC after 23:00, would otherwise ask for yesterday.
+  function localDate(date, timeZone) {
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(date).map((p) => [p.type, p.value]));
+    return `${parts.year}-${parts.month}-${parts.day}`;
   }
 
   let live;
@@ -228,16 +230,17 @@
     $('app').hidden = false;
     $('who').hidden = false;
     $('who').textContent = `${session.user.displayName} (${session.user.role})`;
+    const defs = await api('/api/reports/definitions');
     const today = new Date();
-    $('to').value = localDate(today);
-    $('from').value = localDate(new Date(today.getTime() - 6 * 86400000));
+    $('to').value = localDate(today, defs.timezone);
+    $('from').value = localDate(new Date(today.getTime() - 6 * 86400000), defs.timezone);
     $('report-form').addEventListener('submit', (event) => {
       event.preventDefault();
       void refreshReport();
       void refreshUnrecognised();
     });
     for (const id of ['from', 'to', 'period', 'by']) $(id).addEventListener('change', setExports);
-    await Promise.all([refreshWallboard(), refreshReport(), refreshUnrecognised(), loadDefinitions()]);
+    await Promise.all([refreshWallboard(), refreshReport(), refreshUnrecognised(), loadDefinitions(defs)]);
     // Live: a notice from this instance refreshes at once; polling covers other instances.
     live = new EventSource('/api/reports/live');
     live.addEventListener('changed', () => void refreshWallboard().catch(() => undefined));
