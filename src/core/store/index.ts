@@ -65,8 +65,10 @@ function openSqlite(path: string): Store {
       new HubError('HUB_ERR_CONFIG', `cannot open the SQLite database at ${path}: ${String(error)}. Set VENTANILLA_DATABASE_URL to a writable file path.`, { cause: error })
     );
   }
-  const db = new Kysely<Database>({ dialect: new TransactionalSqliteDialect({ database: withStatementCache(database) }) });
-  return new SqliteStore({ db, dialect: 'sqlite', destroy: () => db.destroy() }, place);
+  const statements = withStatementCache(database);
+  const db = new Kysely<Database>({ dialect: new TransactionalSqliteDialect({ database: statements }) });
+  const iterate = (sql: string, parameters: readonly unknown[]): IterableIterator<unknown> => statements.prepare(sql).iterate(...parameters);
+  return new SqliteStore({ db, dialect: 'sqlite', destroy: () => db.destroy(), iterate }, place);
 }
 
 /**

@@ -5,7 +5,7 @@
  * this class holds the connection, the locks and the group commit, and answers the interface.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { DeliveryFailure } from '../delivery-failure.js';
 import { KeyedMutex } from '../keyed-mutex.js';
 import type { ChannelId, ConversationMode, InboundMessage } from '../message.js';
@@ -46,6 +46,11 @@ export interface KyselyStoreOptions {
   readonly intake?: Kysely<Database>;
   /** PostgreSQL only: the schema the store lives in (Kysely's migration tables go there too). */
   readonly schema?: string;
+  /**
+   * SQLite only: the rows of a read statement, prepared once and pulled lazily (better-sqlite3's
+   * `iterate`). Called only while the connection lock is held.
+   */
+  readonly iterate?: (sql: string, parameters: readonly unknown[]) => IterableIterator<unknown>;
 }
 
 /** The Store implementation shared by both dialects. */
@@ -55,6 +60,7 @@ export class KyselyStore implements Store {
   private readonly destroyDb: () => Promise<void>;
   private readonly locks = new KeyedMutex();
   private readonly singletonLock: KyselyStoreOptions['trySingletonLock'];
+  private readonly iterate: KyselyStoreOptions['iterate'];
   private readonly commits: GroupCommit;
   private readonly migrator: StoreMigrator;
   private readonly inbox: InboxStore;
@@ -69,6 +75,7 @@ export class KyselyStore implements Store {
     this.dialect = options.dialect;
     this.destroyDb = options.destroy;
     this.singletonLock = options.trySingletonLock;
+    this.iterate = options.iterate;
     this.commits = new GroupCommit(options.db, options.dialect);
     const ctx: StoreContext = { db: options.db, dialect: options.dialect, write: (run) => this.commits.write(run), ...(options.intake === undefined ? {} : { intake: options.intake }) };
     this.migrator = new StoreMigrator(ctx, options.schema);
@@ -101,6 +108,22 @@ export class KyselyStore implements Store {
 
   appliedMigrations(): Promise<string[]> {
     return this.migrator.appliedMigrations();
+  }
+
+  /** See {@link Store.readRows}. */
+  async readRows<R>(query: CompiledQuery<R>, visit: (row: R) => boolean): Promise<void> {
+    const iterate = this.iterate;
+    if (iterate === undefined) {
+      const { rows } = await this.db.executeQuery(query);
+      for (const row of rows) if (!visit(row)) return;
+      return;
+    }
+    // Kysely's lock on the one SQLite connection: the statement runs when no transaction or
+    // other query holds it, exactly when Kysely itself would run it. Leaving the loop early
+    // returns the iterator, which resets the statement.
+    await this.db.connection().execute(async () => {
+      for (const row of iterate(query.sql, query.parameters)) if (!visit(row as R)) return;
+    });
   }
 
   async ping(): Promise<boolean> {

@@ -11,7 +11,7 @@ import type {
   Participant,
   Recipient,
 } from '../message.js';
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { DeliveryFailure } from '../delivery-failure.js';
 import type { Database } from './schema.js';
 
@@ -196,6 +196,15 @@ export interface Store {
    * reached through this interface's methods, never queried directly from outside the store.
    */
   readonly kysely: Kysely<Database>;
+  /**
+   * Runs a compiled read (a hot read a module compiles once and keeps) and hands its rows to
+   * `visit` one at a time until it returns `false`. On SQLite the statement stays prepared and
+   * rows are read only as far as `visit` goes, under the connection lock every other query takes
+   * (so never inside another caller's open transaction); on PostgreSQL the rows come in one round
+   * trip and `visit` walks them. `visit` must not query the store (on SQLite it runs while the
+   * one connection is held).
+   */
+  readRows<R>(query: CompiledQuery<R>, visit: (row: R) => boolean): Promise<void>;
   /** Applies pending migrations (idempotent). */
   migrate(): Promise<void>;
   /** Names of the migrations this database has recorded (empty for a new database). */

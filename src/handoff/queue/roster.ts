@@ -3,10 +3,11 @@
  * assignment decision itself, which only plans; the writes are transitions.
  */
 import { performance } from 'node:perf_hooks';
-import { sql } from 'kysely';
+import { sql, type CompiledQuery, type Selectable } from 'kysely';
 import { isLanguage } from '../../core/message.js';
 import { openQueues } from '../business-hours.js';
 import { pickAgent, type AgentCandidate, type WaitingTicket } from '../routing.js';
+import type { HandoffTicketsTable } from '../schema.js';
 import { CONSOLE_ROLES, toUser, type Presence, type User } from '../../accounts/users.js';
 import { parseSkips, toTicket, type QueueContext, type Ticket } from './types.js';
 
@@ -35,6 +36,7 @@ const OCCUPIED = sql<number>`(select count(*) from handoff_tickets as held where
 export class AgentRoster {
   private cached: RosterSnapshot | undefined;
   private openCache: { readonly minute: number; readonly queues: ReadonlyMap<string, boolean> } | undefined;
+  private readonly windowCache = new Map<string, CompiledQuery<Selectable<HandoffTicketsTable>>>();
 
   constructor(private readonly ctx: QueueContext) {}
 
@@ -186,6 +188,34 @@ export class AgentRoster {
   }
 
   /**
+   * The compiled window read for these queues and this many rows. The set of queues free agents
+   * serve and the number of free slots change seldom, so a decision reuses a compiled query
+   * (building and compiling it cost more than running it) and, on SQLite, a prepared statement.
+   */
+  private windowQuery(queues: readonly string[], limit: number): CompiledQuery<Selectable<HandoffTicketsTable>> {
+    const key = `${limit}|${queues.join('|')}`;
+    let compiled = this.windowCache.get(key);
+    if (compiled === undefined) {
+      compiled = this.ctx.db
+        .selectFrom('handoff_tickets')
+        .selectAll()
+        .where('status', '=', 'queued')
+        // A ticket offered to someone waits for their answer (or the offer's lapse).
+        .where('offer_agent_id', 'is', null)
+        .where((eb) => eb.or([eb('queue_id', 'in', queues.length === 0 ? [''] : [...queues]), eb('priority_rank', '=', 0)]))
+        .orderBy('priority_rank')
+        .orderBy('sort_key')
+        .orderBy('id')
+        .limit(limit)
+        .compile();
+      // Bounded: queue sets and slot counts are few, but nothing else stops the keys from growing.
+      if (this.windowCache.size >= 64) this.windowCache.clear();
+      this.windowCache.set(key, compiled);
+    }
+    return compiled;
+  }
+
+  /**
    * The assignment decision, without writing: which waiting ticket goes to which agent, in
    * queue order (priority, then FIFO), each to the idle-longest free agent with the skills
    * (queue, language; any free agent for urgent ones), never back to the agent who transferred it
@@ -204,26 +234,13 @@ export class AgentRoster {
     // the rows read are then nearly all assignable, so a small window suffices.
     const open = this.openQueuesAt(now);
     const queues = [...new Set(free.flatMap((a) => a.queues))].filter((q) => open.get(q) === true);
-    // The window holds several tickets per free slot but only the planned ones (usually one)
-    // become offers: it reads just the columns the decision needs, the plan reads whole rows.
-    const rows = await this.ctx.db
-      .selectFrom('handoff_tickets')
-      .select(['id', 'queue_id', 'priority', 'priority_rank', 'sort_key', 'language', 'enqueued_at', 'offer_skips', 'transferred_from'])
-      .where('status', '=', 'queued')
-      // A ticket offered to someone waits for their answer (or the offer's lapse).
-      .where('offer_agent_id', 'is', null)
-      .where((eb) => eb.or([eb('queue_id', 'in', queues.length === 0 ? [''] : queues), eb('priority_rank', '=', 0)]))
-      .orderBy('priority_rank')
-      .orderBy('sort_key')
-      .orderBy('id')
-      .limit(slots * 4 + 16)
-      .execute();
-    const picked: { ticketId: string; agentId: string }[] = [];
-    for (const row of rows) {
-      if (slots <= 0) break;
+    const picked: { ticket: Ticket; agentId: string }[] = [];
+    // The window holds several tickets per free slot, but rows are read only until the slots are
+    // filled (on SQLite): the usual decision, one slot taken by the head ticket, reads one row.
+    await this.ctx.deps.store.readRows(this.windowQuery(queues, slots * 4 + 16), (row) => {
       const urgent = row.priority === 'urgent';
       // Out of hours only urgent conversations are offered; the rest wait for the next shift.
-      if (!urgent && open.get(row.queue_id) !== true) continue;
+      if (!urgent && open.get(row.queue_id) !== true) return true;
       const waited = (now.getTime() - new Date(row.enqueued_at).getTime()) / 60_000;
       const waiting: WaitingTicket = {
         id: row.id,
@@ -235,23 +252,13 @@ export class AgentRoster {
         notAgents: notAgentsOf({ transferredFrom: row.transferred_from ?? null, offerSkips: parseSkips(row.offer_skips ?? null) }, now),
       };
       const agent = pickAgent(free, waiting, { anyAgentFallback: urgent, ignoreLanguage: waited >= config.languageFallbackMinutes });
-      if (agent === undefined) continue;
+      if (agent === undefined) return true;
       agent.active += 1;
       agent.idleSince = now.toISOString();
       slots -= 1;
-      picked.push({ ticketId: row.id, agentId: agent.id });
-    }
-    if (picked.length === 0) return [];
-    // Whatever changed in between, the offer's guarded write finds out (as for a plan read earlier).
-    const full = await this.ctx.db
-      .selectFrom('handoff_tickets')
-      .selectAll()
-      .where('id', 'in', picked.map((p) => p.ticketId))
-      .execute();
-    const tickets = new Map(full.map((row) => [row.id, toTicket(row)]));
-    return picked.flatMap(({ ticketId, agentId }) => {
-      const ticket = tickets.get(ticketId);
-      return ticket === undefined ? [] : [{ ticket, agentId }];
+      picked.push({ ticket: toTicket(row), agentId: agent.id });
+      return slots > 0;
     });
+    return picked;
   }
 }

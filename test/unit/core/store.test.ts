@@ -253,6 +253,42 @@ for (const kind of storeKinds) {
       expect(order.indexOf('end a')).toBeLessThan(order.indexOf('start b'));
       expect(order.indexOf('start c')).toBeLessThan(order.indexOf('end a'));
     });
+
+    it('reads a compiled query row by row until told to stop, and never from inside another open transaction', async () => {
+      const db = store.kysely;
+      const at = new Date().toISOString();
+      const contact = (externalId: string) => ({ id: `c-${externalId}`, channel: 'webchat', external_id: externalId, display_name: null, locale: null, created_at: at });
+      await db.insertInto('contacts').values(['a', 'b', 'c'].map(contact)).execute();
+      const query = db.selectFrom('contacts').select('external_id').orderBy('external_id').compile();
+      const firstTwo: string[] = [];
+      await store.readRows(query, (row) => {
+        firstTwo.push(row.external_id);
+        return firstTwo.length < 2;
+      });
+      expect(firstTwo).toEqual(['a', 'b']);
+      // A transaction has written a row and not committed: the read must not see it (on SQLite,
+      // where both share one connection, it waits for the lock until the transaction ends).
+      let inserted!: () => void;
+      const insertedYet = new Promise<void>((resolve) => (inserted = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const transaction = db.transaction().execute(async (trx) => {
+        await trx.insertInto('contacts').values(contact('d')).execute();
+        inserted();
+        await released;
+        throw new Error('rolled back');
+      });
+      await insertedYet;
+      const seen: string[] = [];
+      const read = store.readRows(query, (row) => {
+        seen.push(row.external_id);
+        return true;
+      });
+      release();
+      await expect(transaction).rejects.toThrow('rolled back');
+      await read;
+      expect(seen).toEqual(['a', 'b', 'c']);
+    });
   });
 }
 
