@@ -20,8 +20,18 @@ export const RESYNC_EVENT = 'hub.resync';
  * recording) skip relayed events: the instance where it happened already did.
  */
 export interface HubEventMap {
-  /** A transcript entry was committed (citizen message, bot/agent reply, system event). */
+  /**
+   * A transcript entry was committed (citizen message, bot/agent reply, system event). `entry` is
+   * the row as written: listeners need not read it back. A citizen message's entry is emitted when
+   * it is stored, before its turn annotates it (see `turn`).
+   */
   transcript: [{ readonly conversationId: string; readonly entry: TranscriptEntry; readonly relayed?: boolean }];
+  /**
+   * A citizen message's turn committed: its entry as the turn annotated it (intent, score,
+   * language), emitted before that turn's own `transcript` entries. Local to the instance that ran
+   * the turn (not relayed): whoever counts turns counts each once, where it committed.
+   */
+  turn: [{ readonly conversationId: string; readonly entry: TranscriptEntry; readonly relayed?: boolean }];
   /** A conversation changed (mode, language, urgent…). */
   conversation: [{ readonly conversation: Conversation; readonly relayed?: boolean }];
   /**

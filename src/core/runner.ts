@@ -11,7 +11,7 @@ import type { InboundMessage } from './message.js';
 import { compose, createTurnContext, type Middleware, type TurnContext } from './pipeline.js';
 import type { Store } from './store/index.js';
 import { randomUUID } from 'node:crypto';
-import type { Conversation, ConversationPatch, StoredInbound } from './store/types.js';
+import type { Conversation, ConversationPatch, StoredInbound, TranscriptEntry } from './store/types.js';
 import { BOT_TURN_ENDED, BOT_TURN_STARTED } from './typing.js';
 import { answerSilentTurn, endsSilent, TURN_ERROR_APOLOGY, turnLanguage } from './turn-fallbacks.js';
 
@@ -146,9 +146,9 @@ export class TurnRunner {
    * before it resolves (the channel acknowledges then): the turn runs later, in a slot.
    */
   async accept(message: InboundMessage): Promise<AcceptResult> {
-    const { inbound, conversation, duplicate } = await this.options.store.ingest(message);
+    const { inbound, conversation, duplicate, entry } = await this.options.store.ingest(message);
     if (!duplicate) {
-      this.emitLatestCitizenEntry(conversation.id);
+      this.emitCitizenEntry(conversation.id, entry);
       if (this.accepting) {
         if (this.leased) void this.requestDrain(conversation.id);
         else this.schedule(inbound);
@@ -391,7 +391,12 @@ export class TurnRunner {
     }
     logger.debug({ conversationId: conversation.id, intent: ctx.nlu?.intent, replies: ctx.replies.length }, 'turn committed');
     if (result.outbox.length > 0) this.options.onReplies?.();
-    await this.emitCommitted(conversation.id, patch !== undefined, result.outbox.length + ctx.events.length);
+    const { events } = this.options;
+    // Synchronously after the commit, before anything else awaits: a listener sees the turn's
+    // annotated message before its replies, and no entry is read back for it.
+    if (result.citizen !== undefined) events.emit('turn', { conversationId: conversation.id, entry: result.citizen });
+    for (const entry of result.transcript) events.emit('transcript', { conversationId: conversation.id, entry });
+    if (patch !== undefined) await this.emitConversation(conversation.id);
     if (handoff.afterTurn !== undefined) {
       try {
         await handoff.afterTurn(ctx, conversation.id);
@@ -426,21 +431,23 @@ export class TurnRunner {
     return { type: 'alert.silent_turn', data: { ...recognised } };
   }
 
-  private emitLatestCitizenEntry(conversationId: string): void {
-    if (this.options.events.listenerCount('transcript') === 0) return;
-    void this.options.store.getTranscript(conversationId, { limit: 1 }).then((entries) => {
-      for (const entry of entries) this.options.events.emit('transcript', { conversationId, entry });
+  /** The stored citizen message's entry, as the ingest wrote it (read back only from a store that does not return it). */
+  private emitCitizenEntry(conversationId: string, entry: TranscriptEntry | undefined): void {
+    const { events, store } = this.options;
+    if (entry !== undefined) {
+      events.emit('transcript', { conversationId, entry });
+      return;
+    }
+    if (events.listenerCount('transcript') === 0) return;
+    void store.getTranscript(conversationId, { limit: 1 }).then((entries) => {
+      for (const latest of entries) events.emit('transcript', { conversationId, entry: latest });
     });
   }
 
-  private async emitCommitted(conversationId: string, conversationChanged: boolean, count: number): Promise<void> {
+  private async emitConversation(conversationId: string): Promise<void> {
     const { events, store } = this.options;
-    if (events.listenerCount('transcript') > 0 && count > 0) {
-      for (const entry of await store.getTranscript(conversationId, { limit: count })) events.emit('transcript', { conversationId, entry });
-    }
-    if (conversationChanged && events.listenerCount('conversation') > 0) {
-      const conversation = await store.getConversation(conversationId);
-      if (conversation !== undefined) events.emit('conversation', { conversation });
-    }
+    if (events.listenerCount('conversation') === 0) return;
+    const conversation = await store.getConversation(conversationId);
+    if (conversation !== undefined) events.emit('conversation', { conversation });
   }
 }

@@ -1,10 +1,12 @@
 /**
  * The stored facts the roll-ups are computed from: transcript rows (citizen, bot and agent
  * messages with the NLU's annotations) and handoff event rows, turned into {@link ReportEvent}s.
- * The live writer reads the rows its events point at; the rebuild reads them all.
+ * The live writer takes transcript entries from its events ({@link entryEvent}) and reads only
+ * handoff rows back; the rebuild reads them all.
  */
 import type { Selectable } from 'kysely';
 import type { TranscriptTable } from '../core/store/schema.js';
+import type { TranscriptEntry } from '../core/store/types.js';
 import type { HandoffEventsTable } from '../handoff/schema.js';
 import type { ReportEvent } from './reducer.js';
 import type { ReportsDb } from './schema.js';
@@ -19,6 +21,20 @@ export function transcriptEvent(row: Pick<Selectable<TranscriptTable>, 'conversa
       if (typeof data.agentId === 'string') agentId = data.agentId;
     }
     return { kind: 'reply', author: row.author, at: row.created_at, conversationId: row.conversation_id, language: row.language, intent: row.intent, agentId };
+  }
+  return undefined;
+}
+
+/**
+ * The report event of a transcript entry as an event carries it (no read-back): the same fields
+ * {@link transcriptEvent} takes from the row, so the live writer and the rebuild agree.
+ */
+export function entryEvent(entry: TranscriptEntry): ReportEvent | undefined {
+  const at = entry.createdAt.toISOString();
+  if (entry.author === 'citizen') return { kind: 'citizen', at, conversationId: entry.conversationId, language: entry.language, intent: entry.intent };
+  if (entry.author === 'bot' || entry.author === 'agent') {
+    const agentId = entry.author === 'agent' && typeof entry.data?.agentId === 'string' ? entry.data.agentId : null;
+    return { kind: 'reply', author: entry.author, at, conversationId: entry.conversationId, language: entry.language, intent: entry.intent, agentId };
   }
   return undefined;
 }

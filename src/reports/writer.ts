@@ -1,11 +1,18 @@
 /**
- * The live roll-up writer: listens to the hub's events (transcript entries and `handoff.*`),
- * reads the stored rows they point at, and adds their increments to the roll-ups in batches (one
- * transaction per flush, every `flushMs` or every 500 events), so turns never wait for reports.
+ * The live roll-up writer: listens to the hub's events (transcript entries, turn commits and
+ * `handoff.*`) and adds their increments to the roll-ups in batches (one transaction per flush,
+ * every `flushMs` or every 500 events), so turns never wait for reports.
  *
- * A citizen message is counted once its turn committed (its NLU annotations are stored then);
- * until then that conversation's later events wait too, so each conversation's facts are reduced
- * in order. Rows are read back from the store, so the figures equal those of the rebuild.
+ * Transcript entries come whole in their events (no read-back: reading them cost more CPU than the
+ * turns' own commits); handoff transitions are read back by sequence number (rare, and their
+ * events keep only ids). A citizen message is counted with its turn's annotations, once the turn
+ * committed; until then that conversation's later events wait too, so each conversation's facts
+ * are reduced in order, and the figures equal those of the rebuild.
+ *
+ * Who counts what: each instance counts the events that happened on it (relayed ones are skipped),
+ * a citizen message on the instance that stored it. Progress lives in memory: events not yet
+ * flushed when the process dies are not counted (`reports rebuild` recomputes them); a flush
+ * writes increments and conversation states in one transaction, so nothing is counted twice.
  */
 import type { HubEvents, HubEventMap } from '../core/events.js';
 import type { Store } from '../core/store/index.js';
@@ -14,16 +21,17 @@ import type { ReportsConfig } from './definitions.js';
 import { reduceEvent, newState, type ConversationReportState, type ReportEvent } from './reducer.js';
 import { DeltaSet, loadStates, saveStates, upsertDeltas } from './rollup-store.js';
 import { reportsDb, type ReportsDb } from './schema.js';
-import { conversationInfo, handoffEvent, transcriptEvent } from './source.js';
+import { conversationInfo, entryEvent, handoffEvent, transcriptEvent } from './source.js';
 
-interface Item {
-  readonly source: 'transcript' | 'handoff';
-  /** A citizen message (its turn may not have committed yet). */
-  readonly citizen: boolean;
-  readonly seq: number;
-  readonly conversationId: string;
-  readonly seenAt: number;
-}
+/**
+ * One fact waiting to be written, in its conversation's order. A citizen message is known from
+ * its ingest; its `event` comes with its turn's commit (the `turn` event carries the annotated
+ * entry) or, for a turn committed elsewhere or never, from a read of its row.
+ */
+type Item =
+  | { readonly source: 'citizen'; readonly seq: number; readonly seenAt: number; resolved: boolean; event: ReportEvent | undefined }
+  | { readonly source: 'reply'; readonly seq: number; readonly event: ReportEvent }
+  | { readonly source: 'handoff'; readonly seq: number };
 
 export interface WriterLogger {
   error(obj: object, msg?: string): void;
@@ -41,21 +49,27 @@ export interface RollupWriterOptions {
   readonly turnWaitMs?: number;
 }
 
-/** How often conversations waiting for a turn's commit are looked at again without news. */
+/**
+ * PostgreSQL: how often citizen messages still waiting for their turn are looked up (another
+ * instance may have run the turn; its `turn` event stays there).
+ */
 const RETRY_MS = 2000;
+/** Events that make a flush start at once. */
+const FLUSH_EVENTS = 500;
 
 /** Keeps the roll-ups up to date while the hub runs. */
 export class RollupWriter {
   private readonly db: ReportsDb;
-  private queue: Item[] = [];
   /**
-   * Conversations whose oldest unwritten event is a citizen message whose turn had not committed,
-   * with their events in order (that message first). They are looked at again when another event
-   * of theirs arrives (the turn's replies come after its commit), or when a check every
-   * {@link RETRY_MS} finds that message's turn committed ({@link unblocked}), not at every flush:
-   * a backlog of turns must not be re-read over and over.
+   * Per conversation, the facts not written yet, in the order they happened. A citizen message
+   * whose turn has not committed holds back the ones after it; the others are written at the
+   * next flush.
    */
-  private readonly waiting = new Map<string, Item[]>();
+  private readonly held = new Map<string, Item[]>();
+  /** Citizen messages held by conversation and sequence number, for their `turn` event. */
+  private readonly citizens = new Map<number, Extract<Item, { source: 'citizen' }>>();
+  /** Facts ready to be written since the last flush (starts one at {@link FLUSH_EVENTS}). */
+  private ready = 0;
   private lastRetry = 0;
   private readonly seen = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -63,14 +77,34 @@ export class RollupWriter {
   private daysChecked = false;
   private flushing: Promise<void> = Promise.resolve();
   private readonly onTranscript = (event: HubEventMap['transcript'][0]): void => {
-    if (event.entry.author === 'system') return;
-    this.push({ source: 'transcript', citizen: event.entry.author === 'citizen', seq: Number(event.entry.id), conversationId: event.conversationId, seenAt: Date.now() });
+    // Another instance counts what happened there.
+    if (event.relayed === true) return;
+    const { entry } = event;
+    if (entry.author === 'system') return;
+    const seq = Number(entry.id);
+    if (!this.firstTime(`t:${seq}`)) return;
+    if (entry.author === 'citizen') {
+      const item = { source: 'citizen' as const, seq, seenAt: Date.now(), resolved: false, event: undefined };
+      this.citizens.set(seq, item);
+      this.hold(event.conversationId, item);
+      return;
+    }
+    const reportEvent = entryEvent(entry);
+    if (reportEvent !== undefined) this.hold(event.conversationId, { source: 'reply', seq, event: reportEvent });
+  };
+  private readonly onTurn = (event: HubEventMap['turn'][0]): void => {
+    if (event.relayed === true) return;
+    // Only a message stored on this instance (seen at its ingest) is counted here.
+    const item = this.citizens.get(Number(event.entry.id));
+    if (item === undefined) return;
+    this.resolve(item, entryEvent(event.entry));
   };
   private readonly onCustom = (event: HubEventMap['custom'][0]): void => {
+    if (event.relayed === true) return;
     if (!event.type.startsWith('handoff.') || event.conversationId === undefined) return;
     const seq = event.data.seq;
-    if (typeof seq !== 'number') return;
-    this.push({ source: 'handoff', citizen: false, seq, conversationId: event.conversationId, seenAt: Date.now() });
+    if (typeof seq !== 'number' || !this.firstTime(`h:${seq}`)) return;
+    this.hold(event.conversationId, { source: 'handoff', seq });
   };
 
   constructor(private readonly options: RollupWriterOptions) {
@@ -81,6 +115,7 @@ export class RollupWriter {
   start(): void {
     if (this.timer !== undefined) return;
     this.options.events.on('transcript', this.onTranscript);
+    this.options.events.on('turn', this.onTurn);
     this.options.events.on('custom', this.onCustom);
     this.timer = setInterval(() => void this.flush(), this.options.flushMs ?? 1000);
     this.timer.unref();
@@ -89,6 +124,7 @@ export class RollupWriter {
   /** Unsubscribes and writes what is pending. */
   async stop(): Promise<void> {
     this.options.events.off('transcript', this.onTranscript);
+    this.options.events.off('turn', this.onTurn);
     this.options.events.off('custom', this.onCustom);
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
@@ -97,24 +133,45 @@ export class RollupWriter {
 
   /** Events received but not written yet. */
   get pending(): number {
-    let waiting = 0;
-    for (const items of this.waiting.values()) waiting += items.length;
-    return this.queue.length + waiting;
-  }
-
-  private push(item: Item): void {
-    const key = `${item.source}:${item.seq}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    // Duplicates come close together (several emitters of one entry): a short memory suffices.
-    if (this.seen.size > 20_000) this.seen.delete(this.seen.values().next().value as string);
-    this.queue.push(item);
-    if (this.queue.length >= 500) void this.flush();
+    let count = 0;
+    for (const items of this.held.values()) count += items.length;
+    return count;
   }
 
   /** Writes every event received so far whose turn committed; resolves when written. */
   flush(): Promise<void> {
     return this.enqueueFlush(false);
+  }
+
+  /** False for an event already taken (several emitters of one entry). */
+  private firstTime(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    // Duplicates come close together: a short memory suffices.
+    if (this.seen.size > 20_000) this.seen.delete(this.seen.values().next().value as string);
+    return true;
+  }
+
+  private hold(conversationId: string, item: Item): void {
+    const items = this.held.get(conversationId);
+    if (items === undefined) this.held.set(conversationId, [item]);
+    else items.push(item);
+    if (item.source !== 'citizen') this.countReady();
+  }
+
+  private resolve(item: Extract<Item, { source: 'citizen' }>, event: ReportEvent | undefined): void {
+    item.resolved = true;
+    item.event = event;
+    this.citizens.delete(item.seq);
+    this.countReady();
+  }
+
+  private countReady(): void {
+    this.ready += 1;
+    if (this.ready >= FLUSH_EVENTS) {
+      this.ready = 0;
+      void this.flush();
+    }
   }
 
   private enqueueFlush(final: boolean): Promise<void> {
@@ -133,114 +190,81 @@ export class RollupWriter {
       await ensureDayTier(this.db, this.options.store.dialect, this.options.config.timezone);
       this.daysChecked = true;
     }
-    const incoming = this.queue;
-    this.queue = [];
-    const woken = new Set<string>(final ? this.waiting.keys() : []);
-    if (!final && this.waiting.size > 0 && Date.now() - this.lastRetry >= RETRY_MS) {
-      this.lastRetry = Date.now();
-      for (const conversationId of await this.unblocked()) woken.add(conversationId);
-    }
-    for (const item of incoming) if (!item.citizen && this.waiting.has(item.conversationId)) woken.add(item.conversationId);
-    // Per conversation, what waited comes before what just arrived.
+    this.ready = 0;
+    await this.lookUpWaiting(final);
+    // Per conversation, the facts up to the first citizen message still waiting for its turn.
+    const taken = new Map<string, number>();
     const batch: Item[] = [];
-    for (const conversationId of woken) {
-      batch.push(...(this.waiting.get(conversationId) ?? []));
-      this.waiting.delete(conversationId);
-    }
-    for (const item of incoming) {
-      const held = this.waiting.get(item.conversationId);
-      if (held !== undefined) held.push(item);
-      else batch.push(item);
+    for (const [conversationId, items] of this.held) {
+      let count = 0;
+      for (const item of items) {
+        if (item.source === 'citizen' && !item.resolved) break;
+        count += 1;
+      }
+      if (count === 0) continue;
+      taken.set(conversationId, count);
+      for (let i = 0; i < count; i += 1) batch.push(items[i] as Item);
     }
     if (batch.length === 0) return;
-    try {
-      for (const item of await this.apply(batch)) {
-        const held = this.waiting.get(item.conversationId);
-        if (held === undefined) this.waiting.set(item.conversationId, [item]);
-        else held.push(item);
-      }
-    } catch (error) {
-      this.queue = [...batch, ...this.queue];
-      throw error;
+    await this.apply(batch);
+    // Written: forget them (events that arrived meanwhile were appended after them).
+    for (const [conversationId, count] of taken) {
+      const items = this.held.get(conversationId);
+      if (items === undefined) continue;
+      items.splice(0, count);
+      if (items.length === 0) this.held.delete(conversationId);
     }
   }
 
   /**
-   * The waiting conversations whose blocking citizen message (the first item they hold) can be
-   * counted now: its turn committed, its row is gone, or it waited longer than `turnWaitMs`. One
-   * narrow read of those messages alone: a backlog of turns under load is thousands of held
-   * events, and reading them all back every {@link RETRY_MS} cost more than the roll-ups.
+   * Citizen messages whose `turn` event did not come are looked up in the store: on PostgreSQL
+   * every {@link RETRY_MS} (another instance may have run the turn), on any store once they waited
+   * `turnWaitMs` (counted as stored, annotated or not), and all of them at the final flush. One
+   * narrow read of those messages alone; on SQLite, where every turn runs in this process, none
+   * at all in the normal course.
    */
-  private async unblocked(): Promise<string[]> {
+  private async lookUpWaiting(final: boolean): Promise<void> {
+    if (this.citizens.size === 0) return;
+    const now = Date.now();
     const waitMs = this.options.turnWaitMs ?? 300_000;
-    const heads = new Map<number, string>();
-    const ready: string[] = [];
-    for (const [conversationId, items] of this.waiting) {
-      const head = items[0];
-      if (head === undefined || head.source !== 'transcript' || Date.now() - head.seenAt >= waitMs) ready.push(conversationId);
-      else heads.set(head.seq, conversationId);
-    }
-    const seqs = [...heads.keys()];
-    const pending = new Set<number>();
-    for (let i = 0; i < seqs.length; i += 500) {
+    const retry = this.options.store.dialect === 'postgres' && now - this.lastRetry >= RETRY_MS;
+    if (retry) this.lastRetry = now;
+    const due = [...this.citizens.values()].filter((item) => final || retry || now - item.seenAt >= waitMs);
+    for (let i = 0; i < due.length; i += 500) {
+      const chunk = due.slice(i, i + 500);
       const rows = await this.db
-        .selectFrom('transcript')
-        .innerJoin('inbound', 'inbound.id', 'transcript.inbound_id')
-        .select('transcript.seq')
-        .where('transcript.seq', 'in', seqs.slice(i, i + 500))
-        .where('transcript.author', '=', 'citizen')
-        .where('inbound.status', '=', 'pending')
-        .execute();
-      for (const row of rows) pending.add(Number(row.seq));
-    }
-    for (const [seq, conversationId] of heads) if (!pending.has(seq)) ready.push(conversationId);
-    return ready;
-  }
-
-  private async apply(items: readonly Item[]): Promise<Item[]> {
-    const db = this.db;
-    const tSeqs = items.filter((i) => i.source === 'transcript').map((i) => i.seq);
-    const hSeqs = items.filter((i) => i.source === 'handoff').map((i) => i.seq);
-    const transcript = new Map<number, { event: ReportEvent | undefined; pendingTurn: boolean }>();
-    for (let i = 0; i < tSeqs.length; i += 500) {
-      const rows = await db
         .selectFrom('transcript')
         .leftJoin('inbound', 'inbound.id', 'transcript.inbound_id')
         .select(['transcript.seq', 'transcript.conversation_id', 'transcript.author', 'transcript.data', 'transcript.intent', 'transcript.language', 'transcript.created_at', 'inbound.status'])
-        .where('transcript.seq', 'in', tSeqs.slice(i, i + 500))
+        .where('transcript.seq', 'in', chunk.map((item) => item.seq))
         .execute();
-      for (const row of rows) transcript.set(Number(row.seq), { event: transcriptEvent(row), pendingTurn: row.author === 'citizen' && row.status === 'pending' });
+      const bySeq = new Map(rows.map((row) => [Number(row.seq), row]));
+      for (const item of chunk) {
+        // Resolved meanwhile by its `turn` event.
+        if (item.resolved) continue;
+        const row = bySeq.get(item.seq);
+        // Gone (purged, erased): nothing to count.
+        if (row === undefined) this.resolve(item, undefined);
+        else if (row.status !== 'pending' || now - item.seenAt >= waitMs) this.resolve(item, transcriptEvent(row));
+      }
     }
+  }
+
+  /** Reduces `items` (each conversation's in order) and writes the increments and states in one transaction. */
+  private async apply(items: readonly Item[]): Promise<void> {
+    const db = this.db;
+    const hSeqs = items.filter((i) => i.source === 'handoff').map((i) => i.seq);
     const handoff = new Map<number, ReportEvent | undefined>();
     for (let i = 0; i < hSeqs.length; i += 500) {
       const rows = await db.selectFrom('handoff_events').selectAll().where('seq', 'in', hSeqs.slice(i, i + 500)).execute();
       for (const row of rows) handoff.set(Number(row.seq), handoffEvent(row));
     }
-
-    const waitMs = this.options.turnWaitMs ?? 300_000;
-    const blocked = new Set<string>();
-    const deferred: Item[] = [];
     const events: ReportEvent[] = [];
     for (const item of items) {
-      if (blocked.has(item.conversationId)) {
-        deferred.push(item);
-        continue;
-      }
-      if (item.source === 'transcript') {
-        const row = transcript.get(item.seq);
-        if (row === undefined) continue;
-        if (row.pendingTurn && Date.now() - item.seenAt < waitMs) {
-          blocked.add(item.conversationId);
-          deferred.push(item);
-          continue;
-        }
-        if (row.event !== undefined) events.push(row.event);
-      } else {
-        const event = handoff.get(item.seq);
-        if (event !== undefined) events.push(event);
-      }
+      const event = item.source === 'handoff' ? handoff.get(item.seq) : item.event;
+      if (event !== undefined) events.push(event);
     }
-    if (events.length === 0) return deferred;
+    if (events.length === 0) return;
 
     const ids = [...new Set(events.map((e) => e.conversationId))];
     const states = await loadStates(db, ids);
@@ -262,6 +286,5 @@ export class RollupWriter {
       await upsertDeltas(trx, this.options.store.dialect, deltas, this.options.config.timezone);
       await saveStates(trx, states, now);
     });
-    return deferred;
   }
 }

@@ -7,8 +7,8 @@ import { sql, type Selectable } from 'kysely';
 import { HubError } from '../errors.js';
 import type { InboundMessage } from '../message.js';
 import type { ConversationsTable, InboundTable } from './schema.js';
-import type { CompleteTurnInput, CompleteTurnResult, IngestResult, StoredInbound } from './types.js';
-import { citizenData, conversationById, patchColumns, toConversation, toStoredInbound } from './rows.js';
+import type { CompleteTurnInput, CompleteTurnResult, IngestResult, StoredInbound, TranscriptEntry } from './types.js';
+import { citizenData, conversationById, patchColumns, toConversation, toStoredInbound, toTranscriptEntry } from './rows.js';
 import type { StoreContext } from './context.js';
 import type { TranscriptStore } from './transcript.js';
 import type { OutboxStore } from './outbox-store.js';
@@ -44,7 +44,7 @@ export class InboxStore {
     const replyContext = message.replyContext === undefined ? null : JSON.stringify(message.replyContext);
     // Keyed on the insert: a duplicate (even one stored at this very moment) inserts nothing, so
     // nothing else is written and the pending count stays right.
-    const { rows } = await sql<Selectable<ConversationsTable> & { external_id: string; display_name: string | null; locale: string | null }>`
+    const { rows } = await sql<Selectable<ConversationsTable> & { external_id: string; display_name: string | null; locale: string | null; entry_seq: number | string }>`
       with k as (select id from conversations where conversation_key = ${message.conversationKey}),
       i as (
         insert into inbound (id, conversation_id, channel, channel_message_id, message, status, received_at, processed_at)
@@ -61,8 +61,9 @@ export class InboxStore {
       t as (
         insert into transcript (conversation_id, author, kind, text, data, intent, score, language, outbox_id, inbound_id, created_at)
         select i.conversation_id, 'citizen', ${message.kind}, ${message.fullText ?? message.text ?? null}, ${citizenData(message)}, null, null, null, null, i.id, ${now} from i
+        returning seq
       )
-      select c.*, ct.external_id, ct.display_name, ct.locale from c join contacts ct on ct.id = c.contact_id`.execute(this.ctx.intake ?? this.ctx.db);
+      select c.*, ct.external_id, ct.display_name, ct.locale, (select seq from t) as entry_seq from c join contacts ct on ct.id = c.contact_id`.execute(this.ctx.intake ?? this.ctx.db);
     const row = rows[0];
     if (row === undefined) return undefined;
     let contact = { external_id: row.external_id, display_name: row.display_name, locale: row.locale };
@@ -82,7 +83,7 @@ export class InboxStore {
       received_at: now,
       processed_at: null,
     };
-    return { inbound: toStoredInbound(inboundRow), conversation, duplicate: false };
+    return { inbound: toStoredInbound(inboundRow), conversation, duplicate: false, entry: citizenEntry(row.entry_seq, inboundRow, message) };
   }
 
   private async ingestInTransaction(message: InboundMessage): Promise<IngestResult> {
@@ -182,7 +183,7 @@ export class InboxStore {
         processed_at: null,
       };
       await trx.insertInto('inbound').values(inboundRow).execute();
-      await trx
+      const { seq } = await trx
         .insertInto('transcript')
         .values({
           conversation_id: conversationRow.id,
@@ -197,14 +198,15 @@ export class InboxStore {
           inbound_id: inboundRow.id,
           created_at: now,
         })
-        .execute();
+        .returning('seq')
+        .executeTakeFirstOrThrow();
       const conversation = toConversation(conversationRow, {
         external_id: message.from.id,
         display_name: contact.display_name,
         locale: contact.locale,
       });
       if (heldReplies) await this.outbox.releaseHeld(trx, conversation, now);
-      return { inbound: toStoredInbound(inboundRow), conversation, duplicate: false };
+      return { inbound: toStoredInbound(inboundRow), conversation, duplicate: false, entry: citizenEntry(seq, inboundRow, message) };
     });
   }
 
@@ -240,8 +242,9 @@ export class InboxStore {
         .where('status', '=', 'pending')
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 0) return { applied: false, outbox: [], pending: 0 };
+      let citizen: TranscriptEntry | undefined;
       if (input.inboundAnnotation !== undefined) {
-        await trx
+        const annotated = await trx
           .updateTable('transcript')
           .set({
             intent: input.inboundAnnotation.intent ?? null,
@@ -249,10 +252,13 @@ export class InboxStore {
             language: input.inboundAnnotation.language ?? null,
           })
           .where('inbound_id', '=', input.inboundId)
-          .execute();
+          .returningAll()
+          .executeTakeFirst();
+        if (annotated !== undefined) citizen = toTranscriptEntry(annotated);
       }
-      if (input.events !== undefined && input.events.length > 0) await this.transcript.insertTranscript(trx, input.conversationId, input.events, now);
-      const outbox = await this.outbox.insertReplies(trx, input.conversationId, input.replies, now, input.conversation, input.replyContext);
+      const written: TranscriptEntry[] = [];
+      if (input.events !== undefined && input.events.length > 0) written.push(...(await this.transcript.insertTranscript(trx, input.conversationId, input.events, now)));
+      const outbox = await this.outbox.insertReplies(trx, input.conversationId, input.replies, now, input.conversation, input.replyContext, written);
       // One write of the row: the patch, one message fewer pending and, when that was the last
       // one, the lease given back (the owner learns here whether to go on).
       const owner = input.leaseOwner ?? null;
@@ -267,7 +273,25 @@ export class InboxStore {
         .where('id', '=', input.conversationId)
         .returning('pending_inbound')
         .executeTakeFirst();
-      return { applied: true, outbox, pending: Number(row?.pending_inbound ?? 0) };
+      return { applied: true, outbox, pending: Number(row?.pending_inbound ?? 0), transcript: written, ...(citizen === undefined ? {} : { citizen }) };
     });
   }
+}
+
+/** The citizen's transcript entry an ingest just wrote, built from what was written (no read-back). */
+function citizenEntry(seq: number | string, inbound: Selectable<InboundTable>, message: InboundMessage): TranscriptEntry {
+  return toTranscriptEntry({
+    seq: Number(seq),
+    conversation_id: inbound.conversation_id,
+    author: 'citizen',
+    kind: message.kind,
+    text: message.fullText ?? message.text ?? null,
+    data: citizenData(message),
+    intent: null,
+    score: null,
+    language: null,
+    outbox_id: null,
+    inbound_id: inbound.id,
+    created_at: inbound.received_at,
+  });
 }

@@ -7,8 +7,8 @@ import type { DeliveryFailure } from '../delivery-failure.js';
 import { HubError } from '../errors.js';
 import type { ChannelId } from '../message.js';
 import type { Database } from './schema.js';
-import type { Conversation, ConversationPatch, OutboxItem, OutboxStatus, ReplyDraft } from './types.js';
-import { conversationById, patchColumns, pendingOutboxItem, recipientOf, replyColumns, toOutboxItem, type Db } from './rows.js';
+import type { Conversation, ConversationPatch, OutboxItem, OutboxStatus, ReplyDraft, TranscriptEntry } from './types.js';
+import { conversationById, patchColumns, pendingOutboxItem, recipientOf, replyColumns, toOutboxItem, toTranscriptEntry, type Db } from './rows.js';
 import type { StoreContext } from './context.js';
 
 /** Outbox writes, leases and delivery outcomes. */
@@ -22,6 +22,8 @@ export class OutboxStore {
     now: string,
     known?: Conversation,
     replyContext?: Readonly<Record<string, string>>,
+    /** When given, receives the transcript entries written (for the caller's events: no read-back). */
+    written?: TranscriptEntry[],
   ): Promise<OutboxItem[]> {
     if (replies.length === 0) return [];
     // Routing data only changes on ingest, which the turn's lock orders before us: the turn's copy is current.
@@ -50,16 +52,9 @@ export class OutboxStore {
         })
         .returning('seq')
         .executeTakeFirstOrThrow();
-      await db
-        .insertInto('transcript')
-        .values({
-          conversation_id: conversationId,
-          ...replyColumns(reply),
-          outbox_id: seq,
-          inbound_id: null,
-          created_at: now,
-        })
-        .execute();
+      const columns = { conversation_id: conversationId, ...replyColumns(reply), outbox_id: seq, inbound_id: null, created_at: now };
+      const entry = await db.insertInto('transcript').values(columns).returning('seq').executeTakeFirstOrThrow();
+      written?.push(toTranscriptEntry({ ...columns, seq: entry.seq }));
       // Built from what was written: no read-back and no JSON re-parse on the hot path.
       const created = new Date(now);
       items.push({ id: String(seq), ...pendingOutboxItem({ conversationId, channel: conversation.channel, recipient, message: reply.message }, created) });

@@ -6,7 +6,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { StoreContext } from './context.js';
-import { eventColumns, patchColumns, pendingOutboxItem, recipientOf, replyColumns, type TranscriptContentColumns } from './rows.js';
+import { eventColumns, patchColumns, pendingOutboxItem, recipientOf, replyColumns, toTranscriptEntry, type TranscriptContentColumns } from './rows.js';
 import type { CompleteTurnInput, CompleteTurnResult, Conversation, OutboxItem } from './types.js';
 
 interface TranscriptRow extends TranscriptContentColumns {
@@ -69,9 +69,15 @@ export async function completeTurnInOneStatement(ctx: StoreContext, input: Compl
           left join (select seq, row_number() over (order by seq) as n from o) n on n.n = v.reply
           where exists (select 1 from i)
           order by v.ord
-          returning 1
+          returning seq
         )`;
-  const { rows } = await sql<{ applied: string | number; pending: number | null; seqs: number[] | null }>`
+  const { rows } = await sql<{
+    applied: string | number;
+    pending: number | null;
+    seqs: number[] | null;
+    entry_seqs: (number | string)[] | null;
+    citizen: { seq: number | string; kind: string; text: string | null; data: string | null; created_at: string } | null;
+  }>`
     with i as (
       update inbound set status = 'processed', processed_at = ${now}
       where id = ${input.inboundId} and status = 'pending'
@@ -80,7 +86,7 @@ export async function completeTurnInOneStatement(ctx: StoreContext, input: Compl
     a as (
       update transcript set intent = ${annotation?.intent ?? null}, score = ${annotation?.score ?? null}::real, language = ${annotation?.language ?? null}
       where ${annotation === undefined} = false and inbound_id = (select id from i)
-      returning 1
+      returning seq, kind, text, data, created_at
     ),
     c as (
       update conversations set ${sql.join([
@@ -96,13 +102,49 @@ export async function completeTurnInOneStatement(ctx: StoreContext, input: Compl
     ${transcriptCte}
     select (select count(*) from i) as applied, (select pending_inbound from c) as pending,
       (select array_agg(seq order by seq) from o) as seqs,
-      (select count(*) from a) + (select count(*) from t) as written`.execute(ctx.db);
+      (select array_agg(seq order by seq) from t) as entry_seqs,
+      (select row_to_json(a) from a) as citizen`.execute(ctx.db);
   const row = rows[0];
   if (row === undefined || Number(row.applied) === 0) return { applied: false, outbox: [], pending: 0 };
   const seqs = row.seqs ?? [];
+  const entrySeqs = row.entry_seqs ?? [];
+  // Built from what was written (the values above, the sequence numbers from the statement): the
+  // runner's events carry them and nothing reads them back.
+  const transcript = entries.map(({ reply, ...columns }, index) =>
+    toTranscriptEntry({
+      ...columns,
+      // The column is a `real`: what a read would give back.
+      score: columns.score === null ? null : Math.fround(columns.score),
+      seq: Number(entrySeqs[index]),
+      conversation_id: input.conversationId,
+      outbox_id: reply === null ? null : Number(seqs[reply - 1]),
+      inbound_id: null,
+      created_at: now,
+    }),
+  );
+  const citizen = row.citizen;
   return {
     applied: true,
     outbox: items.map((item, index) => ({ ...item, id: String(seqs[index]) })),
     pending: Number(row.pending ?? 0),
+    transcript,
+    ...(citizen === null || annotation === undefined
+      ? {}
+      : {
+          citizen: toTranscriptEntry({
+            seq: Number(citizen.seq),
+            conversation_id: input.conversationId,
+            author: 'citizen',
+            kind: citizen.kind,
+            text: citizen.text,
+            data: citizen.data,
+            intent: annotation.intent ?? null,
+            score: annotation.score === undefined || annotation.score === null ? null : Math.fround(annotation.score),
+            language: annotation.language ?? null,
+            outbox_id: null,
+            inbound_id: input.inboundId,
+            created_at: citizen.created_at,
+          }),
+        }),
   };
 }

@@ -96,6 +96,11 @@ export interface IngestResult {
   readonly conversation: Conversation;
   /** True when this channel message id was already stored: the caller must not process it again. */
   readonly duplicate: boolean;
+  /**
+   * The citizen's transcript entry this ingest wrote, as written (absent for a duplicate): what
+   * the `transcript` event carries, so no listener reads it back.
+   */
+  readonly entry?: TranscriptEntry;
 }
 
 /**
@@ -159,13 +164,23 @@ export interface CompleteTurnInput {
   readonly leaseOwner?: string;
 }
 
-export interface CompleteTurnResult {
-  /** False when the inbound was already processed (a resumed or duplicated turn): nothing was written. */
-  readonly applied: boolean;
-  readonly outbox: readonly OutboxItem[];
-  /** Messages of the conversation still pending after this commit (0 when not applied). */
-  readonly pending: number;
-}
+/**
+ * `applied` false when the inbound was already processed (a resumed or duplicated turn): nothing
+ * was written. When applied, the transcript entries the commit wrote come back as written, so the
+ * caller's events carry them without a read-back.
+ */
+export type CompleteTurnResult =
+  | { readonly applied: false; readonly outbox: readonly OutboxItem[]; readonly pending: number }
+  | {
+      readonly applied: true;
+      readonly outbox: readonly OutboxItem[];
+      /** Messages of the conversation still pending after this commit. */
+      readonly pending: number;
+      /** The new entries (the turn's events, then its replies), in the order they were written. */
+      readonly transcript: readonly TranscriptEntry[];
+      /** The citizen's own entry with the turn's annotations (absent without `inboundAnnotation`). */
+      readonly citizen?: TranscriptEntry;
+    };
 
 /** A conversation whose lease this instance holds, with its oldest pending message. */
 export interface TurnClaim {

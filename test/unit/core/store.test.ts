@@ -70,7 +70,7 @@ for (const kind of storeKinds) {
     });
 
     it('commits a turn with the turn’s copy of the conversation (one statement on PostgreSQL): events, replies in order, annotation, patch', async () => {
-      const { inbound: stored, conversation } = await store.ingest(inbound('m1', 'hola'));
+      const { inbound: stored, conversation, entry } = await store.ingest(inbound('m1', 'hola'));
       const turn = {
         inboundId: stored.id,
         conversationId: conversation.id,
@@ -98,6 +98,10 @@ for (const kind of storeKinds) {
       expect(transcript[2]?.outboxId).toBe(done.outbox[0]?.id);
       expect(transcript[3]?.outboxId).toBe(done.outbox[1]?.id);
       expect(Number(done.outbox[0]?.id)).toBeLessThan(Number(done.outbox[1]?.id));
+      // What ingest and the commit return is what was written: the runner's events carry it, nothing reads it back.
+      expect(entry).toEqual({ ...transcript[0], intent: null, score: null, language: null });
+      expect(done.applied && done.citizen).toEqual(transcript[0]);
+      expect(done.applied && done.transcript).toEqual(transcript.slice(1));
       const stored2 = await store.getOutboxMany(done.outbox.map((item) => item.id));
       expect(stored2.map((item) => [item.message, item.recipient.language])).toEqual([
         [{ kind: 'text', text: 'uno' }, 'es'],
@@ -107,6 +111,9 @@ for (const kind of storeKinds) {
       expect(updated?.mode).toBe('queued');
       expect(updated?.state).toEqual({ misunderstood: 2 });
       expect(await store.listPendingInbound(10)).toHaveLength(0);
+      // A citizen who wrote before (PostgreSQL's one-statement ingest): its entry as written too.
+      const again = await store.ingest(inbound('m2', 'otra'));
+      expect(again.entry).toEqual((await store.getTranscript(conversation.id, { limit: 1 }))[0]);
     });
 
     it('leases due outbox items in order per conversation and holds back items behind a retry', async () => {

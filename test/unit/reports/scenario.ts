@@ -14,8 +14,8 @@ export interface TurnSpec {
 
 /** One citizen message and the bot's reply, emitted on `h.events` as the runner emits them. */
 export async function turn(h: Harness, key: string, text: string, spec: TurnSpec): Promise<string> {
-  const { conversation, inbound } = await h.store.ingest({ ...citizenMessage(key, text), receivedAt: h.clock() });
-  for (const entry of await h.store.getTranscript(conversation.id, { limit: 1 })) h.events.emit('transcript', { conversationId: conversation.id, entry });
+  const { conversation, inbound, entry } = await h.store.ingest({ ...citizenMessage(key, text), receivedAt: h.clock() });
+  if (entry !== undefined) h.events.emit('transcript', { conversationId: conversation.id, entry });
   const replies: ReplyDraft[] =
     spec.reply === false
       ? []
@@ -26,8 +26,9 @@ export async function turn(h: Harness, key: string, text: string, spec: TurnSpec
     inboundAnnotation: { intent: spec.intent, score: 0.9, language: 'es' },
     replies,
   });
-  if (result.outbox.length > 0) {
-    for (const entry of await h.store.getTranscript(conversation.id, { limit: result.outbox.length })) h.events.emit('transcript', { conversationId: conversation.id, entry });
+  if (result.applied) {
+    if (result.citizen !== undefined) h.events.emit('turn', { conversationId: conversation.id, entry: result.citizen });
+    for (const written of result.transcript) h.events.emit('transcript', { conversationId: conversation.id, entry: written });
   }
   return conversation.id;
 }
