@@ -161,7 +161,11 @@ export class Classifier {
     const raw = this.closeCandidates(nlpjs.filter((candidate) => !isEmergencyIntent(candidate.intent)));
     const leaders = new Set(alternatives.slice(0, raw.length).map((candidate) => candidate.intent));
     if (raw.length >= 2 && raw[0] === top.intent && raw.every((intent) => leaders.has(intent))) return { kind: 'clarify', intents: raw.slice(0, 3) };
-    if (top.score >= this.thresholds.answer) return { kind: 'answer', intent: top.intent };
+    // Words the n-gram model never saw (a place name, "garching") spread its share over every
+    // intent and can pull a blended score under the answer threshold that nlp.js alone clears: when
+    // nlp.js is sure of the same intent, its confidence stands.
+    const nlpjsTop = nlpjs.find((candidate) => !isEmergencyIntent(candidate.intent));
+    if (top.score >= this.thresholds.answer || (nlpjsTop?.intent === top.intent && nlpjsTop.score >= this.thresholds.answer)) return { kind: 'answer', intent: top.intent };
     return { kind: 'not-understood' };
   }
 
