@@ -11,6 +11,7 @@ import type { PolicyFile } from './content/schema.js';
 import type { IntentEngine } from './engine.js';
 import type { LanguageDetector } from './language.js';
 import { expandColloquial, hasWords, nluTextOf, normalizeForNlu, normalizeText, wordsOf } from './normalize.js';
+import type { NgramModel } from './ngram.js';
 import type { SpellingCorrector } from './spelling.js';
 import { isSafetyIdiom, SafetyNet } from './safety/index.js';
 
@@ -42,6 +43,9 @@ export interface Analysis {
 
 type Thresholds = PolicyFile['thresholds'];
 
+/** How sure the Spanish reading of a non-Spanish message must be to replace its own reading. */
+const SPANISH_FALLBACK_SCORE = 0.8;
+
 export class Classifier {
   constructor(
     private readonly engine: IntentEngine,
@@ -58,7 +62,20 @@ export class Classifier {
     private readonly safetyNet: SafetyNet = SafetyNet.rulesOnly(),
     /** Per language, the corrector built from its training words; absent: no spelling correction. */
     private readonly spelling?: Readonly<Partial<Record<Language, SpellingCorrector>>>,
+    /** Per language, the n-gram model blended with nlp.js's scores; absent: nlp.js alone. */
+    private readonly ngram?: Readonly<Partial<Record<Language, NgramModel>>>,
   ) {}
+
+  /**
+   * The FAQ model's reading of `nluText` in `language`: the blended scores (best first) and
+   * nlp.js's own, which the clarify rule also reads (see {@link Classifier.decide}).
+   */
+  private async read(language: Language, nluText: string): Promise<{ modelText: string; blended: IntentScore[]; nlpjs: IntentScore[] }> {
+    const modelText = this.nluInput(language, nluText);
+    const nlpjs = await this.engine.scores(language, modelText);
+    const model = this.ngram?.[language];
+    return { modelText, blended: model === undefined ? nlpjs : model.blend(modelText, nlpjs), nlpjs };
+  }
 
   /**
    * What the FAQ model reads in `language`: SMS shorthands written out ("xq" → "porque"), then
@@ -92,8 +109,18 @@ export class Classifier {
       const result: IntentResult = { ...base, intent: NONE_INTENT, score: 1, alternatives: [{ intent: NONE_INTENT, score: 1 }], safety: false };
       return { result, decision: { kind: 'not-understood' } };
     }
-    const modelText = this.nluInput(choice.language, nluText);
-    let alternatives: IntentScore[] = await this.engine.scores(choice.language, modelText);
+    let reading = await this.read(choice.language, nluText);
+    const first = reading.blended[0];
+    // A Catalan, Galician, Basque or English message that mixes in Spanish words ("la renta noiz
+    // arte dago?") may be read better by the Spanish model: it is asked only when the chosen
+    // language's reading is out of scope or unsure, and its reading kept only when it is sure.
+    if (choice.language !== 'es' && (first === undefined || first.intent === NONE_INTENT || first.score < this.thresholds.answer)) {
+      const spanish = await this.read('es', nluText);
+      const spanishFirst = spanish.blended[0];
+      if (spanishFirst !== undefined && spanishFirst.intent !== NONE_INTENT && !isEmergencyIntent(spanishFirst.intent) && spanishFirst.score >= SPANISH_FALLBACK_SCORE) reading = spanish;
+    }
+    const { modelText, nlpjs } = reading;
+    let alternatives: IntentScore[] = reading.blended;
     // The emergency vetoes only matter when an emergency could win or be offered as a choice.
     if (alternatives.some((candidate, index) => isEmergencyIntent(candidate.intent) && (index === 0 || candidate.score >= this.thresholds.clarifyFloor))) {
       const best = alternatives[0];
@@ -108,7 +135,7 @@ export class Classifier {
       // answer below is chosen among the other intents.
       alternatives = alternatives.filter((candidate) => !isEmergencyIntent(candidate.intent));
     }
-    const decision = this.decide(alternatives);
+    const decision = this.decide(alternatives, nlpjs);
     const top = alternatives[0] ?? { intent: NONE_INTENT, score: 1 };
     const faqIntent = decision.kind === 'answer' || decision.kind === 'emergency' ? decision.intent : decision.kind === 'clarify' ? (decision.intents[0] ?? NONE_INTENT) : NONE_INTENT;
     if (risk !== undefined) {
@@ -121,24 +148,36 @@ export class Classifier {
   }
 
   /** The FAQ decision among non-emergency intents (emergencies are the safety net's to decide). */
-  private decide(scored: readonly IntentScore[]): Decision {
+  private decide(scored: readonly IntentScore[], nlpjs: readonly IntentScore[] = scored): Decision {
     const alternatives = scored.filter((candidate) => !isEmergencyIntent(candidate.intent));
     const top = alternatives[0];
-    const second = alternatives[1];
     if (top === undefined || top.intent === NONE_INTENT) return { kind: 'not-understood' };
-    const close =
-      second !== undefined &&
-      second.intent !== NONE_INTENT &&
-      second.score >= this.thresholds.clarifyFloor &&
-      top.score - second.score < this.thresholds.clarifyMargin;
-    if (close) {
-      const intents = alternatives
-        .filter((candidate) => candidate.intent !== NONE_INTENT && candidate.score >= this.thresholds.clarifyFloor && top.score - candidate.score < this.thresholds.clarifyMargin)
-        .slice(0, 3)
-        .map((candidate) => candidate.intent);
-      return { kind: 'clarify', intents };
-    }
-    if (top.score >= this.thresholds.answer) return { kind: 'answer', intent: top.intent };
+    const close = this.closeCandidates(alternatives);
+    if (close.length >= 2) return { kind: 'clarify', intents: close.slice(0, 3) };
+    // The blend is more decisive than nlp.js alone, so a question that really names two topics
+    // ("¿certificado digital u objetos perdidos?") no longer comes out close. nlp.js's own
+    // distribution still does: when it finds two topics close and the blend agrees on which two
+    // lead, the citizen is asked, as before the blend.
+    const raw = this.closeCandidates(nlpjs.filter((candidate) => !isEmergencyIntent(candidate.intent)));
+    const leaders = new Set(alternatives.slice(0, raw.length).map((candidate) => candidate.intent));
+    if (raw.length >= 2 && raw[0] === top.intent && raw.every((intent) => leaders.has(intent))) return { kind: 'clarify', intents: raw.slice(0, 3) };
+    // Words the n-gram model never saw (a place name, "garching") spread its share over every
+    // intent and can pull a blended score under the answer threshold that nlp.js alone clears: when
+    // nlp.js is sure of the same intent, its confidence stands.
+    const nlpjsTop = nlpjs.find((candidate) => !isEmergencyIntent(candidate.intent));
+    if (top.score >= this.thresholds.answer || (nlpjsTop?.intent === top.intent && nlpjsTop.score >= this.thresholds.answer)) return { kind: 'answer', intent: top.intent };
     return { kind: 'not-understood' };
+  }
+
+  /** The intents within the clarify margin of the best one (best first), or none when the best is None. */
+  private closeCandidates(alternatives: readonly IntentScore[]): string[] {
+    const top = alternatives[0];
+    const second = alternatives[1];
+    if (top === undefined || top.intent === NONE_INTENT || second === undefined || second.intent === NONE_INTENT) return [];
+    if (second.score < this.thresholds.clarifyFloor || top.score - second.score >= this.thresholds.clarifyMargin) return [];
+    return alternatives
+      .filter((candidate) => candidate.intent !== NONE_INTENT && candidate.score >= this.thresholds.clarifyFloor && top.score - candidate.score < this.thresholds.clarifyMargin)
+      .slice(0, 3)
+      .map((candidate) => candidate.intent);
   }
 }

@@ -15,7 +15,7 @@ import { trainingUtterances } from './answers.js';
 import type { IntentScore } from './contract.js';
 import type { Content } from './content/loader.js';
 import { NONE_INTENT } from './content/catalogue.js';
-import { normalizeForNlu } from './normalize.js';
+import { nluTrainingText } from './normalize.js';
 import { modelCacheKey, readCachedModels, writeCachedModels } from './model-cache.js';
 
 const requireFromHere = createRequire(import.meta.url);
@@ -57,14 +57,13 @@ export function createLanguageModel(language: Language): Nlp {
   );
 }
 
-/** The content's utterances of one language as training documents (normalised, deduplicated per intent). */
 /** The training documents of one language, `[normalised text, intent id]` in training order (what a model depends on). */
 export function corpusOf(content: Content, language: Language): [string, string][] {
   const documents: [string, string][] = [];
   for (const intent of content.intents.values()) {
     const seen = new Set<string>();
     for (const utterance of trainingUtterances(intent, language)) {
-      const normalized = normalizeForNlu(utterance);
+      const normalized = nluTrainingText(utterance, language);
       if (normalized.length === 0 || seen.has(normalized)) continue;
       seen.add(normalized);
       documents.push([normalized, intent.id]);
@@ -166,7 +165,12 @@ export class IntentEngine {
   /** Classifier scores for already-normalised text, best first; `None` with score 1 for empty text. */
   async scores(language: Language, normalized: string): Promise<IntentScore[]> {
     if (normalized.length === 0) return [{ intent: NONE_INTENT, score: 1 }];
-    const result = await this.raw(language, normalized);
+    const nlp = this.models.get(language);
+    if (nlp === undefined) throw new Error(`no model for ${language}`);
+    // The NLU manager alone: `process()` around it adds a context store, NER, answer rendering and
+    // actions the hub does not use, and cost as much again as the classification itself. Same
+    // settings as `process()` passes it, so the classifications are the same.
+    const result = await nlp.nluManager.process({ locale: language, utterance: normalized, settings: { ...(nlp.settings.nlu as Record<string, unknown> | undefined) } });
     const classifications = result.classifications ?? [];
     if (classifications.length === 0) return [{ intent: NONE_INTENT, score: 1 }];
     return classifications

@@ -46,6 +46,10 @@ interface Dealt {
  */
 export function dealFolds(content: Content, folds: number, seed = 7): Dealt[] {
   const dealt: Dealt[] = [];
+  // A sentence written alike in two intents or languages (a Spanish phrase also in the Galician
+  // list) goes to the fold it first went to: the Spanish reading of a mixed-language message would
+  // otherwise find a held-out line among its training lines.
+  const foldOf = new Map<string, number>();
   let stratum = 0;
   for (const intent of content.intents.values()) {
     for (const language of LANGUAGES) {
@@ -57,7 +61,29 @@ export function dealFolds(content: Content, folds: number, seed = 7): Dealt[] {
         return true;
       });
       // Each stratum starts on another fold so that small strata do not all fill fold 0 first.
-      seededShuffle(distinct, seed + stratum).forEach((text, index) => dealt.push({ intent: intent.id, language, text, fold: (index + stratum) % folds }));
+      const shuffled = seededShuffle(distinct, seed + stratum);
+      const sizes = new Array<number>(folds).fill(0);
+      const fresh: string[] = [];
+      for (const text of shuffled) {
+        const fold = foldOf.get(normalizeForNlu(text));
+        if (fold === undefined) fresh.push(text);
+        else {
+          sizes[fold] = (sizes[fold] ?? 0) + 1;
+          dealt.push({ intent: intent.id, language, text, fold });
+        }
+      }
+      // The others fill the smallest folds first (from this stratum's own starting fold), so the
+      // stratum stays even.
+      for (const text of fresh) {
+        let fold = stratum % folds;
+        for (let offset = 0; offset < folds; offset += 1) {
+          const candidate = (stratum + offset) % folds;
+          if ((sizes[candidate] ?? 0) < (sizes[fold] ?? 0)) fold = candidate;
+        }
+        sizes[fold] = (sizes[fold] ?? 0) + 1;
+        foldOf.set(normalizeForNlu(text), fold);
+        dealt.push({ intent: intent.id, language, text, fold });
+      }
       stratum += 1;
     }
   }

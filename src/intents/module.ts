@@ -14,7 +14,8 @@ import type { Content } from './content/loader.js';
 import type { DataAnswerProvider } from './data/contract.js';
 import type { IntentEngine } from './engine.js';
 import { LanguageDetector, type HintStrength } from './language.js';
-import { normalizeForNlu, wordsOf } from './normalize.js';
+import { expandColloquial, normalizeForNlu, wordsOf } from './normalize.js';
+import { NgramModel } from './ngram.js';
 import { createPolicy, type IntentsLogger } from './policy.js';
 import { SpellingCorrector } from './spelling.js';
 import { sharedSafetyNet, type SafetyNet } from './safety/index.js';
@@ -87,9 +88,19 @@ export async function createClassifier(content: Content, engine: ScoringEngine, 
   // The safety net is the process's shared one: a publish must never switch its classifier off.
   // The corrector knows every word the model learnt (Spanish phrases a language falls back on
   // included), so it never "corrects" them away; the detector learns each language's own phrases.
-  const learnt = (language: Language): string[] => [...content.intents.values()].flatMap((intent) => trainingUtterances(intent, language).map(normalizedUtterance));
-  const spelling = Object.fromEntries(LANGUAGES.map((language) => [language, new SpellingCorrector(learnt(language))])) as Record<Language, SpellingCorrector>;
-  return new Classifier(engine as unknown as IntentEngine, detector, content.policy.thresholds, emergencyVocabularyOf(content), safetyNet ?? (await sharedSafetyNet(content)), spelling);
+  // Shorthands written out as the classifier writes them out in a message (`nluTrainingText`).
+  const documents = (language: Language): [string, string][] =>
+    [...content.intents.values()].flatMap((intent) => trainingUtterances(intent, language).map((utterance): [string, string] => [expandColloquial(normalizedUtterance(utterance), language), intent.id]));
+  const spelling = {} as Record<Language, SpellingCorrector>;
+  const ngram = {} as Record<Language, NgramModel>;
+  for (const language of LANGUAGES) {
+    const learnt = documents(language);
+    spelling[language] = new SpellingCorrector(learnt.map(([text]) => text));
+    ngram[language] = NgramModel.train(learnt);
+    // A publish builds this on the request thread: let other requests in between languages.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return new Classifier(engine as unknown as IntentEngine, detector, content.policy.thresholds, emergencyVocabularyOf(content), safetyNet ?? (await sharedSafetyNet(content)), spelling, ngram);
 }
 
 /** The intents module (safety net, understand chain, classify) for content and a model. */

@@ -22,9 +22,14 @@ declare module '@nlpjs/nlp' {
     score: number;
     classifications?: NlpjsClassification[];
   }
+  export interface NlpjsNluManager {
+    process(input: { locale: string; utterance: string; settings: Record<string, unknown> }): Promise<NlpjsProcessResult>;
+  }
   export class Nlp {
     constructor(settings: Record<string, unknown>, container?: NlpjsContainer);
     settings: Record<string, unknown>;
+    /** The intent classifier alone (what `process()` runs before NER, answers, actions and context). */
+    nluManager: NlpjsNluManager;
     container: NlpjsContainer;
     use(plugin: unknown): void;
     addLanguage(locales: string | string[]): void;

@@ -122,3 +122,13 @@ export function expandColloquial(normalized: string, language: Language): string
     return word.replace(/k(?=[ei])/g, 'qu').replace(/k(?=[aou])/g, 'c');
   });
 }
+
+/**
+ * What a model learns from one utterance of `language`: normalised like a message
+ * ({@link normalizeForNlu}) and with its SMS shorthands written out ({@link expandColloquial}),
+ * exactly as the classifier prepares a message, so that an utterance written "xq" in the corpus
+ * and a message written "porque" meet on the same words.
+ */
+export function nluTrainingText(text: string, language: Language): string {
+  return expandColloquial(normalizeForNlu(text), language);
+}
