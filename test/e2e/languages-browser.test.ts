@@ -133,7 +133,7 @@ describe.skipIf(!hasChromium)("the citizen's language in a browser", { timeout: 
     const item = agent.getByRole('navigation', { name: 'Conversaciones' }).getByRole('button', { name: /Trámites/ }).first();
     await item.waitFor();
     await item.click();
-    await agent.locator('#detail-meta').getByText(/idioma eu/).waitFor();
+    await agent.locator('#detail-meta').getByText(/idioma euskera/).waitFor();
     await agent.getByRole('button', { name: 'Atender esta conversación' }).click();
     await agent.getByLabel(/Mensaje para la persona/).waitFor();
 
