@@ -69,7 +69,28 @@
     preview.hidden = false;
   }
 
+  // The canned texts inserted into the open conversation's reply box, with their languages.
+  let inserted = [];
+
+  /**
+   * The language to mark a reply with: the inserted canned texts' when the reply is made of them
+   * alone (one language), else undefined (the agent wrote their own words: the hub detects).
+   */
+  function languageOf(text) {
+    let rest = String(text);
+    const languages = new Set();
+    for (const entry of inserted) {
+      if (!entry.text || !rest.includes(entry.text)) continue;
+      rest = rest.split(entry.text).join(' ');
+      languages.add(entry.language);
+    }
+    if (languages.size !== 1 || /[\p{L}\p{N}]/u.test(rest)) return undefined;
+    return [...languages][0];
+  }
+  window.VentanillaCanned = { languageOf };
+
   document.addEventListener('console:detail', (event) => {
+    if (!event.detail.refresh) inserted = [];
     detail = event.detail;
     mountPreview();
     // A live refresh of the same conversation keeps the preview the agent is reading.
@@ -89,6 +110,7 @@
   insert.addEventListener('click', () => {
     const reply = $('reply');
     const text = previewText.textContent;
+    inserted.push({ text, language: previewText.lang });
     reply.value = reply.value.trim() ? reply.value.trimEnd() + ' ' + text : text;
     hidePreview();
     $('canned').value = '';

@@ -444,7 +444,12 @@
       $('detail-error').textContent = t('reply.empty');
       return;
     }
-    const sent = await act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/messages', { text }), t('done.sent'));
+    // A canned response inserted (canned.js) and sent as it is goes out marked with its language,
+    // the citizen's; the agent's own words are left to the hub's language detection.
+    const body = { text };
+    const cannedLanguage = window.VentanillaCanned ? window.VentanillaCanned.languageOf(text) : undefined;
+    if (cannedLanguage) body.language = cannedLanguage;
+    const sent = await act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/messages', body), t('done.sent'));
     if (sent !== undefined) $('reply').value = '';
     $('reply').focus();
   }
