@@ -188,7 +188,8 @@ for (const [label, url, schema] of targets) {
     const idle = await paced(started, () => false, rate * 10);
     let done = false;
     const began = performance.now();
-    const purge = purgeExpired(db, { now: new Date(), retentionDays: RETENTION_DEFAULTS }).finally(() => {
+    // As the hub's daily purge runs it (src/privacy/hub-plugin.ts): in the gaps between turns.
+    const purge = purgeExpired(db, { now: new Date(), retentionDays: RETENTION_DEFAULTS, busy: () => started.runner.busy }).finally(() => {
       done = true;
     });
     const during = await paced(started, () => !done, rate);

@@ -49,6 +49,22 @@ export interface PurgeOptions {
    * takes at most about half of the database's time and turns get the rest; 0 only yields.
    */
   readonly restRatio?: number;
+  /**
+   * Whether turns are running or waiting in this process (the hub's `runner.busy`). Before each
+   * batch the purge waits for a moment when it says no, checking every few milliseconds, for at
+   * most `maxYieldMs` (default 2,000) so that a hub never idle still gets purged. Turns come
+   * first: a rest proportional to the batch alone gave the purge half the time whatever the
+   * traffic, and on SQLite (one writer, statements that hold the process) a hub busy more than
+   * half the time then queued turns for minutes.
+   */
+  readonly busy?: () => boolean;
+  readonly maxYieldMs?: number;
+}
+
+/** Resolves when `busy` says no (checked every 2 ms), or after `maxMs`. */
+async function gap(busy: () => boolean, maxMs: number): Promise<void> {
+  const until = performance.now() + maxMs;
+  while (busy() && performance.now() < until) await sleep(2);
 }
 
 /** One data class as the purge walks it. */
@@ -177,6 +193,7 @@ export async function purgeExpired(db: PrivacyDb, options: PurgeOptions): Promis
     }
     let after: Boundary | undefined;
     for (;;) {
+      if (options.busy !== undefined) await gap(options.busy, Math.max(0, options.maxYieldMs ?? 2000));
       const started = performance.now();
       const upTo = await nextBoundary(db, target, after, batchSize);
       // Without a boundary fewer than a batch are left: the last range is open-ended.
