@@ -89,7 +89,7 @@ for (const kind of storeKinds) {
       // Nothing left to purge at the same clock.
       expect(Object.values(await purgeExpired(db, { now: NOW, retentionDays: RETENTION })).every((count) => count === 0)).toBe(true);
 
-      // Turns first: busy for the first checks, the purge waits and asks again before its batch.
+      // Turns first on SQLite: busy for the first checks, the purge waits and asks again before its batch.
       let checks = 0;
       const busyAtFirst = (): boolean => {
         checks += 1;
@@ -97,7 +97,9 @@ for (const kind of storeKinds) {
       };
       await conversation(db, 'old-2', 400);
       expect((await purgeExpired(db, { now: NOW, retentionDays: RETENTION, batchSize: 1, busy: busyAtFirst })).transcript).toBe(1);
-      expect(checks).toBeGreaterThan(3);
+      // SQLite waits for the gap; PostgreSQL (statements side by side with the turns') does not ask.
+      if (kind.name === 'sqlite') expect(checks).toBeGreaterThan(3);
+      else expect(checks).toBe(0);
       // Never idle: each batch waits at most maxYieldMs, so the purge ends anyway.
       await conversation(db, 'old-3', 400);
       expect((await purgeExpired(db, { now: NOW, retentionDays: RETENTION, batchSize: 1, busy: () => true, maxYieldMs: 5 })).transcript).toBe(1);
