@@ -163,7 +163,7 @@ async function paced(hub: Hub, running: () => boolean, minimum: number): Promise
 
 const pct = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
-console.log(`\n== Purge of ${rows.toLocaleString('en')} transcript rows past retention, turns at ${rate} msg/s on the same store, ${yieldToTurns ? 'purge yielding to turns' : 'purge NOT yielding to turns (PRIVACY_BENCH_YIELD=0)'} (load ${load()})`);
+console.log(`\n== Purge of ${rows.toLocaleString('en')} transcript rows past retention, turns at ${rate} msg/s on the same store, ${yieldToTurns ? 'purge yielding to turns on SQLite' : 'purge NOT yielding to turns (PRIVACY_BENCH_YIELD=0)'} (load ${load()})`);
 for (const [label, url, schema] of targets) {
   const store: Store = await createStore(url, schema === undefined ? {} : { schema });
   let hub: Hub | undefined;
