@@ -9,9 +9,10 @@
  * retention on SQLite and (with VENTANILLA_TEST_POSTGRES_URL) PostgreSQL, with real turns running
  * against the same store (a hub built by `buildApp`: inbound stored → NLU → reply → outbox →
  * delivery to a fake channel) at `PRIVACY_BENCH_RATE` msg/s (default 50): turn latency p50/p99
- * idle, then during the purge (target: purge ≤ 60 s, turn p99 during it ≤ 2 × idle).
+ * idle, then during the purge (target: purge ≤ 60 s, turn p99 during it ≤ 2 × idle). The purge
+ * yields to turns as the hub's does; PRIVACY_BENCH_YIELD=0 runs it without, for comparison.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dniLetter, maskPersonalData } from '../src/privacy/index.js';
 
 const QUESTIONS = [
@@ -100,6 +101,7 @@ console.log('Target: ≥ 50,000 messages/s on short messages.');
 // ── Purge with turns running.
 const rows = Number(process.env.PRIVACY_BENCH_ROWS ?? 1_000_000);
 const rate = Number(process.env.PRIVACY_BENCH_RATE ?? 50);
+const yieldToTurns = process.env.PRIVACY_BENCH_YIELD !== '0';
 const { createStore, dropPostgresSchema } = await import('../src/core/store/index.js');
 const { purgeExpired } = await import('../src/privacy/purge.js');
 const { privacyDb } = await import('../src/privacy/schema.js');
@@ -161,7 +163,7 @@ async function paced(hub: Hub, running: () => boolean, minimum: number): Promise
 
 const pct = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
-console.log(`\n== Purge of ${rows.toLocaleString('en')} transcript rows past retention, turns at ${rate} msg/s on the same store (load ${load()})`);
+console.log(`\n== Purge of ${rows.toLocaleString('en')} transcript rows past retention, turns at ${rate} msg/s on the same store, ${yieldToTurns ? 'purge yielding to turns on SQLite' : 'purge NOT yielding to turns (PRIVACY_BENCH_YIELD=0)'} (load ${load()})`);
 for (const [label, url, schema] of targets) {
   const store: Store = await createStore(url, schema === undefined ? {} : { schema });
   let hub: Hub | undefined;
@@ -188,7 +190,9 @@ for (const [label, url, schema] of targets) {
     const idle = await paced(started, () => false, rate * 10);
     let done = false;
     const began = performance.now();
-    const purge = purgeExpired(db, { now: new Date(), retentionDays: RETENTION_DEFAULTS }).finally(() => {
+    // As the hub's daily purge runs it (src/privacy/hub-plugin.ts): in the gaps between turns
+    // (PRIVACY_BENCH_YIELD=0: without, to see what that buys on the same machine).
+    const purge = purgeExpired(db, { now: new Date(), retentionDays: RETENTION_DEFAULTS, ...(yieldToTurns ? { busy: () => started.runner.busy } : {}) }).finally(() => {
       done = true;
     });
     const during = await paced(started, () => !done, rate);
@@ -206,6 +210,7 @@ for (const [label, url, schema] of targets) {
     if (hub !== undefined) await hub.app.close();
     await store.close().catch(() => undefined);
     if (schema !== undefined) await dropPostgresSchema(url, schema);
+    else for (const suffix of ['', '-wal', '-shm']) rmSync(`${url}${suffix}`, { force: true });
   }
 }
 console.log('Targets: purge of 1,000,000 rows ≤ 60 s; turn p99 during the purge ≤ 2 × idle.');

@@ -122,6 +122,11 @@ export class TurnRunner {
     return { ...this.counts };
   }
 
+  /** Whether a turn is running or waiting for a slot: background work (the retention purge) yields to it. */
+  get busy(): boolean {
+    return this.active > 0 || this.waiting.length > 0;
+  }
+
   /** Resolves when a turn slot is free. Slots are handed out in arrival order. */
   private async slot(): Promise<void> {
     if (this.active < this.maxConcurrent && this.waiting.length === 0) {

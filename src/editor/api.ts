@@ -2,7 +2,7 @@
  * The editor REST API under `/api/editor` (TypeBox schemas, in the OpenAPI at /docs) and the
  * static editor page at `/editor`. Every API route requires the `editor` or `admin` role.
  */
-import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError, isHubError } from '../core/errors.js';
@@ -15,6 +15,7 @@ import { PREVIEW_CHANNELS } from './channel-preview.js';
 import { IntentInputSchema, IntentSchema, blockingLanguages, intentFromInput, type EditorIntent } from './types.js';
 import type { UnrecognizedInbox } from './unrecognized.js';
 import { ErrorBodySchema, sendError } from '../http/errors.js';
+import { servePageFiles, UI_TEXTS_SCRIPT } from '../http/page-files.js';
 import { isKnownLanguage, validateIntentInput, type FieldProblem } from './validate.js';
 
 /** The user an authorizer accepted. */
@@ -284,15 +285,16 @@ export async function registerEditorRoutes(app: FastifyInstance, deps: EditorRou
     { prefix: '/api/editor' },
   );
 
-  // The page and its assets: public files (the data behind them needs a session).
-  const types: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'editor.js': 'text/javascript; charset=utf-8', 'slug.js': 'text/javascript; charset=utf-8', 'inbox.js': 'text/javascript; charset=utf-8', 'editor.css': 'text/css; charset=utf-8' };
-  const serve = (name: string) => async (_request: FastifyRequest, reply: FastifyReply) => {
-    const body = await readFile(new URL(name, `file://${deps.staticDir.endsWith('/') ? deps.staticDir : `${deps.staticDir}/`}`));
-    return reply.header('content-type', types[name] ?? 'application/octet-stream').header('cache-control', 'no-cache').send(body);
-  };
-  app.get('/editor', { schema: { hide: true } }, serve('index.html'));
-  app.get('/editor/editor.js', { schema: { hide: true } }, serve('editor.js'));
-  app.get('/editor/inbox.js', { schema: { hide: true } }, serve('inbox.js'));
-  app.get('/editor/editor.css', { schema: { hide: true } }, serve('editor.css'));
-  app.get('/editor/slug.js', { schema: { hide: true } }, serve('slug.js'));
+  // The page and its assets: public files (the data behind them needs a session). The page is
+  // served in the staff member's language, with its scripts' texts (see src/http/ui-texts.ts).
+  const file = (name: string): string => fileURLToPath(new URL(name, `file://${deps.staticDir.endsWith('/') ? deps.staticDir : `${deps.staticDir}/`}`));
+  const js = 'text/javascript; charset=utf-8';
+  servePageFiles(app, {
+    '/editor': { path: file('index.html'), type: 'text/html; charset=utf-8' },
+    '/editor/editor.js': { path: file('editor.js'), type: js },
+    '/editor/inbox.js': { path: file('inbox.js'), type: js },
+    '/editor/slug.js': { path: file('slug.js'), type: js },
+    '/editor/editor.css': { path: file('editor.css'), type: 'text/css; charset=utf-8' },
+    '/editor/ui-texts.js': { path: UI_TEXTS_SCRIPT, type: js },
+  });
 }

@@ -3,6 +3,7 @@
  * Content-Security-Policy: same-origin scripts, styles and requests only, no framing.
  */
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { cookieValue, uiCatalogue, UI_LANGUAGE_COOKIE } from './ui-texts.js';
 
@@ -17,6 +18,9 @@ export const PAGE_CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** The staff pages' shared script that reads their run-time texts (see `ui-texts.ts`). */
+export const UI_TEXTS_SCRIPT = fileURLToPath(new URL('static/ui-texts.js', import.meta.url));
 
 /** One served file: its absolute path and content type. */
 export interface PageFile {

@@ -7,6 +7,11 @@
  * hub's config folder, `<configDir>/i18n/console/`): no code changes. A key missing from a
  * language is warned about once, at load, and stays in Spanish.
  *
+ * What the pages' scripts write at run time (status lines, confirmations, waits) comes from the
+ * same file: a page asks for the keys under some prefixes with a `<script type="application/json"
+ * id="ui-texts" data-i18n-script="…">` placeholder, filled here as JSON (in Spanish too), and
+ * `src/http/static/ui-texts.js` reads it (`ventanillaTexts.t(key, vars)`).
+ *
  * The page is translated when it is served (no inline script under the pages' CSP, no flash of
  * Spanish), for the language the request asks: `?lang=`, else the `ventanilla_ui_lang` cookie,
  * else the browser's `Accept-Language` among the catalogues there are, else Spanish.
@@ -119,10 +124,12 @@ export function createUiCatalogue(sources: Readonly<Record<string, unknown>>, fi
     },
     render(html, language) {
       const own = texts.get(language);
-      if (own === undefined || language === 'es' || !html.includes('data-i18n')) return html;
+      if (own === undefined || !html.includes('data-i18n')) return html;
       const text = (key: string): string | undefined => own.get(key);
-      return (
-        html
+      const marked =
+        language === 'es'
+          ? html
+          : html
           .replace(/<html lang="[^"]*"/, `<html lang="${escapeHtml(language)}"`)
           // An element's own text: the marked element holds text only (no markup inside).
           .replace(/(<([a-zA-Z0-9]+)\b[^>]*\sdata-i18n="([^"]+)"[^>]*>)([^<]*)(<\/\2>)/g, (whole, open: string, _tag: string, key: string, _old: string, close: string) => {
@@ -139,10 +146,25 @@ export function createUiCatalogue(sources: Readonly<Record<string, unknown>>, fi
               out = out.replace(new RegExp(`(\\s${attribute}=")[^"]*(")`), `$1${escapeHtml(translated)}$2`);
             }
             return out;
-          })
-      );
+          });
+      // The texts the page's scripts write at run time, as a JSON data block (see the module doc).
+      return marked.replace(SCRIPT_TEXTS, (_whole, open: string, prefixes: string) => `${open}${scriptJson(own, prefixes.split(/\s+/).filter(Boolean))}</script>`);
     },
   };
+}
+
+/**
+ * The placeholder a page puts where its scripts' texts go: `<script type="application/json"
+ * id="ui-texts" data-i18n-script="console.script language"></script>` asks for every key under
+ * those prefixes, each without its prefix (`console.script.sent` → `sent`).
+ */
+const SCRIPT_TEXTS = /(<script type="application\/json" id="ui-texts" data-i18n-script="([^"]+)">)<\/script>/;
+
+function scriptJson(texts: ReadonlyMap<string, string>, prefixes: readonly string[]): string {
+  const out: Record<string, string> = {};
+  for (const prefix of prefixes) for (const [key, text] of texts) if (key.startsWith(`${prefix}.`)) out[key.slice(prefix.length + 1)] = text;
+  // Inside <script> only `</script` (and `<!--`) could end or bend the block: no `<` appears raw.
+  return JSON.stringify(out).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }
 
 /**

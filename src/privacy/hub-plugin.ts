@@ -32,7 +32,7 @@ export function privacyPlugin(options: PrivacyPluginOptions): HubPluginFactory {
         await app.register(auditPage, { prefix: '/admin/audit', store: hub.store, guard: options.guard });
       },
       async start() {
-        purge = startRetentionPurge({ store: hub.store, retentionDays: options.retentionDays, log: hub.logger, now: options.clock });
+        purge = startRetentionPurge({ store: hub.store, retentionDays: options.retentionDays, log: hub.logger, now: options.clock, busy: () => hub.runner.busy });
       },
       async stop() {
         await purge?.stop();

@@ -49,6 +49,22 @@ export interface PurgeOptions {
    * takes at most about half of the database's time and turns get the rest; 0 only yields.
    */
   readonly restRatio?: number;
+  /**
+   * Whether turns are running or waiting in this process (the hub's `runner.busy`). On SQLite,
+   * before each batch the purge waits for a moment when it says no, checking every few milliseconds, for at
+   * most `maxYieldMs` (default 2,000) so that a hub never idle still gets purged. Turns come
+   * first: a rest proportional to the batch alone gave the purge half the time whatever the
+   * traffic, and on SQLite (one writer, statements that hold the process) a hub busy more than
+   * half the time then queued turns for minutes.
+   */
+  readonly busy?: () => boolean;
+  readonly maxYieldMs?: number;
+}
+
+/** Resolves when `busy` says no (checked every 2 ms), or after `maxMs`. */
+async function gap(busy: () => boolean, maxMs: number): Promise<void> {
+  const until = performance.now() + maxMs;
+  while (busy() && performance.now() < until) await sleep(2);
 }
 
 /** One data class as the purge walks it. */
@@ -164,7 +180,12 @@ export async function purgeExpired(db: PrivacyDb, options: PurgeOptions): Promis
   const restRatio = Math.max(0, options.restRatio ?? 1);
   const counts: Record<keyof PurgeCounts, number> = { transcript: 0, inbound: 0, sentReplies: 0, unrecognized: 0, handoffEvents: 0, auditLog: 0, deadLetters: 0 };
   const walk = targets(cutoffs(options.now, options.retentionDays));
-  if (options.dryRun !== true && db.getExecutor().adapter instanceof PostgresAdapter) {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  // Only SQLite waits for gaps: there one writer in this process runs the purge's statements and
+  // the turns'. PostgreSQL runs them side by side, and its turns (leases, round trips) are in
+  // flight nearly all the time, so waiting would only stretch the purge (measured: 1,000 rows/s).
+  const busy = postgres ? undefined : options.busy;
+  if (options.dryRun !== true && postgres) {
     // PostgreSQL plans by its statistics, and a table bulk-loaded since autovacuum last looked has
     // none that say so: the batch query would then sort every old row instead of reading the index
     // in order, once per batch. ANALYZE samples (bounded work) and does not block writes.
@@ -177,6 +198,7 @@ export async function purgeExpired(db: PrivacyDb, options: PurgeOptions): Promis
     }
     let after: Boundary | undefined;
     for (;;) {
+      if (busy !== undefined) await gap(busy, Math.max(0, options.maxYieldMs ?? 2000));
       const started = performance.now();
       const upTo = await nextBoundary(db, target, after, batchSize);
       // Without a boundary fewer than a batch are left: the last range is open-ended.

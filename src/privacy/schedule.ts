@@ -24,6 +24,8 @@ export interface RetentionPurgeOptions {
   /** First run after this long (default one minute: start-up first). */
   readonly firstRunMs?: number;
   readonly now?: () => Date;
+  /** Whether turns are running here (the hub's `runner.busy`): the purge runs in their gaps. */
+  readonly busy?: () => boolean;
 }
 
 /** The running schedule. */
@@ -47,7 +49,7 @@ export function startRetentionPurge(options: RetentionPurgeOptions): RetentionPu
     const at = now();
     // The lease outlives the run: another instance will not purge again before the next period.
     if (!(await acquireLease(db, LEASE, holder, at, interval - 1000))) return undefined;
-    const counts = await purgeExpired(db, { now: at, retentionDays: options.retentionDays });
+    const counts = await purgeExpired(db, { now: at, retentionDays: options.retentionDays, ...(options.busy === undefined ? {} : { busy: options.busy }) });
     options.log.info({ purge: counts }, 'retention purge done');
     return counts;
   };

@@ -66,7 +66,7 @@ describe.skipIf(!hasChromium)('agent console in a browser', () => {
     await item.waitFor();
     await item.click();
     await agent.getByRole('log').getByText('quiero hablar con una persona').waitFor();
-    await agent.getByText(/intención conversacion\.agente \(99 %\) · idioma es/).waitFor();
+    await agent.getByText(/intención conversacion\.agente \(99\s%\) · idioma español/).waitFor();
     await agent.getByRole('button', { name: 'Atender esta conversación' }).click();
     await agent.getByLabel(/Mensaje para la persona/).waitFor();
 

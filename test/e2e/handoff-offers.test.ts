@@ -68,7 +68,7 @@ describe.skipIf(!hasChromium)('offers and transfers in the agent console', () =>
 
     // Offered to Ana (the only one serving Trámites), with a countdown; the citizen still waits.
     const anaOffers = ana.getByRole('region', { name: 'Te ofrecen' });
-    await anaOffers.getByText('Trámites · idioma es').waitFor();
+    await anaOffers.getByText('Trámites · idioma español').waitFor();
     await anaOffers.getByText(/^Acepta en \d+ s$/).waitFor();
     const first = await anaOffers.getByText(/^Acepta en \d+ s$/).textContent();
     // The countdown ticks (polled: a reload of the offers under load may hold a second back).
@@ -90,7 +90,7 @@ describe.skipIf(!hasChromium)('offers and transfers in the agent console', () =>
     await ana.getByRole('button', { name: 'Transferir' }).click();
     await chat.getByText('Te pasamos con el equipo de Tributos. Enseguida te atienden.').waitFor();
     const benOffers = ben.getByRole('region', { name: 'Te ofrecen' });
-    await benOffers.getByText('Tributos · idioma es').waitFor();
+    await benOffers.getByText('Tributos · idioma español').waitFor();
     expect(await seriousAxeViolations(ben)).toEqual([]);
     const wide = join(SHOTS, 'handoff-offer-1366x900.png');
     await ben.screenshot({ path: wide, fullPage: true });
@@ -118,7 +118,7 @@ describe.skipIf(!hasChromium)('offers and transfers in the agent console', () =>
     await handoff.queue.enqueue({ conversationId, queueId: 'tributos', priority: 'urgent', reason: 'citizen', language: 'eu' });
     await handoff.queue.assignPass();
     const offers = ben.getByRole('region', { name: 'Te ofrecen' });
-    await offers.getByText('Tributos · idioma eu · Urgente').waitFor();
+    await offers.getByText('Tributos · idioma euskera · Urgente').waitFor();
     await offers.getByText(/^Acepta en \d+ s$/).waitFor();
     expect(await seriousAxeViolations(ben)).toEqual([]);
     const narrow = join(SHOTS, 'handoff-offer-390x844.png');

@@ -3,7 +3,7 @@
  * - a Basque-speaking citizen (browser locale eu, or a Spanish browser and a conversation in
  *   Basque) sees the widget's own texts in Basque and `lang="eu"` on the bot's messages; axe passes;
  * - an agent answering that Basque chat picks a canned response, previews it in Basque (filled,
- *   marked lang="eu") and sends it; the citizen reads it.
+ *   marked lang="eu") and sends it marked as Basque; the citizen reads it.
  * Screenshots at 1366 × 900 and 390 × 844 go to VENTANILLA_SCREENSHOTS_DIR (default: the temp dir's
  * ventanilla-screenshots, as the other browser tests). Skipped visibly without /usr/bin/chromium.
  */
@@ -133,7 +133,7 @@ describe.skipIf(!hasChromium)("the citizen's language in a browser", { timeout: 
     const item = agent.getByRole('navigation', { name: 'Conversaciones' }).getByRole('button', { name: /Trámites/ }).first();
     await item.waitFor();
     await item.click();
-    await agent.locator('#detail-meta').getByText(/idioma eu/).waitFor();
+    await agent.locator('#detail-meta').getByText(/idioma euskera/).waitFor();
     await agent.getByRole('button', { name: 'Atender esta conversación' }).click();
     await agent.getByLabel(/Mensaje para la persona/).waitFor();
 
@@ -154,7 +154,10 @@ describe.skipIf(!hasChromium)("the citizen's language in a browser", { timeout: 
 
     await preview.getByRole('button', { name: 'Insertar en el mensaje' }).click();
     await expect(agent.getByLabel(/Mensaje para la persona/).inputValue()).resolves.toBe(text);
+    // Sent as inserted: marked with the canned response's language, the citizen's (not left to detection).
+    const posted = agent.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith('/messages'));
     await agent.getByRole('button', { name: 'Enviar', exact: true }).click();
+    expect((await posted).postDataJSON()).toEqual({ text, language: 'eu' });
     await citizen.getByRole('log').getByText(text ?? '').waitFor();
     expect(await seriousAxeViolations(citizen)).toEqual([]);
   });

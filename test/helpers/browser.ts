@@ -20,13 +20,18 @@ export function warnIfNoChromium(suite: string): void {
   if (!hasChromium) console.warn(`[${suite}] skipped: ${CHROMIUM_PATH} not found (apt-get install chromium; .ci/run installs it)`);
 }
 
-/** Launches headless Chromium with the flags a closed network needs. */
+/**
+ * Launches headless Chromium with the flags a closed network needs. Its browsers ask for Spanish
+ * (`Accept-Language: es-ES`, `navigator.language`) unless a context sets `locale`: the staff pages
+ * ship English and the co-official languages and follow the browser, and Chromium's own default
+ * would be en-US.
+ */
 export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--accept-lang=es-ES,es'],
   });
 }
 

@@ -6,7 +6,9 @@
 const LANGS = ['es', 'ca', 'gl', 'eu', 'en'];
 // The limits come from the server's content schema (GET /api/editor/channels): the page states none.
 const state = { csrf: sessionStorage.getItem('editor-csrf') || '', limits: {}, answerMax: null, shortMax: null, idPattern: '^(None|[a-z][a-z0-9_]{0,39}\\.[a-z0-9_]{1,60})$', intent: null, isNew: false, idEdited: false, lang: 'es', queues: [], domains: [] };
-const LANG_NAMES = { es: 'español', ca: 'catalán', gl: 'gallego', eu: 'euskera', en: 'inglés' };
+// Texts written at run time come from the page's catalogue (ui-texts.js, config/i18n/console).
+const T = window.ventanillaTexts;
+const t = T.t;
 const $ = (id) => document.getElementById(id);
 
 function el(tag, text, attrs) {
@@ -27,7 +29,7 @@ async function api(method, path, body) {
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   if (response.status === 401) {
     show('login');
-    throw new Error('Inicia sesión para continuar.');
+    throw new Error(t('signIn'));
   }
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
@@ -58,12 +60,12 @@ async function loadIntents() {
     const cell = el('td');
     const link = el('a', intent.id, { href: `#intent/${intent.id}` });
     cell.append(link, el('span', ` — ${intent.title}`));
-    row.append(cell, el('td', intent.enabled ? 'sí' : 'no'));
+    row.append(cell, el('td', intent.enabled ? t('yes') : t('no')));
     for (const lang of LANGS) {
       const c = intent.completeness[lang];
       const complete = c.utterances > 0 && c.answer;
-      const fallbackText = c.fallback === 'handoff' ? ' → persona' : c.fallback === 'es' ? ' → en español con aviso' : '';
-      const td = el('td', `${c.utterances} frases${c.answer ? '' : ', sin respuesta'}${complete ? '' : fallbackText}`, { class: complete ? 'ok' : c.fallback ? 'fallback' : 'missing' });
+      const fallbackText = complete ? '' : c.fallback === 'handoff' ? t('completeness.toPerson') : c.fallback === 'es' ? t('completeness.toSpanish') : '';
+      const td = el('td', `${T.n('completeness.utterances', c.utterances)}${c.answer ? '' : t('completeness.noAnswer')}${fallbackText}`, { class: complete ? 'ok' : c.fallback ? 'fallback' : 'missing' });
       row.append(td);
     }
     body.append(row);
@@ -98,14 +100,14 @@ function readForm() {
 function fillForm() {
   const intent = state.intent;
   const lang = state.lang;
-  $('intent-title').textContent = state.isNew ? 'Nueva intención' : `Intención ${intent.id}`;
+  $('intent-title').textContent = state.isNew ? t('intent.new') : t('intent.title', { id: intent.id });
   $('f-id').value = intent.id;
   $('f-id').readOnly = !state.isNew;
   $('f-domain').value = intent.domain || '';
   $('f-domain').readOnly = !state.isNew;
   fillQueues(intent.handoffQueue || '');
   $('fallback-box').hidden = lang === 'es';
-  $('fallback-lang').textContent = LANG_NAMES[lang] || lang;
+  $('fallback-lang').textContent = T.language(lang);
   $('f-fallback').value = ((intent.fallback || {})[lang]) || '';
   checkId();
   $('f-enabled').checked = intent.enabled !== false;
@@ -120,10 +122,10 @@ function fillForm() {
 
 function countText(node, length, limit) {
   if (typeof limit !== 'number') {
-    node.textContent = `${length} caracteres`;
+    node.textContent = t('count.plain', { length: T.number(length) });
     return;
   }
-  node.textContent = `${length} / ${limit} caracteres${length > limit ? ' — supera el límite' : ''}`;
+  node.textContent = t(length > limit ? 'count.over' : 'count.limit', { length: T.number(length), limit: T.number(limit) });
   node.classList.toggle('over', length > limit);
 }
 
@@ -161,10 +163,10 @@ async function openIntent(id) {
 function fillQueues(selected) {
   const select = $('f-queue');
   const known = state.queues.some((q) => q.id === selected);
-  select.replaceChildren(el('option', 'Ninguna (la cola general)', { value: '' }));
+  select.replaceChildren(el('option', t('queue.none'), { value: '' }));
   for (const queue of state.queues) select.append(el('option', `${queue.name} (${queue.id})`, { value: queue.id }));
   // A queue the content names but config/queues.yaml no longer has stays visible, flagged.
-  if (selected && !known) select.append(el('option', `${selected} (no existe en config/queues.yaml)`, { value: selected }));
+  if (selected && !known) select.append(el('option', t('queue.unknown', { queue: selected }), { value: selected }));
   select.value = selected;
 }
 
@@ -223,7 +225,7 @@ async function saveIntent(event) {
   clearInvalid();
   const idProblem = checkId();
   if (idProblem) {
-    saveStatus(`No se ha guardado: ${idProblem}`, true);
+    saveStatus(t('save.notSaved', { problem: idProblem }), true);
     $('f-id').setAttribute('aria-invalid', 'true');
     $('f-id').focus();
     return;
@@ -236,14 +238,14 @@ async function saveIntent(event) {
     state.isNew = false;
     fillForm();
     flash('');
-    saveStatus(`Guardado en el borrador (${new Date().toLocaleTimeString(document.documentElement.lang || 'es')}).`, false);
+    saveStatus(t('save.saved', { time: new Date().toLocaleTimeString(T.lang) }), false);
   } catch (error) {
-    saveStatus(`No se ha guardado:\n${error.message}`, true);
+    saveStatus(t('save.notSavedLong', { problem: error.message }), true);
     showProblem(error.problems || []);
   }
 }
 
-const CHANNEL_NAMES = { webchat: 'Chat web', telegram: 'Telegram', whatsapp: 'WhatsApp', x: 'X (respuesta pública)' };
+const CHANNEL_NAMES = { webchat: t('channel.webchat'), telegram: 'Telegram', whatsapp: 'WhatsApp', x: t('channel.x') };
 
 /** Red, unmissable: the citizen would not get the written answer. */
 function warning(text) {
@@ -252,22 +254,22 @@ function warning(text) {
 
 function outcomeBox(title, outcome) {
   const box = el('div');
-  box.append(el('h4', title), el('p', `Intención: ${outcome.intent} · puntuación ${outcome.score.toFixed(2)}${outcome.language ? ` · idioma ${outcome.language}` : ''}`));
-  if (outcome.fallback) box.append(warning('Sin respuesta para esto: el ciudadano recibiría el mensaje de reserva, no una respuesta escrita.'));
+  box.append(el('h4', title), el('p', t(outcome.language ? 'try.outcomeLanguage' : 'try.outcome', { intent: outcome.intent, score: T.number(outcome.score, { minimumFractionDigits: 2, maximumFractionDigits: 2 }), language: T.language(outcome.language) })));
+  if (outcome.fallback) box.append(warning(t('try.fallback')));
   if (outcome.handoff) {
-    const queue = outcome.queue ? `de la cola «${outcome.queue}»` : 'de la cola general';
-    box.append(warning(outcome.languageFallback === 'handoff' ? `Sin respuesta en este idioma: se pasa a una persona ${queue} (lo elegisteis así). El aviso al ciudadano lo escribe la cola.` : `Se pasa a una persona ${queue}. El aviso al ciudadano lo escribe la cola.`));
+    const queue = outcome.queue ? t('try.ofQueue', { queue: outcome.queue }) : t('try.ofGeneralQueue');
+    box.append(warning(t(outcome.languageFallback === 'handoff' ? 'try.handoffNoLanguage' : 'try.handoff', { queue })));
   }
-  if (outcome.languageFallback === 'es') box.append(el('p', 'Sin respuesta en este idioma: se responde en español, con un aviso visible.', { class: 'notice' }));
+  if (outcome.languageFallback === 'es') box.append(el('p', t('try.inSpanish'), { class: 'notice' }));
   for (const channel of Object.keys(CHANNEL_NAMES)) {
     const messages = (outcome.channels || {})[channel] || [];
     const section = el('section', null, { class: 'channel', 'aria-label': `${title}: ${CHANNEL_NAMES[channel]}` });
     section.append(el('h5', CHANNEL_NAMES[channel]));
-    if (messages.length === 0 && !outcome.handoff) section.append(warning('Respuesta vacía: el ciudadano no recibiría nada en este canal.'));
+    if (messages.length === 0 && !outcome.handoff) section.append(warning(t('try.empty')));
     for (const message of messages) {
       section.append(el('p', message.text, { class: 'preview' }));
       if (message.buttons && message.buttons.length) {
-        const buttons = el('ul', null, { class: 'buttons', 'aria-label': 'Botones' });
+        const buttons = el('ul', null, { class: 'buttons', 'aria-label': t('try.buttons') });
         for (const title of message.buttons) buttons.append(el('li', title));
         section.append(buttons);
       }
@@ -280,14 +282,14 @@ function outcomeBox(title, outcome) {
 async function tryIt(event) {
   event.preventDefault();
   const target = $('try-result');
-  target.replaceChildren(el('p', 'Probando… (el borrador se entrena en segundo plano)'));
+  target.replaceChildren(el('p', t('try.running')));
   try {
     const result = await api('POST', '/api/editor/try', { text: $('try-text').value, lang: state.lang, channel: $('f-channel').value });
     const grid = el('div', null, { class: 'compare' });
-    grid.append(outcomeBox('Borrador', result.draft), outcomeBox(`Publicado (versión ${result.published.version || 'inicial'})`, result.published));
+    grid.append(outcomeBox(t('try.draft'), result.draft), outcomeBox(result.published.version ? t('try.published', { version: result.published.version }) : t('try.publishedInitial'), result.published));
     target.replaceChildren(grid);
   } catch (error) {
-    target.replaceChildren(el('p', `Error: ${error.message}`));
+    target.replaceChildren(el('p', t('try.error', { message: error.message })));
   }
 }
 
@@ -298,24 +300,25 @@ async function loadInbox() {
 
 function describeDiff(diff) {
   const parts = [];
-  if (diff.added.length) parts.push(`añadidas: ${diff.added.join(', ')}`);
-  if (diff.removed.length) parts.push(`eliminadas: ${diff.removed.join(', ')}`);
-  if (diff.changed.length) parts.push(`cambiadas: ${diff.changed.map((c) => `${c.id} (${c.fields.join(', ')})`).join('; ')}`);
-  parts.push(`frases ${diff.utterances.before} → ${diff.utterances.after}, respuestas ${diff.answers.before} → ${diff.answers.after}`);
+  if (diff.added.length) parts.push(t('diff.added', { ids: diff.added.join(', ') }));
+  if (diff.removed.length) parts.push(t('diff.removed', { ids: diff.removed.join(', ') }));
+  if (diff.changed.length) parts.push(t('diff.changed', { ids: diff.changed.map((c) => `${c.id} (${c.fields.join(', ')})`).join('; ') }));
+  parts.push(t('diff.counts', { utterancesBefore: diff.utterances.before, utterancesAfter: diff.utterances.after, answersBefore: diff.answers.before, answersAfter: diff.answers.after }));
   return parts.join(' · ');
 }
 
 async function loadVersions() {
   const data = await api('GET', '/api/editor/versions');
-  $('draft-summary').textContent = `Cambios del borrador: ${describeDiff(data.draft)}`;
+  $('draft-summary').textContent = t('versions.draftChanges', { changes: describeDiff(data.draft) });
   const list = $('version-list');
   list.replaceChildren();
   for (const version of data.versions) {
     const item = el('li', null, { 'data-version': String(version.number) });
-    const title = `Versión ${version.number}${version.live ? ' (en uso)' : ''} — ${version.message}`;
-    item.append(el('h3', title), el('p', `${version.authorName || version.author} · ${new Date(version.createdAt).toLocaleString(document.documentElement.lang || 'es')}${version.accuracy === null ? '' : ` · precisión ${(version.accuracy * 100).toFixed(1)} %`}`, { class: 'hint' }), el('p', describeDiff(version.diff)));
+    const title = t(version.live ? 'versions.titleLive' : 'versions.title', { number: version.number, message: version.message });
+    const accuracy = version.accuracy === null ? '' : t('versions.accuracy', { accuracy: T.number(version.accuracy, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }) });
+    item.append(el('h3', title), el('p', `${version.authorName || version.author} · ${new Date(version.createdAt).toLocaleString(T.lang)}${accuracy}`, { class: 'hint' }), el('p', describeDiff(version.diff)));
     if (!version.live) {
-      const rollback = el('button', `Volver a la versión ${version.number}`, { type: 'button', class: 'secondary' });
+      const rollback = el('button', t('rollback.button', { number: version.number }), { type: 'button', class: 'secondary' });
       rollback.addEventListener('click', () => void confirmRollback(version, data.draft, rollback));
       item.append(rollback);
     }
@@ -330,19 +333,20 @@ function draftChanged(diff) {
 /** Asks before a rollback; the draft is kept unless the editor ticks the box. */
 function confirmRollback(version, draftDiff, opener) {
   const dialog = $('rollback-dialog');
-  $('rollback-title').textContent = `¿Volver a la versión ${version.number}?`;
+  $('rollback-title').textContent = t('rollback.title', { number: version.number });
   $('rollback-text').textContent =
-    `La versión ${version.number} («${version.message}») pasará a estar en uso como una versión nueva; el historial no se borra. ` +
-    (draftChanged(draftDiff) ? `El borrador tiene cambios sin publicar (${describeDiff(draftDiff)}): se conservan salvo que marques la casilla.` : 'El borrador no tiene cambios sin publicar.');
+    t('rollback.text', { number: version.number, message: version.message }) +
+    ' ' +
+    (draftChanged(draftDiff) ? t('rollback.draftChanged', { changes: describeDiff(draftDiff) }) : t('rollback.draftClean'));
   $('rollback-reset').checked = false;
-  $('rollback-confirm').textContent = `Volver a la versión ${version.number}`;
+  $('rollback-confirm').textContent = t('rollback.button', { number: version.number });
   dialog.returnValue = '';
   dialog.onclose = async () => {
     opener.focus();
     if (dialog.returnValue !== 'confirm') return;
     try {
       const result = await api('POST', `/api/editor/versions/${version.number}/rollback`, { resetDraft: $('rollback-reset').checked });
-      $('publish-status').textContent = `Versión ${result.number} en uso (vuelta a la versión ${version.number}).`;
+      $('publish-status').textContent = t('rollback.done', { number: result.number, from: version.number });
       await loadVersions();
     } catch (error) {
       flash(error.message);
@@ -356,8 +360,9 @@ async function pollStatus(done) {
   // A poll answered after the publish finished must not overwrite the final message.
   if (status && !done()) {
     $('publish-progress').value = status.percent;
-    const stages = { training: 'Entrenando', evaluating: 'Evaluando', swapping: 'Cambiando el modelo', done: 'Publicado', refused: 'Rechazado', failed: 'Error' };
-    $('publish-status').textContent = `${stages[status.state] || 'Preparando'}${status.language ? ` (${status.language})` : ''}: ${status.percent} %`;
+    const stage = T.has('publish.stage.' + status.state) ? t('publish.stage.' + status.state) : t('publish.stage.preparing');
+    const percent = T.number(status.percent / 100, { style: 'percent' });
+    $('publish-status').textContent = status.language ? t('publish.progressLanguage', { stage, language: T.language(status.language), percent }) : t('publish.progress', { stage, percent });
   }
   if (!done()) setTimeout(() => pollStatus(done), 250);
 }
@@ -371,13 +376,13 @@ async function publish(event) {
   try {
     const version = await api('POST', '/api/editor/publish', { message: $('publish-message').value });
     finished = true;
-    $('publish-status').textContent = `Publicada la versión ${version.number}.`;
+    $('publish-status').textContent = t('publish.done', { number: version.number });
     $('publish-message').value = '';
     await loadVersions();
   } catch (error) {
     finished = true;
-    $('publish-status').textContent = 'No se ha publicado.';
-    flash(`Publicación rechazada:\n${error.message}`);
+    $('publish-status').textContent = t('publish.failed');
+    flash(t('publish.refused', { message: error.message }));
   } finally {
     $('publish-progress').hidden = true;
   }
@@ -461,7 +466,7 @@ document.addEventListener('DOMContentLoaded', () => {
     window.location.hash = '';
   });
   $('delete-intent').addEventListener('click', async () => {
-    if (!window.confirm(`¿Eliminar ${state.intent.id} del borrador?`)) return;
+    if (!window.confirm(t('intent.deleteConfirm', { id: state.intent.id }))) return;
     await api('DELETE', `/api/editor/intents/${encodeURIComponent(state.intent.id)}`).catch((e) => flash(e.message));
     window.location.hash = '';
   });

@@ -42,23 +42,26 @@
    */
   function idProblem(id, pattern) {
     const value = String(id || '');
+    // On the page the words come from its catalogue (ui-texts.js); alone (the unit test) in Spanish.
+    const texts = root.ventanillaTexts;
+    const say = (key, spanish, vars) => (texts && texts.has('slug.' + key) ? texts.t('slug.' + key, vars) : spanish);
     if (new RegExp(pattern).test(value)) return '';
-    if (value.trim() === '') return `Escribe un identificador con el formato dominio.nombre, p. ej. ${EXAMPLE}.`;
+    if (value.trim() === '') return say('empty', `Escribe un identificador con el formato dominio.nombre, p. ej. ${EXAMPLE}.`, { example: EXAMPLE });
     const dot = value.indexOf('.');
     const domain = dot < 0 ? '' : value.slice(0, dot);
     const name = dot < 0 ? value : value.slice(dot + 1);
     const suggestion = intentId(domain || 'tramites', name);
-    const tail = suggestion ? ` Prueba con «${suggestion}».` : '';
-    if (dot < 0) return `Falta el dominio: el identificador es dominio.nombre (p. ej. ${EXAMPLE}).${tail}`;
-    if (name.includes('.')) return `Solo puede haber un punto, entre el dominio y el nombre (p. ej. ${EXAMPLE}).${tail}`;
-    if (/\s/.test(value)) return `Sin espacios: usa _ entre palabras (p. ej. ${EXAMPLE}).${tail}`;
-    if (/[A-Z]/.test(value)) return `Solo minúsculas (p. ej. ${EXAMPLE}).${tail}`;
-    if (/[^a-z0-9_.]/.test(value)) return `Solo letras a-z sin tildes ni ñ, números y _ (p. ej. ${EXAMPLE}).${tail}`;
-    if (!/^[a-z]/.test(domain)) return `El dominio empieza por una letra (p. ej. ${EXAMPLE}).${tail}`;
-    if (domain.length > DOMAIN_MAX) return `El dominio tiene como mucho ${DOMAIN_MAX} caracteres.`;
-    if (name.length === 0) return `Falta el nombre después del punto (p. ej. ${EXAMPLE}).`;
-    if (name.length > NAME_MAX) return `El nombre tiene como mucho ${NAME_MAX} caracteres.${tail}`;
-    return `El formato es dominio.nombre: minúsculas sin tildes, números y _ (p. ej. ${EXAMPLE}).${tail}`;
+    const tail = suggestion ? ' ' + say('suggest', `Prueba con «${suggestion}».`, { suggestion }) : '';
+    if (dot < 0) return say('noDomain', `Falta el dominio: el identificador es dominio.nombre (p. ej. ${EXAMPLE}).`, { example: EXAMPLE }) + tail;
+    if (name.includes('.')) return say('dots', `Solo puede haber un punto, entre el dominio y el nombre (p. ej. ${EXAMPLE}).`, { example: EXAMPLE }) + tail;
+    if (/\s/.test(value)) return say('spaces', `Sin espacios: usa _ entre palabras (p. ej. ${EXAMPLE}).`, { example: EXAMPLE }) + tail;
+    if (/[A-Z]/.test(value)) return say('lowercase', `Solo minúsculas (p. ej. ${EXAMPLE}).`, { example: EXAMPLE }) + tail;
+    if (/[^a-z0-9_.]/.test(value)) return say('characters', `Solo letras a-z sin tildes ni ñ, números y _ (p. ej. ${EXAMPLE}).`, { example: EXAMPLE }) + tail;
+    if (!/^[a-z]/.test(domain)) return say('domainStart', `El dominio empieza por una letra (p. ej. ${EXAMPLE}).`, { example: EXAMPLE }) + tail;
+    if (domain.length > DOMAIN_MAX) return say('domainLength', `El dominio tiene como mucho ${DOMAIN_MAX} caracteres.`, { max: DOMAIN_MAX });
+    if (name.length === 0) return say('noName', `Falta el nombre después del punto (p. ej. ${EXAMPLE}).`, { example: EXAMPLE });
+    if (name.length > NAME_MAX) return say('nameLength', `El nombre tiene como mucho ${NAME_MAX} caracteres.`, { max: NAME_MAX }) + tail;
+    return say('format', `El formato es dominio.nombre: minúsculas sin tildes, números y _ (p. ej. ${EXAMPLE}).`, { example: EXAMPLE }) + tail;
   }
 
   root.ventanillaSlug = { slugify, domainSlug, intentId, idProblem, EXAMPLE };

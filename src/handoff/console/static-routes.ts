@@ -5,7 +5,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { servePageFiles } from '../../http/page-files.js';
+import { servePageFiles, UI_TEXTS_SCRIPT } from '../../http/page-files.js';
 
 /** Where the console's static files live. */
 export const CONSOLE_STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'static');
@@ -27,6 +27,10 @@ const FILES: Record<string, { file: string; type: string }> = {
 /** The console page plugin (register with `{ prefix: '/agent' }`). */
 export function createConsoleRoutes(staticDir = CONSOLE_STATIC_DIR): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
-    servePageFiles(app, Object.fromEntries(Object.entries(FILES).map(([route, { file, type }]) => [route, { path: join(staticDir, file), type }])));
+    servePageFiles(app, {
+      ...Object.fromEntries(Object.entries(FILES).map(([route, { file, type }]) => [route, { path: join(staticDir, file), type }])),
+      // Shared with the editor: reads the run-time texts the page was served with.
+      '/ui-texts.js': { path: UI_TEXTS_SCRIPT, type: 'text/javascript; charset=utf-8' },
+    });
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The retention purge with a fixed clock, on SQLite and PostgreSQL: exactly the raw rows past
  * their class's period go; conversations, contacts and handoff tickets (report figures) stay;
- * a dry run deletes nothing; the lease lets one instance purge at a time; a retention of 0 stops
+ * a dry run deletes nothing; the purge waits for a gap in the turns (and not forever); the lease lets one instance purge at a time; a retention of 0 stops
  * start-up naming the key.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -88,6 +88,21 @@ for (const kind of storeKinds) {
       expect(await tableCount(db, 'contacts')).toBe(3);
       // Nothing left to purge at the same clock.
       expect(Object.values(await purgeExpired(db, { now: NOW, retentionDays: RETENTION })).every((count) => count === 0)).toBe(true);
+
+      // Turns first on SQLite: busy for the first checks, the purge waits and asks again before its batch.
+      let checks = 0;
+      const busyAtFirst = (): boolean => {
+        checks += 1;
+        return checks <= 3;
+      };
+      await conversation(db, 'old-2', 400);
+      expect((await purgeExpired(db, { now: NOW, retentionDays: RETENTION, batchSize: 1, busy: busyAtFirst })).transcript).toBe(1);
+      // SQLite waits for the gap; PostgreSQL (statements side by side with the turns') does not ask.
+      if (kind.name === 'sqlite') expect(checks).toBeGreaterThan(3);
+      else expect(checks).toBe(0);
+      // Never idle: each batch waits at most maxYieldMs, so the purge ends anyway.
+      await conversation(db, 'old-3', 400);
+      expect((await purgeExpired(db, { now: NOW, retentionDays: RETENTION, batchSize: 1, busy: () => true, maxYieldMs: 5 })).transcript).toBe(1);
     });
 
     it('walks rows sharing one timestamp in small batches, stepping over the ones it must keep, and takes each past row exactly once', async () => {

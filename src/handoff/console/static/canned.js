@@ -10,7 +10,9 @@
 (function () {
   'use strict';
 
-  const LANGUAGE_NAMES = { es: 'castellano', ca: 'catalán', gl: 'gallego', eu: 'euskera', en: 'inglés' };
+  // Texts from the page's catalogue (ui-texts.js, config/i18n/console).
+  const T = window.ventanillaTexts;
+  const t = T.t;
   const LANGUAGES = ['es', 'ca', 'gl', 'eu', 'en'];
   const $ = (id) => document.getElementById(id);
 
@@ -31,14 +33,14 @@
   preview.hidden = true;
   preview.setAttribute('role', 'group');
   preview.setAttribute('aria-labelledby', 'canned-preview-title');
-  const previewTitle = el('p', 'canned-preview-title', 'Vista previa');
+  const previewTitle = el('p', 'canned-preview-title', t('canned.preview'));
   previewTitle.id = 'canned-preview-title';
   const previewText = el('p', 'canned-preview-text');
   previewText.id = 'canned-preview-text';
   const previewNote = el('p', 'canned-preview-note');
-  const insert = el('button', null, 'Insertar en el mensaje');
+  const insert = el('button', null, t('canned.insert'));
   insert.type = 'button';
-  const discard = el('button', 'secondary', 'Descartar');
+  const discard = el('button', 'secondary', t('canned.discard'));
   discard.type = 'button';
   const previewActions = el('div', 'actions');
   previewActions.append(insert, discard);
@@ -57,17 +59,38 @@
   function showPreview(canned) {
     mountPreview();
     const conversationLanguage = detail && detail.conversation.language;
-    previewTitle.textContent = 'Vista previa: ' + canned.title;
+    previewTitle.textContent = t('canned.previewOf', { title: canned.title });
     previewText.textContent = canned.text;
     previewText.lang = canned.language;
     previewNote.textContent =
       conversationLanguage && conversationLanguage !== canned.language
-        ? 'En ' + LANGUAGE_NAMES[canned.language] + ': no está escrita en ' + (LANGUAGE_NAMES[conversationLanguage] || conversationLanguage) + ', el idioma de la conversación.'
-        : 'En ' + LANGUAGE_NAMES[canned.language] + ', el idioma de la conversación.';
+        ? t('canned.otherLanguage', { language: T.language(canned.language), conversation: T.language(conversationLanguage) })
+        : t('canned.sameLanguage', { language: T.language(canned.language) });
     preview.hidden = false;
   }
 
+  // The canned texts inserted into the open conversation's reply box, with their languages.
+  let inserted = [];
+
+  /**
+   * The language to mark a reply with: the inserted canned texts' when the reply is made of them
+   * alone (one language), else undefined (the agent wrote their own words: the hub detects).
+   */
+  function languageOf(text) {
+    let rest = String(text);
+    const languages = new Set();
+    for (const entry of inserted) {
+      if (!entry.text || !rest.includes(entry.text)) continue;
+      rest = rest.split(entry.text).join(' ');
+      languages.add(entry.language);
+    }
+    if (languages.size !== 1 || /[\p{L}\p{N}]/u.test(rest)) return undefined;
+    return [...languages][0];
+  }
+  window.VentanillaCanned = { languageOf };
+
   document.addEventListener('console:detail', (event) => {
+    if (!event.detail.refresh) inserted = [];
     detail = event.detail;
     mountPreview();
     // A live refresh of the same conversation keeps the preview the agent is reading.
@@ -87,6 +110,7 @@
   insert.addEventListener('click', () => {
     const reply = $('reply');
     const text = previewText.textContent;
+    inserted.push({ text, language: previewText.lang });
     reply.value = reply.value.trim() ? reply.value.trimEnd() + ' ' + text : text;
     hidePreview();
     $('canned').value = '';
@@ -104,7 +128,7 @@
   let queues = [];
   let rows = [];
 
-  const openButton = el('button', 'secondary', 'Editar respuestas predefinidas');
+  const openButton = el('button', 'secondary', t('canned.edit'));
   openButton.type = 'button';
   openButton.id = 'canned-admin-open';
   openButton.hidden = true;
@@ -112,9 +136,9 @@
   const dialog = el('dialog', 'canned-admin');
   dialog.id = 'canned-admin';
   dialog.setAttribute('aria-labelledby', 'canned-admin-title');
-  const dialogTitle = el('h2', null, 'Editar respuestas predefinidas');
+  const dialogTitle = el('h2', null, t('canned.edit'));
   dialogTitle.id = 'canned-admin-title';
-  const help = el('p', 'meta', 'Variables: {nombre} (la persona; si no se sabe, un saludo neutro), {agente} (quien la envía), {cola} (la cola). Una por idioma: el agente ve la del idioma de la conversación, o la de castellano si falta.');
+  const help = el('p', 'meta', t('canned.help'));
   const error = el('p', 'error');
   error.setAttribute('role', 'alert');
   const status = el('p', 'meta');
@@ -131,11 +155,11 @@
 
   const filterQueue = el('select');
   const list = el('table', 'canned-table');
-  const caption = el('caption', 'visually-hidden', 'Respuestas guardadas');
+  const caption = el('caption', 'visually-hidden', t('canned.caption'));
   const head = el('thead');
   const headRow = el('tr');
-  ['Cola', 'Respuesta', 'Idioma', 'Texto', 'Acciones'].forEach((name) => {
-    const th = el('th', null, name);
+  ['queue', 'response', 'language', 'text', 'actions'].forEach((name) => {
+    const th = el('th', null, t('canned.column.' + name));
     th.scope = 'col';
     headRow.append(th);
   });
@@ -147,17 +171,17 @@
 
   const form = el('form', 'canned-form');
   form.noValidate = true;
-  const formTitle = el('h3', null, 'Nueva respuesta o cambio');
+  const formTitle = el('h3', null, t('canned.formTitle'));
   const queueSelect = el('select');
   const idInput = el('input');
   idInput.maxLength = 64;
   idInput.pattern = '[a-z0-9-]+';
   idInput.setAttribute('aria-describedby', 'canned-id-help');
-  const idHelp = el('p', 'meta', 'Minúsculas, números y guiones, p. ej. «cita-renta». La misma en todos los idiomas.');
+  const idHelp = el('p', 'meta', t('canned.idHelp'));
   idHelp.id = 'canned-id-help';
   const languageSelect = el('select');
   LANGUAGES.forEach((code) => {
-    const option = el('option', null, LANGUAGE_NAMES[code]);
+    const option = el('option', null, T.language(code));
     option.value = code;
     languageSelect.append(option);
   });
@@ -166,24 +190,24 @@
   const textInput = el('textarea');
   textInput.rows = 3;
   textInput.maxLength = 2000;
-  const save = el('button', null, 'Guardar');
+  const save = el('button', null, t('canned.save'));
   save.type = 'submit';
-  const close = el('button', 'secondary', 'Cerrar');
+  const close = el('button', 'secondary', t('canned.close'));
   close.type = 'button';
   const formActions = el('div', 'actions');
   formActions.append(save, close);
-  const idField = field('Identificador', idInput, 'canned-id');
+  const idField = field(t('canned.field.id'), idInput, 'canned-id');
   idField.append(idHelp);
   form.append(
     formTitle,
-    field('Cola', queueSelect, 'canned-queue'),
+    field(t('canned.field.queue'), queueSelect, 'canned-queue'),
     idField,
-    field('Idioma', languageSelect, 'canned-language'),
-    field('Título (lo ven los agentes)', titleInput, 'canned-title'),
-    field('Texto', textInput, 'canned-text'),
+    field(t('canned.field.language'), languageSelect, 'canned-language'),
+    field(t('canned.field.title'), titleInput, 'canned-title'),
+    field(t('canned.field.text'), textInput, 'canned-text'),
     formActions,
   );
-  dialog.append(dialogTitle, help, field('Ver la cola', filterQueue, 'canned-filter'), tableBox, form, error, status);
+  dialog.append(dialogTitle, help, field(t('canned.field.filter'), filterQueue, 'canned-filter'), tableBox, form, error, status);
 
   function queueName(id) {
     const queue = queues.find((q) => q.id === id);
@@ -191,7 +215,7 @@
   }
 
   function fillQueues() {
-    filterQueue.replaceChildren(el('option', null, 'Todas'));
+    filterQueue.replaceChildren(el('option', null, t('canned.all')));
     filterQueue.firstChild.value = '';
     queueSelect.replaceChildren();
     for (const queue of queues) {
@@ -219,7 +243,7 @@
     const shown = rows.filter((row) => !filterQueue.value || row.queueId === filterQueue.value);
     if (shown.length === 0) {
       const tr = el('tr');
-      const td = el('td', 'empty', 'No hay respuestas en esta cola.');
+      const td = el('td', 'empty', t('canned.none'));
       td.colSpan = 5;
       tr.append(td);
       body.append(tr);
@@ -229,22 +253,22 @@
       const text = el('td', 'canned-text-cell', row.text);
       text.lang = row.language;
       const actions = el('td');
-      const editButton = el('button', 'secondary', 'Editar');
+      const editButton = el('button', 'secondary', t('canned.editOne'));
       editButton.type = 'button';
-      editButton.setAttribute('aria-label', 'Editar «' + row.title + '» en ' + LANGUAGE_NAMES[row.language]);
+      editButton.setAttribute('aria-label', t('canned.editLabel', { title: row.title, language: T.language(row.language) }));
       editButton.addEventListener('click', () => edit(row));
-      const remove = el('button', 'danger', 'Borrar');
+      const remove = el('button', 'danger', t('canned.delete'));
       remove.type = 'button';
-      remove.setAttribute('aria-label', 'Borrar «' + row.title + '» en ' + LANGUAGE_NAMES[row.language]);
+      remove.setAttribute('aria-label', t('canned.deleteLabel', { title: row.title, language: T.language(row.language) }));
       remove.addEventListener('click', async () => {
-        if (!window.confirm('¿Borrar «' + row.title + '» en ' + LANGUAGE_NAMES[row.language] + '?')) return;
+        if (!window.confirm(t('canned.deleteConfirm', { title: row.title, language: T.language(row.language) }))) return;
         await run(
           consoleApi().api('DELETE', '/api/agent/canned/' + [row.queueId, row.id, row.language].map(encodeURIComponent).join('/')),
-          'Respuesta borrada.',
+          t('canned.deleted'),
         );
       });
       actions.append(editButton, remove);
-      tr.append(el('td', null, queueName(row.queueId)), el('td', null, row.title + ' (' + row.id + ')'), el('td', null, LANGUAGE_NAMES[row.language]), text, actions);
+      tr.append(el('td', null, queueName(row.queueId)), el('td', null, row.title + ' (' + row.id + ')'), el('td', null, T.language(row.language)), text, actions);
       body.append(tr);
     }
   }
@@ -264,7 +288,7 @@
       await load();
       return true;
     } catch (failure) {
-      error.textContent = failure.message || 'No se ha podido guardar.';
+      error.textContent = failure.message || t('canned.saveFailed');
       return false;
     }
   }
@@ -278,12 +302,12 @@
     event.preventDefault();
     const id = idInput.value.trim();
     if (!/^[a-z0-9-]+$/.test(id)) {
-      error.textContent = 'El identificador solo puede tener minúsculas, números y guiones (p. ej. «cita-renta»).';
+      error.textContent = t('canned.badId');
       idInput.focus();
       return;
     }
     if (!titleInput.value.trim() || !textInput.value.trim()) {
-      error.textContent = 'Escribe el título y el texto.';
+      error.textContent = t('canned.empty');
       (titleInput.value.trim() ? textInput : titleInput).focus();
       return;
     }
@@ -292,7 +316,7 @@
         title: titleInput.value.trim(),
         text: textInput.value.trim(),
       }),
-      'Respuesta guardada.',
+      t('canned.saved'),
     );
   });
 
@@ -307,7 +331,7 @@
       fillQueues();
       await load();
     } catch (failure) {
-      error.textContent = failure.message || 'No se han podido cargar las respuestas.';
+      error.textContent = failure.message || t('canned.loadFailed');
     }
     dialog.showModal();
   });

@@ -5,20 +5,16 @@
 (function () {
   'use strict';
 
-  const PRIORITY = { urgent: 'Urgente', vulnerable: 'Prioritaria', normal: '' };
+  // Every text written at run time comes from the page's catalogue (ui-texts.js, config/i18n/console).
+  const T = window.ventanillaTexts;
+  const t = T.t;
+  const known = (prefix, value) => (T.has(prefix + value) ? t(prefix + value) : value);
+  const PRIORITY = { urgent: t('priority.urgent'), vulnerable: t('priority.vulnerable'), normal: '' };
   // The safety net marked a possible risk: the agent sees which line's number the citizen got.
-  const riskLabel = (intent) => 'Posible riesgo ' + String(intent).replace('emergencia.', '');
-  const STATUS = { queued: 'En cola', assigned: 'Atendiendo', resolved: 'Cerrada', cancelled: 'Cancelada', abandoned: 'Abandonada' };
-  const AUTHOR = { citizen: 'Ciudadano/a', bot: 'Asistente', agent: 'Agente', system: 'Sistema' };
-  const EVENT_TEXT = {
-    'handoff.requested': 'Pidió hablar con una persona',
-    'handoff.assigned': 'Asignada',
-    'handoff.transferred': 'Transferida',
-    'handoff.requeued': 'Devuelta a la cola',
-    'handoff.resolved': 'Cerrada',
-    'handoff.cancel_requested': 'La persona canceló la espera',
-    'turn.error': 'Error técnico en el asistente',
-  };
+  const riskLabel = (intent) => t('risk', { line: String(intent).replace('emergencia.', '') });
+  const statusText = (status) => known('status.', status);
+  const authorText = (author) => known('author.', author);
+  const eventText = (kind) => known('event.', kind);
 
   const state = { user: null, csrf: null, selected: null, detail: null, queues: [], agents: [], events: null, refreshTimer: null };
 
@@ -67,13 +63,13 @@
     if (response.status === 204) return null;
     const data = await response.json().catch(() => ({}));
     if (!response.ok) {
-      const error = new Error(data.message || 'Error ' + response.status);
+      const error = new Error(data.message || t('error.status', { status: response.status }));
       error.status = response.status;
       error.reason = data.reason;
       // A session that ran out (idle or absolute limit): back to the login form, saying why.
       if (response.status === 401 && state.user && url !== '/api/auth/login') {
         showLogin();
-        $('login-error').textContent = data.reason === 'session-expired' ? data.message : 'Sesión caducada. Vuelve a iniciar sesión.';
+        $('login-error').textContent = data.reason === 'session-expired' ? data.message : t('session.expired');
       }
       throw error;
     }
@@ -81,22 +77,12 @@
   }
 
   function explain(error) {
-    if (error.status === 401) return 'La sesión ha caducado. Vuelve a iniciar sesión.';
-    if (error.status === 403) return 'No tienes acceso a esta conversación.';
-    if (error.status === 409) {
-      if (error.reason === 'held') return 'Otra persona ya atiende esta conversación.';
-      if (error.reason === 'closed') return 'La conversación está cerrada.';
-      if (error.reason === 'not-claimed') return 'Primero pulsa «Atender esta conversación».';
-      if (error.reason === 'offline') return 'Esa persona está desconectada.';
-      if (error.reason === 'not-failed') return 'Ese mensaje ya no está pendiente de reintentar.';
-      if (error.reason === 'full') return 'Esa persona ya atiende todas las conversaciones que admite.';
-      if (error.reason === 'only-you') return 'Nadie más atiende esa cola en este idioma: volvería a ti.';
-      if (error.reason === 'not-offered') return 'Esa conversación ya no te la ofrecen.';
-      return 'La conversación ha cambiado. Se ha actualizado.';
-    }
-    if (error.status === 429) return 'Demasiados intentos. Espera un minuto.';
-    if (error.status === 400) return 'Revisa el texto: no puede estar vacío ni superar 4000 caracteres.';
-    return 'No se ha podido completar. Inténtalo de nuevo.';
+    if (error.status === 401) return t('explain.401');
+    if (error.status === 403) return t('explain.403');
+    if (error.status === 409) return T.has('explain.409.' + error.reason) ? t('explain.409.' + error.reason) : t('explain.409.changed');
+    if (error.status === 429) return t('explain.429');
+    if (error.status === 400) return t('explain.400');
+    return t('explain.other');
   }
 
   // ── session ─────────────────────────────────────────────────────────────────────────────
@@ -139,7 +125,7 @@
     const username = $('username').value.trim();
     const password = $('password').value;
     if (!username || !password) {
-      $('login-error').textContent = 'Escribe tu usuario y tu contraseña.';
+      $('login-error').textContent = t('login.empty');
       return;
     }
     try {
@@ -149,7 +135,7 @@
       await enter(session);
     } catch (error) {
       // 429 says which limit applies (this address, or the account locked) and for how long.
-      $('login-error').textContent = error.status === 401 ? 'Usuario o contraseña incorrectos.' : error.status === 429 ? error.message : explain(error);
+      $('login-error').textContent = error.status === 401 ? t('login.wrong') : error.status === 429 ? error.message : explain(error);
     }
   });
 
@@ -165,7 +151,7 @@
     try {
       const user = await api('PUT', '/api/agent/presence', { status: $('presence').value });
       state.user = Object.assign({}, state.user, user);
-      announce('Estado: ' + $('presence').selectedOptions[0].textContent);
+      announce(t('presence.announce', { presence: $('presence').selectedOptions[0].textContent }));
       await refreshLists();
     } catch (error) {
       announce(explain(error));
@@ -197,9 +183,9 @@
   }
 
   function notifyAssigned(event) {
-    const text = 'Tienes una conversación nueva asignada.';
+    const text = t('assigned.notice');
     announce(text);
-    if (!document.hasFocus()) document.title = '(nueva) Consola de agentes · Ventanilla';
+    if (!document.hasFocus()) document.title = t('assigned.title', { title: pageTitle });
     if (window.Notification && Notification.permission === 'granted') {
       try {
         const notification = new Notification('Ventanilla', { body: text, tag: event.ticketId || 'asignada' });
@@ -212,8 +198,10 @@
       }
     }
   }
+  // The served title is already in the page's language.
+  const pageTitle = document.title;
   window.addEventListener('focus', () => {
-    document.title = 'Consola de agentes · Ventanilla';
+    document.title = pageTitle;
   });
 
   let pendingDetail = false;
@@ -252,12 +240,12 @@
       if (c.risk) name.append(el('span', 'badge risk', riskLabel(c.risk)));
       button.append(name);
       const parts = [c.queueName, c.channel];
-      if (c.status === 'queued') parts.push('posición ' + (c.position || '?'));
-      else if (c.status === 'assigned') parts.push(c.agentId === state.user.id ? 'contigo' : 'con ' + (c.agentName || 'otra persona'));
-      else parts.push(STATUS[c.status] || c.status);
-      if (c.outOfHours) parts.push('fuera de horario');
+      if (c.status === 'queued') parts.push(t('list.position', { position: c.position || '?' }));
+      else if (c.status === 'assigned') parts.push(c.agentId === state.user.id ? t('list.withYou') : t('list.with', { name: c.agentName || t('list.someoneElse') }));
+      else parts.push(statusText(c.status));
+      if (c.outOfHours) parts.push(t('list.outOfHours'));
       button.append(el('span', 'sub', parts.join(' · ')));
-      if (c.undelivered > 0) button.append(el('span', 'sub problem', c.undelivered === 1 ? '1 mensaje sin entregar' : c.undelivered + ' mensajes sin entregar'));
+      if (c.undelivered > 0) button.append(el('span', 'sub problem', T.n('list.undelivered', c.undelivered)));
       hook('item', button, c);
       button.addEventListener('click', () => select(c.conversationId));
       item.append(button);
@@ -274,9 +262,9 @@
     ]);
     const supervising = state.user.role === 'supervisor' || state.user.role === 'admin';
     const mine = assigned.conversations.filter((c) => supervising || c.agentId === state.user.id);
-    renderList('queued-list', 'queued-count', queued.conversations, 'Nadie espera.');
-    renderList('mine-list', 'mine-count', mine, 'No atiendes ninguna conversación.');
-    renderList('resolved-list', null, resolved.conversations.slice(0, 10), 'Ninguna.');
+    renderList('queued-list', 'queued-count', queued.conversations, t('list.noneQueued'));
+    renderList('mine-list', 'mine-count', mine, t('list.noneMine'));
+    renderList('resolved-list', null, resolved.conversations.slice(0, 10), t('list.noneResolved'));
     hook('refreshed', { queued: queued.conversations, mine, resolved: resolved.conversations });
   }
 
@@ -305,21 +293,21 @@
     list.replaceChildren();
     for (const entry of transcript) {
       const item = el('li', entryClass(entry));
-      let who = AUTHOR[entry.author] || entry.author;
+      let who = authorText(entry.author);
       if (entry.author === 'agent' && entry.agentName) who = entry.agentName;
-      if (entry.internal && entry.kind === 'handoff.note') who = 'Nota interna' + (entry.agentName ? ' de ' + entry.agentName : '');
-      if (entry.internal && entry.kind !== 'handoff.note') who = EVENT_TEXT[entry.kind] || entry.kind;
-      if (entry.internal && entry.kind === 'handoff.assigned' && entry.agentName) who = 'Asignada a ' + entry.agentName;
-      const time = new Date(entry.createdAt).toLocaleTimeString(document.documentElement.lang || 'es', { hour: '2-digit', minute: '2-digit' });
+      if (entry.internal && entry.kind === 'handoff.note') who = entry.agentName ? t('transcript.noteBy', { name: entry.agentName }) : t('transcript.note');
+      if (entry.internal && entry.kind !== 'handoff.note') who = eventText(entry.kind);
+      if (entry.internal && entry.kind === 'handoff.assigned' && entry.agentName) who = t('transcript.assignedTo', { name: entry.agentName });
+      const time = new Date(entry.createdAt).toLocaleTimeString(T.lang, { hour: '2-digit', minute: '2-digit' });
       item.append(el('span', 'who', who + ' · ' + time));
-      if (entry.subject) item.append(el('p', 'subject', 'Asunto: ' + entry.subject));
+      if (entry.subject) item.append(el('p', 'subject', t('transcript.subject', { subject: entry.subject })));
       if (entry.text) item.append(el('p', 'text', entry.text));
-      if (entry.choices) item.append(el('p', 'nlu', 'Opciones: ' + entry.choices.join(' · ')));
+      if (entry.choices) item.append(el('p', 'nlu', t('transcript.choices', { choices: entry.choices.join(' · ') })));
       if (entry.delivery) item.append(renderDelivery(entry.delivery));
       if (entry.author === 'citizen' && (entry.intent || entry.language)) {
         const nlu = [];
-        if (entry.intent) nlu.push('intención ' + entry.intent + (entry.score === null ? '' : ' (' + Math.round(entry.score * 100) + ' %)'));
-        if (entry.language) nlu.push('idioma ' + entry.language);
+        if (entry.intent) nlu.push(entry.score === null ? t('transcript.intent', { intent: entry.intent }) : t('transcript.intentScore', { intent: entry.intent, score: T.number(entry.score, { style: 'percent' }) }));
+        if (entry.language) nlu.push(t('transcript.language', { language: T.language(entry.language) }));
         item.append(el('p', 'nlu', nlu.join(' · ')));
       }
       list.append(item);
@@ -336,17 +324,17 @@
     if (delivery.reason) box.append(el('span', 'delivery-reason', ' · ' + delivery.reason));
     if (delivery.detail && problem) {
       const detail = el('details', 'delivery-detail');
-      detail.append(el('summary', null, 'Detalle técnico'), el('span', null, delivery.detail));
+      detail.append(el('summary', null, t('delivery.detail')), el('span', null, delivery.detail));
       box.append(detail);
     }
     if (delivery.canRetry) {
-      const retry = el('button', 'secondary retry', 'Reintentar');
+      const retry = el('button', 'secondary retry', t('delivery.retry'));
       retry.type = 'button';
-      retry.setAttribute('aria-label', 'Reintentar el envío de este mensaje');
+      retry.setAttribute('aria-label', t('delivery.retryLabel'));
       retry.addEventListener('click', () =>
         act(
           api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/outbox/' + encodeURIComponent(delivery.outboxId) + '/retry'),
-          'Se reintenta el envío.',
+          t('delivery.retrying'),
         ),
       );
       box.append(retry);
@@ -357,7 +345,7 @@
   function fillCanned(canned, keep) {
     const select = $('canned');
     const chosen = keep ? select.value : '';
-    select.replaceChildren(el('option', null, '— Elige una para insertarla —'));
+    select.replaceChildren(el('option', null, t('canned.pick')));
     select.firstChild.value = '';
     for (const c of canned) {
       const option = el('option', null, c.title);
@@ -371,18 +359,18 @@
     const select = $('transfer-target');
     select.replaceChildren();
     const queues = el('optgroup');
-    queues.label = 'Colas';
+    queues.label = t('transfer.queues');
     for (const q of state.queues) {
       if (q.id === current.queueId && current.status === 'queued') continue;
-      const option = el('option', null, q.name + ' (' + q.waiting + ' en espera)');
+      const option = el('option', null, t('transfer.queue', { queue: q.name, waiting: T.number(q.waiting) }));
       option.value = 'queue:' + q.id;
       queues.append(option);
     }
     const agents = el('optgroup');
-    agents.label = 'Personas';
+    agents.label = t('transfer.people');
     for (const a of state.agents) {
       if (a.id === current.agentId || a.presence === 'offline') continue;
-      const option = el('option', null, a.displayName + (a.presence === 'away' ? ' (ausente)' : ''));
+      const option = el('option', null, a.presence === 'away' ? t('transfer.away', { name: a.displayName }) : a.displayName);
       option.value = 'agent:' + a.id;
       agents.append(option);
     }
@@ -405,12 +393,12 @@
     state.detailId = conversationId;
     const c = detail.conversation;
     $('detail-title').textContent = c.citizenLabel || c.citizenName;
-    const meta = [STATUS[c.status] || c.status, c.queueName, 'canal ' + c.channel];
-    if (c.language) meta.push('idioma ' + c.language);
-    if (PRIORITY[c.priority]) meta.push('prioridad ' + PRIORITY[c.priority].toLowerCase());
-    if (c.risk) meta.push(riskLabel(c.risk).toLowerCase());
-    if (c.intent) meta.push('motivo ' + c.intent);
-    if (c.agentName) meta.push('atiende ' + c.agentName);
+    const meta = [statusText(c.status), c.queueName, t('meta.channel', { channel: c.channel })];
+    if (c.language) meta.push(t('meta.language', { language: T.language(c.language) }));
+    if (PRIORITY[c.priority]) meta.push(t('meta.priority', { priority: PRIORITY[c.priority].toLocaleLowerCase(T.lang) }));
+    if (c.risk) meta.push(riskLabel(c.risk).toLocaleLowerCase(T.lang));
+    if (c.intent) meta.push(t('meta.intent', { intent: c.intent }));
+    if (c.agentName) meta.push(t('meta.agent', { name: c.agentName }));
     $('detail-meta').textContent = meta.join(' · ');
     $('detail-body').hidden = false;
     const open = c.status === 'queued' || c.status === 'assigned';
@@ -442,21 +430,26 @@
   }
 
   $('claim').addEventListener('click', async () => {
-    await act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/claim'), 'Conversación asignada a ti.');
+    await act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/claim'), t('done.claimed'));
     if ($('reply-form').hidden === false) $('reply').focus();
   });
 
-  $('close').addEventListener('click', () => act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/close'), 'Conversación cerrada. Se ha enviado la encuesta.'));
+  $('close').addEventListener('click', () => act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/close'), t('done.closed')));
 
   // Picking a canned response (filled by the hub in the citizen's language) shows a preview: canned.js.
 
   async function sendReply() {
     const text = $('reply').value.trim();
     if (!text) {
-      $('detail-error').textContent = 'Escribe un mensaje antes de enviarlo.';
+      $('detail-error').textContent = t('reply.empty');
       return;
     }
-    const sent = await act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/messages', { text }), 'Mensaje enviado.');
+    // A canned response inserted (canned.js) and sent as it is goes out marked with its language,
+    // the citizen's; the agent's own words are left to the hub's language detection.
+    const body = { text };
+    const cannedLanguage = window.VentanillaCanned ? window.VentanillaCanned.languageOf(text) : undefined;
+    if (cannedLanguage) body.language = cannedLanguage;
+    const sent = await act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/messages', body), t('done.sent'));
     if (sent !== undefined) $('reply').value = '';
     $('reply').focus();
   }
@@ -476,7 +469,7 @@
     event.preventDefault();
     const text = $('note').value.trim();
     if (!text) return;
-    const done = await act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/notes', { text }), 'Nota añadida.');
+    const done = await act(api('POST', '/api/agent/conversations/' + encodeURIComponent(state.selected) + '/notes', { text }), t('done.note'));
     if (done !== undefined) $('note').value = '';
   });
 
@@ -495,7 +488,7 @@
       if (again) return api('POST', url, again);
       throw error;
     });
-    const done = await act(transferring, 'Conversación transferida.');
+    const done = await act(transferring, t('done.transferred'));
     if (done !== undefined) $('transfer-note').value = '';
   });
 

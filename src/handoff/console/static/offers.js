@@ -7,7 +7,10 @@
 (function () {
   'use strict';
 
-  const PRIORITY = { urgent: 'Urgente', vulnerable: 'Prioritaria', normal: '' };
+  // Texts from the page's catalogue (ui-texts.js, config/i18n/console).
+  const T = window.ventanillaTexts;
+  const t = T.t;
+  const PRIORITY = { urgent: t('priority.urgent'), vulnerable: t('priority.vulnerable'), normal: '' };
   const OFFER_EVENTS = ['offered', 'offer_declined', 'offer_expired', 'offer_withdrawn', 'assigned'];
   const state = { user: null, offers: [], loadedAt: 0, timer: null, loading: false, again: false };
 
@@ -29,7 +32,7 @@
     box = el('section', 'offers');
     box.id = 'offers';
     box.setAttribute('aria-labelledby', 'offers-title');
-    const title = el('h2', null, 'Te ofrecen');
+    const title = el('h2', null, t('offers.title'));
     title.id = 'offers-title';
     const list = el('ul', 'offer-list');
     list.id = 'offers-list';
@@ -54,20 +57,20 @@
       const item = el('li', 'offer' + (offer.priority === 'urgent' ? ' urgent' : ''));
       item.dataset.conversationId = offer.conversationId;
       const parts = [offer.queueName];
-      if (offer.language) parts.push('idioma ' + offer.language);
+      if (offer.language) parts.push(t('meta.language', { language: T.language(offer.language) }));
       if (PRIORITY[offer.priority]) parts.push(PRIORITY[offer.priority]);
       item.append(el('span', 'offer-what', parts.join(' · ')));
       const countdown = el('span', 'offer-countdown');
       countdown.dataset.countdown = '';
       item.append(countdown);
       const actions = el('div', 'offer-actions');
-      const accept = el('button', null, 'Aceptar');
+      const accept = el('button', null, t('offers.accept'));
       accept.type = 'button';
-      accept.setAttribute('aria-label', 'Aceptar la conversación de ' + parts.join(', '));
+      accept.setAttribute('aria-label', t('offers.acceptLabel', { what: parts.join(', ') }));
       accept.addEventListener('click', () => answer(offer, 'accept'));
-      const decline = el('button', 'secondary', 'Rechazar');
+      const decline = el('button', 'secondary', t('offers.decline'));
       decline.type = 'button';
-      decline.setAttribute('aria-label', 'Rechazar la conversación de ' + parts.join(', '));
+      decline.setAttribute('aria-label', t('offers.declineLabel', { what: parts.join(', ') }));
       decline.addEventListener('click', () => answer(offer, 'decline'));
       actions.append(accept, decline);
       item.append(actions);
@@ -82,7 +85,7 @@
       const countdown = node.querySelector('[data-countdown]');
       if (!offer || !countdown) continue;
       const left = secondsLeft(offer);
-      countdown.textContent = left > 0 ? 'Acepta en ' + left + ' s' : 'Pasa a otra persona…';
+      countdown.textContent = left > 0 ? t('offers.countdown', { s: left }) : t('offers.expired');
     }
   }
 
@@ -101,7 +104,7 @@
       state.loadedAt = performance.now();
       render();
       const fresh = state.offers.filter((o) => !before.has(o.conversationId));
-      if (fresh.length > 0) bridge().announce('Te ofrecen una conversación de ' + fresh[0].queueName + '. Acéptala en ' + fresh[0].secondsLeft + ' segundos o pasará a otra persona.');
+      if (fresh.length > 0) bridge().announce(t('offers.announce', { queue: fresh[0].queueName, s: fresh[0].secondsLeft }));
     } catch {
       /* the console shows session problems itself */
     } finally {
@@ -119,11 +122,11 @@
       await ui.api('POST', '/api/agent/conversations/' + encodeURIComponent(offer.conversationId) + '/' + how);
       state.offers = state.offers.filter((o) => o.conversationId !== offer.conversationId);
       render();
-      ui.announce(how === 'accept' ? 'Conversación aceptada: ya es tuya.' : 'Conversación rechazada: pasa a otra persona.');
+      ui.announce(how === 'accept' ? t('offers.accepted') : t('offers.declined'));
       await ui.refresh();
       if (how === 'accept') await ui.select(offer.conversationId);
     } catch (error) {
-      ui.announce(error.reason === 'not-offered' ? 'Esa conversación ya no te la ofrecen.' : 'No se ha podido completar. Inténtalo de nuevo.');
+      ui.announce(error.reason === 'not-offered' ? t('explain.409.not-offered') : t('explain.other'));
       await load();
     }
   }
@@ -135,12 +138,12 @@
   function confirmTransfer(error, body) {
     if (error.status !== 409) return undefined;
     if (error.reason === 'only-you' && body.queue && !body.confirmSelf) {
-      const ok = window.confirm('Nadie más atiende esa cola en el idioma de esta persona: la conversación volvería a ti. ¿Transferir igualmente?');
+      const ok = window.confirm(t('offers.confirmSelf'));
       return ok ? Object.assign({}, body, { confirmSelf: true }) : undefined;
     }
     const user = state.user;
     if (error.reason === 'full' && body.agent && !body.overrideCapacity && user && (user.role === 'supervisor' || user.role === 'admin')) {
-      const ok = window.confirm('Esa persona ya atiende todas las conversaciones que admite. ¿Asignársela igualmente?');
+      const ok = window.confirm(t('offers.confirmFull'));
       return ok ? Object.assign({}, body, { overrideCapacity: true }) : undefined;
     }
     return undefined;
@@ -177,7 +180,7 @@
     state.offers = state.offers.concat([offer]);
     state.loadedAt = performance.now();
     render();
-    bridge().announce('Te ofrecen una conversación de ' + offer.queueName + '. Acéptala en ' + offer.secondsLeft + ' segundos o pasará a otra persona.');
+    bridge().announce(t('offers.announce', { queue: offer.queueName, s: offer.secondsLeft }));
   }
 
   document.addEventListener('ventanilla:handoff', (event) => {

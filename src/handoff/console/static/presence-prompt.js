@@ -7,7 +7,9 @@
 (function () {
   'use strict';
 
-  const NAMES = { available: 'Disponible', away: 'Ausente', offline: 'Desconectado' };
+  // Texts from the page's catalogue (ui-texts.js, config/i18n/console).
+  const t = window.ventanillaTexts.t;
+  const presenceName = (presence) => t('presence.' + presence);
   let ctx = null;
   let listening = false;
 
@@ -21,7 +23,7 @@
   function hint() {
     let node = document.getElementById('presence-hint');
     if (node) return node;
-    node = el('span', 'presence-hint', 'No recibes conversaciones.');
+    node = el('span', 'presence-hint', t('presence.hint'));
     node.id = 'presence-hint';
     const select = document.getElementById('presence');
     select.parentNode.insertBefore(node, select.nextSibling);
@@ -52,27 +54,27 @@
     prompt.setAttribute('role', 'alertdialog');
     prompt.setAttribute('aria-labelledby', 'presence-prompt-title');
     prompt.setAttribute('aria-describedby', 'presence-prompt-text');
-    const title = el('h2', null, 'Estás desconectado/a');
+    const title = el('h2', null, t('presence.promptTitle'));
     title.id = 'presence-prompt-title';
-    const last = memory.lastChosen && memory.lastChosen !== 'offline' ? 'La última vez elegiste «' + NAMES[memory.lastChosen] + '». ' : '';
-    const text = el('p', null, 'No te llegan conversaciones. ' + last + '¿Quieres volver a estar disponible?');
+    const last = memory.lastChosen && memory.lastChosen !== 'offline' ? t('presence.lastChosen', { presence: presenceName(memory.lastChosen) }) + ' ' : '';
+    const text = el('p', null, t('presence.promptText', { last }));
     text.id = 'presence-prompt-text';
     const actions = el('div', 'actions');
-    const yes = el('button', null, 'Sí, ponerme disponible');
+    const yes = el('button', null, t('presence.yes'));
     yes.type = 'button';
     yes.addEventListener('click', () => choose('available'));
     actions.append(yes);
     if (memory.lastChosen === 'away') {
-      const away = el('button', 'secondary', 'Volver a «Ausente»');
+      const away = el('button', 'secondary', t('presence.backAway'));
       away.type = 'button';
       away.addEventListener('click', () => choose('away'));
       actions.append(away);
     }
-    const no = el('button', 'secondary', 'Seguir desconectado/a');
+    const no = el('button', 'secondary', t('presence.stay'));
     no.type = 'button';
     no.addEventListener('click', () => {
       closePrompt();
-      ctx.announce('Sigues desconectado/a: no recibes conversaciones.');
+      ctx.announce(t('presence.stayed'));
       document.getElementById('presence').focus();
     });
     actions.append(no);

@@ -9,7 +9,9 @@
 (function () {
   'use strict';
 
-  const LANGUAGE = { es: 'español', ca: 'catalán', gl: 'gallego', eu: 'euskera', en: 'inglés' };
+  // Texts from the page's catalogue (ui-texts.js, config/i18n/console).
+  const T = window.ventanillaTexts;
+  const t = T.t;
   let ctx = null;
   let queued = [];
   // Conversations the hub announced as past their maximum wait (until they leave the queue).
@@ -27,9 +29,9 @@
   /** "45 s", "3 min 05 s", "1 h 02 min". */
   function formatWait(seconds) {
     const s = Math.max(0, Math.floor(seconds));
-    if (s < 60) return s + ' s';
-    if (s < 3600) return Math.floor(s / 60) + ' min ' + String(s % 60).padStart(2, '0') + ' s';
-    return Math.floor(s / 3600) + ' h ' + String(Math.floor((s % 3600) / 60)).padStart(2, '0') + ' min';
+    if (s < 60) return t('wait.seconds', { s });
+    if (s < 3600) return t('wait.minutes', { m: Math.floor(s / 60), s: String(s % 60).padStart(2, '0') });
+    return t('wait.hours', { h: Math.floor(s / 3600), m: String(Math.floor((s % 3600) / 60)).padStart(2, '0') });
   }
 
   const readAt = new Map(); // conversationId → { seconds, at }: the hub's wait and when we read it
@@ -41,7 +43,7 @@
 
   function describeMax(c) {
     if (c.maxWaitSeconds === null) return '';
-    return 'máximo ' + (c.maxWaitSeconds < 60 ? c.maxWaitSeconds + ' s' : Math.round(c.maxWaitSeconds / 60) + ' min');
+    return c.maxWaitSeconds < 60 ? t('wait.maxSeconds', { s: c.maxWaitSeconds }) : t('wait.maxMinutes', { m: Math.round(c.maxWaitSeconds / 60) });
   }
 
   /** Adds the waiting details to a queued item's button (console.js built the name and badges). */
@@ -49,7 +51,7 @@
     if (c.priority === 'urgent') button.classList.add('urgent');
     if (c.status !== 'queued') return;
     const facts = [];
-    if (c.language) facts.push(LANGUAGE[c.language] || c.language);
+    if (c.language) facts.push(T.language(c.language));
     facts.push(c.reasonLabel);
     button.append(el('span', 'sub why', facts.join(' · ')));
     if (c.firstWords) button.append(el('span', 'sub words', '«' + c.firstWords + '»'));
@@ -61,7 +63,7 @@
 
   function paintWait(node, c, button) {
     const over = overWait(c);
-    node.textContent = 'espera ' + formatWait(liveWait(c)) + (over ? ' · supera la espera máxima (' + describeMax(c) + ')' : '');
+    node.textContent = over ? t('wait.over', { wait: formatWait(liveWait(c)), max: describeMax(c) }) : t('wait.waiting', { wait: formatWait(liveWait(c)) });
     button.classList.toggle('over-wait', over);
   }
 
@@ -86,7 +88,7 @@
     node = el('section', 'wait-alert');
     node.id = 'wait-alert';
     node.setAttribute('role', 'alert');
-    node.setAttribute('aria-label', 'Esperas que superan el máximo');
+    node.setAttribute('aria-label', t('wait.bannerLabel'));
     node.hidden = true;
     const view = document.getElementById('console-view');
     view.parentNode.insertBefore(node, view);
@@ -122,7 +124,7 @@
       node.hidden = true;
       return;
     }
-    node.append(el('strong', null, late.length === 1 ? '1 conversación supera la espera máxima de su cola' : late.length + ' conversaciones superan la espera máxima de su cola'));
+    node.append(el('strong', null, T.n('wait.late', late.length)));
     const list = el('ul');
     for (const c of late) {
       const entry = el('li');
@@ -143,7 +145,7 @@
     const counts = new Map();
     for (const c of queued) counts.set(c.queueId, (counts.get(c.queueId) || 0) + 1);
     const parts = ctx.state.queues.map((q) => q.name + ' ' + (counts.get(q.id) || 0));
-    node.textContent = 'En espera por cola: ' + parts.join(' · ');
+    node.textContent = t('wait.perQueue', { queues: parts.join(' · ') });
   }
 
   (window.VentanillaConsole = window.VentanillaConsole || []).push({
@@ -164,7 +166,7 @@
       source.addEventListener('max-wait', (message) => {
         const data = JSON.parse(message.data);
         if (data.conversationId) announced.add(data.conversationId);
-        ctx.announce('Una conversación supera la espera máxima de su cola.');
+        ctx.announce(t('wait.lateAnnounce'));
         ctx.refreshLists().catch(() => undefined);
       });
     },
