@@ -55,6 +55,10 @@ export interface SessionAuthOptions {
   readonly cookieSecure: boolean;
 }
 
+/** How long, and for how many tokens, an instance keeps saying why a session ended. */
+const RECENTLY_EXPIRED_MS = 10 * 60_000;
+const RECENTLY_EXPIRED_MAX = 1_000;
+
 /** The 401 of a session that ran out: the console shows "Sesión caducada" and the login form. */
 function expiredError(why: 'idle' | 'absolute', options: SessionAuthOptions): HubError {
   const text =
@@ -68,6 +72,8 @@ function expiredError(why: 'idle' | 'absolute', options: SessionAuthOptions): Hu
 export class SessionAuth {
   private readonly sessions = new WeakMap<FastifyRequest, SessionInfo>();
   private readonly expired = new WeakMap<FastifyRequest, 'idle' | 'absolute'>();
+  /** Tokens whose session this instance found expired lately, and why (bounded, oldest dropped). */
+  private readonly recentlyExpired = new Map<string, { readonly why: 'idle' | 'absolute'; readonly at: number }>();
 
   constructor(
     readonly users: UserDirectory,
@@ -96,10 +102,26 @@ export class SessionAuth {
       absoluteMs: this.options.sessionHours * 3_600_000,
     };
     const found = await this.users.lookupSession(token, limits);
-    if (found.status === 'expired') this.expired.set(request, found.why);
+    if (found.status === 'expired') {
+      this.expired.set(request, found.why);
+      this.rememberExpired(token, found.why);
+    } else if (found.status === 'none') {
+      // The row is deleted by the first request that finds it expired; the console's other
+      // requests of that moment (feed, polls, a click) must say why too, not just "log in".
+      const recent = this.recentlyExpired.get(token);
+      if (recent !== undefined && Date.now() - recent.at < RECENTLY_EXPIRED_MS) this.expired.set(request, recent.why);
+    }
     if (found.status !== 'valid') return undefined;
     this.sessions.set(request, found.session);
     return found.session;
+  }
+
+  private rememberExpired(token: string, why: 'idle' | 'absolute'): void {
+    if (this.recentlyExpired.size >= RECENTLY_EXPIRED_MAX) {
+      const oldest = this.recentlyExpired.keys().next();
+      if (oldest.done !== true) this.recentlyExpired.delete(oldest.value);
+    }
+    this.recentlyExpired.set(token, { why, at: Date.now() });
   }
 
   /** The session a guard accepted for this request; throws 401 when there is none. */

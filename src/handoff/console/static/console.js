@@ -67,9 +67,12 @@
       error.status = response.status;
       error.reason = data.reason;
       // A session that ran out (idle or absolute limit): back to the login form, saying why.
-      if (response.status === 401 && state.user && url !== '/api/auth/login') {
-        showLogin();
-        $('login-error').textContent = data.reason === 'session-expired' ? data.message : t('session.expired');
+      if (response.status === 401 && url !== '/api/auth/login' && (state.user || data.reason === 'session-expired')) {
+        if (state.user) showLogin();
+        // Several requests can be refused at once: the one that says why (idle, absolute limit)
+        // wins, and a later plain 401 (the session is already gone) does not overwrite it.
+        if (data.reason === 'session-expired') $('login-error').textContent = data.message;
+        else if ($('login-error').textContent === '') $('login-error').textContent = t('session.expired');
       }
       throw error;
     }
