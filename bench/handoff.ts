@@ -325,7 +325,8 @@ async function benchBrowser(passwordHash: string): Promise<void> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   try {
-    const page = await browser.newPage();
+    // A Spanish-speaking supervisor (the console also ships English, which a default Chromium asks for).
+    const page = await browser.newPage({ locale: 'es-ES' });
     await page.goto(`${base}/agent`);
     await page.getByLabel('Usuario').fill('sup');
     await page.getByLabel('Contraseña').fill('bench-password-123');
