@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import { HubError } from '../errors.js';
 import type { InboundMessage } from '../message.js';
-import type { ConversationsTable, InboundTable } from './schema.js';
+import type { ConversationsTable, InboundTable, TranscriptTable } from './schema.js';
 import type { CompleteTurnInput, CompleteTurnResult, IngestResult, StoredInbound, TranscriptEntry } from './types.js';
 import { citizenData, conversationById, patchColumns, toConversation, toStoredInbound, toTranscriptEntry } from './rows.js';
 import type { StoreContext } from './context.js';
@@ -185,19 +185,7 @@ export class InboxStore {
       await trx.insertInto('inbound').values(inboundRow).execute();
       const { seq } = await trx
         .insertInto('transcript')
-        .values({
-          conversation_id: conversationRow.id,
-          author: 'citizen',
-          kind: message.kind,
-          text: message.fullText ?? message.text ?? null,
-          data: citizenData(message),
-          intent: null,
-          score: null,
-          language: null,
-          outbox_id: null,
-          inbound_id: inboundRow.id,
-          created_at: now,
-        })
+        .values(citizenRow(inboundRow, message))
         .returning('seq')
         .executeTakeFirstOrThrow();
       const conversation = toConversation(conversationRow, {
@@ -278,10 +266,9 @@ export class InboxStore {
   }
 }
 
-/** The citizen's transcript entry an ingest just wrote, built from what was written (no read-back). */
-function citizenEntry(seq: number | string, inbound: Selectable<InboundTable>, message: InboundMessage): TranscriptEntry {
-  return toTranscriptEntry({
-    seq: Number(seq),
+/** The citizen's transcript row of an inbound message, as ingest writes it (not yet annotated by its turn). */
+function citizenRow(inbound: Pick<Selectable<InboundTable>, 'id' | 'conversation_id' | 'received_at'>, message: InboundMessage): Omit<Selectable<TranscriptTable>, 'seq'> {
+  return {
     conversation_id: inbound.conversation_id,
     author: 'citizen',
     kind: message.kind,
@@ -293,5 +280,10 @@ function citizenEntry(seq: number | string, inbound: Selectable<InboundTable>, m
     outbox_id: null,
     inbound_id: inbound.id,
     created_at: inbound.received_at,
-  });
+  };
+}
+
+/** The citizen's transcript entry an ingest just wrote, built from what was written (no read-back). */
+function citizenEntry(seq: number | string, inbound: Selectable<InboundTable>, message: InboundMessage): TranscriptEntry {
+  return toTranscriptEntry({ seq: Number(seq), ...citizenRow(inbound, message) });
 }
