@@ -110,8 +110,9 @@ describe.skipIf(!enabled)('events across instances (PostgreSQL LISTEN/NOTIFY)', 
 
   it('a listener connection terminated by the server loses no event: the instance catches up from the store', { timeout: 60_000 }, async () => {
     const sessionId = await newSession(a);
-    await say(a, sessionId, 'hola antes');
+    // The stream first: a reply committed before it opened would reach only the history.
     const stream = await openSse(`${a.base}/webchat/api/events?sessionId=${sessionId}`);
+    await say(a, sessionId, 'hola antes');
     const admin = new pg.Client({ connectionString: postgresUrl });
     await admin.connect();
     try {
