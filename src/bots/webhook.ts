@@ -10,7 +10,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChannelLogger } from '../core/channel-port.js';
 import { isHubError } from '../core/errors.js';
-import { isStoreUnreachable } from '../core/storage-errors.js';
+import { isStoreUnreachable, STORE_RETRY_AFTER_S } from '../core/storage-errors.js';
 
 /** What a GET handshake answers: a string is sent as text/plain, an object as JSON. */
 export interface HandshakeReply {
@@ -57,8 +57,6 @@ export interface WebhookErrorBody {
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
-/** Seconds a platform is asked to wait before sending a request the hub could not store. */
-export const WEBHOOK_RETRY_AFTER_S = 5;
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -142,7 +140,7 @@ export function webhookPlugin<Decoded>(options: WebhookOptions<Decoded>): (app: 
     // this instance being unavailable rather than broken.
     log.error({ channel, err: error.message, unreachable: isStoreUnreachable(error) }, `${channel} webhook request not stored`);
     const code = isHubError(error) ? error.code : 'HUB_ERR_STORE';
-    reply.header('retry-after', String(WEBHOOK_RETRY_AFTER_S));
+    reply.header('retry-after', String(STORE_RETRY_AFTER_S));
     return sendWebhookError(reply, 503, code, 'not stored; the platform should retry');
   }
 }

@@ -11,7 +11,7 @@ import type { InboundMessage } from './message.js';
 import { compose, createTurnContext, type Middleware, type TurnContext } from './pipeline.js';
 import type { Store } from './store/index.js';
 import { randomUUID } from 'node:crypto';
-import type { Conversation, ConversationPatch, StoredInbound, TranscriptEntry } from './store/types.js';
+import type { Conversation, ConversationPatch, StoredInbound } from './store/types.js';
 import { BOT_TURN_ENDED, BOT_TURN_STARTED } from './typing.js';
 import { answerSilentTurn, endsSilent, TURN_ERROR_APOLOGY, turnLanguage } from './turn-fallbacks.js';
 
@@ -153,7 +153,8 @@ export class TurnRunner {
   async accept(message: InboundMessage): Promise<AcceptResult> {
     const { inbound, conversation, duplicate, entry } = await this.options.store.ingest(message);
     if (!duplicate) {
-      this.emitCitizenEntry(conversation.id, entry);
+      // The entry as the ingest wrote it: no listener reads it back.
+      if (entry !== undefined) this.options.events.emit('transcript', { conversationId: conversation.id, entry });
       if (this.accepting) {
         if (this.leased) void this.requestDrain(conversation.id);
         else this.schedule(inbound);
@@ -434,19 +435,6 @@ export class TurnRunner {
     const recognised = answerSilentTurn(ctx);
     this.options.logger.warn({ conversationKey: ctx.inbound.conversationKey, ...recognised }, 'turn ended without a reply or a handoff: sending the fallback');
     return { type: 'alert.silent_turn', data: { ...recognised } };
-  }
-
-  /** The stored citizen message's entry, as the ingest wrote it (read back only from a store that does not return it). */
-  private emitCitizenEntry(conversationId: string, entry: TranscriptEntry | undefined): void {
-    const { events, store } = this.options;
-    if (entry !== undefined) {
-      events.emit('transcript', { conversationId, entry });
-      return;
-    }
-    if (events.listenerCount('transcript') === 0) return;
-    void store.getTranscript(conversationId, { limit: 1 }).then((entries) => {
-      for (const latest of entries) events.emit('transcript', { conversationId, entry: latest });
-    });
   }
 
   private async emitConversation(conversationId: string): Promise<void> {

@@ -125,6 +125,9 @@ export function checkWritableDirectory(dir: string): void {
   }
 }
 
+/** Seconds a client or platform is asked to wait (Retry-After) before sending again what the store could not take. */
+export const STORE_RETRY_AFTER_S = 5;
+
 /** Socket-level failures of a database connection (node's errno codes, postgres.js's own). */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
 /** pg reports a dropped or timed-out connection by message only. */

@@ -7,7 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isHubError, type HubError, type HubErrorCode } from '../core/errors.js';
-import { isStoreUnreachable } from '../core/storage-errors.js';
+import { isStoreUnreachable, STORE_RETRY_AFTER_S } from '../core/storage-errors.js';
 
 /** The body of every error reply. */
 export interface ErrorBody {
@@ -67,7 +67,7 @@ export function registerErrorReplies(app: FastifyInstance): void {
       // The database is down or restarting: nothing was done, and the same request will work
       // shortly (the pool reconnects by itself), which is what 503 and Retry-After say.
       request.log.error({ err: error, url: request.routeOptions.url }, 'database unreachable');
-      reply.header('retry-after', '5');
+      reply.header('retry-after', String(STORE_RETRY_AFTER_S));
       return reply.status(503).send({ statusCode: 503, error: 'HUB_ERR_STORE', message: 'the database is unreachable; try again in a few seconds' } satisfies ErrorBody);
     }
     if (isHubError(error)) {

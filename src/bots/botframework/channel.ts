@@ -17,7 +17,8 @@ import type { ChannelAdapter, ChannelDeps, ChannelModule } from '../../core/chan
 import { HubError } from '../../core/errors.js';
 import type { Recipient } from '../../core/message.js';
 import { checkActivity, decodeBotFrameworkActivity, isLoopbackUrl } from './inbound.js';
-import { sendWebhookError, WEBHOOK_RETRY_AFTER_S } from '../webhook.js';
+import { STORE_RETRY_AFTER_S } from '../../core/storage-errors.js';
+import { sendWebhookError } from '../webhook.js';
 import { BOTFRAMEWORK_CAPABILITIES, botFrameworkSendError, buildBotFrameworkActivity } from './outbound.js';
 import { BOTFRAMEWORK_ANONYMOUS_WARNING, BOTFRAMEWORK_LOOPBACK_ONLY, type BotFrameworkConfig } from './config.js';
 
@@ -153,7 +154,7 @@ export function createBotFrameworkChannel(config: BotFrameworkConfig, deps: Chan
       }
       if (response.statusCode >= 500) {
         // botbuilder already printed the error; fastify's handler must not see a half-written reply.
-        reply.header('retry-after', String(WEBHOOK_RETRY_AFTER_S));
+        reply.header('retry-after', String(STORE_RETRY_AFTER_S));
         return sendWebhookError(reply, 503, 'HUB_ERR_STORE', 'the activity could not be processed; the channel will retry');
       }
       for (const [name, value] of Object.entries(response.headers)) reply.header(name, value);
